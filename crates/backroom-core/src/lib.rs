@@ -1,0 +1,12 @@
+//! Backroom's warehouse domain.
+//!
+//! Everything here is pure: no database, no port, no file and no clock. Callers pass the current
+//! time in where a rule needs it. Storage, devices and transports live in `backroom-api` and above.
+
+pub mod layout;
+pub mod ledger;
+pub mod order;
+pub mod people;
+pub mod routing;
+pub mod scale;
+pub mod weight;

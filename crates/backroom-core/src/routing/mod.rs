@@ -1,0 +1,1 @@
+//! Pick routing. See the module docs of each method.

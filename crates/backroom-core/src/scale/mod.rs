@@ -1,0 +1,1 @@
+//! Serial scale protocols, sans-IO.
