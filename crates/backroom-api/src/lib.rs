@@ -1,1 +1,25 @@
+//! Backroom's one command surface and its storage.
+//!
+//! Every operation a screen, a script or another workstation can perform is a typed command in
+//! [`commands::COMMANDS`], run through [`App::call`] inside one SQLite transaction. This crate
+//! knows nothing of Tauri or HTTP: the shell and the server only carry JSON to `App::call` and
+//! back, and forward [`Event`]s.
 
+pub mod app;
+pub mod catalog;
+pub mod commands;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod events;
+pub mod orders;
+pub mod people;
+pub mod stock;
+pub mod system;
+mod time;
+pub mod transfer;
+pub mod warehouse;
+
+pub use app::{App, Caller};
+pub use error::{ApiError, ErrorCode};
+pub use events::Event;

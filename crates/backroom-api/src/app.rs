@@ -1,0 +1,152 @@
+//! The application: one database, the command dispatcher, and the event stream.
+//!
+//! Every command runs inside one SQLite transaction, taken with `BEGIN IMMEDIATE` so that two
+//! stations (or a station and an import) writing at once queue up rather than interleave: a
+//! command either commits whole or leaves no trace.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use backroom_core::people::Role;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+use crate::commands;
+use crate::error::{ApiError, ErrorCode};
+use crate::events::Event;
+use crate::{db, people};
+
+/// Who is running a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller<'a> {
+    /// A station's UI, identified by the session token it got from `sign_in` (or none yet).
+    Session(Option<&'a str>),
+    /// The `backroom` command on this machine, which acts with a manager's rights and is
+    /// recorded with no operator or station.
+    Local,
+}
+
+/// The operator and station a command runs as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub operator_id: Option<i64>,
+    pub station_id: Option<i64>,
+    pub role: Role,
+}
+
+/// What a command sees: its transaction, who runs it, the time, and the events it raises.
+pub struct Ctx<'a> {
+    pub tx: &'a Transaction<'a>,
+    pub actor: Option<Actor>,
+    pub now: DateTime<Utc>,
+    pub db_path: &'a Path,
+    events: Vec<Event>,
+}
+
+impl Ctx<'_> {
+    /// Announces a change; it goes out only if the command commits.
+    pub fn emit(&mut self, event: Event) {
+        self.events.push(event);
+    }
+
+    /// The signed-in actor. Commands marked `SignedIn` or with roles always have one.
+    pub fn actor(&self) -> Result<&Actor, ApiError> {
+        self.actor.as_ref().ok_or_else(|| {
+            ApiError::new(ErrorCode::NotSignedIn, "sign in at this station first")
+        })
+    }
+
+    pub fn operator_id(&self) -> Option<i64> {
+        self.actor.as_ref().and_then(|a| a.operator_id)
+    }
+
+    pub fn station_id(&self) -> Option<i64> {
+        self.actor.as_ref().and_then(|a| a.station_id)
+    }
+
+    /// The current time as stored in the database (RFC 3339, UTC).
+    pub fn now_text(&self) -> String {
+        crate::time::to_text(self.now)
+    }
+}
+
+/// An open Backroom database with its command surface.
+pub struct App {
+    conn: Mutex<Connection>,
+    events: broadcast::Sender<Event>,
+    path: PathBuf,
+}
+
+impl App {
+    /// Opens the database at `path`, creating and migrating it as needed.
+    pub fn open(path: &Path) -> Result<App, ApiError> {
+        let conn = db::open(path)?;
+        let (events, _) = broadcast::channel(256);
+        Ok(App { conn: Mutex::new(conn), events, path: path.to_owned() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Receives every event raised by a committed command from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Runs the command `name` with a JSON request, as `caller`. This is the one entry point of
+    /// every transport: Tauri IPC, HTTP and the CLI.
+    pub fn call(&self, caller: Caller<'_>, name: &str, req: Value) -> Result<Value, ApiError> {
+        let info = commands::find(name).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::UnknownCommand,
+                format!("there is no command `{name}`; GET /api/commands lists them"),
+            )
+        })?;
+        self.transact(|tx, db_path| {
+            let actor = match caller {
+                Caller::Local => Some(Actor { operator_id: None, station_id: None, role: Role::Manager }),
+                Caller::Session(token) => match token {
+                    Some(token) => Some(people::actor_for_token(tx, token)?),
+                    None => None,
+                },
+            };
+            commands::check_access(info, actor.as_ref())?;
+            let mut ctx = Ctx { tx, actor, now: Utc::now(), db_path, events: Vec::new() };
+            let res = (info.run)(&mut ctx, req)?;
+            Ok((res, ctx.events))
+        })
+    }
+
+    /// Typed form of [`App::call`] for Rust callers (the CLI and tests).
+    pub fn run<Req: Serialize, Res: DeserializeOwned>(
+        &self,
+        caller: Caller<'_>,
+        name: &str,
+        req: &Req,
+    ) -> Result<Res, ApiError> {
+        let req = serde_json::to_value(req).map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let res = self.call(caller, name, req)?;
+        serde_json::from_value(res)
+            .map_err(|e| ApiError::storage(format!("the reply of `{name}` did not decode: {e}")))
+    }
+
+    fn transact<T>(
+        &self,
+        body: impl FnOnce(&Transaction<'_>, &Path) -> Result<(T, Vec<Event>), ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (value, events) = body(&tx, &self.path)?;
+        tx.commit()?;
+        for event in events {
+            // Nobody listening is fine: the UI may not be open.
+            let _ = self.events.send(event);
+        }
+        Ok(value)
+    }
+}

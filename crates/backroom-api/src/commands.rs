@@ -1,0 +1,232 @@
+//! The one command surface. Each command is declared once below as `name(Req) -> Res`, with who
+//! may run it and the function that does it. The Tauri shell, the HTTP server, the CLI and the
+//! TypeScript types all read this list, so they cannot drift apart.
+
+use backroom_core::people::{Access, Role};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::app::{Actor, Ctx};
+use crate::error::{ApiError, ErrorCode};
+use crate::{catalog, orders, people, stock, system, transfer, warehouse};
+
+/// One entry of the command list.
+pub struct CommandInfo {
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub access: Access,
+    pub(crate) run: fn(&mut Ctx<'_>, Value) -> Result<Value, ApiError>,
+    /// TypeScript names of the request and response types.
+    pub(crate) ts_names: fn(&ts_rs::Config) -> (String, String),
+    /// Writes the TypeScript declarations of the request and response types (and theirs).
+    pub(crate) ts_export: fn(&ts_rs::Config) -> Result<(), ts_rs::ExportError>,
+}
+
+const MANAGER: Access = Access::Roles(&[Role::Manager]);
+const FLOOR: Access = Access::SignedIn;
+
+macro_rules! commands {
+    ($( $(#[doc = $doc:literal])* $name:ident($req:ty) -> $res:ty, $access:expr => $handler:path; )*) => {
+        /// Every command, in the order declared.
+        pub static COMMANDS: &[CommandInfo] = &[$(
+            CommandInfo {
+                name: stringify!($name),
+                doc: concat!($($doc),*),
+                access: $access,
+                run: |ctx, json| {
+                    let req: $req = decode(stringify!($name), json)?;
+                    let res: $res = $handler(ctx, req)?;
+                    encode(&res)
+                },
+                ts_names: |cfg| (<$req as TS>::name(cfg), <$res as TS>::name(cfg)),
+                ts_export: |cfg| {
+                    export_with_dependencies::<$req>(cfg)?;
+                    export_with_dependencies::<$res>(cfg)
+                },
+            },
+        )*];
+    };
+}
+
+commands! {
+    /// Liveness and versions; also says whether the database is still empty.
+    health(system::NoArgs) -> system::Health, Access::Open => system::health;
+    /// Stations an operator can sign in at.
+    list_stations(system::NoArgs) -> Vec<people::Station>, Access::Open => people::list_stations;
+    /// Signs an operator in at a station by badge barcode or PIN.
+    sign_in(people::SignIn) -> people::Session, Access::Open => people::sign_in;
+    /// Ends this station's session.
+    sign_out(system::NoArgs) -> system::Done, FLOOR => people::sign_out;
+    /// The operator and station of this session.
+    whoami(system::NoArgs) -> people::Session, FLOOR => people::whoami;
+    /// Operators, for a manager.
+    list_operators(system::NoArgs) -> Vec<people::Operator>, MANAGER => people::list_operators;
+    /// Creates or updates an operator (matched by `id`, or new when absent).
+    save_operator(people::SaveOperator) -> people::Operator, MANAGER => people::save_operator;
+    /// Creates or updates a station and its scale and printer settings (matched by name).
+    save_station(people::Station) -> people::Station, MANAGER => people::save_station;
+
+    /// Searches products by SKU, name or barcode, with stock totals.
+    search_products(catalog::ProductQuery) -> catalog::ProductPage, FLOOR => catalog::search_products;
+    /// Finds one product by exact SKU or any of its barcodes, with stock per location.
+    lookup_product(catalog::Lookup) -> catalog::ProductStock, FLOOR => catalog::lookup_product;
+    /// Creates a product or updates the one with this SKU.
+    save_product(catalog::SaveProduct) -> catalog::Product, MANAGER => catalog::save_product;
+
+    /// The warehouse layout, if one is set.
+    get_layout(system::NoArgs) -> warehouse::LayoutInfo, FLOOR => warehouse::get_layout;
+    /// Sets the layout and generates its bins; bins keep their stock when the layout grows.
+    set_layout(warehouse::SetLayout) -> warehouse::LayoutInfo, MANAGER => warehouse::set_layout;
+    /// Locations: bins and non-pick areas.
+    list_locations(warehouse::LocationQuery) -> Vec<warehouse::Location>, FLOOR => warehouse::list_locations;
+    /// Creates or renames a non-pick area (receiving, packing, shipping, quarantine, returns).
+    save_area(warehouse::SaveArea) -> warehouse::Location, MANAGER => warehouse::save_area;
+
+    /// Records one stock movement; the only way stock changes.
+    record_movement(stock::NewMovement) -> stock::Movement, FLOOR => stock::record_movement;
+    /// Movements, newest first, optionally of one product or location.
+    list_movements(stock::MovementQuery) -> Vec<stock::Movement>, FLOOR => stock::list_movements;
+    /// Checks the ledger: on-hand equals the movements, nothing negative, no over-reservation.
+    check_ledger(system::NoArgs) -> stock::LedgerReport, MANAGER => stock::check_ledger;
+
+    /// Orders with status and filters.
+    list_orders(orders::OrderQuery) -> orders::OrderPage, FLOOR => orders::list_orders;
+    /// One order with its lines and status history.
+    get_order(orders::OrderRef) -> orders::Order, FLOOR => orders::get_order;
+    /// Enters an order by hand.
+    create_order(orders::NewOrder) -> orders::Order, MANAGER => orders::create_order;
+    /// Moves an order along its lifecycle; holds, releases and cancels are for managers.
+    change_order_status(orders::StatusChange) -> orders::Order, FLOOR => orders::change_order_status;
+
+    /// Imports products, orders or stock from CSV: all rows or none.
+    import_csv(transfer::ImportRequest) -> transfer::ImportReport, MANAGER => transfer::import_csv;
+    /// Exports products, stock or orders as CSV with a header row.
+    export_csv(transfer::ExportRequest) -> transfer::ExportFile, FLOOR => transfer::export_csv;
+    /// Fills an empty database with the demo warehouse.
+    load_demo(system::NoArgs) -> system::DemoSummary, Access::Open => system::load_demo;
+}
+
+/// Finds a command by name.
+pub fn find(name: &str) -> Option<&'static CommandInfo> {
+    COMMANDS.iter().find(|c| c.name == name)
+}
+
+/// The names of every command, as `GET /api/commands` lists them.
+pub fn names() -> Vec<&'static str> {
+    COMMANDS.iter().map(|c| c.name).collect()
+}
+
+/// Refuses a caller the command's access rule does not allow, saying what to do.
+pub(crate) fn check_access(info: &CommandInfo, actor: Option<&Actor>) -> Result<(), ApiError> {
+    let role = actor.map(|a| a.role);
+    if info.access.allows(role) {
+        return Ok(());
+    }
+    match (info.access, role) {
+        (_, None) => Err(ApiError::new(
+            ErrorCode::NotSignedIn,
+            format!("`{}` needs an operator: sign in at this station first", info.name),
+        )),
+        (Access::Roles(roles), Some(role)) => Err(forbidden(info.name, role, roles)),
+        _ => Err(ApiError::new(ErrorCode::Forbidden, format!("`{}` is not allowed", info.name))),
+    }
+}
+
+/// The error for an operator whose role may not do something.
+pub(crate) fn forbidden(what: &str, role: Role, allowed: &[Role]) -> ApiError {
+    let mut allowed: Vec<&str> = allowed.iter().map(|r| r.as_str()).collect();
+    if !allowed.contains(&"manager") {
+        allowed.push("manager");
+    }
+    ApiError::new(
+        ErrorCode::Forbidden,
+        format!(
+            "a {} may not {what}; ask a {} to do it",
+            role.as_str(),
+            allowed.join(" or ")
+        ),
+    )
+}
+
+fn decode<T: DeserializeOwned>(name: &str, json: Value) -> Result<T, ApiError> {
+    // An empty body means "no arguments".
+    let json = if json.is_null() { Value::Object(Default::default()) } else { json };
+    serde_json::from_value(json)
+        .map_err(|e| ApiError::bad_request(format!("the request for `{name}` is not valid: {e}")))
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<Value, ApiError> {
+    serde_json::to_value(value).map_err(|e| ApiError::storage(format!("cannot encode reply: {e}")))
+}
+
+/// Writes the TypeScript declarations of every request, response, error and event type into
+/// `dir`, with `commands.ts` mapping each command name to its request and response.
+pub fn write_typescript(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
+    let cfg = ts_rs::Config::new().with_out_dir(dir).with_large_int("number");
+    for info in COMMANDS {
+        (info.ts_export)(&cfg)?;
+    }
+    <ApiError as TS>::export_all(&cfg)?;
+    <crate::events::Event as TS>::export_all(&cfg)?;
+    std::fs::write(dir.join("commands.ts"), commands_ts(&cfg))?;
+    Ok(())
+}
+
+/// Exports a type, or for a container such as `Vec<Station>` (which has no file of its own) the
+/// types it holds.
+fn export_with_dependencies<T: TS + 'static>(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
+    struct Exporter<'a> {
+        cfg: &'a ts_rs::Config,
+        result: Result<(), ts_rs::ExportError>,
+    }
+    impl ts_rs::TypeVisitor for Exporter<'_> {
+        fn visit<U: TS + 'static + ?Sized>(&mut self) {
+            if self.result.is_ok() && U::output_path().is_some() {
+                self.result = U::export_all(self.cfg);
+            }
+        }
+    }
+    if T::output_path().is_some() {
+        return T::export_all(cfg);
+    }
+    let mut exporter = Exporter { cfg, result: Ok(()) };
+    T::visit_dependencies(&mut exporter);
+    exporter.result
+}
+
+fn commands_ts(cfg: &ts_rs::Config) -> String {
+    let mut imports = std::collections::BTreeSet::new();
+    let mut body = String::new();
+    for info in COMMANDS {
+        let (req, res) = (info.ts_names)(cfg);
+        for ty in [&req, &res] {
+            collect_idents(ty, &mut imports);
+        }
+        body.push_str(&format!("  {}: {{ req: {req}; res: {res} }};\n", info.name));
+    }
+    let mut out = String::from("// Generated from the Rust command list (backroom-api/src/commands.rs). Do not edit.\n");
+    for ident in &imports {
+        out.push_str(&format!("import type {{ {ident} }} from \"./{ident}\";\n"));
+    }
+    out.push_str("\nexport interface Commands {\n");
+    out.push_str(&body);
+    out.push_str("}\n\nexport type CommandName = keyof Commands;\n");
+    out.push_str("export const COMMAND_NAMES: CommandName[] = [\n");
+    for info in COMMANDS {
+        out.push_str(&format!("  \"{}\",\n", info.name));
+    }
+    out.push_str("];\n");
+    out
+}
+
+/// The user-defined type names in a TypeScript type expression such as `Array<Station>`.
+fn collect_idents(ty: &str, into: &mut std::collections::BTreeSet<String>) {
+    const BUILTIN: &[&str] = &["Array", "Record", "string", "number", "boolean", "null", "never", "bigint"];
+    for word in ty.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+        if !word.is_empty() && !BUILTIN.contains(&word) && word.chars().next().is_some_and(char::is_uppercase) {
+            into.insert(word.to_owned());
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! Orders: entry, the status lifecycle with every transition recorded, and listing.
+
+use backroom_core::order::{OrderStatus, PaymentStatus};
+use backroom_core::people::Role;
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::app::Ctx;
+use crate::catalog;
+use crate::commands::forbidden;
+use crate::error::ApiError;
+use crate::events::Event;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct Address {
+    pub name: String,
+    pub address1: String,
+    #[serde(default)]
+    pub address2: String,
+    pub city: String,
+    #[serde(default)]
+    pub region: String,
+    pub postal_code: String,
+    /// ISO 3166 alpha-2 where known.
+    pub country: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct Customer {
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct OrderLine {
+    pub line_no: u32,
+    pub sku: String,
+    pub name: String,
+    pub qty: i64,
+    pub unit_price_cents: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StatusEvent {
+    pub from: Option<OrderStatus>,
+    pub to: OrderStatus,
+    pub reason: String,
+    pub operator: Option<String>,
+    pub station: Option<String>,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Order {
+    pub number: String,
+    pub customer: Customer,
+    pub ship_to: Address,
+    pub billing_country: String,
+    pub placed_at: String,
+    pub ship_by: Option<String>,
+    pub payment_status: PaymentStatus,
+    pub status: OrderStatus,
+    pub priority: i64,
+    pub total_cents: i64,
+    pub lines: Vec<OrderLine>,
+    pub history: Vec<StatusEvent>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct NewLine {
+    /// SKU or barcode.
+    pub product: String,
+    pub qty: i64,
+    /// Price per unit in cents; the product's price when absent.
+    #[serde(default)]
+    pub unit_price_cents: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct NewOrder {
+    pub number: String,
+    pub customer: Customer,
+    pub ship_to: Address,
+    #[serde(default)]
+    pub billing_country: String,
+    /// RFC 3339; now when absent.
+    #[serde(default)]
+    pub placed_at: Option<String>,
+    /// RFC 3339 date or time the order must leave by.
+    #[serde(default)]
+    pub ship_by: Option<String>,
+    pub payment_status: PaymentStatus,
+    #[serde(default)]
+    pub priority: i64,
+    pub lines: Vec<NewLine>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct OrderRef {
+    pub number: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct StatusChange {
+    pub number: String,
+    pub to: OrderStatus,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct OrderQuery {
+    #[serde(default)]
+    pub status: Option<OrderStatus>,
+    /// Matches the order number, customer name or email.
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub limit: Option<u32>,
+    #[serde(default)]
+    pub offset: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct OrderSummary {
+    pub number: String,
+    pub customer: String,
+    pub status: OrderStatus,
+    pub payment_status: PaymentStatus,
+    pub placed_at: String,
+    pub ship_by: Option<String>,
+    pub lines: u32,
+    pub units: i64,
+    pub total_cents: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct OrderPage {
+    pub rows: Vec<OrderSummary>,
+    pub total: u32,
+    /// Orders per status over the whole database, for the filter chips.
+    pub counts: Vec<StatusCount>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct StatusCount {
+    pub status: OrderStatus,
+    pub count: u32,
+}
+
+pub fn order_id(ctx: &Ctx<'_>, number: &str) -> Result<i64, ApiError> {
+    let number = number.trim().trim_start_matches('#');
+    ctx.tx
+        .query_row(
+            "SELECT id FROM orders WHERE number = ?1 OR number = '#' || ?1",
+            [number],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| ApiError::not_found(format!("there is no order `{number}`")))
+}
+
+pub fn create_order(ctx: &mut Ctx<'_>, req: NewOrder) -> Result<Order, ApiError> {
+    let id = insert(ctx, &req)?;
+    let order = load(ctx, id)?;
+    ctx.emit(Event::OrderChanged { number: order.number.clone(), status: order.status.as_str().into() });
+    Ok(order)
+}
+
+/// Checks and stores a new order with status `new`, recording its first status event.
+pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
+    let number = req.number.trim();
+    if number.is_empty() {
+        return Err(ApiError::invalid("an order needs a number"));
+    }
+    if req.lines.is_empty() {
+        return Err(ApiError::invalid(format!("order {number} has no lines")));
+    }
+    let exists: bool = ctx.tx.query_row("SELECT count(*) > 0 FROM orders WHERE number = ?1", [number], |r| r.get(0))?;
+    if exists {
+        return Err(ApiError::conflict(format!("order {number} already exists")));
+    }
+    let placed_at = match &req.placed_at {
+        Some(text) => normalise_time(text).ok_or_else(|| {
+            ApiError::invalid(format!("placed_at `{text}` is not a date (use 2026-11-23 or RFC 3339)"))
+        })?,
+        None => ctx.now_text(),
+    };
+    let ship_by = match &req.ship_by {
+        Some(text) => Some(normalise_time(text).ok_or_else(|| {
+            ApiError::invalid(format!("ship_by `{text}` is not a date (use 2026-11-23 or RFC 3339)"))
+        })?),
+        None => None,
+    };
+    let mut lines = Vec::new();
+    for (i, line) in req.lines.iter().enumerate() {
+        if line.qty <= 0 {
+            return Err(ApiError::invalid(format!("line {} of order {number}: quantity must be at least 1", i + 1)));
+        }
+        let product_id = catalog::resolve(ctx, &line.product)
+            .map_err(|e| ApiError::new(e.code, format!("line {} of order {number}: {}", i + 1, e.message)))?;
+        let price = match line.unit_price_cents {
+            Some(p) if p < 0 => return Err(ApiError::invalid(format!("line {} of order {number}: price cannot be negative", i + 1))),
+            Some(p) => p,
+            None => ctx.tx.query_row("SELECT price_cents FROM products WHERE id = ?1", [product_id], |r| r.get(0))?,
+        };
+        lines.push((product_id, line.qty, price));
+    }
+    let total: i64 = lines.iter().map(|(_, qty, price)| qty * price).sum();
+    let (c, a) = (&req.customer, &req.ship_to);
+    ctx.tx.execute(
+        "INSERT INTO orders (number, customer_name, customer_email, customer_phone, ship_name,
+             ship_address1, ship_address2, ship_city, ship_region, ship_postal_code, ship_country,
+             billing_country, placed_at, ship_by, payment_status, status, priority, total_cents)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 'new', ?16, ?17)",
+        params![
+            number, c.name.trim(), c.email.trim(), c.phone.trim(), a.name.trim(), a.address1.trim(),
+            a.address2.trim(), a.city.trim(), a.region.trim(), a.postal_code.trim(),
+            a.country.trim().to_ascii_uppercase(), req.billing_country.trim().to_ascii_uppercase(),
+            placed_at, ship_by, req.payment_status.as_str(), req.priority, total
+        ],
+    )?;
+    let order_id = ctx.tx.last_insert_rowid();
+    for (i, (product_id, qty, price)) in lines.iter().enumerate() {
+        ctx.tx.execute(
+            "INSERT INTO order_lines (order_id, line_no, product_id, qty, unit_price_cents) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![order_id, i as i64 + 1, product_id, qty, price],
+        )?;
+    }
+    record_event(ctx, order_id, None, OrderStatus::New, "entered")?;
+    Ok(order_id)
+}
+
+/// Reads a date (`2026-11-23`) or an RFC 3339 time and writes it as stored (UTC, RFC 3339).
+pub fn normalise_time(text: &str) -> Option<String> {
+    let text = text.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Some(crate::time::to_text(t.with_timezone(&chrono::Utc)));
+    }
+    if let Ok(t) = chrono::DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S %z") {
+        return Some(crate::time::to_text(t.with_timezone(&chrono::Utc)));
+    }
+    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    Some(crate::time::to_text(date.and_hms_opt(0, 0, 0)?.and_utc()))
+}
+
+fn record_event(ctx: &Ctx<'_>, order_id: i64, from: Option<OrderStatus>, to: OrderStatus, reason: &str) -> Result<(), ApiError> {
+    ctx.tx.execute(
+        "INSERT INTO order_events (order_id, from_status, to_status, reason, operator_id, station_id, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![order_id, from.map(|s| s.as_str()), to.as_str(), reason, ctx.operator_id(), ctx.station_id(), ctx.now_text()],
+    )?;
+    Ok(())
+}
+
+pub fn change_order_status(ctx: &mut Ctx<'_>, req: StatusChange) -> Result<Order, ApiError> {
+    let id = order_id(ctx, &req.number)?;
+    let current = load(ctx, id)?.status;
+    transition(ctx, id, current, req.to, &req.reason)?;
+    let order = load(ctx, id)?;
+    ctx.emit(Event::OrderChanged { number: order.number.clone(), status: order.status.as_str().into() });
+    Ok(order)
+}
+
+/// Moves an order from `from` to `to` if the lifecycle and the operator's role allow it, and
+/// records who did it, where and why.
+pub fn transition(ctx: &Ctx<'_>, id: i64, from: OrderStatus, to: OrderStatus, reason: &str) -> Result<(), ApiError> {
+    if !from.can_become(to) {
+        return Err(ApiError::conflict(format!(
+            "an order that is {} cannot become {}",
+            from.as_str(),
+            to.as_str()
+        )));
+    }
+    let role = ctx.actor()?.role;
+    let allowed = from.roles_for(to);
+    if role != Role::Manager && !allowed.contains(&role) {
+        return Err(forbidden(&format!("move an order from {} to {}", from.as_str(), to.as_str()), role, allowed));
+    }
+    if matches!(to, OrderStatus::Held | OrderStatus::Cancelled) && reason.trim().is_empty() {
+        return Err(ApiError::invalid(format!("say why the order is {}", to.as_str())));
+    }
+    ctx.tx.execute("UPDATE orders SET status = ?2 WHERE id = ?1", params![id, to.as_str()])?;
+    record_event(ctx, id, Some(from), to, reason.trim())
+}
+
+pub fn get_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
+    let id = order_id(ctx, &req.number)?;
+    load(ctx, id)
+}
+
+fn parse_status(text: &str) -> OrderStatus {
+    OrderStatus::parse(text).unwrap_or(OrderStatus::New)
+}
+
+/// Reads one order with its lines and history.
+pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Order, ApiError> {
+    let mut order = ctx.tx.query_row(
+        "SELECT number, customer_name, customer_email, customer_phone, ship_name, ship_address1,
+                ship_address2, ship_city, ship_region, ship_postal_code, ship_country, billing_country,
+                placed_at, ship_by, payment_status, status, priority, total_cents
+         FROM orders WHERE id = ?1",
+        [id],
+        |r| {
+            let payment: String = r.get(14)?;
+            let status: String = r.get(15)?;
+            Ok(Order {
+                number: r.get(0)?,
+                customer: Customer { name: r.get(1)?, email: r.get(2)?, phone: r.get(3)? },
+                ship_to: Address {
+                    name: r.get(4)?,
+                    address1: r.get(5)?,
+                    address2: r.get(6)?,
+                    city: r.get(7)?,
+                    region: r.get(8)?,
+                    postal_code: r.get(9)?,
+                    country: r.get(10)?,
+                },
+                billing_country: r.get(11)?,
+                placed_at: r.get(12)?,
+                ship_by: r.get(13)?,
+                payment_status: PaymentStatus::parse(&payment).unwrap_or(PaymentStatus::Pending),
+                status: parse_status(&status),
+                priority: r.get(16)?,
+                total_cents: r.get(17)?,
+                lines: Vec::new(),
+                history: Vec::new(),
+            })
+        },
+    )?;
+    let mut lines = ctx.tx.prepare(
+        "SELECT ol.line_no, p.sku, p.name, ol.qty, ol.unit_price_cents FROM order_lines ol
+         JOIN products p ON p.id = ol.product_id WHERE ol.order_id = ?1 ORDER BY ol.line_no",
+    )?;
+    order.lines = lines
+        .query_map([id], |r| {
+            Ok(OrderLine { line_no: r.get(0)?, sku: r.get(1)?, name: r.get(2)?, qty: r.get(3)?, unit_price_cents: r.get(4)? })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut events = ctx.tx.prepare(
+        "SELECT e.from_status, e.to_status, e.reason, op.name, st.name, e.at FROM order_events e
+         LEFT JOIN operators op ON op.id = e.operator_id LEFT JOIN stations st ON st.id = e.station_id
+         WHERE e.order_id = ?1 ORDER BY e.id",
+    )?;
+    order.history = events
+        .query_map([id], |r| {
+            let from: Option<String> = r.get(0)?;
+            let to: String = r.get(1)?;
+            Ok(StatusEvent {
+                from: from.as_deref().map(parse_status),
+                to: parse_status(&to),
+                reason: r.get(2)?,
+                operator: r.get(3)?,
+                station: r.get(4)?,
+                at: r.get(5)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(order)
+}
+
+pub fn list_orders(ctx: &mut Ctx<'_>, q: OrderQuery) -> Result<OrderPage, ApiError> {
+    let text = q.text.trim();
+    let pattern = format!("%{text}%");
+    let status = q.status.map(|s| s.as_str());
+    let filter = "(?1 IS NULL OR o.status = ?1)
+                  AND (?2 = '' OR o.number LIKE ?3 OR o.customer_name LIKE ?3 OR o.customer_email LIKE ?3)";
+    let total: u32 = ctx.tx.query_row(
+        &format!("SELECT count(*) FROM orders o WHERE {filter}"),
+        params![status, text, pattern],
+        |r| r.get(0),
+    )?;
+    let mut stmt = ctx.tx.prepare(&format!(
+        "SELECT o.number, o.customer_name, o.status, o.payment_status, o.placed_at, o.ship_by,
+                count(ol.id), coalesce(sum(ol.qty), 0), o.total_cents
+         FROM orders o LEFT JOIN order_lines ol ON ol.order_id = o.id
+         WHERE {filter}
+         GROUP BY o.id
+         ORDER BY o.priority DESC, coalesce(o.ship_by, '9999'), o.placed_at, o.number
+         LIMIT ?4 OFFSET ?5"
+    ))?;
+    let rows = stmt
+        .query_map(params![status, text, pattern, q.limit.unwrap_or(100).min(5000), q.offset.unwrap_or(0)], |r| {
+            let status: String = r.get(2)?;
+            let payment: String = r.get(3)?;
+            Ok(OrderSummary {
+                number: r.get(0)?,
+                customer: r.get(1)?,
+                status: parse_status(&status),
+                payment_status: PaymentStatus::parse(&payment).unwrap_or(PaymentStatus::Pending),
+                placed_at: r.get(4)?,
+                ship_by: r.get(5)?,
+                lines: r.get(6)?,
+                units: r.get(7)?,
+                total_cents: r.get(8)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut counts_stmt = ctx.tx.prepare("SELECT status, count(*) FROM orders GROUP BY status")?;
+    let counts = counts_stmt
+        .query_map([], |r| {
+            let status: String = r.get(0)?;
+            Ok(StatusCount { status: parse_status(&status), count: r.get(1)? })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(OrderPage { rows, total, counts })
+}

@@ -1,0 +1,318 @@
+//! Operators, stations and sign-in. An operator signs in at a station with a badge barcode or a
+//! PIN and gets a session token; every command then runs as that operator at that station.
+
+use backroom_core::people::Role;
+use rand::Rng;
+use rusqlite::{OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::app::{Actor, Ctx};
+use crate::error::{ApiError, ErrorCode};
+use crate::events::Event;
+use crate::system::{Done, NoArgs};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Operator {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub badge: Option<String>,
+    pub has_pin: bool,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct SaveOperator {
+    /// The operator to update; absent to create one.
+    #[serde(default)]
+    pub id: Option<i64>,
+    pub name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub badge: Option<String>,
+    /// A new PIN of 4 to 8 digits; absent to keep the current one.
+    #[serde(default)]
+    pub pin: Option<String>,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A workstation and the devices attached to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct Station {
+    pub name: String,
+    #[serde(default)]
+    pub scale: Option<ScaleSettings>,
+    /// The CUPS queue the station prints to.
+    #[serde(default)]
+    pub printer: Option<String>,
+}
+
+/// How a station's scale is attached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ScaleSettings {
+    pub port: String,
+    pub protocol: String,
+    pub baud: u32,
+    pub data_bits: u8,
+    /// `none`, `even` or `odd`.
+    pub parity: String,
+    pub stop_bits: u8,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SignIn {
+    pub station: String,
+    /// A scanned badge barcode or a typed PIN.
+    pub credential: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Session {
+    pub token: String,
+    pub operator: Operator,
+    pub station: String,
+}
+
+const OPERATOR_COLUMNS: &str = "id, name, role, badge, pin_hash IS NOT NULL, active";
+
+fn operator_row(row: &Row<'_>) -> rusqlite::Result<Operator> {
+    let role: String = row.get(2)?;
+    Ok(Operator {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        role: Role::parse(&role).unwrap_or(Role::Picker),
+        badge: row.get(3)?,
+        has_pin: row.get(4)?,
+        active: row.get(5)?,
+    })
+}
+
+fn station_row(row: &Row<'_>) -> rusqlite::Result<Station> {
+    let port: Option<String> = row.get(1)?;
+    let scale = match port {
+        Some(port) => Some(ScaleSettings {
+            port,
+            protocol: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
+            baud: row.get::<_, Option<u32>>(3)?.unwrap_or(9600),
+            data_bits: row.get::<_, Option<u8>>(4)?.unwrap_or(8),
+            parity: row.get::<_, Option<String>>(5)?.unwrap_or_else(|| "none".into()),
+            stop_bits: row.get::<_, Option<u8>>(6)?.unwrap_or(1),
+        }),
+        None => None,
+    };
+    Ok(Station { name: row.get(0)?, scale, printer: row.get(7)? })
+}
+
+const STATION_COLUMNS: &str = "name, scale_port, scale_protocol, scale_baud, scale_data_bits, \
+                               scale_parity, scale_stop_bits, printer";
+
+pub fn list_stations(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Vec<Station>, ApiError> {
+    let mut stmt = ctx.tx.prepare(&format!("SELECT {STATION_COLUMNS} FROM stations ORDER BY name"))?;
+    let rows = stmt.query_map([], station_row)?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+pub fn save_station(ctx: &mut Ctx<'_>, station: Station) -> Result<Station, ApiError> {
+    let name = station.name.trim();
+    if name.is_empty() {
+        return Err(ApiError::invalid("a station needs a name"));
+    }
+    let scale = station.scale.as_ref();
+    if let Some(scale) = scale {
+        if !matches!(scale.parity.as_str(), "none" | "even" | "odd") {
+            return Err(ApiError::invalid(format!(
+                "scale parity `{}` is not none, even or odd",
+                scale.parity
+            )));
+        }
+    }
+    ctx.tx.execute(
+        "INSERT INTO stations (name, scale_port, scale_protocol, scale_baud, scale_data_bits,
+                               scale_parity, scale_stop_bits, printer)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (name) DO UPDATE SET scale_port = ?2, scale_protocol = ?3, scale_baud = ?4,
+             scale_data_bits = ?5, scale_parity = ?6, scale_stop_bits = ?7, printer = ?8",
+        params![
+            name,
+            scale.map(|s| &s.port),
+            scale.map(|s| &s.protocol),
+            scale.map(|s| s.baud),
+            scale.map(|s| s.data_bits),
+            scale.map(|s| &s.parity),
+            scale.map(|s| s.stop_bits),
+            station.printer.as_deref().filter(|p| !p.trim().is_empty()),
+        ],
+    )?;
+    ctx.emit(Event::DataChanged { what: "stations".into() });
+    Ok(Station { name: name.to_owned(), ..station })
+}
+
+pub fn list_operators(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Vec<Operator>, ApiError> {
+    let mut stmt = ctx.tx.prepare(&format!("SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY name"))?;
+    let rows = stmt.query_map([], operator_row)?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+pub fn save_operator(ctx: &mut Ctx<'_>, req: SaveOperator) -> Result<Operator, ApiError> {
+    let name = req.name.trim();
+    if name.is_empty() {
+        return Err(ApiError::invalid("an operator needs a name"));
+    }
+    let badge = req.badge.as_deref().map(str::trim).filter(|b| !b.is_empty());
+    let pin_hash = match &req.pin {
+        Some(pin) => Some(new_pin_hash(ctx, pin, req.id)?),
+        None => None,
+    };
+    let id = match req.id {
+        Some(id) => {
+            let changed = ctx.tx.execute(
+                "UPDATE operators SET name = ?2, role = ?3, badge = ?4, active = ?5,
+                        pin_hash = coalesce(?6, pin_hash) WHERE id = ?1",
+                params![id, name, req.role.as_str(), badge, req.active, pin_hash],
+            )?;
+            if changed == 0 {
+                return Err(ApiError::not_found(format!("there is no operator with id {id}")));
+            }
+            id
+        }
+        None => {
+            ctx.tx.execute(
+                "INSERT INTO operators (name, role, badge, pin_hash, active) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![name, req.role.as_str(), badge, pin_hash, req.active],
+            )?;
+            ctx.tx.last_insert_rowid()
+        }
+    };
+    ctx.emit(Event::DataChanged { what: "operators".into() });
+    operator_by_id(ctx, id)
+}
+
+fn operator_by_id(ctx: &Ctx<'_>, id: i64) -> Result<Operator, ApiError> {
+    Ok(ctx.tx.query_row(
+        &format!("SELECT {OPERATOR_COLUMNS} FROM operators WHERE id = ?1"),
+        [id],
+        operator_row,
+    )?)
+}
+
+/// Hashes a new PIN, refusing one that is malformed or already used by someone else (a PIN
+/// alone must say who is signing in).
+fn new_pin_hash(ctx: &Ctx<'_>, pin: &str, owner: Option<i64>) -> Result<String, ApiError> {
+    let pin = pin.trim();
+    if !(4..=8).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
+        return Err(ApiError::invalid("a PIN is 4 to 8 digits"));
+    }
+    if let Some(other) = operator_by_pin(ctx, pin)? {
+        if Some(other) != owner {
+            return Err(ApiError::conflict("that PIN is taken; choose another"));
+        }
+    }
+    let salt: [u8; 8] = rand::rng().random();
+    let salt = hex(&salt);
+    Ok(format!("{salt}${}", pin_digest(&salt, pin)))
+}
+
+fn pin_digest(salt: &str, pin: &str) -> String {
+    hex(&Sha256::digest(format!("{salt}:{pin}").as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn operator_by_pin(ctx: &Ctx<'_>, pin: &str) -> Result<Option<i64>, ApiError> {
+    let mut stmt = ctx.tx.prepare("SELECT id, pin_hash FROM operators WHERE pin_hash IS NOT NULL AND active = 1")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (id, stored) = row?;
+        if let Some((salt, digest)) = stored.split_once('$') {
+            if pin_digest(salt, pin) == digest {
+                return Ok(Some(id));
+            }
+        }
+    }
+    Ok(None)
+}
+
+pub fn sign_in(ctx: &mut Ctx<'_>, req: SignIn) -> Result<Session, ApiError> {
+    let station_id: i64 = ctx
+        .tx
+        .query_row("SELECT id FROM stations WHERE name = ?1", [req.station.trim()], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| ApiError::not_found(format!("there is no station `{}`", req.station)))?;
+    let credential = req.credential.trim();
+    let by_badge: Option<i64> = ctx
+        .tx
+        .query_row("SELECT id FROM operators WHERE badge = ?1 AND active = 1", [credential], |r| r.get(0))
+        .optional()?;
+    let operator_id = match by_badge {
+        Some(id) => id,
+        None => operator_by_pin(ctx, credential)?.ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotSignedIn,
+                "that badge or PIN is not known; scan your badge again or ask a manager",
+            )
+        })?,
+    };
+    let token = hex(&rand::rng().random::<[u8; 24]>());
+    ctx.tx.execute(
+        "INSERT INTO sessions (token, operator_id, station_id, started_at) VALUES (?1, ?2, ?3, ?4)",
+        params![token, operator_id, station_id, ctx.now_text()],
+    )?;
+    Ok(Session { token, operator: operator_by_id(ctx, operator_id)?, station: req.station.trim().to_owned() })
+}
+
+pub fn sign_out(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Done, ApiError> {
+    let actor = ctx.actor()?.clone();
+    ctx.tx.execute(
+        "UPDATE sessions SET ended_at = ?3 WHERE operator_id = ?1 AND station_id = ?2 AND ended_at IS NULL",
+        params![actor.operator_id, actor.station_id, ctx.now_text()],
+    )?;
+    Ok(Done { ok: true })
+}
+
+pub fn whoami(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Session, ApiError> {
+    let actor = ctx.actor()?.clone();
+    let (Some(operator_id), Some(station_id)) = (actor.operator_id, actor.station_id) else {
+        return Err(ApiError::invalid("the local command line has no station session"));
+    };
+    let (token, station): (String, String) = ctx.tx.query_row(
+        "SELECT s.token, st.name FROM sessions s JOIN stations st ON st.id = s.station_id
+         WHERE s.operator_id = ?1 AND s.station_id = ?2 AND s.ended_at IS NULL
+         ORDER BY s.started_at DESC LIMIT 1",
+        params![operator_id, station_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(Session { token, operator: operator_by_id(ctx, operator_id)?, station })
+}
+
+/// The operator and station behind a session token, if the session is open.
+pub(crate) fn actor_for_token(tx: &rusqlite::Transaction<'_>, token: &str) -> Result<Actor, ApiError> {
+    tx.query_row(
+        "SELECT s.operator_id, s.station_id, o.role FROM sessions s
+         JOIN operators o ON o.id = s.operator_id
+         WHERE s.token = ?1 AND s.ended_at IS NULL AND o.active = 1",
+        [token],
+        |r| {
+            let role: String = r.get(2)?;
+            Ok(Actor {
+                operator_id: Some(r.get(0)?),
+                station_id: Some(r.get(1)?),
+                role: Role::parse(&role).unwrap_or(Role::Picker),
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| {
+        ApiError::new(ErrorCode::NotSignedIn, "this session has ended; sign in again")
+    })
+}

@@ -1,0 +1,72 @@
+//! Health, first start and the demo warehouse.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::app::Ctx;
+use crate::error::ApiError;
+use crate::{db, demo};
+
+/// A request with no arguments.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct NoArgs {}
+
+/// A reply with nothing to say but success.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Done {
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Health {
+    pub ok: bool,
+    pub version: String,
+    pub schema: u32,
+    /// True while the database holds no products: the UI offers the demo warehouse.
+    pub empty: bool,
+}
+
+pub fn health(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Health, ApiError> {
+    Ok(Health {
+        ok: true,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        schema: db::read_version(ctx.tx)?,
+        empty: is_empty(ctx)?,
+    })
+}
+
+fn is_empty(ctx: &Ctx<'_>) -> Result<bool, ApiError> {
+    let products: i64 = ctx.tx.query_row("SELECT count(*) FROM products", [], |r| r.get(0))?;
+    Ok(products == 0)
+}
+
+/// What the demo put in the database.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DemoSummary {
+    pub products: u32,
+    pub bins: u32,
+    pub orders: u32,
+    pub held_orders: u32,
+    pub operators: Vec<DemoOperator>,
+}
+
+/// A demo operator and how to sign in as them.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DemoOperator {
+    pub name: String,
+    pub role: String,
+    pub badge: String,
+    pub pin: String,
+}
+
+/// Fills the database with the demo warehouse. Anyone may do this on first start, while the
+/// database is empty; afterwards it is refused, so the demo never mixes with real stock.
+pub fn load_demo(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<DemoSummary, ApiError> {
+    if !is_empty(ctx)? {
+        return Err(ApiError::conflict(
+            "this database already holds products; the demo loads only into an empty database \
+             (start with a new --db file)",
+        ));
+    }
+    demo::load(ctx)
+}

@@ -1,0 +1,92 @@
+// Generated from the Rust command list (backroom-api/src/commands.rs). Do not edit.
+import type { DemoSummary } from "./DemoSummary";
+import type { Done } from "./Done";
+import type { ExportFile } from "./ExportFile";
+import type { ExportRequest } from "./ExportRequest";
+import type { Health } from "./Health";
+import type { ImportReport } from "./ImportReport";
+import type { ImportRequest } from "./ImportRequest";
+import type { LayoutInfo } from "./LayoutInfo";
+import type { LedgerReport } from "./LedgerReport";
+import type { Location } from "./Location";
+import type { LocationQuery } from "./LocationQuery";
+import type { Lookup } from "./Lookup";
+import type { Movement } from "./Movement";
+import type { MovementQuery } from "./MovementQuery";
+import type { NewMovement } from "./NewMovement";
+import type { NewOrder } from "./NewOrder";
+import type { NoArgs } from "./NoArgs";
+import type { Operator } from "./Operator";
+import type { Order } from "./Order";
+import type { OrderPage } from "./OrderPage";
+import type { OrderQuery } from "./OrderQuery";
+import type { OrderRef } from "./OrderRef";
+import type { Product } from "./Product";
+import type { ProductPage } from "./ProductPage";
+import type { ProductQuery } from "./ProductQuery";
+import type { ProductStock } from "./ProductStock";
+import type { SaveArea } from "./SaveArea";
+import type { SaveOperator } from "./SaveOperator";
+import type { SaveProduct } from "./SaveProduct";
+import type { Session } from "./Session";
+import type { SetLayout } from "./SetLayout";
+import type { SignIn } from "./SignIn";
+import type { Station } from "./Station";
+import type { StatusChange } from "./StatusChange";
+
+export interface Commands {
+  health: { req: NoArgs; res: Health };
+  list_stations: { req: NoArgs; res: Array<Station> };
+  sign_in: { req: SignIn; res: Session };
+  sign_out: { req: NoArgs; res: Done };
+  whoami: { req: NoArgs; res: Session };
+  list_operators: { req: NoArgs; res: Array<Operator> };
+  save_operator: { req: SaveOperator; res: Operator };
+  save_station: { req: Station; res: Station };
+  search_products: { req: ProductQuery; res: ProductPage };
+  lookup_product: { req: Lookup; res: ProductStock };
+  save_product: { req: SaveProduct; res: Product };
+  get_layout: { req: NoArgs; res: LayoutInfo };
+  set_layout: { req: SetLayout; res: LayoutInfo };
+  list_locations: { req: LocationQuery; res: Array<Location> };
+  save_area: { req: SaveArea; res: Location };
+  record_movement: { req: NewMovement; res: Movement };
+  list_movements: { req: MovementQuery; res: Array<Movement> };
+  check_ledger: { req: NoArgs; res: LedgerReport };
+  list_orders: { req: OrderQuery; res: OrderPage };
+  get_order: { req: OrderRef; res: Order };
+  create_order: { req: NewOrder; res: Order };
+  change_order_status: { req: StatusChange; res: Order };
+  import_csv: { req: ImportRequest; res: ImportReport };
+  export_csv: { req: ExportRequest; res: ExportFile };
+  load_demo: { req: NoArgs; res: DemoSummary };
+}
+
+export type CommandName = keyof Commands;
+export const COMMAND_NAMES: CommandName[] = [
+  "health",
+  "list_stations",
+  "sign_in",
+  "sign_out",
+  "whoami",
+  "list_operators",
+  "save_operator",
+  "save_station",
+  "search_products",
+  "lookup_product",
+  "save_product",
+  "get_layout",
+  "set_layout",
+  "list_locations",
+  "save_area",
+  "record_movement",
+  "list_movements",
+  "check_ledger",
+  "list_orders",
+  "get_order",
+  "create_order",
+  "change_order_status",
+  "import_csv",
+  "export_csv",
+  "load_demo",
+];
