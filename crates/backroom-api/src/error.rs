@@ -33,8 +33,9 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::BadRequest | ErrorCode::Invalid => 400,
-            ErrorCode::NotSignedIn => 401,
-            ErrorCode::Forbidden => 403,
+            // Both a missing and a wrong role are 403; the code tells the UI which to show
+            // (the sign-in screen, or "ask a manager").
+            ErrorCode::NotSignedIn | ErrorCode::Forbidden => 403,
             ErrorCode::NotFound | ErrorCode::UnknownCommand => 404,
             ErrorCode::Conflict => 409,
             ErrorCode::SchemaTooNew | ErrorCode::Storage => 500,

@@ -1,0 +1,254 @@
+//! The command line. Each subcommand is a thin wrapper over one or more commands of the
+//! command list, run as the local manager; `backroom call` reaches any command directly.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use backroom_api::stock::LedgerReport;
+use backroom_api::system::{DemoSummary, NoArgs};
+use backroom_api::transfer::{ExportFile, ExportRequest, ImportReport, ImportRequest, Table};
+use backroom_api::{ApiError, App, Caller};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "backroom", version, about = "Backroom: warehouse picking, packing and stock")]
+pub struct Cli {
+    /// The database file. Defaults to backroom.db in the OS data directory.
+    #[arg(long, global = true, env = "BACKROOM_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API and the web UI over HTTP.
+    Serve {
+        /// Address to listen on. Loopback by default; give 0.0.0.0:7878 to let other
+        /// workstations connect.
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        addr: String,
+        /// The built UI folder (ui/dist).
+        #[arg(long, value_name = "DIR")]
+        ui: Option<PathBuf>,
+    },
+    /// Fill a new, empty database with the demo warehouse.
+    Demo,
+    /// Import a CSV file: every row is checked first, and nothing is written unless all pass.
+    Import {
+        #[arg(value_enum)]
+        table: TableArg,
+        file: PathBuf,
+        /// Check the file and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export a table as CSV with a header row.
+    Export {
+        #[arg(value_enum)]
+        table: TableArg,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Database maintenance.
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+    /// Run any command of the command list with a JSON request (or `-` to read it from
+    /// standard input) and print the JSON reply.
+    Call {
+        name: String,
+        #[arg(default_value = "{}")]
+        json: String,
+    },
+    /// List the command names.
+    Commands,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbAction {
+    /// Check the ledger: on-hand equals the sum of movements, nothing negative, reservations
+    /// within on-hand. Exits 1 and lists every violation.
+    Check,
+    /// Print the database path and schema version.
+    Info,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TableArg {
+    Products,
+    Orders,
+    Stock,
+}
+
+impl From<TableArg> for Table {
+    fn from(t: TableArg) -> Table {
+        match t {
+            TableArg::Products => Table::Products,
+            TableArg::Orders => Table::Orders,
+            TableArg::Stock => Table::Stock,
+        }
+    }
+}
+
+/// Why a CLI run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Api(#[from] ApiError),
+    #[error("{what}: {source}")]
+    Io { what: String, source: std::io::Error },
+    #[error("{0}")]
+    Usage(String),
+    /// The run finished but found problems, already printed.
+    #[error("{0}")]
+    Failed(String),
+}
+
+fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> CliError {
+    let what = what.into();
+    move |source| CliError::Io { what, source }
+}
+
+/// The default database: `backroom/backroom.db` in the OS data directory.
+pub fn default_db() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("backroom").join("backroom.db")
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Failed(summary)) => {
+            eprintln!("{summary}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<(), CliError> {
+    let db = cli.db.unwrap_or_else(default_db);
+    if let Command::Commands = cli.command {
+        for name in backroom_api::commands::names() {
+            println!("{name}");
+        }
+        return Ok(());
+    }
+    let app = App::open(&db)?;
+    match cli.command {
+        Command::Serve { addr, ui } => serve(app, &addr, ui),
+        Command::Demo => demo(&app),
+        Command::Import { table, file, dry_run } => import(&app, table.into(), &file, dry_run),
+        Command::Export { table, out } => export(&app, table.into(), out),
+        Command::Db { action: DbAction::Check } => check(&app),
+        Command::Db { action: DbAction::Info } => {
+            let health: backroom_api::system::Health = app.run(Caller::Local, "health", &NoArgs {})?;
+            println!("database: {}\nschema:   {}\nversion:  {}", db.display(), health.schema, health.version);
+            Ok(())
+        }
+        Command::Call { name, json } => call(&app, &name, &json),
+        Command::Commands => Ok(()),
+    }
+}
+
+fn serve(app: App, addr: &str, ui: Option<PathBuf>) -> Result<(), CliError> {
+    let ui = crate::serve::find_ui(ui);
+    let runtime = tokio::runtime::Runtime::new().map_err(io("cannot start the server runtime"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(io(format!("cannot listen on {addr}")))?;
+        let local = listener.local_addr().map_err(io("cannot read the listening address"))?;
+        // The first line is the URL, so scripts and tests can start on port 0 and read it.
+        println!("Backroom is serving http://{local}/");
+        if ui.is_none() {
+            eprintln!("note: the web UI is not built; run `npm --prefix ui ci && npm --prefix ui run build`");
+        }
+        let router = crate::serve::router(Arc::new(app), ui);
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(io("the server stopped"))
+    })
+}
+
+fn demo(app: &App) -> Result<(), CliError> {
+    let summary: DemoSummary = app.run(Caller::Local, "load_demo", &NoArgs {})?;
+    println!(
+        "demo warehouse loaded: {} products, {} bins, {} orders ({} held)",
+        summary.products, summary.bins, summary.orders, summary.held_orders
+    );
+    for op in &summary.operators {
+        println!("  {:<8} {:<20} badge {:<10} PIN {}", op.role, op.name, op.badge, op.pin);
+    }
+    Ok(())
+}
+
+fn import(app: &App, table: Table, file: &PathBuf, dry_run: bool) -> Result<(), CliError> {
+    let csv = std::fs::read_to_string(file).map_err(io(format!("cannot read {}", file.display())))?;
+    let report: ImportReport = app.run(Caller::Local, "import_csv", &ImportRequest { table, csv, dry_run })?;
+    if !report.ok {
+        for e in &report.errors {
+            let column = e.column.as_deref().map(|c| format!(", column {c}")).unwrap_or_default();
+            eprintln!("{}: line {}{column}: {}", file.display(), e.line, e.reason);
+        }
+        return Err(CliError::Failed(format!(
+            "{} of {} rows have errors; nothing was imported",
+            report.errors.len(),
+            report.rows
+        )));
+    }
+    let verb = if dry_run { "checked (dry run, nothing written)" } else { "imported" };
+    println!("{} rows {verb}: {} created, {} updated", report.rows, report.created, report.updated);
+    Ok(())
+}
+
+fn export(app: &App, table: Table, out: Option<PathBuf>) -> Result<(), CliError> {
+    let file: ExportFile = app.run(Caller::Local, "export_csv", &ExportRequest { table })?;
+    match out {
+        Some(path) => std::fs::write(&path, file.csv).map_err(io(format!("cannot write {}", path.display()))),
+        None => {
+            print!("{}", file.csv);
+            Ok(())
+        }
+    }
+}
+
+fn check(app: &App) -> Result<(), CliError> {
+    let report: LedgerReport = app.run(Caller::Local, "check_ledger", &NoArgs {})?;
+    if report.ok {
+        println!(
+            "ledger ok: {} stock records agree with {} movements",
+            report.checked, report.movements
+        );
+        return Ok(());
+    }
+    for v in &report.violations {
+        println!("{v}");
+    }
+    Err(CliError::Failed(format!("ledger check failed: {} violations", report.violations.len())))
+}
+
+fn call(app: &App, name: &str, json: &str) -> Result<(), CliError> {
+    let text = if json == "-" {
+        let mut buf = String::new();
+        std::io::stdin().read_to_string(&mut buf).map_err(io("cannot read standard input"))?;
+        buf
+    } else {
+        json.to_owned()
+    };
+    let req = serde_json::from_str(&text)
+        .map_err(|e| CliError::Usage(format!("the request is not valid JSON: {e}")))?;
+    let reply = app.call(Caller::Local, name, req)?;
+    println!("{}", serde_json::to_string_pretty(&reply).unwrap_or_default());
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! The `backroom` command: the CLI subcommands and the HTTP server over Backroom's one command
+//! surface. Business rules live in `backroom-api` and `backroom-core`, never here.
+
+pub mod cli;
+pub mod serve;
