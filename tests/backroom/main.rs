@@ -1,1 +1,13 @@
-//! Integration tests.
+//! Backroom's integration tests: one binary, a module per area, each against a real SQLite file
+//! in a temporary folder.
+
+mod support;
+
+/// Every command over HTTP, status codes and error shapes.
+mod http;
+/// The stock ledger: movements, refusals, `db check`, and many stations at once.
+mod ledger;
+/// Sign-in, sessions and role checks.
+mod people;
+/// The `backroom` executable: subcommands, exit codes, help.
+mod cli;

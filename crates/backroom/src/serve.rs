@@ -24,7 +24,7 @@ pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
     // Unknown paths under /api answer JSON, so a mistyped command is a 404 with
     // {code, message} rather than the UI's index page.
     let api = Router::new()
-        .route("/health", get(health))
+        .route("/health", get(health).post(health))
         .route("/commands", get(list_commands))
         .route("/events", get(events))
         .route("/{name}", post(call))
