@@ -17,7 +17,16 @@ fn text(bytes: &[u8]) -> String {
 fn every_subcommand_has_help() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("x.db");
-    for sub in [&["serve"][..], &["demo"], &["import"], &["export"], &["db"], &["db", "check"], &["call"], &["commands"]] {
+    for sub in [
+        &["serve"][..],
+        &["demo"],
+        &["import"],
+        &["export"],
+        &["db"],
+        &["db", "check"],
+        &["call"],
+        &["commands"],
+    ] {
         let mut args = sub.to_vec();
         args.push("--help");
         let out = backroom(&db, &args);
@@ -44,7 +53,10 @@ fn the_db_flag_and_environment_choose_the_file() {
 fn call_runs_any_command_and_errors_exit_non_zero() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("x.db");
-    let out = backroom(&db, &["call", "save_product", r#"{"sku":"A-1","name":"Apple","unit_weight":"1 lb"}"#]);
+    let out = backroom(
+        &db,
+        &["call", "save_product", r#"{"sku":"A-1","name":"Apple","unit_weight":"1 lb"}"#],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let product: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!((product["unit_weight_g"].as_f64().unwrap() - 453.592).abs() < 0.001);

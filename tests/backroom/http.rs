@@ -12,12 +12,20 @@ use tower::ServiceExt;
 use crate::support::{self, Warehouse};
 
 /// Sends one request to the router without a port and returns the status and JSON body.
-async fn send(router: &Router, method: &str, uri: &str, token: Option<&str>, body: &str) -> (StatusCode, Value) {
-    let mut req = Request::builder().method(method).uri(uri).header("content-type", "application/json");
+async fn send(
+    router: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: &str,
+) -> (StatusCode, Value) {
+    let mut req =
+        Request::builder().method(method).uri(uri).header("content-type", "application/json");
     if let Some(token) = token {
         req = req.header("authorization", format!("Bearer {token}"));
     }
-    let response = router.clone().oneshot(req.body(Body::from(body.to_owned())).unwrap()).await.unwrap();
+    let response =
+        router.clone().oneshot(req.body(Body::from(body.to_owned())).unwrap()).await.unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
@@ -48,18 +56,34 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ("lookup_product", json!({"code": "036000291452"}), 200),
         ("save_product", json!({"sku": "CAP-1", "name": "Cap", "unit_weight": "3 oz"}), 200),
         ("get_layout", json!({}), 200),
-        ("set_layout", json!({"layout": serde_json::from_str::<Value>(support::LAYOUT).unwrap()}), 200),
+        (
+            "set_layout",
+            json!({"layout": serde_json::from_str::<Value>(support::LAYOUT).unwrap()}),
+            200,
+        ),
         ("list_locations", json!({"prefix": "A01"}), 200),
         ("save_area", json!({"code": "SHIPPING", "kind": "shipping"}), 200),
-        ("record_movement", json!({"kind": "receipt", "product": "MUG-1", "qty": 5, "to": "A01-1-01-L"}), 200),
+        (
+            "record_movement",
+            json!({"kind": "receipt", "product": "MUG-1", "qty": 5, "to": "A01-1-01-L"}),
+            200,
+        ),
         ("list_movements", json!({"product": "MUG-1"}), 200),
         ("check_ledger", json!({}), 200),
-        ("create_order", json!({"number": "1001", "customer": {"name": "Ann"},
+        (
+            "create_order",
+            json!({"number": "1001", "customer": {"name": "Ann"},
             "ship_to": {"name": "Ann", "address1": "1 Road", "city": "Town", "postal_code": "1", "country": "US"},
-            "payment_status": "paid", "lines": [{"product": "MUG-1", "qty": 1}]}), 200),
+            "payment_status": "paid", "lines": [{"product": "MUG-1", "qty": 1}]}),
+            200,
+        ),
         ("list_orders", json!({"text": ""}), 200),
         ("get_order", json!({"number": "1001"}), 200),
-        ("change_order_status", json!({"number": "1001", "to": "held", "reason": "customer called"}), 200),
+        (
+            "change_order_status",
+            json!({"number": "1001", "to": "held", "reason": "customer called"}),
+            200,
+        ),
         ("import_csv", json!({"table": "products", "csv": "sku,name\nPEN-1,Pen\n"}), 200),
         ("export_csv", json!({"table": "products"}), 200),
         // The demo loads only into an empty database; this one is not.
@@ -75,9 +99,11 @@ async fn every_command_answers_over_http() {
     let covered: BTreeSet<&str> = cases().iter().map(|(name, _, _)| *name).collect();
     assert_eq!(covered, declared, "every declared command needs a case here");
 
-    let (_, session) = post(&router, "sign_in", None, json!({"station": "Office", "credential": "9999"})).await;
+    let (_, session) =
+        post(&router, "sign_in", None, json!({"station": "Office", "credential": "9999"})).await;
     assert_eq!(session["code"], "not_found", "there is no Office station: {session}");
-    let (status, session) = post(&router, "sign_in", None, json!({"station": "Pick 1", "credential": "OP-MGR"})).await;
+    let (status, session) =
+        post(&router, "sign_in", None, json!({"station": "Pick 1", "credential": "OP-MGR"})).await;
     assert_eq!(status, 200, "{session}");
     let token = session["token"].as_str().unwrap().to_owned();
 
@@ -115,7 +141,8 @@ async fn bad_requests_get_structured_errors() {
     let (status, body) = post(&router, "no_such_command", Some(&token), json!({})).await;
     assert_eq!((status.as_u16(), body["code"].as_str()), (404, Some("unknown_command")));
 
-    let (status, body) = send(&router, "POST", "/api/search_products", Some(&token), "{\"text\": ").await;
+    let (status, body) =
+        send(&router, "POST", "/api/search_products", Some(&token), "{\"text\": ").await;
     assert_eq!((status.as_u16(), body["code"].as_str()), (400, Some("bad_request")));
 
     let (status, body) = post(&router, "lookup_product", Some(&token), json!({"code": 7})).await;
@@ -124,13 +151,18 @@ async fn bad_requests_get_structured_errors() {
     let (status, body) = post(&router, "search_products", None, json!({})).await;
     assert_eq!((status.as_u16(), body["code"].as_str()), (403, Some("not_signed_in")));
 
-    let (status, body) = post(&router, "save_product", Some(&token), json!({"sku": "X", "name": "X"})).await;
+    let (status, body) =
+        post(&router, "save_product", Some(&token), json!({"sku": "X", "name": "X"})).await;
     assert_eq!((status.as_u16(), body["code"].as_str()), (403, Some("forbidden")));
     assert!(body["message"].as_str().unwrap().contains("ask a manager"), "{body}");
 
-    let (status, body) = post(&router, "lookup_product", Some(&token), json!({"code": "0000"})).await;
+    let (status, body) =
+        post(&router, "lookup_product", Some(&token), json!({"code": "0000"})).await;
     assert_eq!((status.as_u16(), body["code"].as_str()), (404, Some("not_found")));
-    assert!(body["message"].as_str().unwrap().contains("0000"), "the message names the code: {body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("0000"),
+        "the message names the code: {body}"
+    );
 
     let (status, body) = send(&router, "GET", "/api/nowhere/deeper", None, "").await;
     assert_eq!((status.as_u16(), body["code"].as_str()), (404, Some("unknown_command")));
@@ -145,7 +177,8 @@ async fn a_scanned_barcode_finds_its_product_and_stock() {
     support::receive(&w, "TEE-M", "A02-1-03-R", 12);
     support::receive(&w, "TEE-M", "QUARANTINE", 2);
     let token = w.sign_in("Pick 1", "1111");
-    let (status, found) = post(&router, "lookup_product", Some(&token), json!({"code": "4006381333931"})).await;
+    let (status, found) =
+        post(&router, "lookup_product", Some(&token), json!({"code": "4006381333931"})).await;
     assert_eq!(status, 200, "{found}");
     assert_eq!(found["product"]["sku"], "TEE-M");
     assert!((found["product"]["unit_weight_g"].as_f64().unwrap() - 181.437).abs() < 0.01);
@@ -167,7 +200,8 @@ async fn the_ui_folder_is_served_with_an_spa_fallback() {
     std::fs::write(ui.join("index.html"), "<title>Backroom UI</title>").unwrap();
     let router = backroom::serve::router(Arc::new(App::open(&w.db_path()).unwrap()), Some(ui));
     for path in ["/", "/orders/1001"] {
-        let response = router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        let response =
+            router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         let body = response.into_body().collect().await.unwrap().to_bytes();
         assert!(String::from_utf8_lossy(&body).contains("Backroom UI"), "{path}");
@@ -179,13 +213,22 @@ async fn events_stream_to_every_screen_after_a_commit() {
     let w = support::warehouse();
     let app = Arc::new(App::open(&w.db_path()).unwrap());
     let router = backroom::serve::router(app.clone(), None);
-    let response = router.clone().oneshot(Request::get("/api/events").body(Body::empty()).unwrap()).await.unwrap();
+    let response = router
+        .clone()
+        .oneshot(Request::get("/api/events").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "text/event-stream");
     let mut body = response.into_body();
     let token = w.sign_in("Pick 1", "OP-PICK");
-    let (status, _) = post(&router, "record_movement", Some(&token),
-        json!({"kind": "receipt", "product": "MUG-1", "qty": 2, "to": "RECEIVING"})).await;
+    let (status, _) = post(
+        &router,
+        "record_movement",
+        Some(&token),
+        json!({"kind": "receipt", "product": "MUG-1", "qty": 2, "to": "RECEIVING"}),
+    )
+    .await;
     assert_eq!(status, 200);
     let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
         .await

@@ -22,7 +22,8 @@ fn movements_move_stock_and_are_listed_with_who_and_where() {
     let found = w.local("lookup_product", json!({"code": "MUG-1"}));
     assert_eq!(found["totals"], json!({"on_hand": 10, "reserved": 0, "available": 4}));
     let listed = w.local("list_movements", json!({"location": "RECEIVING"}));
-    let kinds: Vec<&str> = listed.as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> =
+        listed.as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["transfer", "receipt"], "newest first");
 }
 
@@ -32,8 +33,12 @@ fn a_movement_that_would_go_below_zero_is_refused_and_leaves_nothing() {
     receive(&w, "MUG-1", "A01-1-01-L", 3);
     let err = w
         .app
-        .call(Caller::Local, "record_movement", json!({"kind": "transfer", "product": "MUG-1", "qty": 4,
-            "from": "A01-1-01-L", "to": "A01-1-02-L"}))
+        .call(
+            Caller::Local,
+            "record_movement",
+            json!({"kind": "transfer", "product": "MUG-1", "qty": 4,
+            "from": "A01-1-01-L", "to": "A01-1-02-L"}),
+        )
         .unwrap_err();
     assert_eq!(err.code, backroom_api::ErrorCode::Conflict);
     assert!(err.message.contains("holds only 3"), "{}", err.message);
@@ -49,7 +54,10 @@ fn movements_need_the_right_ends_reasons_and_known_places() {
         (json!({"kind": "receipt", "product": "MUG-1", "qty": 0, "to": "RECEIVING"}), "at least 1"),
         (json!({"kind": "adjustment", "product": "MUG-1", "qty": 1, "to": "RECEIVING"}), "reason"),
         (json!({"kind": "receipt", "product": "NOPE", "qty": 1, "to": "RECEIVING"}), "NOPE"),
-        (json!({"kind": "receipt", "product": "MUG-1", "qty": 1, "to": "A09-1-01-L"}), "A09-1-01-L"),
+        (
+            json!({"kind": "receipt", "product": "MUG-1", "qty": 1, "to": "A09-1-01-L"}),
+            "A09-1-01-L",
+        ),
     ];
     for (req, needle) in bad {
         let err = w.app.call(Caller::Local, "record_movement", req.clone()).unwrap_err();
@@ -105,8 +113,12 @@ fn many_stations_at_once_lose_no_movement() {
                         // Everyone takes from the same bin into their own; 4 x 40 x 1 = 160 > 100,
                         // so some moves must be refused.
                         let to = format!("A0{}-2-0{}-R", s + 1, i % 5 + 1);
-                        let result = app.call(Caller::Local, "record_movement", json!({"kind": "transfer",
-                            "product": "MUG-1", "qty": 1, "from": "A01-1-01-L", "to": to}));
+                        let result = app.call(
+                            Caller::Local,
+                            "record_movement",
+                            json!({"kind": "transfer",
+                            "product": "MUG-1", "qty": 1, "from": "A01-1-01-L", "to": to}),
+                        );
                         match result {
                             Ok(_) => ok += 1,
                             Err(e) => assert_eq!(e.code, backroom_api::ErrorCode::Conflict, "{e}"),

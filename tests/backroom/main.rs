@@ -3,11 +3,11 @@
 
 mod support;
 
+/// The `backroom` executable: subcommands, exit codes, help.
+mod cli;
 /// Every command over HTTP, status codes and error shapes.
 mod http;
 /// The stock ledger: movements, refusals, `db check`, and many stations at once.
 mod ledger;
 /// Sign-in, sessions and role checks.
 mod people;
-/// The `backroom` executable: subcommands, exit codes, help.
-mod cli;

@@ -12,8 +12,14 @@ fn operators_sign_in_by_badge_or_pin_and_commands_run_as_them() {
     assert_eq!(by_pin["operator"]["role"], "picker");
     let token = by_pin["token"].as_str().unwrap();
     let me = w.app.call(Caller::Session(Some(token)), "whoami", json!({})).unwrap();
-    assert_eq!((me["operator"]["name"].as_str(), me["station"].as_str()), (Some("Pat Picker"), Some("Pick 1")));
-    let err = w.app.call(Caller::Local, "sign_in", json!({"station": "Pick 1", "credential": "0000"})).unwrap_err();
+    assert_eq!(
+        (me["operator"]["name"].as_str(), me["station"].as_str()),
+        (Some("Pat Picker"), Some("Pick 1"))
+    );
+    let err = w
+        .app
+        .call(Caller::Local, "sign_in", json!({"station": "Pick 1", "credential": "0000"}))
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::NotSignedIn);
     w.app.call(Caller::Session(Some(token)), "sign_out", json!({})).unwrap();
     let err = w.app.call(Caller::Session(Some(token)), "whoami", json!({})).unwrap_err();
@@ -24,19 +30,29 @@ fn operators_sign_in_by_badge_or_pin_and_commands_run_as_them() {
 fn a_picker_cannot_release_a_held_order_but_a_manager_can() {
     let w = support::warehouse();
     support::order(&w, "2001", &[("MUG-1", 2)]);
-    w.local("change_order_status", json!({"number": "2001", "to": "held", "reason": "address check"}));
+    w.local(
+        "change_order_status",
+        json!({"number": "2001", "to": "held", "reason": "address check"}),
+    );
     let picker = w.sign_in("Pick 1", "OP-PICK");
     let err = w
         .app
-        .call(Caller::Session(Some(&picker)), "change_order_status", json!({"number": "2001", "to": "released"}))
+        .call(
+            Caller::Session(Some(&picker)),
+            "change_order_status",
+            json!({"number": "2001", "to": "released"}),
+        )
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
     assert!(err.message.contains("ask a manager"), "{}", err.message);
     let manager = w.sign_in("Pick 1", "OP-MGR");
     let order = w
         .app
-        .call(Caller::Session(Some(&manager)), "change_order_status",
-              json!({"number": "2001", "to": "released", "reason": "address confirmed"}))
+        .call(
+            Caller::Session(Some(&manager)),
+            "change_order_status",
+            json!({"number": "2001", "to": "released", "reason": "address confirmed"}),
+        )
         .unwrap();
     assert_eq!(order["status"], "released");
     let history = order["history"].as_array().unwrap();
@@ -52,21 +68,47 @@ fn a_picker_cannot_release_a_held_order_but_a_manager_can() {
 fn the_lifecycle_refuses_skipping_and_holds_need_a_reason() {
     let w = support::warehouse();
     support::order(&w, "2002", &[("MUG-1", 1)]);
-    let err = w.app.call(Caller::Local, "change_order_status", json!({"number": "2002", "to": "shipped"})).unwrap_err();
+    let err = w
+        .app
+        .call(Caller::Local, "change_order_status", json!({"number": "2002", "to": "shipped"}))
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
-    let err = w.app.call(Caller::Local, "change_order_status", json!({"number": "2002", "to": "held"})).unwrap_err();
+    let err = w
+        .app
+        .call(Caller::Local, "change_order_status", json!({"number": "2002", "to": "held"}))
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::Invalid);
-    w.local("change_order_status", json!({"number": "2002", "to": "held", "reason": "fraud check"}));
-    let err = w.app.call(Caller::Local, "change_order_status", json!({"number": "2002", "to": "allocated"})).unwrap_err();
+    w.local(
+        "change_order_status",
+        json!({"number": "2002", "to": "held", "reason": "fraud check"}),
+    );
+    let err = w
+        .app
+        .call(Caller::Local, "change_order_status", json!({"number": "2002", "to": "allocated"}))
+        .unwrap_err();
     assert!(err.message.contains("held cannot become allocated"), "{}", err.message);
 }
 
 #[test]
 fn pins_are_unique_and_well_formed() {
     let w = support::warehouse();
-    let err = w.app.call(Caller::Local, "save_operator", json!({"name": "Dup", "role": "picker", "pin": "1111"})).unwrap_err();
+    let err = w
+        .app
+        .call(
+            Caller::Local,
+            "save_operator",
+            json!({"name": "Dup", "role": "picker", "pin": "1111"}),
+        )
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
-    let err = w.app.call(Caller::Local, "save_operator", json!({"name": "Short", "role": "picker", "pin": "12"})).unwrap_err();
+    let err = w
+        .app
+        .call(
+            Caller::Local,
+            "save_operator",
+            json!({"name": "Short", "role": "picker", "pin": "12"}),
+        )
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::Invalid);
     let stored: String = rusqlite::Connection::open(w.db_path())
         .unwrap()

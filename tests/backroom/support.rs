@@ -18,9 +18,7 @@ impl Warehouse {
 
     /// Runs a command as the local manager and returns its reply, panicking with the error.
     pub fn local(&self, name: &str, req: Value) -> Value {
-        self.app
-            .call(Caller::Local, name, req)
-            .unwrap_or_else(|e| panic!("{name} failed: {e}"))
+        self.app.call(Caller::Local, name, req).unwrap_or_else(|e| panic!("{name} failed: {e}"))
     }
 
     /// Signs in at a station and returns the session token.
@@ -44,20 +42,40 @@ pub fn warehouse() -> Warehouse {
     let w = Warehouse { app, dir };
     let layout: Value = serde_json::from_str(LAYOUT).unwrap();
     w.local("set_layout", json!({ "layout": layout }));
-    for (code, kind) in [("RECEIVING", "receiving"), ("PACKING", "packing"), ("QUARANTINE", "quarantine")] {
+    for (code, kind) in
+        [("RECEIVING", "receiving"), ("PACKING", "packing"), ("QUARANTINE", "quarantine")]
+    {
         w.local("save_area", json!({"code": code, "kind": kind}));
     }
-    w.local("save_product", json!({"sku": "MUG-1", "name": "Mug, blue", "unit_weight": "350 g",
-        "price_cents": 1299, "barcodes": ["036000291452"]}));
-    w.local("save_product", json!({"sku": "TEE-M", "name": "T-shirt M", "unit_weight": "0.4 lb",
-        "price_cents": 1999, "barcodes": ["4006381333931", "BR-TEE-M"]}));
-    w.local("save_product", json!({"sku": "BOOK-9", "name": "Βιβλίο / Книга", "price_cents": 2500}));
+    w.local(
+        "save_product",
+        json!({"sku": "MUG-1", "name": "Mug, blue", "unit_weight": "350 g",
+        "price_cents": 1299, "barcodes": ["036000291452"]}),
+    );
+    w.local(
+        "save_product",
+        json!({"sku": "TEE-M", "name": "T-shirt M", "unit_weight": "0.4 lb",
+        "price_cents": 1999, "barcodes": ["4006381333931", "BR-TEE-M"]}),
+    );
+    w.local(
+        "save_product",
+        json!({"sku": "BOOK-9", "name": "Βιβλίο / Книга", "price_cents": 2500}),
+    );
     w.local("save_station", json!({"name": "Pick 1"}));
     w.local("save_station", json!({"name": "Pack 1", "printer": "PDF",
         "scale": {"port": "/dev/ttyUSB0", "protocol": "nci", "baud": 9600, "data_bits": 7, "parity": "even", "stop_bits": 1}}));
-    w.local("save_operator", json!({"name": "Pat Picker", "role": "picker", "badge": "OP-PICK", "pin": "1111"}));
-    w.local("save_operator", json!({"name": "Pia Packer", "role": "packer", "badge": "OP-PACK", "pin": "2222"}));
-    w.local("save_operator", json!({"name": "Max Manager", "role": "manager", "badge": "OP-MGR", "pin": "9999"}));
+    w.local(
+        "save_operator",
+        json!({"name": "Pat Picker", "role": "picker", "badge": "OP-PICK", "pin": "1111"}),
+    );
+    w.local(
+        "save_operator",
+        json!({"name": "Pia Packer", "role": "packer", "badge": "OP-PACK", "pin": "2222"}),
+    );
+    w.local(
+        "save_operator",
+        json!({"name": "Max Manager", "role": "manager", "badge": "OP-MGR", "pin": "9999"}),
+    );
     w
 }
 
@@ -68,14 +86,18 @@ pub fn receive(w: &Warehouse, sku: &str, to: &str, qty: i64) {
 
 /// Enters an order for the given (sku, qty) lines.
 pub fn order(w: &Warehouse, number: &str, lines: &[(&str, i64)]) {
-    let lines: Vec<Value> = lines.iter().map(|(sku, qty)| json!({"product": sku, "qty": qty})).collect();
-    w.local("create_order", json!({
-        "number": number,
-        "customer": {"name": "Ada Lovelace", "email": "ada@example.com"},
-        "ship_to": {"name": "Ada Lovelace", "address1": "1 Main St", "city": "Springfield",
-                    "postal_code": "12345", "country": "us"},
-        "payment_status": "paid",
-        "ship_by": "2026-12-01",
-        "lines": lines,
-    }));
+    let lines: Vec<Value> =
+        lines.iter().map(|(sku, qty)| json!({"product": sku, "qty": qty})).collect();
+    w.local(
+        "create_order",
+        json!({
+            "number": number,
+            "customer": {"name": "Ada Lovelace", "email": "ada@example.com"},
+            "ship_to": {"name": "Ada Lovelace", "address1": "1 Main St", "city": "Springfield",
+                        "postal_code": "12345", "country": "us"},
+            "payment_status": "paid",
+            "ship_by": "2026-12-01",
+            "lines": lines,
+        }),
+    );
 }

@@ -55,9 +55,9 @@ impl Ctx<'_> {
 
     /// The signed-in actor. Commands marked `SignedIn` or with roles always have one.
     pub fn actor(&self) -> Result<&Actor, ApiError> {
-        self.actor.as_ref().ok_or_else(|| {
-            ApiError::new(ErrorCode::NotSignedIn, "sign in at this station first")
-        })
+        self.actor
+            .as_ref()
+            .ok_or_else(|| ApiError::new(ErrorCode::NotSignedIn, "sign in at this station first"))
     }
 
     pub fn operator_id(&self) -> Option<i64> {
@@ -109,7 +109,9 @@ impl App {
         })?;
         self.transact(|tx, db_path| {
             let actor = match caller {
-                Caller::Local => Some(Actor { operator_id: None, station_id: None, role: Role::Manager }),
+                Caller::Local => {
+                    Some(Actor { operator_id: None, station_id: None, role: Role::Manager })
+                }
                 Caller::Session(token) => match token {
                     Some(token) => Some(people::actor_for_token(tx, token)?),
                     None => None,

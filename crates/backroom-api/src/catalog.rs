@@ -122,7 +122,10 @@ pub fn save_product(ctx: &mut Ctx<'_>, req: SaveProduct) -> Result<Product, ApiE
 pub fn validate(req: &SaveProduct) -> Result<Product, ApiError> {
     let sku = req.sku.trim();
     if sku.is_empty() || sku.chars().any(char::is_whitespace) {
-        return Err(ApiError::invalid(format!("SKU `{}` must be non-empty and without spaces", req.sku)));
+        return Err(ApiError::invalid(format!(
+            "SKU `{}` must be non-empty and without spaces",
+            req.sku
+        )));
     }
     let name = req.name.trim();
     if name.is_empty() {
@@ -130,11 +133,15 @@ pub fn validate(req: &SaveProduct) -> Result<Product, ApiError> {
     }
     let unit_weight_g = match req.unit_weight.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(text) => Some(weight::parse_grams(text).map_err(|e| ApiError::invalid(e.to_string()))?),
+        Some(text) => {
+            Some(weight::parse_grams(text).map_err(|e| ApiError::invalid(e.to_string()))?)
+        }
     };
     if let Some(d) = req.dimensions_mm {
         if ![d.length, d.width, d.height].iter().all(|v| v.is_finite() && *v > 0.0) {
-            return Err(ApiError::invalid(format!("dimensions of {sku} must all be more than 0 mm")));
+            return Err(ApiError::invalid(format!(
+                "dimensions of {sku} must all be more than 0 mm"
+            )));
         }
     }
     if req.price_cents < 0 {
@@ -256,11 +263,15 @@ pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Product, ApiError> {
         [id],
         product_row,
     )?;
-    let mut stmt = ctx.tx.prepare("SELECT code, kind FROM barcodes WHERE product_id = ?1 ORDER BY code")?;
+    let mut stmt =
+        ctx.tx.prepare("SELECT code, kind FROM barcodes WHERE product_id = ?1 ORDER BY code")?;
     product.barcodes = stmt
         .query_map([id], |r| {
             let kind: String = r.get(1)?;
-            Ok(Barcode { code: r.get(0)?, kind: BarcodeKind::parse(&kind).unwrap_or(BarcodeKind::Internal) })
+            Ok(Barcode {
+                code: r.get(0)?,
+                kind: BarcodeKind::parse(&kind).unwrap_or(BarcodeKind::Internal),
+            })
         })?
         .collect::<Result<_, _>>()?;
     Ok(product)
@@ -276,7 +287,8 @@ pub fn lookup_product(ctx: &mut Ctx<'_>, req: Lookup) -> Result<ProductStock, Ap
 
 pub fn search_products(ctx: &mut Ctx<'_>, q: ProductQuery) -> Result<ProductPage, ApiError> {
     let text = q.text.trim();
-    let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let pattern =
+        format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let filter = "(?1 = '' OR p.sku LIKE ?2 ESCAPE '\\' OR p.name LIKE ?2 ESCAPE '\\'
                    OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1))
                   AND (?3 OR p.active = 1)";

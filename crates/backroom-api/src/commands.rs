@@ -142,11 +142,7 @@ pub(crate) fn forbidden(what: &str, role: Role, allowed: &[Role]) -> ApiError {
     }
     ApiError::new(
         ErrorCode::Forbidden,
-        format!(
-            "a {} may not {what}; ask a {} to do it",
-            role.as_str(),
-            allowed.join(" or ")
-        ),
+        format!("a {} may not {what}; ask a {} to do it", role.as_str(), allowed.join(" or ")),
     )
 }
 
@@ -176,7 +172,9 @@ pub fn write_typescript(dir: &std::path::Path) -> Result<(), ts_rs::ExportError>
 
 /// Exports a type, or for a container such as `Vec<Station>` (which has no file of its own) the
 /// types it holds.
-fn export_with_dependencies<T: TS + 'static>(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
+fn export_with_dependencies<T: TS + 'static>(
+    cfg: &ts_rs::Config,
+) -> Result<(), ts_rs::ExportError> {
     struct Exporter<'a> {
         cfg: &'a ts_rs::Config,
         result: Result<(), ts_rs::ExportError>,
@@ -206,7 +204,9 @@ fn commands_ts(cfg: &ts_rs::Config) -> String {
         }
         body.push_str(&format!("  {}: {{ req: {req}; res: {res} }};\n", info.name));
     }
-    let mut out = String::from("// Generated from the Rust command list (backroom-api/src/commands.rs). Do not edit.\n");
+    let mut out = String::from(
+        "// Generated from the Rust command list (backroom-api/src/commands.rs). Do not edit.\n",
+    );
     for ident in &imports {
         out.push_str(&format!("import type {{ {ident} }} from \"./{ident}\";\n"));
     }
@@ -223,9 +223,13 @@ fn commands_ts(cfg: &ts_rs::Config) -> String {
 
 /// The user-defined type names in a TypeScript type expression such as `Array<Station>`.
 fn collect_idents(ty: &str, into: &mut std::collections::BTreeSet<String>) {
-    const BUILTIN: &[&str] = &["Array", "Record", "string", "number", "boolean", "null", "never", "bigint"];
+    const BUILTIN: &[&str] =
+        &["Array", "Record", "string", "number", "boolean", "null", "never", "bigint"];
     for word in ty.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-        if !word.is_empty() && !BUILTIN.contains(&word) && word.chars().next().is_some_and(char::is_uppercase) {
+        if !word.is_empty()
+            && !BUILTIN.contains(&word)
+            && word.chars().next().is_some_and(char::is_uppercase)
+        {
             into.insert(word.to_owned());
         }
     }

@@ -161,11 +161,9 @@ pub struct StatusCount {
 pub fn order_id(ctx: &Ctx<'_>, number: &str) -> Result<i64, ApiError> {
     let number = number.trim().trim_start_matches('#');
     ctx.tx
-        .query_row(
-            "SELECT id FROM orders WHERE number = ?1 OR number = '#' || ?1",
-            [number],
-            |r| r.get(0),
-        )
+        .query_row("SELECT id FROM orders WHERE number = ?1 OR number = '#' || ?1", [number], |r| {
+            r.get(0)
+        })
         .optional()?
         .ok_or_else(|| ApiError::not_found(format!("there is no order `{number}`")))
 }
@@ -173,7 +171,10 @@ pub fn order_id(ctx: &Ctx<'_>, number: &str) -> Result<i64, ApiError> {
 pub fn create_order(ctx: &mut Ctx<'_>, req: NewOrder) -> Result<Order, ApiError> {
     let id = insert(ctx, &req)?;
     let order = load(ctx, id)?;
-    ctx.emit(Event::OrderChanged { number: order.number.clone(), status: order.status.as_str().into() });
+    ctx.emit(Event::OrderChanged {
+        number: order.number.clone(),
+        status: order.status.as_str().into(),
+    });
     Ok(order)
 }
 
@@ -186,33 +187,53 @@ pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
     if req.lines.is_empty() {
         return Err(ApiError::invalid(format!("order {number} has no lines")));
     }
-    let exists: bool = ctx.tx.query_row("SELECT count(*) > 0 FROM orders WHERE number = ?1", [number], |r| r.get(0))?;
+    let exists: bool =
+        ctx.tx.query_row("SELECT count(*) > 0 FROM orders WHERE number = ?1", [number], |r| {
+            r.get(0)
+        })?;
     if exists {
         return Err(ApiError::conflict(format!("order {number} already exists")));
     }
     let placed_at = match &req.placed_at {
         Some(text) => normalise_time(text).ok_or_else(|| {
-            ApiError::invalid(format!("placed_at `{text}` is not a date (use 2026-11-23 or RFC 3339)"))
+            ApiError::invalid(format!(
+                "placed_at `{text}` is not a date (use 2026-11-23 or RFC 3339)"
+            ))
         })?,
         None => ctx.now_text(),
     };
     let ship_by = match &req.ship_by {
         Some(text) => Some(normalise_time(text).ok_or_else(|| {
-            ApiError::invalid(format!("ship_by `{text}` is not a date (use 2026-11-23 or RFC 3339)"))
+            ApiError::invalid(format!(
+                "ship_by `{text}` is not a date (use 2026-11-23 or RFC 3339)"
+            ))
         })?),
         None => None,
     };
     let mut lines = Vec::new();
     for (i, line) in req.lines.iter().enumerate() {
         if line.qty <= 0 {
-            return Err(ApiError::invalid(format!("line {} of order {number}: quantity must be at least 1", i + 1)));
+            return Err(ApiError::invalid(format!(
+                "line {} of order {number}: quantity must be at least 1",
+                i + 1
+            )));
         }
-        let product_id = catalog::resolve(ctx, &line.product)
-            .map_err(|e| ApiError::new(e.code, format!("line {} of order {number}: {}", i + 1, e.message)))?;
+        let product_id = catalog::resolve(ctx, &line.product).map_err(|e| {
+            ApiError::new(e.code, format!("line {} of order {number}: {}", i + 1, e.message))
+        })?;
         let price = match line.unit_price_cents {
-            Some(p) if p < 0 => return Err(ApiError::invalid(format!("line {} of order {number}: price cannot be negative", i + 1))),
+            Some(p) if p < 0 => {
+                return Err(ApiError::invalid(format!(
+                    "line {} of order {number}: price cannot be negative",
+                    i + 1
+                )));
+            }
             Some(p) => p,
-            None => ctx.tx.query_row("SELECT price_cents FROM products WHERE id = ?1", [product_id], |r| r.get(0))?,
+            None => ctx.tx.query_row(
+                "SELECT price_cents FROM products WHERE id = ?1",
+                [product_id],
+                |r| r.get(0),
+            )?,
         };
         lines.push((product_id, line.qty, price));
     }
@@ -254,7 +275,13 @@ pub fn normalise_time(text: &str) -> Option<String> {
     Some(crate::time::to_text(date.and_hms_opt(0, 0, 0)?.and_utc()))
 }
 
-fn record_event(ctx: &Ctx<'_>, order_id: i64, from: Option<OrderStatus>, to: OrderStatus, reason: &str) -> Result<(), ApiError> {
+fn record_event(
+    ctx: &Ctx<'_>,
+    order_id: i64,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    reason: &str,
+) -> Result<(), ApiError> {
     ctx.tx.execute(
         "INSERT INTO order_events (order_id, from_status, to_status, reason, operator_id, station_id, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -268,13 +295,22 @@ pub fn change_order_status(ctx: &mut Ctx<'_>, req: StatusChange) -> Result<Order
     let current = load(ctx, id)?.status;
     transition(ctx, id, current, req.to, &req.reason)?;
     let order = load(ctx, id)?;
-    ctx.emit(Event::OrderChanged { number: order.number.clone(), status: order.status.as_str().into() });
+    ctx.emit(Event::OrderChanged {
+        number: order.number.clone(),
+        status: order.status.as_str().into(),
+    });
     Ok(order)
 }
 
 /// Moves an order from `from` to `to` if the lifecycle and the operator's role allow it, and
 /// records who did it, where and why.
-pub fn transition(ctx: &Ctx<'_>, id: i64, from: OrderStatus, to: OrderStatus, reason: &str) -> Result<(), ApiError> {
+pub fn transition(
+    ctx: &Ctx<'_>,
+    id: i64,
+    from: OrderStatus,
+    to: OrderStatus,
+    reason: &str,
+) -> Result<(), ApiError> {
     if !from.can_become(to) {
         return Err(ApiError::conflict(format!(
             "an order that is {} cannot become {}",
@@ -285,7 +321,11 @@ pub fn transition(ctx: &Ctx<'_>, id: i64, from: OrderStatus, to: OrderStatus, re
     let role = ctx.actor()?.role;
     let allowed = from.roles_for(to);
     if role != Role::Manager && !allowed.contains(&role) {
-        return Err(forbidden(&format!("move an order from {} to {}", from.as_str(), to.as_str()), role, allowed));
+        return Err(forbidden(
+            &format!("move an order from {} to {}", from.as_str(), to.as_str()),
+            role,
+            allowed,
+        ));
     }
     if matches!(to, OrderStatus::Held | OrderStatus::Cancelled) && reason.trim().is_empty() {
         return Err(ApiError::invalid(format!("say why the order is {}", to.as_str())));
@@ -344,7 +384,13 @@ pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Order, ApiError> {
     )?;
     order.lines = lines
         .query_map([id], |r| {
-            Ok(OrderLine { line_no: r.get(0)?, sku: r.get(1)?, name: r.get(2)?, qty: r.get(3)?, unit_price_cents: r.get(4)? })
+            Ok(OrderLine {
+                line_no: r.get(0)?,
+                sku: r.get(1)?,
+                name: r.get(2)?,
+                qty: r.get(3)?,
+                unit_price_cents: r.get(4)?,
+            })
         })?
         .collect::<Result<_, _>>()?;
     let mut events = ctx.tx.prepare(
@@ -390,21 +436,25 @@ pub fn list_orders(ctx: &mut Ctx<'_>, q: OrderQuery) -> Result<OrderPage, ApiErr
          LIMIT ?4 OFFSET ?5"
     ))?;
     let rows = stmt
-        .query_map(params![status, text, pattern, q.limit.unwrap_or(100).min(5000), q.offset.unwrap_or(0)], |r| {
-            let status: String = r.get(2)?;
-            let payment: String = r.get(3)?;
-            Ok(OrderSummary {
-                number: r.get(0)?,
-                customer: r.get(1)?,
-                status: parse_status(&status),
-                payment_status: PaymentStatus::parse(&payment).unwrap_or(PaymentStatus::Pending),
-                placed_at: r.get(4)?,
-                ship_by: r.get(5)?,
-                lines: r.get(6)?,
-                units: r.get(7)?,
-                total_cents: r.get(8)?,
-            })
-        })?
+        .query_map(
+            params![status, text, pattern, q.limit.unwrap_or(100).min(5000), q.offset.unwrap_or(0)],
+            |r| {
+                let status: String = r.get(2)?;
+                let payment: String = r.get(3)?;
+                Ok(OrderSummary {
+                    number: r.get(0)?,
+                    customer: r.get(1)?,
+                    status: parse_status(&status),
+                    payment_status: PaymentStatus::parse(&payment)
+                        .unwrap_or(PaymentStatus::Pending),
+                    placed_at: r.get(4)?,
+                    ship_by: r.get(5)?,
+                    lines: r.get(6)?,
+                    units: r.get(7)?,
+                    total_cents: r.get(8)?,
+                })
+            },
+        )?
         .collect::<Result<_, _>>()?;
     let mut counts_stmt = ctx.tx.prepare("SELECT status, count(*) FROM orders GROUP BY status")?;
     let counts = counts_stmt

@@ -116,7 +116,8 @@ const STATION_COLUMNS: &str = "name, scale_port, scale_protocol, scale_baud, sca
                                scale_parity, scale_stop_bits, printer";
 
 pub fn list_stations(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Vec<Station>, ApiError> {
-    let mut stmt = ctx.tx.prepare(&format!("SELECT {STATION_COLUMNS} FROM stations ORDER BY name"))?;
+    let mut stmt =
+        ctx.tx.prepare(&format!("SELECT {STATION_COLUMNS} FROM stations ORDER BY name"))?;
     let rows = stmt.query_map([], station_row)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
@@ -157,7 +158,8 @@ pub fn save_station(ctx: &mut Ctx<'_>, station: Station) -> Result<Station, ApiE
 }
 
 pub fn list_operators(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Vec<Operator>, ApiError> {
-    let mut stmt = ctx.tx.prepare(&format!("SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY name"))?;
+    let mut stmt =
+        ctx.tx.prepare(&format!("SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY name"))?;
     let rows = stmt.query_map([], operator_row)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
@@ -230,7 +232,9 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn operator_by_pin(ctx: &Ctx<'_>, pin: &str) -> Result<Option<i64>, ApiError> {
-    let mut stmt = ctx.tx.prepare("SELECT id, pin_hash FROM operators WHERE pin_hash IS NOT NULL AND active = 1")?;
+    let mut stmt = ctx
+        .tx
+        .prepare("SELECT id, pin_hash FROM operators WHERE pin_hash IS NOT NULL AND active = 1")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
     for row in rows {
         let (id, stored) = row?;
@@ -252,7 +256,9 @@ pub fn sign_in(ctx: &mut Ctx<'_>, req: SignIn) -> Result<Session, ApiError> {
     let credential = req.credential.trim();
     let by_badge: Option<i64> = ctx
         .tx
-        .query_row("SELECT id FROM operators WHERE badge = ?1 AND active = 1", [credential], |r| r.get(0))
+        .query_row("SELECT id FROM operators WHERE badge = ?1 AND active = 1", [credential], |r| {
+            r.get(0)
+        })
         .optional()?;
     let operator_id = match by_badge {
         Some(id) => id,
@@ -268,7 +274,11 @@ pub fn sign_in(ctx: &mut Ctx<'_>, req: SignIn) -> Result<Session, ApiError> {
         "INSERT INTO sessions (token, operator_id, station_id, started_at) VALUES (?1, ?2, ?3, ?4)",
         params![token, operator_id, station_id, ctx.now_text()],
     )?;
-    Ok(Session { token, operator: operator_by_id(ctx, operator_id)?, station: req.station.trim().to_owned() })
+    Ok(Session {
+        token,
+        operator: operator_by_id(ctx, operator_id)?,
+        station: req.station.trim().to_owned(),
+    })
 }
 
 pub fn sign_out(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Done, ApiError> {
@@ -296,7 +306,10 @@ pub fn whoami(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Session, ApiError> {
 }
 
 /// The operator and station behind a session token, if the session is open.
-pub(crate) fn actor_for_token(tx: &rusqlite::Transaction<'_>, token: &str) -> Result<Actor, ApiError> {
+pub(crate) fn actor_for_token(
+    tx: &rusqlite::Transaction<'_>,
+    token: &str,
+) -> Result<Actor, ApiError> {
     tx.query_row(
         "SELECT s.operator_id, s.station_id, o.role FROM sessions s
          JOIN operators o ON o.id = s.operator_id
@@ -312,7 +325,5 @@ pub(crate) fn actor_for_token(tx: &rusqlite::Transaction<'_>, token: &str) -> Re
         },
     )
     .optional()?
-    .ok_or_else(|| {
-        ApiError::new(ErrorCode::NotSignedIn, "this session has ended; sign in again")
-    })
+    .ok_or_else(|| ApiError::new(ErrorCode::NotSignedIn, "this session has ended; sign in again"))
 }

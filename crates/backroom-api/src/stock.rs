@@ -67,10 +67,12 @@ pub fn stock_of(ctx: &Ctx<'_>, product_id: i64) -> Result<Vec<StockAt>, ApiError
     let rows = stmt
         .query_map([product_id], |r| {
             let kind: String = r.get(1)?;
-            let kind = warehouse::LocationKind::parse(&kind).unwrap_or(warehouse::LocationKind::Bin);
+            let kind =
+                warehouse::LocationKind::parse(&kind).unwrap_or(warehouse::LocationKind::Bin);
             let on_hand: i64 = r.get(2)?;
             let reserved: i64 = r.get(3)?;
-            let available = if kind == warehouse::LocationKind::Bin { (on_hand - reserved).max(0) } else { 0 };
+            let available =
+                if kind == warehouse::LocationKind::Bin { (on_hand - reserved).max(0) } else { 0 };
             Ok(StockAt { location: r.get(0)?, kind, on_hand, reserved, available })
         })?
         .collect::<Result<_, _>>()?;
@@ -143,7 +145,10 @@ pub fn record_movement(ctx: &mut Ctx<'_>, m: NewMovement) -> Result<Movement, Ap
 pub fn record(ctx: &Ctx<'_>, m: &NewMovement) -> Result<i64, ApiError> {
     let kind = m.kind.as_str();
     if m.qty <= 0 {
-        return Err(ApiError::invalid(format!("a {kind} needs a quantity of at least 1, not {}", m.qty)));
+        return Err(ApiError::invalid(format!(
+            "a {kind} needs a quantity of at least 1, not {}",
+            m.qty
+        )));
     }
     let from = m.from.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let to = m.to.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -173,8 +178,16 @@ pub fn record(ctx: &Ctx<'_>, m: &NewMovement) -> Result<i64, ApiError> {
                                 order_id, operator_id, station_id, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
-            kind, product_id, m.qty, from_id, to_id, m.reason.trim(), order_id,
-            ctx.operator_id(), ctx.station_id(), ctx.now_text()
+            kind,
+            product_id,
+            m.qty,
+            from_id,
+            to_id,
+            m.reason.trim(),
+            order_id,
+            ctx.operator_id(),
+            ctx.station_id(),
+            ctx.now_text()
         ],
     )?;
     Ok(ctx.tx.last_insert_rowid())
@@ -219,7 +232,8 @@ fn guard_reserved(
     Ok(())
 }
 
-const MOVEMENT_SELECT: &str = "SELECT m.id, m.kind, p.sku, m.qty, lf.code, lt.code, m.reason, o.number,
+const MOVEMENT_SELECT: &str =
+    "SELECT m.id, m.kind, p.sku, m.qty, lf.code, lt.code, m.reason, o.number,
         op.name, st.name, m.at
      FROM movements m
      JOIN products p ON p.id = m.product_id
@@ -273,7 +287,10 @@ pub fn list_movements(ctx: &mut Ctx<'_>, q: MovementQuery) -> Result<Vec<Movemen
          ORDER BY m.id DESC LIMIT ?3"
     ))?;
     let rows = stmt
-        .query_map(params![product_id, location_id, q.limit.unwrap_or(100).min(10_000)], movement_row)?
+        .query_map(
+            params![product_id, location_id, q.limit.unwrap_or(100).min(10_000)],
+            movement_row,
+        )?
         .collect::<Result<_, _>>()?;
     Ok(rows)
 }
@@ -328,5 +345,10 @@ pub fn check_ledger(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<LedgerReport, ApiErr
         .collect::<Result<_, _>>()?;
     let violations = ledger::check(&facts);
     let movements: u32 = ctx.tx.query_row("SELECT count(*) FROM movements", [], |r| r.get(0))?;
-    Ok(LedgerReport { ok: violations.is_empty(), checked: facts.len() as u32, movements, violations })
+    Ok(LedgerReport {
+        ok: violations.is_empty(),
+        checked: facts.len() as u32,
+        movements,
+        violations,
+    })
 }

@@ -92,8 +92,10 @@ pub struct SaveArea {
 pub fn current_layout(ctx: &Ctx<'_>) -> Result<Option<Layout>, ApiError> {
     let json: Option<String> =
         ctx.tx.query_row("SELECT json FROM layout WHERE id = 1", [], |r| r.get(0)).optional()?;
-    json.map(|j| Layout::from_json(&j).map_err(|e| ApiError::storage(format!("stored layout: {e}"))))
-        .transpose()
+    json.map(|j| {
+        Layout::from_json(&j).map_err(|e| ApiError::storage(format!("stored layout: {e}")))
+    })
+    .transpose()
 }
 
 pub fn get_layout(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<LayoutInfo, ApiError> {
@@ -104,7 +106,9 @@ fn layout_info(ctx: &Ctx<'_>) -> Result<LayoutInfo, ApiError> {
     let (bins, areas): (u32, u32) = ctx.tx.query_row(
         "SELECT sum(kind = 'bin' AND active = 1), sum(kind <> 'bin') FROM locations",
         [],
-        |r| Ok((r.get::<_, Option<u32>>(0)?.unwrap_or(0), r.get::<_, Option<u32>>(1)?.unwrap_or(0))),
+        |r| {
+            Ok((r.get::<_, Option<u32>>(0)?.unwrap_or(0), r.get::<_, Option<u32>>(1)?.unwrap_or(0)))
+        },
     )?;
     Ok(LayoutInfo { layout: current_layout(ctx)?, bins, areas })
 }
@@ -127,14 +131,17 @@ pub fn set_layout(ctx: &mut Ctx<'_>, req: SetLayout) -> Result<LayoutInfo, ApiEr
         "INSERT INTO layout (id, json) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET json = ?1",
         [json],
     )?;
-    let mut retire = ctx.tx.prepare("SELECT code, aisle, block, slot FROM locations WHERE kind = 'bin'")?;
+    let mut retire =
+        ctx.tx.prepare("SELECT code, aisle, block, slot FROM locations WHERE kind = 'bin'")?;
     let existing: Vec<(String, u32, u32, u32)> = retire
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
     drop(retire);
     for (code, aisle, block, slot) in existing {
-        let inside = aisle <= layout.aisles && block <= layout.blocks && slot <= layout.slots_per_side;
-        ctx.tx.execute("UPDATE locations SET active = ?2 WHERE code = ?1", params![code, inside])?;
+        let inside =
+            aisle <= layout.aisles && block <= layout.blocks && slot <= layout.slots_per_side;
+        ctx.tx
+            .execute("UPDATE locations SET active = ?2 WHERE code = ?1", params![code, inside])?;
     }
     let mut insert = ctx.tx.prepare(
         "INSERT INTO locations (code, kind, aisle, block, slot, side) VALUES (?1, 'bin', ?2, ?3, ?4, ?5)
@@ -171,23 +178,30 @@ pub fn list_locations(ctx: &mut Ctx<'_>, q: LocationQuery) -> Result<Vec<Locatio
          ORDER BY kind <> 'bin', code LIMIT ?3",
     )?;
     let rows = stmt
-        .query_map(params![q.kind.map(|k| k.as_str()), prefix, q.limit.unwrap_or(500).min(100_000)], |r| {
-            let kind: String = r.get(1)?;
-            let kind = LocationKind::parse(&kind).unwrap_or(LocationKind::Bin);
-            let bin = match kind {
-                LocationKind::Bin => {
-                    let side: String = r.get(5)?;
-                    Some(BinCode {
-                        aisle: r.get(2)?,
-                        block: r.get(3)?,
-                        slot: r.get(4)?,
-                        side: if side == "L" { backroom_core::layout::Side::Left } else { backroom_core::layout::Side::Right },
-                    })
-                }
-                _ => None,
-            };
-            Ok(Location { code: r.get(0)?, kind, bin, active: r.get(6)? })
-        })?
+        .query_map(
+            params![q.kind.map(|k| k.as_str()), prefix, q.limit.unwrap_or(500).min(100_000)],
+            |r| {
+                let kind: String = r.get(1)?;
+                let kind = LocationKind::parse(&kind).unwrap_or(LocationKind::Bin);
+                let bin = match kind {
+                    LocationKind::Bin => {
+                        let side: String = r.get(5)?;
+                        Some(BinCode {
+                            aisle: r.get(2)?,
+                            block: r.get(3)?,
+                            slot: r.get(4)?,
+                            side: if side == "L" {
+                                backroom_core::layout::Side::Left
+                            } else {
+                                backroom_core::layout::Side::Right
+                            },
+                        })
+                    }
+                    _ => None,
+                };
+                Ok(Location { code: r.get(0)?, kind, bin, active: r.get(6)? })
+            },
+        )?
         .collect::<Result<_, _>>()?;
     Ok(rows)
 }
@@ -220,11 +234,9 @@ pub fn location_id(ctx: &Ctx<'_>, code: &str) -> Result<i64, ApiError> {
         Err(_) => code.trim().to_ascii_uppercase(),
     };
     ctx.tx
-        .query_row(
-            "SELECT id FROM locations WHERE code = ?1 AND active = 1",
-            [&canonical],
-            |r| r.get(0),
-        )
+        .query_row("SELECT id FROM locations WHERE code = ?1 AND active = 1", [&canonical], |r| {
+            r.get(0)
+        })
         .optional()?
         .ok_or_else(|| {
             ApiError::not_found(format!(

@@ -37,8 +37,15 @@ fn typescript_bindings_are_current() {
     }
     let (want, have) = (files(fresh.path()), files(&committed));
     let names = |f: &[(String, String)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&have), names(&want), "ui/src/gen is stale: run `BACKROOM_BLESS=1 cargo test -p backroom-api --test typescript`");
+    assert_eq!(
+        names(&have),
+        names(&want),
+        "ui/src/gen is stale: run `BACKROOM_BLESS=1 cargo test -p backroom-api --test typescript`"
+    );
     for ((name, have), (_, want)) in have.iter().zip(&want) {
-        assert_eq!(have, want, "ui/src/gen/{name} is stale: run `BACKROOM_BLESS=1 cargo test -p backroom-api --test typescript`");
+        assert_eq!(
+            have, want,
+            "ui/src/gen/{name} is stale: run `BACKROOM_BLESS=1 cargo test -p backroom-api --test typescript`"
+        );
     }
 }

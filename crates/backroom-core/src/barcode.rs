@@ -78,22 +78,15 @@ pub fn check_digit_ok(digits: &str) -> bool {
     let Some((&check, body)) = values.split_last() else {
         return false;
     };
-    let sum: u32 = body
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| if i % 2 == 0 { d * 3 } else { *d })
-        .sum();
+    let sum: u32 =
+        body.iter().rev().enumerate().map(|(i, d)| if i % 2 == 0 { d * 3 } else { *d }).sum();
     (10 - sum % 10) % 10 == check
 }
 
 /// Appends the check digit to a GTIN body (11 digits for UPC-A, 12 for EAN-13).
 pub fn with_check_digit(body: &str) -> String {
     let candidate = format!("{body}0");
-    (0..10)
-        .map(|d| format!("{body}{d}"))
-        .find(|code| check_digit_ok(code))
-        .unwrap_or(candidate)
+    (0..10).map(|d| format!("{body}{d}")).find(|code| check_digit_ok(code)).unwrap_or(candidate)
 }
 
 #[cfg(test)]

@@ -175,9 +175,8 @@ impl FromStr for BinCode {
         let [aisle, block, slot, side] = parts.as_slice() else {
             return Err(fail("expected four parts separated by '-'"));
         };
-        let aisle = aisle
-            .strip_prefix(['A', 'a'])
-            .ok_or_else(|| fail("the aisle must start with A"))?;
+        let aisle =
+            aisle.strip_prefix(['A', 'a']).ok_or_else(|| fail("the aisle must start with A"))?;
         let number = |text: &str, what| match text.parse::<u32>() {
             Ok(n) if n >= 1 => Ok(n),
             _ => Err(fail(what)),

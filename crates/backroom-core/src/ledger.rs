@@ -88,7 +88,9 @@ impl MovementKind {
             (Ends::In, _, _) => Err("needs a destination location and no source"),
             (Ends::Out, _, _) => Err("needs a source location and no destination"),
             (Ends::Both, _, _) => Err("needs both a source and a destination location"),
-            (Ends::Either, _, _) => Err("needs either a source (stock out) or a destination (stock in), not both"),
+            (Ends::Either, _, _) => {
+                Err("needs either a source (stock out) or a destination (stock in), not both")
+            }
         }
     }
 }
@@ -115,10 +117,9 @@ impl std::fmt::Display for Violation {
             Violation::Negative { sku, location, on_hand } => {
                 write!(f, "{sku} at {location}: on-hand is negative ({on_hand})")
             }
-            Violation::OverReserved { sku, location, on_hand, reserved } => write!(
-                f,
-                "{sku} at {location}: {reserved} reserved but only {on_hand} on hand"
-            ),
+            Violation::OverReserved { sku, location, on_hand, reserved } => {
+                write!(f, "{sku} at {location}: {reserved} reserved but only {on_hand} on hand")
+            }
         }
     }
 }

@@ -149,8 +149,14 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Export { table, out } => export(&app, table.into(), out),
         Command::Db { action: DbAction::Check } => check(&app),
         Command::Db { action: DbAction::Info } => {
-            let health: backroom_api::system::Health = app.run(Caller::Local, "health", &NoArgs {})?;
-            println!("database: {}\nschema:   {}\nversion:  {}", db.display(), health.schema, health.version);
+            let health: backroom_api::system::Health =
+                app.run(Caller::Local, "health", &NoArgs {})?;
+            println!(
+                "database: {}\nschema:   {}\nversion:  {}",
+                db.display(),
+                health.schema,
+                health.version
+            );
             Ok(())
         }
         Command::Call { name, json } => call(&app, &name, &json),
@@ -194,8 +200,10 @@ fn demo(app: &App) -> Result<(), CliError> {
 }
 
 fn import(app: &App, table: Table, file: &PathBuf, dry_run: bool) -> Result<(), CliError> {
-    let csv = std::fs::read_to_string(file).map_err(io(format!("cannot read {}", file.display())))?;
-    let report: ImportReport = app.run(Caller::Local, "import_csv", &ImportRequest { table, csv, dry_run })?;
+    let csv =
+        std::fs::read_to_string(file).map_err(io(format!("cannot read {}", file.display())))?;
+    let report: ImportReport =
+        app.run(Caller::Local, "import_csv", &ImportRequest { table, csv, dry_run })?;
     if !report.ok {
         for e in &report.errors {
             let column = e.column.as_deref().map(|c| format!(", column {c}")).unwrap_or_default();
@@ -215,7 +223,9 @@ fn import(app: &App, table: Table, file: &PathBuf, dry_run: bool) -> Result<(), 
 fn export(app: &App, table: Table, out: Option<PathBuf>) -> Result<(), CliError> {
     let file: ExportFile = app.run(Caller::Local, "export_csv", &ExportRequest { table })?;
     match out {
-        Some(path) => std::fs::write(&path, file.csv).map_err(io(format!("cannot write {}", path.display()))),
+        Some(path) => {
+            std::fs::write(&path, file.csv).map_err(io(format!("cannot write {}", path.display())))
+        }
         None => {
             print!("{}", file.csv);
             Ok(())

@@ -29,7 +29,10 @@ pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
         .route("/events", get(events))
         .route("/{name}", post(call))
         .fallback(|| async {
-            error_response(ApiError::new(ErrorCode::UnknownCommand, "no such API route; GET /api/commands lists the commands"))
+            error_response(ApiError::new(
+                ErrorCode::UnknownCommand,
+                "no such API route; GET /api/commands lists the commands",
+            ))
         })
         .with_state(app);
     let router = Router::new().nest("/api", api);
@@ -97,11 +100,14 @@ async fn run(app: Arc<App>, token: Option<String>, name: String, req: Value) -> 
 }
 
 fn error_response(error: ApiError) -> Response {
-    let status = StatusCode::from_u16(error.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        StatusCode::from_u16(error.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, Json(error)).into_response()
 }
 
-async fn events(State(app): State<Arc<App>>) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+async fn events(
+    State(app): State<Arc<App>>,
+) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
     let receiver = app.subscribe();
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         loop {
