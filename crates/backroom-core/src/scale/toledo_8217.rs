@@ -1,0 +1,310 @@
+//! Mettler Toledo 8213/8217 "ECR" protocol, which the Odoo IoT box calls "Toledo 8217".
+//!
+//! Commands are single letters. Replies run from STX to CR: a weight such as `STX 002.35 CR`
+//! (net adds `N`), or a status alone, `STX ? s CR`, whenever the scale is in motion, below zero
+//! or over capacity. The status byte has bit 6 set and reads b0 motion, b1 over capacity,
+//! b2 under zero, b3 outside the zero capture range, b4 centre of zero, b5 net. Frames carry no
+//! unit: the decoder is told the unit the scale is set to.
+
+use super::decoder::{CR, Framing, Message, STX, parse_decimal, unreadable};
+use super::reading::Sample;
+use super::{Command, FrameError, Range, Weight};
+use crate::weight::WeightUnit;
+
+const WEIGHT_REQUEST: &[u8] = b"W";
+const ZERO: &[u8] = b"Z";
+/// The CR ends the scale's wait for the digits of a preset tare, so it tares at once.
+const TARE: &[u8] = b"T\r";
+const CLEAR_TARE: &[u8] = b"C";
+
+/// The longest reply, `STX 01235.0N CR` from `H` in grams, is 10 bytes.
+const MAX_FRAME: usize = 12;
+
+pub(super) fn command(command: Command) -> Option<&'static [u8]> {
+    Some(match command {
+        Command::Weight => WEIGHT_REQUEST,
+        Command::Zero => ZERO,
+        Command::Tare => TARE,
+        Command::ClearTare => CLEAR_TARE,
+    })
+}
+
+#[derive(Debug)]
+pub(super) struct Framer {
+    unit: WeightUnit,
+    /// The frame so far, from its STX; empty between frames.
+    frame: Vec<u8>,
+    garbage: u64,
+}
+
+impl Framer {
+    pub fn new(unit: WeightUnit) -> Framer {
+        Framer { unit, frame: Vec::new(), garbage: 0 }
+    }
+
+    fn parse(&self, body: &[u8]) -> Result<Message, FrameError> {
+        match body {
+            // The answers to the confidence test (`A`) and to the start of echo mode (`E`).
+            b"" | b"E" => Ok(Message::Nothing),
+            [b'?', status] if status & 0x40 != 0 => {
+                let bit = |mask: u8| status & mask != 0;
+                let range = match (bit(0x02), bit(0x04)) {
+                    (false, false) => Range::InRange,
+                    (true, false) => Range::Over,
+                    (false, true) => Range::Under,
+                    (true, true) => Range::OutOfRange,
+                };
+                let sample = Sample {
+                    at_zero: Some(bit(0x10)),
+                    net: Some(bit(0x20)),
+                    ..Sample::new(None, bit(0x01), range)
+                };
+                Ok(Message::Status { sample, outside_zero_range: bit(0x08) })
+            }
+            _ => {
+                let (digits, net) = match body.strip_suffix(b"N") {
+                    Some(digits) => (digits, true),
+                    None => (body, false),
+                };
+                let value = std::str::from_utf8(digits)
+                    .ok()
+                    .map(|text| text.trim_start_matches(' '))
+                    .and_then(parse_decimal)
+                    .ok_or_else(|| unreadable(body))?;
+                let weight = Weight::new(value, self.unit);
+                // The scale withholds the weight unless it is settled, in range and not negative.
+                Ok(Message::Reading(Sample {
+                    net: Some(net),
+                    ..Sample::new(Some(weight), false, Range::InRange)
+                }))
+            }
+        }
+    }
+}
+
+impl Framing for Framer {
+    fn feed(&mut self, bytes: &[u8], out: &mut Vec<Result<Message, FrameError>>) {
+        for &raw in bytes {
+            // A 7E1 scale read with 8 data bits puts its parity in bit 7.
+            let byte = raw & 0x7F;
+            if byte == STX {
+                self.garbage += self.frame.len() as u64;
+                self.frame.clear();
+                self.frame.push(byte);
+                continue;
+            }
+            if self.frame.is_empty() {
+                self.garbage += 1;
+                continue;
+            }
+            self.frame.push(byte);
+            if byte == CR {
+                let frame = std::mem::take(&mut self.frame);
+                let result = self.parse(&frame[1..frame.len() - 1]);
+                if result.is_err() {
+                    self.garbage += frame.len() as u64;
+                }
+                out.push(result);
+            } else if self.frame.len() > MAX_FRAME {
+                let bytes = self.frame.len();
+                self.garbage += bytes as u64;
+                self.frame.clear();
+                out.push(Err(FrameError::Overflow { bytes }));
+            }
+        }
+    }
+
+    fn partial_len(&self) -> usize {
+        self.frame.len()
+    }
+
+    fn discard_partial(&mut self) {
+        self.garbage += self.frame.len() as u64;
+        self.frame.clear();
+    }
+
+    fn garbage_bytes(&self) -> u64 {
+        self.garbage
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::scale::decoder::tests::{assert_weight, feed, feed_bytewise, reading};
+    use crate::scale::{Decoder, Protocol, Refusal, ScaleEvent};
+
+    fn decoder() -> Decoder {
+        Protocol::Toledo8217.decoder()
+    }
+
+    #[test]
+    fn w_from_sim_default_kg() {
+        let mut decoder = decoder();
+        let reading = reading(&mut decoder, b"\x02001.23\r", Instant::now());
+        assert_weight(&reading, 1.23, WeightUnit::Kg);
+        assert_eq!(
+            (reading.motion, reading.range, reading.net, reading.at_zero),
+            (false, Range::InRange, Some(false), None)
+        );
+        assert!(reading.stable_grams().is_some());
+        assert_eq!(decoder.garbage_bytes(), 0);
+    }
+
+    #[test]
+    fn h_tenfold_resolution_from_sim_h() {
+        assert_weight(
+            &reading(&mut decoder(), b"\x02001.230\r", Instant::now()),
+            1.23,
+            WeightUnit::Kg,
+        );
+        assert_weight(
+            &reading(&mut decoder(), b"\x0201.2350\r", Instant::now()),
+            1.235,
+            WeightUnit::Kg,
+        );
+    }
+
+    #[test]
+    fn w_in_every_unit_from_sim_unit_option() {
+        let now = Instant::now();
+        let mut lb = Decoder::with_unit(Protocol::Toledo8217, WeightUnit::Lb);
+        assert_weight(&reading(&mut lb, b"\x02002.35\r", now), 2.35, WeightUnit::Lb);
+        assert_weight(&reading(&mut lb, b"\x02002.350\r", now), 2.35, WeightUnit::Lb);
+        let mut g = Decoder::with_unit(Protocol::Toledo8217, WeightUnit::G);
+        assert_weight(&reading(&mut g, b"\x02001235\r", now), 1235.0, WeightUnit::G);
+        assert_weight(&reading(&mut g, b"\x0201235.0\r", now), 1235.0, WeightUnit::G);
+        let mut oz = Decoder::with_unit(Protocol::Toledo8217, WeightUnit::Oz);
+        assert_weight(&reading(&mut oz, b"\x020012.5\r", now), 12.5, WeightUnit::Oz);
+        assert_weight(&reading(&mut oz, b"\x020012.50\r", now), 12.5, WeightUnit::Oz);
+        assert_weight(&reading(&mut decoder(), b"\x0201.235\r", now), 1.235, WeightUnit::Kg);
+    }
+
+    #[test]
+    fn net_and_zero_from_sim_t_then_w_and_z_then_w() {
+        let mut decoder = decoder();
+        let now = Instant::now();
+        let net = reading(&mut decoder, b"\x02000.00N\r", now);
+        assert_weight(&net, 0.0, WeightUnit::Kg);
+        assert_eq!(net.net, Some(true));
+        let digital = reading(&mut decoder, b"\x02001.00N\r", now);
+        assert_weight(&digital, 1.0, WeightUnit::Kg);
+        assert_weight(&reading(&mut decoder, b"\x02000.00\r", now), 0.0, WeightUnit::Kg);
+        assert_weight(&reading(&mut decoder, b"\x0200.400N\r", now), 0.4, WeightUnit::Kg);
+    }
+
+    #[test]
+    fn status_only_from_sim_motion_overload_underload_and_negative() {
+        let mut decoder = decoder();
+        let now = Instant::now();
+        decoder.request(Command::Weight, now);
+        let motion = reading(&mut decoder, b"\x02?A\r", now);
+        assert_eq!((motion.weight, motion.motion, motion.range), (None, true, Range::InRange));
+        let over = reading(&mut decoder, b"\x02?B\r", now);
+        assert_eq!((over.weight, over.range), (None, Range::Over));
+        let under = reading(&mut decoder, b"\x02?D\r", now);
+        assert_eq!((under.weight, under.range), (None, Range::Under));
+        let net = reading(&mut decoder, b"\x02?`\r", now);
+        assert_eq!((net.net, net.at_zero), (Some(true), Some(false)));
+        let centre = reading(&mut decoder, b"\x02?P\r", now);
+        assert_eq!(centre.at_zero, Some(true));
+    }
+
+    #[test]
+    fn zero_answers_from_sim_z_in_range_out_of_range_and_in_motion() {
+        let mut decoder = decoder();
+        let now = Instant::now();
+        let zero = Some(Command::Zero);
+        let cases: [(&[u8], ScaleEvent); 3] = [
+            (b"\x02?P\r", ScaleEvent::Zeroed),
+            (b"\x02?H\r", ScaleEvent::Refused { command: zero, reason: Refusal::OutsideZeroRange }),
+            (b"\x02?A\r", ScaleEvent::Refused { command: zero, reason: Refusal::Motion }),
+        ];
+        for (bytes, expected) in cases {
+            assert_eq!(decoder.request(Command::Zero, now), Some(&b"Z"[..]));
+            assert_eq!(feed(&mut decoder, bytes, now), [expected], "{}", bytes.escape_ascii());
+        }
+    }
+
+    #[test]
+    fn tare_and_clear_answers_from_sim_t_c_and_t_in_motion_or_overload() {
+        let mut decoder = decoder();
+        let now = Instant::now();
+        let tare = Some(Command::Tare);
+        let cases: [(Command, &[u8], ScaleEvent); 4] = [
+            (Command::Tare, b"\x02?`\r", ScaleEvent::Tared { tare: None }),
+            (
+                Command::Tare,
+                b"\x02?A\r",
+                ScaleEvent::Refused { command: tare, reason: Refusal::Motion },
+            ),
+            (
+                Command::Tare,
+                b"\x02?B\r",
+                ScaleEvent::Refused { command: tare, reason: Refusal::AboveRange },
+            ),
+            (Command::ClearTare, b"\x02?@\r", ScaleEvent::TareCleared),
+        ];
+        for (command, bytes, expected) in cases {
+            decoder.request(command, now);
+            assert_eq!(feed(&mut decoder, bytes, now), [expected], "{}", bytes.escape_ascii());
+        }
+    }
+
+    #[test]
+    fn garbage_before_a_frame_from_sim_garbage_6_is_skipped_and_counted() {
+        let mut decoder = decoder();
+        let reading = reading(&mut decoder, b"{\xd5\xd4~\xce\xc2\x02002.00\r", Instant::now());
+        assert_weight(&reading, 2.0, WeightUnit::Kg);
+        assert_eq!(decoder.garbage_bytes(), 6);
+    }
+
+    #[test]
+    fn a_new_stx_restarts_the_frame() {
+        let mut decoder = decoder();
+        let reading = reading(&mut decoder, b"\x02001\x02001.23\r", Instant::now());
+        assert_weight(&reading, 1.23, WeightUnit::Kg);
+        assert_eq!(decoder.garbage_bytes(), 4);
+    }
+
+    #[test]
+    fn frames_byte_by_byte_and_several_in_one_push() {
+        let mut decoder = decoder();
+        let now = Instant::now();
+        let bytes = b"\x02001.23\r\x02?A\r\x02000.00N\r";
+        assert_eq!(feed_bytewise(&mut decoder, bytes, now).len(), 3);
+        assert_eq!(feed(&mut decoder, bytes, now).len(), 3);
+        assert_eq!(decoder.garbage_bytes(), 0);
+    }
+
+    #[test]
+    fn echo_answer_from_sim_odoo_probe_ehello_is_no_reading() {
+        let mut decoder = decoder();
+        assert_eq!(feed(&mut decoder, b"\x02E\rhello", Instant::now()), []);
+        assert_eq!(decoder.garbage_bytes(), 5);
+        assert!(decoder.last_heard().is_some());
+    }
+
+    #[test]
+    fn unreadable_and_overlong_frames_are_reported() {
+        let mut decoder = decoder();
+        let now = Instant::now();
+        let events = feed(&mut decoder, b"\x02-01.23\r\x02001.234567890\r\x02001.23\r", now);
+        assert_eq!(events.len(), 3, "{events:?}");
+        assert_eq!(events[0], ScaleEvent::Fault(FrameError::Unreadable { frame: "-01.23".into() }));
+        assert_eq!(events[1], ScaleEvent::Fault(FrameError::Overflow { bytes: 13 }));
+        assert!(matches!(&events[2], ScaleEvent::Reading(reading) if reading.weight.is_some()));
+    }
+
+    #[test]
+    fn a_stale_partial_frame_is_dropped() {
+        let mut decoder = decoder();
+        let start = Instant::now();
+        assert_eq!(feed(&mut decoder, b"\x02001", start), []);
+        let events = feed(&mut decoder, b".23\r", start + Duration::from_secs(1));
+        assert_eq!(events, [ScaleEvent::Fault(FrameError::Stale { bytes: 4 })]);
+        assert_eq!(decoder.garbage_bytes(), 8);
+    }
+}
