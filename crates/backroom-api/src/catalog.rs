@@ -137,12 +137,10 @@ pub fn validate(req: &SaveProduct) -> Result<Product, ApiError> {
             Some(weight::parse_grams(text).map_err(|e| ApiError::invalid(e.to_string()))?)
         }
     };
-    if let Some(d) = req.dimensions_mm {
-        if ![d.length, d.width, d.height].iter().all(|v| v.is_finite() && *v > 0.0) {
-            return Err(ApiError::invalid(format!(
-                "dimensions of {sku} must all be more than 0 mm"
-            )));
-        }
+    if let Some(d) = req.dimensions_mm
+        && ![d.length, d.width, d.height].iter().all(|v| v.is_finite() && *v > 0.0)
+    {
+        return Err(ApiError::invalid(format!("dimensions of {sku} must all be more than 0 mm")));
     }
     if req.price_cents < 0 {
         return Err(ApiError::invalid(format!("price of {sku} cannot be negative")));

@@ -237,7 +237,14 @@ pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
         };
         lines.push((product_id, line.qty, price));
     }
-    let total: i64 = lines.iter().map(|(_, qty, price)| qty * price).sum();
+    let total = lines
+        .iter()
+        .try_fold(0i64, |sum, (_, qty, price)| qty.checked_mul(*price)?.checked_add(sum))
+        .ok_or_else(|| {
+            ApiError::invalid(format!(
+                "order {number} is worth more than Backroom can count; check the quantities"
+            ))
+        })?;
     let (c, a) = (&req.customer, &req.ship_to);
     ctx.tx.execute(
         "INSERT INTO orders (number, customer_name, customer_email, customer_phone, ship_name,

@@ -128,13 +128,13 @@ pub fn save_station(ctx: &mut Ctx<'_>, station: Station) -> Result<Station, ApiE
         return Err(ApiError::invalid("a station needs a name"));
     }
     let scale = station.scale.as_ref();
-    if let Some(scale) = scale {
-        if !matches!(scale.parity.as_str(), "none" | "even" | "odd") {
-            return Err(ApiError::invalid(format!(
-                "scale parity `{}` is not none, even or odd",
-                scale.parity
-            )));
-        }
+    if let Some(scale) = scale
+        && !matches!(scale.parity.as_str(), "none" | "even" | "odd")
+    {
+        return Err(ApiError::invalid(format!(
+            "scale parity `{}` is not none, even or odd",
+            scale.parity
+        )));
     }
     ctx.tx.execute(
         "INSERT INTO stations (name, scale_port, scale_protocol, scale_baud, scale_data_bits,
@@ -213,10 +213,10 @@ fn new_pin_hash(ctx: &Ctx<'_>, pin: &str, owner: Option<i64>) -> Result<String, 
     if !(4..=8).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
         return Err(ApiError::invalid("a PIN is 4 to 8 digits"));
     }
-    if let Some(other) = operator_by_pin(ctx, pin)? {
-        if Some(other) != owner {
-            return Err(ApiError::conflict("that PIN is taken; choose another"));
-        }
+    if let Some(other) = operator_by_pin(ctx, pin)?
+        && Some(other) != owner
+    {
+        return Err(ApiError::conflict("that PIN is taken; choose another"));
     }
     let salt: [u8; 8] = rand::rng().random();
     let salt = hex(&salt);
@@ -238,10 +238,10 @@ fn operator_by_pin(ctx: &Ctx<'_>, pin: &str) -> Result<Option<i64>, ApiError> {
     let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
     for row in rows {
         let (id, stored) = row?;
-        if let Some((salt, digest)) = stored.split_once('$') {
-            if pin_digest(salt, pin) == digest {
-                return Ok(Some(id));
-            }
+        if let Some((salt, digest)) = stored.split_once('$')
+            && pin_digest(salt, pin) == digest
+        {
+            return Ok(Some(id));
         }
     }
     Ok(None)

@@ -85,7 +85,11 @@ pub fn parse_grams(text: &str) -> Result<f64, WeightError> {
     if !value.is_finite() || value < 0.0 {
         return Err(fail("a weight cannot be negative"));
     }
-    let unit = if unit.trim().is_empty() { WeightUnit::G } else { unit.parse()? };
+    let unit = if unit.trim().is_empty() {
+        WeightUnit::G
+    } else {
+        unit.parse().map_err(|_| fail("unknown unit"))?
+    };
     Ok(unit.to_grams(value))
 }
 

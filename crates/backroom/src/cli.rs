@@ -209,10 +209,11 @@ fn import(app: &App, table: Table, file: &PathBuf, dry_run: bool) -> Result<(), 
             let column = e.column.as_deref().map(|c| format!(", column {c}")).unwrap_or_default();
             eprintln!("{}: line {}{column}: {}", file.display(), e.line, e.reason);
         }
+        let lines: std::collections::BTreeSet<u64> = report.errors.iter().map(|e| e.line).collect();
         return Err(CliError::Failed(format!(
-            "{} of {} rows have errors; nothing was imported",
+            "{} errors on {} lines; nothing was imported",
             report.errors.len(),
-            report.rows
+            lines.len()
         )));
     }
     let verb = if dry_run { "checked (dry run, nothing written)" } else { "imported" };

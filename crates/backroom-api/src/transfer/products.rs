@@ -1,0 +1,379 @@
+//! The products file: one row per product, matched by SKU.
+//!
+//! ```text
+//! sku,name,category,unit_weight,barcodes,price,length_mm,width_mm,height_mm,active
+//! MUG-1,Mug,Kitchen,350 g,036000291452|BR-000123,12.99,120,90,100,true
+//! ```
+//!
+//! - `sku` and `name` are required; every other column may be left out or left empty.
+//! - `unit_weight` carries its unit: `250 g`, `1.2kg`, `9 oz`, `2.5 lb`; a bare number is grams.
+//!   Empty means not known yet.
+//! - `barcodes` are separated by `|` or `;`. Retail codes (UPC, EAN, GTIN) must have a right
+//!   check digit; anything else is an internal code.
+//! - `price` is an amount such as `12.99` (stored as cents); empty is 0.
+//! - `length_mm`, `width_mm`, `height_mm` are given together or not at all.
+//! - `active` is `true`/`false`, `yes`/`no` or `1`/`0`; empty is true.
+//!
+//! A row is judged exactly as `save_product` judges a product. A SKU in the file that already
+//! exists updates that product, its barcodes replaced by the row's. A column left out of the
+//! header keeps each existing product's value, so a file of `sku,name,price` changes prices and
+//! nothing else; an empty value in a column that is there clears it (or sets its default). A row
+//! that leaves the stored product as it was counts as neither created nor updated. The same SKU twice in the file,
+//! or a barcode on two rows or already on a product the file does not mention, is an error.
+
+use std::collections::{BTreeMap, HashMap};
+
+use backroom_core::{barcode, weight};
+use rusqlite::OptionalExtension;
+
+use super::sheet::{CsvOut, Errors, Row, Sheet, format_cents, parse_cents, parse_yes_no};
+use super::{Counts, ImportReport, WriteFailure, refused, write_all};
+use crate::app::Ctx;
+use crate::catalog::{self, Dimensions, Product, SaveProduct};
+use crate::error::ApiError;
+use crate::events::Event;
+
+/// The columns, in the order export writes them.
+pub const COLUMNS: [&str; 10] = [
+    "sku",
+    "name",
+    "category",
+    "unit_weight",
+    "barcodes",
+    "price",
+    "length_mm",
+    "width_mm",
+    "height_mm",
+    "active",
+];
+
+const REQUIRED: [&str; 2] = ["sku", "name"];
+
+pub(super) fn import(
+    ctx: &mut Ctx<'_>,
+    text: &str,
+    dry_run: bool,
+) -> Result<ImportReport, ApiError> {
+    let mut errors = Errors::default();
+    let sheet = Sheet::read(text, "products", &COLUMNS, &REQUIRED, &mut errors);
+    if !sheet.header_ok {
+        return Ok(refused(sheet.records, errors));
+    }
+    let mut valid: Vec<(u64, Product)> = Vec::new();
+    let mut skus: HashMap<String, u64> = HashMap::new();
+    // By code, so problems within one row are reported in a steady order.
+    let mut barcodes: BTreeMap<String, (u64, String)> = BTreeMap::new();
+    for row in &sheet.rows {
+        if !unique_in_file(&sheet, row, &mut skus, &mut barcodes, &mut errors) {
+            continue;
+        }
+        if let Some(product) = parse_row(ctx, &sheet, row, &mut errors)? {
+            valid.push((row.line, product));
+        }
+    }
+    // A barcode may move between two products of the file, but not away from one the file
+    // leaves alone: that product would silently lose it. Every row's barcodes are checked, even
+    // on a row with other problems, so one pass over the report finds them all.
+    for (code, (line, sku)) in &barcodes {
+        let owner: Option<String> = ctx
+            .tx
+            .query_row(
+                "SELECT p.sku FROM barcodes b JOIN products p ON p.id = b.product_id
+                 WHERE b.code = ?1",
+                [code],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(owner) = owner.filter(|o| o != sku && !skus.contains_key(o)) {
+            errors.add(
+                *line,
+                sheet.column("barcodes"),
+                format!(
+                    "barcode {code} already belongs to {owner}; remove it there first, or add \
+                     {owner} to this file without it"
+                ),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(refused(sheet.records, errors));
+    }
+    let report = write_all(ctx, sheet.records, dry_run, |ctx| write(ctx, &valid))?;
+    if report.ok && !dry_run && report.created + report.updated > 0 {
+        ctx.emit(Event::DataChanged { what: "products".into() });
+    }
+    Ok(report)
+}
+
+/// Records the row's SKU and barcodes, and reports any already seen on an earlier row. Returns
+/// false when the SKU is a repeat, so the row is not checked further: its other problems would
+/// only repeat the first row's.
+fn unique_in_file(
+    sheet: &Sheet,
+    row: &Row,
+    skus: &mut HashMap<String, u64>,
+    barcodes: &mut BTreeMap<String, (u64, String)>,
+    errors: &mut Errors,
+) -> bool {
+    let sku = sheet.get(row, "sku");
+    if !sku.is_empty() {
+        if let Some(first) = skus.get(sku) {
+            errors.add(
+                row.line,
+                sheet.column("sku"),
+                format!("SKU {sku} is already on line {first}; give each product one row"),
+            );
+            return false;
+        }
+        skus.insert(sku.to_owned(), row.line);
+    }
+    let mut codes: Vec<&str> = split_barcodes(sheet.get(row, "barcodes")).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    for code in codes {
+        match barcodes.get(code) {
+            Some((first, other)) => errors.add(
+                row.line,
+                sheet.column("barcodes"),
+                format!(
+                    "barcode {code} is also on line {first} ({other}); one barcode names one product"
+                ),
+            ),
+            None => {
+                barcodes.insert(code.to_owned(), (row.line, sku.to_owned()));
+            }
+        }
+    }
+    true
+}
+
+fn split_barcodes(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['|', ';']).map(str::trim).filter(|c| !c.is_empty())
+}
+
+/// Checks each value of a row in its column, reporting all that are wrong, then has
+/// `catalog::validate` judge the product as `save_product` would. Columns the file does not
+/// have take the stored product's values.
+fn parse_row(
+    ctx: &Ctx<'_>,
+    sheet: &Sheet,
+    row: &Row,
+    errors: &mut Errors,
+) -> Result<Option<Product>, ApiError> {
+    let before = errors.len();
+    let mut fail =
+        |column: &str, reason: String| errors.add(row.line, sheet.column(column), reason);
+    let sku = sheet.get(row, "sku");
+    if sku.is_empty() {
+        fail("sku", "the SKU is empty; every product needs one".into());
+    } else if sku.chars().any(char::is_whitespace) {
+        fail("sku", format!("SKU `{sku}` has spaces; use one word such as MUG-1"));
+    }
+    let name = sheet.get(row, "name");
+    if name.is_empty() {
+        let which =
+            if sku.is_empty() { "every product".to_owned() } else { format!("product {sku}") };
+        fail("name", format!("{which} needs a name"));
+    }
+    let unit_weight = sheet.get(row, "unit_weight");
+    if !unit_weight.is_empty()
+        && let Err(e) = weight::parse_grams(unit_weight)
+    {
+        fail("unit_weight", e.to_string());
+    }
+    let mut barcodes = Vec::new();
+    for code in split_barcodes(sheet.get(row, "barcodes")) {
+        match barcode::classify(code) {
+            Ok(_) => barcodes.push(code.to_owned()),
+            Err(e) => fail("barcodes", format!("{e}; check the digits against the label")),
+        }
+    }
+    let price_cents = match sheet.get(row, "price") {
+        "" => 0,
+        text => parse_cents(text).unwrap_or_else(|reason| {
+            fail("price", reason);
+            0
+        }),
+    };
+    let dimensions_mm = parse_dimensions(sheet, row, &mut fail);
+    let active = parse_yes_no(sheet.get(row, "active"), true).unwrap_or_else(|reason| {
+        fail("active", reason);
+        true
+    });
+    if errors.len() > before {
+        return Ok(None);
+    }
+    let mut req = stored(ctx, sku)?;
+    req.sku = sku.to_owned();
+    req.name = name.to_owned();
+    if sheet.has("category") {
+        req.category = sheet.get(row, "category").to_owned();
+    }
+    if sheet.has("unit_weight") {
+        req.unit_weight = (!unit_weight.is_empty()).then(|| unit_weight.to_owned());
+    }
+    if sheet.has("barcodes") {
+        req.barcodes = barcodes;
+    }
+    if sheet.has("price") {
+        req.price_cents = price_cents;
+    }
+    if DIMENSIONS.iter().any(|c| sheet.has(c)) {
+        req.dimensions_mm = dimensions_mm;
+    }
+    if sheet.has("active") {
+        req.active = active;
+    }
+    match catalog::validate(&req) {
+        Ok(product) => Ok(Some(product)),
+        Err(e) => {
+            errors.add(row.line, None, e.message);
+            Ok(None)
+        }
+    }
+}
+
+/// The stored product with this SKU as a request that would save it unchanged; a new product
+/// starts from the same defaults as `save_product`.
+fn stored(ctx: &Ctx<'_>, sku: &str) -> Result<SaveProduct, ApiError> {
+    let id: Option<i64> = ctx
+        .tx
+        .query_row("SELECT id FROM products WHERE sku = ?1", [sku], |r| r.get(0))
+        .optional()?;
+    let Some(id) = id else {
+        return Ok(SaveProduct { active: true, ..SaveProduct::default() });
+    };
+    let p = catalog::load(ctx, id)?;
+    Ok(SaveProduct {
+        sku: p.sku,
+        name: p.name,
+        category: p.category,
+        // A bare number is grams, which is exactly what is stored.
+        unit_weight: p.unit_weight_g.map(|g| g.to_string()),
+        dimensions_mm: p.dimensions_mm,
+        price_cents: p.price_cents,
+        active: p.active,
+        barcodes: p.barcodes.into_iter().map(|b| b.code).collect(),
+    })
+}
+
+const DIMENSIONS: [&str; 3] = ["length_mm", "width_mm", "height_mm"];
+
+fn parse_dimensions(
+    sheet: &Sheet,
+    row: &Row,
+    fail: &mut impl FnMut(&str, String),
+) -> Option<Dimensions> {
+    let texts = DIMENSIONS.map(|column| sheet.get(row, column));
+    if texts.iter().all(|t| t.is_empty()) {
+        return None;
+    }
+    let mut values = [0.0; 3];
+    let mut ok = true;
+    for ((column, text), value) in DIMENSIONS.iter().zip(texts).zip(&mut values) {
+        if text.is_empty() {
+            fail(
+                column,
+                "give length_mm, width_mm and height_mm together, or leave all three empty".into(),
+            );
+            ok = false;
+            continue;
+        }
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() && v > 0.0 => *value = v,
+            _ => {
+                fail(
+                    column,
+                    format!("`{text}` is not a size in millimetres; write a number above 0"),
+                );
+                ok = false;
+            }
+        }
+    }
+    let [length, width, height] = values;
+    ok.then_some(Dimensions { length, width, height })
+}
+
+/// Creates the new products and rewrites the changed ones; unchanged ones are left alone.
+fn write(ctx: &Ctx<'_>, valid: &[(u64, Product)]) -> Result<Counts, WriteFailure> {
+    let mut counts = Counts::default();
+    let mut changed = Vec::new();
+    for (line, product) in valid {
+        let at = WriteFailure::at(*line);
+        let id: Option<i64> = ctx
+            .tx
+            .query_row("SELECT id FROM products WHERE sku = ?1", [&product.sku], |r| r.get(0))
+            .optional()
+            .map_err(|e| at(e.into()))?;
+        match id {
+            Some(id) => {
+                let stored = catalog::load(ctx, id).map_err(WriteFailure::at(*line))?;
+                if same(&stored, product) {
+                    continue;
+                }
+                counts.updated += 1;
+                changed.push((*line, product, Some(id)));
+            }
+            None => {
+                counts.created += 1;
+                changed.push((*line, product, None));
+            }
+        }
+    }
+    // Barcodes of every product about to be rewritten are cleared first, so one moving from a
+    // later row's product to an earlier row's is free by the time the earlier row is written.
+    for (line, _, id) in &changed {
+        if let Some(id) = id {
+            ctx.tx
+                .execute("DELETE FROM barcodes WHERE product_id = ?1", [id])
+                .map_err(|e| WriteFailure::at(*line)(e.into()))?;
+        }
+    }
+    for (line, product, _) in changed {
+        catalog::write(ctx, product).map_err(WriteFailure::at(line))?;
+    }
+    Ok(counts)
+}
+
+/// Whether a stored product already is what the row says, barcodes in any order.
+fn same(stored: &Product, row: &Product) -> bool {
+    let codes = |p: &Product| {
+        let mut codes: Vec<_> = p.barcodes.iter().map(|b| (b.code.clone(), b.kind)).collect();
+        codes.sort_by(|a, b| a.0.cmp(&b.0));
+        codes
+    };
+    let bare = |p: &Product| Product { barcodes: Vec::new(), ..p.clone() };
+    bare(stored) == bare(row) && codes(stored) == codes(row)
+}
+
+pub(super) fn export(ctx: &Ctx<'_>) -> Result<String, ApiError> {
+    let mut out = CsvOut::new(&COLUMNS)?;
+    let mut stmt = ctx.tx.prepare("SELECT id FROM products ORDER BY sku")?;
+    let ids: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    drop(stmt);
+    for id in ids {
+        let p = catalog::load(ctx, id)?;
+        // Grams with no unit conversion, written in Rust's shortest form that reads back to the
+        // same number, so a re-import leaves the weight exactly as it was.
+        let weight = p.unit_weight_g.map(|g| format!("{g} g")).unwrap_or_default();
+        let barcodes: Vec<&str> = p.barcodes.iter().map(|b| b.code.as_str()).collect();
+        let dims = p
+            .dimensions_mm
+            .map(|d| [d.length, d.width, d.height].map(|v| v.to_string()))
+            .unwrap_or_default();
+        let [length, width, height] = dims;
+        out.row([
+            p.sku,
+            p.name,
+            p.category,
+            weight,
+            barcodes.join("|"),
+            format_cents(p.price_cents),
+            length,
+            width,
+            height,
+            p.active.to_string(),
+        ])?;
+    }
+    out.finish()
+}

@@ -1,0 +1,344 @@
+//! Reading a CSV file against a known set of columns, collecting every problem with its line and
+//! column, and the value formats shared by the tables (money, whole numbers, yes/no).
+
+use std::collections::HashMap;
+
+use csv::StringRecord;
+
+use super::RowError;
+use crate::error::ApiError;
+
+/// The problems found in a file, in the order they were found.
+#[derive(Debug, Default)]
+pub(super) struct Errors(Vec<RowError>);
+
+impl Errors {
+    pub fn add(&mut self, line: u64, column: Option<String>, reason: impl Into<String>) {
+        self.0.push(RowError { line, column, reason: reason.into() });
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The problems by line, keeping the order within a line, so the report reads top to bottom
+    /// even though some checks (a clash with a later row, the database) run after the first pass.
+    pub fn into_sorted(mut self) -> Vec<RowError> {
+        self.0.sort_by_key(|e| e.line);
+        self.0
+    }
+}
+
+/// One data row of a file.
+pub(super) struct Row {
+    /// Line of the file the row starts on, the header being line 1.
+    pub line: u64,
+    record: StringRecord,
+}
+
+/// A CSV file with a header row, read against the columns a table knows.
+pub(super) struct Sheet {
+    /// The header as written, each name trimmed, for naming columns in errors.
+    headers: Vec<String>,
+    /// Known column name to its position in the file.
+    index: HashMap<&'static str, usize>,
+    /// Rows that were read; a row the CSV reader could not read is an error instead.
+    pub rows: Vec<Row>,
+    /// Every data row in the file, read or not, blank rows aside.
+    pub records: u32,
+    /// Whether the header names every required column. When it does not, the rows are counted
+    /// but not checked, since every one of them would fail the same way.
+    pub header_ok: bool,
+}
+
+/// The character between values: a comma, unless the header line has none but has tabs or
+/// semicolons, as spreadsheets in some locales save "CSV".
+fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    if header.contains(',') {
+        b','
+    } else if header.contains('\t') {
+        b'\t'
+    } else if header.contains(';') {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// How a header name is compared: case, surrounding spaces, and spaces or hyphens for
+/// underscores do not matter, so `Unit Weight` finds `unit_weight`.
+fn normalise(name: &str) -> String {
+    name.trim().to_ascii_lowercase().replace([' ', '-'], "_")
+}
+
+impl Sheet {
+    /// Reads `text`, whose first line must be a header. Columns the table does not know are
+    /// ignored, so a spreadsheet with extra notes still imports; a required column that is
+    /// missing is an error on line 1, as is a known column given twice.
+    pub fn read(
+        text: &str,
+        table: &str,
+        known: &[&'static str],
+        required: &[&'static str],
+        errors: &mut Errors,
+    ) -> Sheet {
+        // Spreadsheet programs often start a UTF-8 file with a byte order mark, which would
+        // otherwise become part of the first column's name.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .delimiter(delimiter(text))
+            .from_reader(text.as_bytes());
+        let mut sheet = Sheet {
+            headers: Vec::new(),
+            index: HashMap::new(),
+            rows: Vec::new(),
+            records: 0,
+            header_ok: false,
+        };
+        let header = match reader.headers() {
+            Ok(header) => header.clone(),
+            Err(e) => {
+                errors.add(1, None, format!("the header cannot be read: {e}"));
+                return sheet;
+            }
+        };
+        let header_line = header.position().map_or(1, |p| p.line());
+        let expected = known.join(",");
+        if header.iter().all(|h| h.trim().is_empty()) {
+            errors.add(
+                header_line,
+                None,
+                format!("the file is empty; its first line must be the {table} header: {expected}"),
+            );
+            return sheet;
+        }
+        sheet.headers = header.iter().map(|h| h.trim().to_owned()).collect();
+        for (i, name) in header.iter().enumerate() {
+            let norm = normalise(name);
+            let Some(&column) = known.iter().find(|k| **k == norm) else { continue };
+            if sheet.index.insert(column, i).is_some() {
+                errors.add(
+                    header_line,
+                    Some(name.trim().to_owned()),
+                    format!("the column `{column}` appears twice in the header; keep one"),
+                );
+            }
+        }
+        let missing: Vec<&str> =
+            required.iter().copied().filter(|c| !sheet.index.contains_key(c)).collect();
+        for column in &missing {
+            errors.add(
+                header_line,
+                Some((*column).to_owned()),
+                format!(
+                    "the header has no `{column}` column; the {table} header is: {expected} \
+                     (required: {})",
+                    required.join(", ")
+                ),
+            );
+        }
+        sheet.header_ok = missing.is_empty() && errors.is_empty();
+        let width = header.len();
+        for record in reader.into_records() {
+            match record {
+                Ok(record) => {
+                    // Spreadsheets save emptied rows as a line of commas; they hold nothing.
+                    if record.iter().all(|f| f.trim().is_empty()) {
+                        continue;
+                    }
+                    sheet.records += 1;
+                    let line = record.position().map_or(0, |p| p.line());
+                    // A row longer than the header with something in the extra fields almost
+                    // always has an unquoted comma in a value, which shifts every later column.
+                    // A shorter row is read with its missing trailing values empty.
+                    if record.iter().skip(width).any(|f| !f.trim().is_empty()) {
+                        errors.add(
+                            line,
+                            None,
+                            format!(
+                                "this row has {} values but the header has {width} columns; \
+                                 put quotes around values that contain the separator",
+                                record.len()
+                            ),
+                        );
+                        continue;
+                    }
+                    sheet.rows.push(Row { line, record });
+                }
+                Err(e) => {
+                    sheet.records += 1;
+                    let line = e.position().map_or(0, |p| p.line());
+                    errors.add(line, None, format!("this row cannot be read as CSV: {e}"));
+                }
+            }
+        }
+        sheet
+    }
+
+    /// Whether the file has this column.
+    pub fn has(&self, column: &str) -> bool {
+        self.index.contains_key(column)
+    }
+
+    /// The trimmed value of `column` in `row`; empty when the file has no such column or the
+    /// row stops short of it.
+    pub fn get<'r>(&self, row: &'r Row, column: &str) -> &'r str {
+        self.index.get(column).and_then(|&i| row.record.get(i)).map_or("", str::trim)
+    }
+
+    /// The name of a column as the file's header writes it, for errors.
+    pub fn column(&self, column: &str) -> Option<String> {
+        Some(match self.index.get(column) {
+            Some(&i) => self.headers[i].clone(),
+            None => column.to_owned(),
+        })
+    }
+}
+
+/// Reads an amount of money such as `12.99` (an optional currency sign in front) into cents,
+/// exactly: no binary fractions are involved.
+pub(super) fn parse_cents(text: &str) -> Result<i64, String> {
+    let fail = || {
+        format!(
+            "`{text}` is not an amount; write it like 12.99, with a point and no more than two decimals"
+        )
+    };
+    let amount = text.trim().trim_start_matches(['$', '€', '£']).trim_start();
+    if amount.starts_with('-') {
+        return Err(format!("`{text}` is negative; an amount cannot be less than 0"));
+    }
+    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty())
+        || !digits(whole)
+        || !digits(fraction)
+        || fraction.len() > 2
+    {
+        return Err(fail());
+    }
+    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| fail())? };
+    let fraction: i64 = format!("{fraction:0<2}").parse().map_err(|_| fail())?;
+    whole.checked_mul(100).and_then(|c| c.checked_add(fraction)).ok_or_else(fail)
+}
+
+/// Writes cents as an amount that [`parse_cents`] reads back, e.g. `12.99`.
+pub(super) fn format_cents(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", cents / 100, cents % 100)
+}
+
+/// Reads a whole number.
+pub(super) fn parse_whole(text: &str, what: &str) -> Result<i64, String> {
+    text.trim().parse().map_err(|_| format!("{what} `{text}` is not a whole number"))
+}
+
+/// Reads yes or no as spreadsheets write it; empty is `default`.
+pub(super) fn parse_yes_no(text: &str, default: bool) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" => Ok(default),
+        "true" | "1" | "yes" | "y" => Ok(true),
+        "false" | "0" | "no" | "n" => Ok(false),
+        _ => Err(format!("`{text}` is not true or false; write true, false, yes, no, 1 or 0")),
+    }
+}
+
+/// Writes records as CSV text.
+pub(super) struct CsvOut(csv::Writer<Vec<u8>>);
+
+impl CsvOut {
+    pub fn new(header: &[&str]) -> Result<CsvOut, ApiError> {
+        let mut out = CsvOut(csv::Writer::from_writer(Vec::new()));
+        out.row(header)?;
+        Ok(out)
+    }
+
+    pub fn row<I, T>(&mut self, fields: I) -> Result<(), ApiError>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.0.write_record(fields).map_err(|e| ApiError::storage(format!("cannot write CSV: {e}")))
+    }
+
+    pub fn finish(self) -> Result<String, ApiError> {
+        let bytes = self
+            .0
+            .into_inner()
+            .map_err(|e| ApiError::storage(format!("cannot write CSV: {}", e.error())))?;
+        String::from_utf8(bytes).map_err(|e| ApiError::storage(format!("cannot write CSV: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_read_exactly() {
+        assert_eq!(parse_cents("12.99"), Ok(1299));
+        assert_eq!(parse_cents("12.9"), Ok(1290));
+        assert_eq!(parse_cents("12"), Ok(1200));
+        assert_eq!(parse_cents(".5"), Ok(50));
+        assert_eq!(parse_cents("$ 3.05"), Ok(305));
+        assert_eq!(parse_cents("0.10"), Ok(10));
+        for bad in ["12,99", "1.999", "abc", ".", "", "1.2.3", "99999999999999999999"] {
+            assert!(parse_cents(bad).is_err(), "{bad}");
+        }
+        assert!(parse_cents("-1").unwrap_err().contains("negative"));
+        for cents in [0, 5, 99, 100, 1299, 123_456] {
+            assert_eq!(parse_cents(&format_cents(cents)), Ok(cents));
+        }
+    }
+
+    #[test]
+    fn yes_and_no_have_many_spellings() {
+        assert_eq!(parse_yes_no("", true), Ok(true));
+        assert_eq!(parse_yes_no("No", true), Ok(false));
+        assert_eq!(parse_yes_no("1", false), Ok(true));
+        assert!(parse_yes_no("maybe", true).is_err());
+    }
+
+    #[test]
+    fn headers_match_loosely_and_lines_count_from_the_header() {
+        let mut errors = Errors::default();
+        let text = "\u{feff}SKU, Unit Weight ,notes\nA,1 kg,x\n,,\n\"B\nC\",2\nD,3,4,5\n";
+        let sheet = Sheet::read(text, "test", &["sku", "unit_weight"], &["sku"], &mut errors);
+        assert!(sheet.header_ok);
+        assert_eq!(sheet.column("unit_weight").as_deref(), Some("Unit Weight"));
+        let lines: Vec<u64> = sheet.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 4], "the blank row is skipped; a quoted value spans lines 4-5");
+        assert_eq!(sheet.get(&sheet.rows[1], "unit_weight"), "2");
+        assert_eq!(sheet.records, 3);
+        let errors = errors.into_sorted();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, 6, "the row with too many values");
+    }
+
+    #[test]
+    fn semicolons_or_tabs_separate_values_when_the_header_has_no_comma() {
+        for text in ["sku;name\nA;Apple, red\n", "sku\tname\nA\tApple, red\n"] {
+            let mut errors = Errors::default();
+            let sheet = Sheet::read(text, "test", &["sku", "name"], &["sku"], &mut errors);
+            assert!(errors.is_empty(), "{errors:?}");
+            assert_eq!(sheet.get(&sheet.rows[0], "name"), "Apple, red");
+        }
+    }
+
+    #[test]
+    fn a_missing_required_column_is_reported_on_line_one() {
+        let mut errors = Errors::default();
+        let sheet = Sheet::read("name\nx\n", "test", &["sku", "name"], &["sku"], &mut errors);
+        assert!(!sheet.header_ok);
+        let errors = errors.into_sorted();
+        assert_eq!(errors[0].line, 1);
+        assert_eq!(errors[0].column.as_deref(), Some("sku"));
+    }
+}

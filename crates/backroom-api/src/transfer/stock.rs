@@ -1,0 +1,190 @@
+//! The stock file: opening stock and receipts.
+//!
+//! ```text
+//! sku,location,qty,reason
+//! MUG-1,A03-1-12-L,24,opening stock
+//! MUG-1,RECEIVING,6,
+//! ```
+//!
+//! Each row is a `receipt` movement of `qty` units of `sku` (a SKU or any barcode of the
+//! product) into `location`, a bin code such as `A03-1-12-L` or an area code such as
+//! `RECEIVING`, recorded in the ledger like any other receipt. `reason` is optional and defaults
+//! to `import`. A row whose product or location is unknown, or whose quantity is not a whole
+//! number of at least 1, is an error.
+//!
+//! Receipts add to what is there, so importing the same file twice receives the goods twice:
+//! import a stock file once. To correct stock afterwards, count the bin. The stock export has
+//! `on_hand` rather than `qty`, so it is refused here instead of doubling every bin.
+//!
+//! The export is a report, one row per product and location that holds or reserves stock:
+//!
+//! ```text
+//! sku,name,location,kind,on_hand,reserved,available
+//! ```
+
+use std::collections::BTreeSet;
+
+use backroom_core::ledger::MovementKind;
+
+use super::sheet::{CsvOut, Errors, Sheet, parse_whole};
+use super::{Counts, ImportReport, WriteFailure, found, refused, write_all};
+use crate::app::Ctx;
+use crate::error::ApiError;
+use crate::events::Event;
+use crate::stock::{self, NewMovement};
+use crate::{catalog, warehouse};
+
+/// The columns of an import.
+pub const COLUMNS: [&str; 4] = ["sku", "location", "qty", "reason"];
+
+const REQUIRED: [&str; 3] = ["sku", "location", "qty"];
+
+/// The columns of an export.
+pub const EXPORT_COLUMNS: [&str; 7] =
+    ["sku", "name", "location", "kind", "on_hand", "reserved", "available"];
+
+pub(super) fn import(
+    ctx: &mut Ctx<'_>,
+    text: &str,
+    dry_run: bool,
+) -> Result<ImportReport, ApiError> {
+    let mut errors = Errors::default();
+    let sheet = Sheet::read(text, "stock", &COLUMNS, &REQUIRED, &mut errors);
+    if !sheet.header_ok {
+        return Ok(refused(sheet.records, errors));
+    }
+    let mut receipts: Vec<(u64, NewMovement)> = Vec::new();
+    for row in &sheet.rows {
+        let before = errors.len();
+        let mut fail = |column: &str, reason: String| {
+            errors.add(row.line, sheet.column(column), reason);
+        };
+        let sku = sheet.get(row, "sku");
+        let mut product = None;
+        if sku.is_empty() {
+            fail("sku", "the SKU is empty; name the product of every row".into());
+        } else {
+            product = found(catalog::resolve(ctx, sku))?;
+            if product.is_none() {
+                fail(
+                    "sku",
+                    format!(
+                        "no product has the SKU or barcode `{sku}`; import or create the product first"
+                    ),
+                );
+            }
+        }
+        let location = sheet.get(row, "location");
+        if location.is_empty() {
+            fail(
+                "location",
+                "the location is empty; give a bin code such as A03-1-12-L or an area such as \
+                 RECEIVING"
+                    .into(),
+            );
+        } else if found(warehouse::location_id(ctx, location))?.is_none() {
+            fail(
+                "location",
+                format!(
+                    "there is no location `{location}`; use a bin of the layout such as A03-1-12-L \
+                     or an area set up in the warehouse such as RECEIVING"
+                ),
+            );
+        }
+        let qty = match parse_whole(sheet.get(row, "qty"), "qty") {
+            Ok(qty) if qty >= 1 => qty,
+            Ok(qty) => {
+                fail(
+                    "qty",
+                    format!("qty {qty} receives nothing; give at least 1, or leave the row out"),
+                );
+                0
+            }
+            Err(reason) => {
+                fail("qty", reason);
+                0
+            }
+        };
+        let Some(product) = product.filter(|_| errors.len() == before) else { continue };
+        let reason = match sheet.get(row, "reason") {
+            "" => "import",
+            reason => reason,
+        };
+        receipts.push((
+            row.line,
+            NewMovement {
+                kind: MovementKind::Receipt,
+                product: product_sku(ctx, product)?,
+                qty,
+                from: None,
+                to: Some(location.to_owned()),
+                reason: reason.to_owned(),
+                order: None,
+            },
+        ));
+    }
+    if !errors.is_empty() {
+        return Ok(refused(sheet.records, errors));
+    }
+    let report = write_all(ctx, sheet.records, dry_run, |ctx| {
+        for (line, receipt) in &receipts {
+            stock::record(ctx, receipt).map_err(WriteFailure::at(*line))?;
+        }
+        Ok(Counts { created: receipts.len() as u32, updated: 0 })
+    })?;
+    if report.ok && !dry_run && !receipts.is_empty() {
+        let skus: BTreeSet<String> = receipts.iter().map(|(_, r)| r.product.clone()).collect();
+        ctx.emit(Event::StockChanged { skus: skus.into_iter().collect() });
+    }
+    Ok(report)
+}
+
+/// The SKU of a product, so the ledger and the events name it the same way whether the row gave
+/// its SKU or one of its barcodes.
+fn product_sku(ctx: &Ctx<'_>, id: i64) -> Result<String, ApiError> {
+    Ok(ctx.tx.query_row("SELECT sku FROM products WHERE id = ?1", [id], |r| r.get(0))?)
+}
+
+pub(super) fn export(ctx: &Ctx<'_>) -> Result<String, ApiError> {
+    let mut out = CsvOut::new(&EXPORT_COLUMNS)?;
+    let mut stmt = ctx.tx.prepare(
+        "WITH reserved AS (
+             SELECT product_id, location_id, sum(qty) AS qty FROM reservations
+             GROUP BY product_id, location_id),
+         pairs AS (
+             SELECT product_id, location_id FROM stock WHERE on_hand <> 0
+             UNION SELECT product_id, location_id FROM reserved)
+         SELECT p.sku, p.name, l.code, l.kind, coalesce(s.on_hand, 0), coalesce(r.qty, 0)
+         FROM pairs
+         JOIN products p ON p.id = pairs.product_id
+         JOIN locations l ON l.id = pairs.location_id
+         LEFT JOIN stock s ON s.product_id = pairs.product_id AND s.location_id = pairs.location_id
+         LEFT JOIN reserved r ON r.product_id = pairs.product_id AND r.location_id = pairs.location_id
+         ORDER BY p.sku, l.kind <> 'bin', l.code",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, i64>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (sku, name, location, kind, on_hand, reserved) = row?;
+        // The same rule as everywhere else: only stock in pick bins can be promised.
+        let available = if kind == "bin" { (on_hand - reserved).max(0) } else { 0 };
+        out.row([
+            sku,
+            name,
+            location,
+            kind,
+            on_hand.to_string(),
+            reserved.to_string(),
+            available.to_string(),
+        ])?;
+    }
+    out.finish()
+}

@@ -1,0 +1,409 @@
+//! CSV import and export through the command surface, against a real database file.
+
+use backroom_api::transfer::{ImportReport, RowError};
+use backroom_api::{App, Caller};
+use serde_json::{Value, json};
+
+struct Warehouse {
+    app: App,
+    _dir: tempfile::TempDir,
+}
+
+impl Warehouse {
+    /// A database with a small layout and a receiving area, and no products.
+    fn new() -> Warehouse {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(&dir.path().join("backroom.db")).unwrap();
+        let w = Warehouse { app, _dir: dir };
+        w.call(
+            "set_layout",
+            json!({"layout": {"name": "t", "aisles": 4, "blocks": 2, "slots_per_side": 5,
+                              "slot_length_m": 1.0, "aisle_pitch_m": 3.0, "cross_aisle_m": 2.0}}),
+        );
+        w.call("save_area", json!({"code": "RECEIVING", "kind": "receiving"}));
+        w
+    }
+
+    fn call(&self, name: &str, req: Value) -> Value {
+        self.app
+            .call(Caller::Local, name, req)
+            .unwrap_or_else(|e| panic!("`{name}` failed: {} ({:?})", e.message, e.code))
+    }
+
+    fn import(&self, table: &str, csv: &str) -> ImportReport {
+        self.import_with(table, csv, false)
+    }
+
+    fn import_with(&self, table: &str, csv: &str, dry_run: bool) -> ImportReport {
+        let res = self.call("import_csv", json!({"table": table, "csv": csv, "dry_run": dry_run}));
+        serde_json::from_value(res).unwrap()
+    }
+
+    fn export(&self, table: &str) -> String {
+        let res = self.call("export_csv", json!({"table": table}));
+        let filename = res["filename"].as_str().unwrap();
+        assert!(filename.starts_with(table) && filename.ends_with(".csv"), "{filename}");
+        res["csv"].as_str().unwrap().to_owned()
+    }
+
+    fn product_count(&self) -> u64 {
+        let page = self.call("search_products", json!({"include_inactive": true}));
+        page["total"].as_u64().unwrap()
+    }
+
+    fn order_count(&self) -> u64 {
+        self.call("list_orders", json!({}))["total"].as_u64().unwrap()
+    }
+
+    fn movement_count(&self) -> usize {
+        self.call("list_movements", json!({})).as_array().unwrap().len()
+    }
+}
+
+const PRODUCTS: &str = "\
+sku,name,category,unit_weight,barcodes,price,length_mm,width_mm,height_mm,active
+MUG-1,Mug,Kitchen,350 g,036000291452|BR-000123,12.99,120,90,100,true
+TEA-1,Tea,Pantry,1.2kg,4006381333931;96385074,4.50,,,,
+PEN-1,Pen,Office,9 oz,,0.99,150,10,10,no
+BOX-1,Box,,2.5 lb,10012345678902,,,,,1
+BAG-1,Bag,,,,,,,,
+";
+
+const ORDERS: &str = "\
+number,placed_at,ship_by,customer_name,customer_email,customer_phone,ship_name,ship_address1,ship_address2,ship_city,ship_region,ship_postal_code,ship_country,billing_country,payment_status,priority,sku,qty,unit_price
+1001,2026-11-23,2026-11-25,Ada Lee,ada@example.com,,Ada Lee,1 High St,,Leeds,,LS1 1AA,gb,GB,pending,1,MUG-1,2,12.99
+1001,,,,,,,,,,,,,,,,TEA-1,1,
+1002,2026-11-24T09:30:00Z,,Bo Chan,bo@example.com,555-0100,Bo Chan,\"2 Low Rd, Flat 3\",Unit 4,York,,YO1 7HH,GB,GB,Paid,0,036000291452,3,11.00
+";
+
+fn find<'a>(errors: &'a [RowError], line: u64, column: &str) -> &'a RowError {
+    errors
+        .iter()
+        .find(|e| e.line == line && e.column.as_deref() == Some(column))
+        .unwrap_or_else(|| panic!("no error on line {line}, column {column}: {errors:#?}"))
+}
+
+#[test]
+fn products_import_with_units_barcodes_and_prices() {
+    let w = Warehouse::new();
+    let report = w.import("products", PRODUCTS);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!((report.rows, report.created, report.updated), (5, 5, 0));
+    assert_eq!(w.product_count(), 5);
+
+    let tea = w.call("lookup_product", json!({"code": "96385074"}));
+    assert_eq!(tea["product"]["sku"], "TEA-1");
+    assert_eq!(tea["product"]["unit_weight_g"], 1200.0);
+    assert_eq!(tea["product"]["price_cents"], 450);
+    assert_eq!(tea["product"]["barcodes"].as_array().unwrap().len(), 2);
+    assert_eq!(tea["product"]["dimensions_mm"], Value::Null);
+    assert_eq!(tea["product"]["active"], true);
+
+    let pen = w.call("lookup_product", json!({"code": "PEN-1"}))["product"].clone();
+    assert!((pen["unit_weight_g"].as_f64().unwrap() - 255.146).abs() < 0.001);
+    assert_eq!(pen["dimensions_mm"], json!({"length": 150.0, "width": 10.0, "height": 10.0}));
+    assert_eq!(pen["active"], false);
+    let bag = w.call("lookup_product", json!({"code": "BAG-1"}))["product"].clone();
+    assert_eq!(bag["unit_weight_g"], Value::Null, "no weight given: not known yet");
+    assert_eq!(bag["price_cents"], 0);
+    let mug = w.call("lookup_product", json!({"code": "BR-000123"}))["product"].clone();
+    assert_eq!(mug["sku"], "MUG-1");
+    assert_eq!(mug["price_cents"], 1299);
+}
+
+#[test]
+fn reimporting_products_changes_only_what_differs() {
+    let w = Warehouse::new();
+    assert!(w.import("products", PRODUCTS).ok);
+    let again = w.import("products", PRODUCTS);
+    assert!(again.ok, "{:#?}", again.errors);
+    assert_eq!((again.rows, again.created, again.updated), (5, 0, 0), "nothing differs");
+    assert_eq!(w.product_count(), 5);
+
+    // The mug gets a new price and the tea's EAN-8 moves to a new product in the same file.
+    let changed = "sku,name,price,barcodes\n\
+                   MUG-1,Mug,13.49,036000291452|BR-000123\n\
+                   TEA-1,Tea,4.50,4006381333931\n\
+                   TIN-1,Tea tin,2.00,96385074\n";
+    let report = w.import("products", changed);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!((report.created, report.updated), (1, 2));
+    assert_eq!(w.call("lookup_product", json!({"code": "96385074"}))["product"]["sku"], "TIN-1");
+    let mug = w.call("lookup_product", json!({"code": "MUG-1"}))["product"].clone();
+    assert_eq!(mug["price_cents"], 1349);
+    assert_eq!(mug["category"], "Kitchen", "a column left out of the file keeps its value");
+    assert_eq!(mug["unit_weight_g"], 350.0);
+
+    // An empty value in a column the file has clears it.
+    let report = w.import("products", "sku,name,barcodes,unit_weight\nTIN-1,Tea tin,,\n");
+    assert_eq!((report.ok, report.created, report.updated), (true, 0, 1), "{:#?}", report.errors);
+    let tin = w.call("lookup_product", json!({"code": "TIN-1"}))["product"].clone();
+    assert_eq!(tin["barcodes"], json!([]));
+    assert_eq!(tin["price_cents"], 200);
+}
+
+#[test]
+fn a_bad_products_file_lists_every_problem_and_imports_nothing() {
+    let w = Warehouse::new();
+    w.call("save_product", json!({"sku": "OLD-1", "name": "Old", "barcodes": ["4006381333931"]}));
+    let bad = "\
+sku,name,unit_weight,barcodes,price,active,notes
+GOOD-1,Fine product,100 g,,1.00,yes,ignored column
+MUG-1,Mug,12 stone,,,,
+NONAME-1,,,,,,
+GOOD-1,Again,,,,,
+CHK-1,Check digit,,036000291453,,,
+PRC-1,Price,,,12;99,maybe,
+TWO-1,Shares a code,,BR-1|BR-2,,,
+TWO-2,Shares a code,,BR-2,,,
+STEAL-1,Steals a code,,4006381333931,,,
+";
+    let report = w.import("products", bad);
+    assert!(!report.ok);
+    assert_eq!(report.rows, 9);
+    assert_eq!((report.created, report.updated), (0, 0));
+    assert!(find(&report.errors, 3, "unit_weight").reason.contains("unknown unit"));
+    assert!(find(&report.errors, 4, "name").reason.contains("needs a name"));
+    assert!(find(&report.errors, 5, "sku").reason.contains("line 2"));
+    assert!(find(&report.errors, 6, "barcodes").reason.contains("check digit"));
+    assert!(find(&report.errors, 7, "price").reason.contains("12.99"));
+    assert!(find(&report.errors, 7, "active").reason.contains("true"));
+    assert!(find(&report.errors, 9, "barcodes").reason.contains("line 8"));
+    assert!(find(&report.errors, 10, "barcodes").reason.contains("OLD-1"));
+    assert_eq!(report.errors.len(), 8, "{:#?}", report.errors);
+    let lines: Vec<u64> = report.errors.iter().map(|e| e.line).collect();
+    assert!(lines.is_sorted(), "{lines:?}");
+    assert_eq!(w.product_count(), 1, "not even the good rows were written");
+    assert_eq!(
+        w.call("lookup_product", json!({"code": "4006381333931"}))["product"]["sku"],
+        "OLD-1"
+    );
+}
+
+#[test]
+fn a_header_without_a_required_column_is_an_error_on_line_one() {
+    let w = Warehouse::new();
+    let report = w.import("products", "SKU,title\nA-1,Apple\n");
+    assert!(!report.ok);
+    assert_eq!(report.rows, 1);
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    assert_eq!(find(&report.errors, 1, "name").line, 1);
+    let report = w.import("orders", "");
+    assert!(!report.ok);
+    assert_eq!(report.errors[0].line, 1);
+    assert!(report.errors[0].reason.contains("number,placed_at"), "{}", report.errors[0].reason);
+    assert_eq!(w.product_count(), 0);
+}
+
+#[test]
+fn a_dry_run_counts_but_writes_nothing() {
+    let w = Warehouse::new();
+    let report = w.import_with("products", PRODUCTS, true);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!((report.created, report.updated), (5, 0));
+    assert_eq!(w.product_count(), 0);
+    assert!(w.import("products", PRODUCTS).ok);
+    let report = w.import_with("orders", ORDERS, true);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!(report.created, 2);
+    assert_eq!(w.order_count(), 0);
+    let report = w.import_with("stock", "sku,location,qty\nMUG-1,RECEIVING,5\n", true);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!(report.created, 1);
+    assert_eq!(w.movement_count(), 0);
+}
+
+#[test]
+fn orders_import_once_and_reimports_update_only_payment() {
+    let w = Warehouse::new();
+    assert!(w.import("products", PRODUCTS).ok);
+    let report = w.import("orders", ORDERS);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!((report.rows, report.created, report.updated), (3, 2, 0));
+
+    let first = w.call("get_order", json!({"number": "1001"}));
+    assert_eq!(first["status"], "new");
+    assert_eq!(first["payment_status"], "pending");
+    assert_eq!(first["priority"], 1);
+    assert_eq!(first["ship_to"]["country"], "GB");
+    assert_eq!(first["placed_at"], "2026-11-23T00:00:00Z");
+    let lines = first["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2, "the second row is the order's second line");
+    assert_eq!(lines[1]["sku"], "TEA-1");
+    assert_eq!(lines[1]["unit_price_cents"], 450, "no price given: the product's");
+    assert_eq!(first["total_cents"], 2 * 1299 + 450);
+    let second = w.call("get_order", json!({"number": "1002"}));
+    assert_eq!(second["payment_status"], "paid");
+    assert_eq!(second["ship_to"]["address1"], "2 Low Rd, Flat 3");
+    assert_eq!(second["lines"][0]["sku"], "MUG-1", "found by its barcode");
+
+    let again = w.import("orders", ORDERS);
+    assert!(again.ok, "{:#?}", again.errors);
+    assert_eq!((again.created, again.updated), (0, 0));
+    assert_eq!(w.order_count(), 2);
+
+    // The shop says 1001 is paid now; its lines in the file are not entered a second time.
+    let paid = ORDERS.replace(",pending,", ",paid,");
+    let report = w.import("orders", &paid);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!((report.created, report.updated), (0, 1));
+    assert_eq!(w.order_count(), 2);
+    let first = w.call("get_order", json!({"number": "1001"}));
+    assert_eq!(first["payment_status"], "paid");
+    assert_eq!(first["lines"].as_array().unwrap().len(), 2);
+
+    // A `#` in front of the number names the same order.
+    let hashed = paid.replace("\n1002,", "\n#1002,");
+    let report = w.import("orders", &hashed);
+    assert_eq!((report.ok, report.created, report.updated), (true, 0, 0), "{:#?}", report.errors);
+}
+
+#[test]
+fn a_bad_orders_file_lists_every_row_and_enters_nothing() {
+    let w = Warehouse::new();
+    assert!(w.import("products", PRODUCTS).ok);
+    let bad = "\
+number,placed_at,customer_name,payment_status,sku,qty,unit_price
+2001,2026-11-23,Ada,paid,MUG-1,1,
+2001,,,,NOPE-9,1,
+2002,yesterday,Bo,bitcoin,TEA-1,two,
+2003,,Cy,,PEN-1,0,-1
+,,,,MUG-1,1,
+";
+    let report = w.import("orders", bad);
+    assert!(!report.ok);
+    assert_eq!(report.rows, 5);
+    assert!(find(&report.errors, 3, "sku").reason.contains("NOPE-9"));
+    assert!(find(&report.errors, 4, "placed_at").reason.contains("2026-11-23"));
+    assert!(find(&report.errors, 4, "payment_status").reason.contains("partially_paid"));
+    assert!(find(&report.errors, 4, "qty").reason.contains("whole number"));
+    assert!(find(&report.errors, 5, "qty").reason.contains("at least 1"));
+    assert!(find(&report.errors, 5, "unit_price").reason.contains("negative"));
+    assert!(find(&report.errors, 6, "number").reason.contains("empty"));
+    assert_eq!(report.errors.len(), 7, "{:#?}", report.errors);
+    assert_eq!(w.order_count(), 0, "the valid order 2001 was not entered either");
+}
+
+#[test]
+fn stock_imports_as_receipts_through_the_ledger() {
+    let w = Warehouse::new();
+    assert!(w.import("products", PRODUCTS).ok);
+    let stock = "sku,location,qty,reason\n\
+                 MUG-1,A01-1-01-L,10,opening stock\n\
+                 MUG-1,receiving,4,\n\
+                 036000291452,a1-1-2-r,3,\n\
+                 TEA-1,A02-2-05-R,7,\n";
+    let report = w.import("stock", stock);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!((report.rows, report.created, report.updated), (4, 4, 0));
+
+    let ledger = w.call("check_ledger", json!({}));
+    assert_eq!(ledger["ok"], true, "{ledger}");
+    assert_eq!(ledger["movements"], 4);
+    let mug = w.call("lookup_product", json!({"code": "MUG-1"}));
+    assert_eq!(mug["totals"]["on_hand"], 17);
+    let at = |code: &str| {
+        mug["locations"].as_array().unwrap().iter().find(|l| l["location"] == code).cloned()
+    };
+    assert_eq!(at("A01-1-01-L").unwrap()["on_hand"], 10);
+    assert_eq!(at("A01-1-02-R").unwrap()["on_hand"], 3);
+    assert_eq!(at("RECEIVING").unwrap()["on_hand"], 4);
+    let movements = w.call("list_movements", json!({"product": "MUG-1"}));
+    let movements = movements.as_array().unwrap();
+    assert!(movements.iter().all(|m| m["kind"] == "receipt" && m["sku"] == "MUG-1"));
+    assert!(movements.iter().any(|m| m["reason"] == "opening stock"));
+
+    let export = w.export("stock");
+    let mut lines = export.lines();
+    assert_eq!(lines.next(), Some("sku,name,location,kind,on_hand,reserved,available"));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 4, "{export}");
+    assert!(rows.contains(&"MUG-1,Mug,A01-1-01-L,bin,10,0,10"), "{export}");
+    assert!(rows.contains(&"MUG-1,Mug,RECEIVING,receiving,4,0,0"), "{export}");
+
+    // The export is a report: importing it would receive everything a second time.
+    let report = w.import("stock", &export);
+    assert!(!report.ok);
+    assert_eq!(find(&report.errors, 1, "qty").line, 1);
+    assert_eq!(w.movement_count(), 4);
+}
+
+#[test]
+fn stock_rows_with_unknown_products_or_places_are_refused() {
+    let w = Warehouse::new();
+    assert!(w.import("products", PRODUCTS).ok);
+    let stock = "sku,location,qty\n\
+                 MUG-1,A01-1-01-L,10\n\
+                 NOPE-1,A01-1-01-L,1\n\
+                 MUG-1,A09-1-01-L,1\n\
+                 MUG-1,DOCK,1\n\
+                 MUG-1,RECEIVING,-2\n\
+                 MUG-1,RECEIVING,1.5\n";
+    let report = w.import("stock", stock);
+    assert!(!report.ok);
+    assert!(find(&report.errors, 3, "sku").reason.contains("NOPE-1"));
+    assert!(find(&report.errors, 4, "location").reason.contains("A09-1-01-L"));
+    assert!(find(&report.errors, 5, "location").reason.contains("DOCK"));
+    assert!(find(&report.errors, 6, "qty").reason.contains("at least 1"));
+    assert!(find(&report.errors, 7, "qty").reason.contains("whole number"));
+    assert_eq!(report.errors.len(), 5, "{:#?}", report.errors);
+    assert_eq!(w.movement_count(), 0);
+    assert_eq!(w.call("check_ledger", json!({}))["checked"], 0);
+}
+
+#[test]
+fn products_round_trip_through_export() {
+    let w = Warehouse::new();
+    assert!(w.import("products", PRODUCTS).ok);
+    let export = w.export("products");
+    assert!(
+        export.starts_with(
+            "sku,name,category,unit_weight,barcodes,price,length_mm,width_mm,height_mm,active\n"
+        ),
+        "{export}"
+    );
+    let report = w.import("products", &export);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!((report.created, report.updated), (0, 0), "the export is what is stored");
+
+    let other = Warehouse::new();
+    let report = other.import("products", &export);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!(report.created, 5);
+    assert_eq!(other.export("products"), export);
+    for code in ["MUG-1", "PEN-1", "BOX-1"] {
+        let want = w.call("lookup_product", json!({"code": code}))["product"].clone();
+        let have = other.call("lookup_product", json!({"code": code}))["product"].clone();
+        assert_eq!(have, want, "{code}");
+    }
+}
+
+#[test]
+fn orders_round_trip_through_export() {
+    let w = Warehouse::new();
+    assert!(w.import("products", PRODUCTS).ok);
+    assert!(w.import("orders", ORDERS).ok);
+    let export = w.export("orders");
+    let header = export.lines().next().unwrap();
+    assert!(header.starts_with("number,"), "{header}");
+    assert_eq!(header.split(',').count(), 19);
+    assert_eq!(export.lines().count(), 4, "one row per order line: {export}");
+    let report = w.import("orders", &export);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!((report.created, report.updated), (0, 0));
+
+    let other = Warehouse::new();
+    assert!(other.import("products", &w.export("products")).ok);
+    let report = other.import("orders", &export);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!(report.created, 2);
+    assert_eq!(other.export("orders"), export);
+    for number in ["1001", "1002"] {
+        let mut want = w.call("get_order", json!({"number": number}));
+        let mut have = other.call("get_order", json!({"number": number}));
+        // Only the time the order was entered differs.
+        want["history"] = Value::Null;
+        have["history"] = Value::Null;
+        assert_eq!(have, want, "{number}");
+    }
+}
