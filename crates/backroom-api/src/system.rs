@@ -68,5 +68,8 @@ pub fn load_demo(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<DemoSummary, ApiError> 
              (start with a new --db file)",
         ));
     }
-    demo::load(ctx)
+    let summary = demo::load(ctx)?;
+    // Every open screen starts over: the whole warehouse just appeared.
+    ctx.emit(crate::events::Event::DataChanged { what: "all".into() });
+    Ok(summary)
 }
