@@ -1,0 +1,186 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const invoke = vi.fn();
+vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
+vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) }));
+
+const {
+  RpcError,
+  chooseTransport,
+  httpTransport,
+  onSessionEnded,
+  rpc,
+  getToken,
+  setToken,
+  tauriTransport,
+  useTransport,
+} = await import("./rpc");
+
+type Call = { url: string; init: RequestInit };
+
+/** A fetch that records its calls and answers with `status` and `body` (a string is sent as is). */
+function fakeFetch(status: number, body: unknown) {
+  const calls: Call[] = [];
+  const fn = (async (url: string, init: RequestInit) => {
+    calls.push({ url, init });
+    const text = typeof body === "string" ? body : JSON.stringify(body);
+    return new Response(text, { status, headers: { "Content-Type": "application/json" } });
+  }) as unknown as typeof fetch;
+  return { fn, calls };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<InstanceType<typeof RpcError>> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(RpcError);
+    return error as InstanceType<typeof RpcError>;
+  }
+  throw new Error("expected the call to fail");
+}
+
+beforeEach(() => {
+  setToken(null);
+  invoke.mockReset();
+});
+
+describe("transport selection", () => {
+  it("uses HTTP in a plain browser", () => {
+    expect(chooseTransport({}).kind).toBe("http");
+  });
+
+  it("uses Tauri when the shell injected its internals", () => {
+    expect(chooseTransport({ __TAURI_INTERNALS__: {} }).kind).toBe("tauri");
+  });
+});
+
+describe("HTTP transport", () => {
+  it("posts the request as JSON to /api/{cmd} and returns the reply", async () => {
+    const product = { product: { sku: "TEE-BLK-M" }, totals: {}, locations: [] };
+    const { fn, calls } = fakeFetch(200, product);
+    useTransport(httpTransport(fn));
+    const reply = await rpc("lookup_product", { code: "4006381333931" });
+    expect(reply).toEqual(product);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.url).toBe("/api/lookup_product");
+    expect(calls[0]!.init.method).toBe("POST");
+    expect(JSON.parse(calls[0]!.init.body as string)).toEqual({ code: "4006381333931" });
+    expect((calls[0]!.init.headers as Record<string, string>).Authorization).toBeUndefined();
+  });
+
+  it("sends the session token as a bearer token once signed in", async () => {
+    const { fn, calls } = fakeFetch(200, { ok: true });
+    useTransport(httpTransport(fn));
+    setToken("abc123");
+    await rpc("sign_out", {});
+    expect((calls[0]!.init.headers as Record<string, string>).Authorization).toBe("Bearer abc123");
+  });
+
+  it("maps a {code, message} error reply to an RpcError", async () => {
+    const message = "no product has the SKU or barcode `X`";
+    const { fn } = fakeFetch(404, { code: "not_found", message });
+    useTransport(httpTransport(fn));
+    const e = await rejection(rpc("lookup_product", { code: "X" }));
+    expect(e.code).toBe("not_found");
+    expect(e.message).toBe(message);
+  });
+
+  it("reports an unreadable error reply as a transport error with the status", async () => {
+    const { fn } = fakeFetch(502, "<html>Bad gateway</html>");
+    useTransport(httpTransport(fn));
+    const e = await rejection(rpc("health", {}));
+    expect(e.code).toBe("transport");
+    expect(e.message).toContain("502");
+  });
+
+  it("reports an unreachable server as a transport error", async () => {
+    const fn = (async () => {
+      throw new TypeError("Failed to fetch");
+    }) as unknown as typeof fetch;
+    useTransport(httpTransport(fn));
+    const e = await rejection(rpc("health", {}));
+    expect(e.code).toBe("transport");
+    expect(e.message).toContain("Failed to fetch");
+  });
+
+  it("forgets the token and tells listeners when the server ends the session", async () => {
+    const { fn } = fakeFetch(403, { code: "not_signed_in", message: "this session has ended" });
+    useTransport(httpTransport(fn));
+    setToken("stale");
+    const ended = vi.fn();
+    const stop = onSessionEnded(ended);
+    const e = await rejection(rpc("whoami", {}));
+    stop();
+    expect(e.code).toBe("not_signed_in");
+    expect(getToken()).toBeNull();
+    expect(ended).toHaveBeenCalledOnce();
+  });
+
+  it("keeps the token when the role is refused", async () => {
+    const { fn } = fakeFetch(403, { code: "forbidden", message: "ask a manager" });
+    useTransport(httpTransport(fn));
+    setToken("good");
+    const e = await rejection(rpc("check_ledger", {}));
+    expect(e.code).toBe("forbidden");
+    expect(getToken()).toBe("good");
+  });
+
+  it("delivers server-sent events and asks for a refresh after a reconnect", () => {
+    class FakeSource {
+      onmessage: ((m: { data: string }) => void) | null = null;
+      onerror: (() => void) | null = null;
+      onopen: (() => void) | null = null;
+      closed = false;
+      close() {
+        this.closed = true;
+      }
+    }
+    let source: FakeSource | undefined;
+    let opened = "";
+    const transport = httpTransport(fakeFetch(200, {}).fn, (url) => {
+      opened = url;
+      source = new FakeSource();
+      return source as unknown as EventSource;
+    });
+    const seen: unknown[] = [];
+    const stop = transport.subscribe((e) => seen.push(e));
+    expect(opened).toBe("/api/events");
+    source!.onmessage!({ data: '{"type":"stock_changed","skus":["A"]}' });
+    source!.onmessage!({ data: "not json" });
+    source!.onerror!();
+    source!.onopen!();
+    stop();
+    expect(seen).toEqual([
+      { type: "stock_changed", skus: ["A"] },
+      { type: "data_changed", what: "all" },
+    ]);
+    expect(source!.closed).toBe(true);
+  });
+});
+
+describe("Tauri transport", () => {
+  it("invokes the shell's rpc command with the command, request and token", async () => {
+    invoke.mockResolvedValue({ ok: true, version: "0.1.0", schema: 1, empty: false });
+    useTransport(tauriTransport());
+    setToken("t0k");
+    const health = await rpc("health", {});
+    expect(health.ok).toBe(true);
+    expect(invoke).toHaveBeenCalledWith("rpc", { cmd: "health", req: {}, token: "t0k" });
+  });
+
+  it("maps the {code, message} rejection to an RpcError", async () => {
+    invoke.mockRejectedValue({ code: "conflict", message: "not enough stock" });
+    useTransport(tauriTransport());
+    const e = await rejection(rpc("record_movement", {} as never));
+    expect(e.code).toBe("conflict");
+    expect(e.message).toBe("not enough stock");
+  });
+
+  it("maps a plain string rejection from the shell to a transport error", async () => {
+    invoke.mockRejectedValue("command rpc not found");
+    useTransport(tauriTransport());
+    const e = await rejection(rpc("health", {}));
+    expect(e.code).toBe("transport");
+    expect(e.message).toBe("command rpc not found");
+  });
+});

@@ -1,0 +1,191 @@
+// The one seam between the UI and Backroom. Every screen calls `rpc(cmd, req)`; whether that
+// goes through the Tauri shell or over HTTP to `backroom serve` is decided once, at start.
+
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type { ApiError } from "./gen/ApiError";
+import type { CommandName, Commands } from "./gen/commands";
+import type { ErrorCode } from "./gen/ErrorCode";
+import type { Event } from "./gen/Event";
+
+/** The server's error codes, plus `transport` when no reply could be had or read. */
+export type RpcErrorCode = ErrorCode | "transport";
+
+export class RpcError extends Error {
+  readonly code: RpcErrorCode;
+  constructor(code: RpcErrorCode, message: string) {
+    super(message);
+    this.name = "RpcError";
+    this.code = code;
+  }
+}
+
+/** How commands and events travel. */
+export interface Transport {
+  readonly kind: "tauri" | "http";
+  call(cmd: string, req: unknown, token: string | null): Promise<unknown>;
+  /** Calls `handler` with each event; returns a function that stops listening. */
+  subscribe(handler: (event: Event) => void): () => void;
+}
+
+/** Turns whatever a transport rejected with into an `RpcError`. */
+export function toRpcError(error: unknown): RpcError {
+  if (error instanceof RpcError) return error;
+  if (isApiError(error)) return new RpcError(error.code, error.message);
+  if (typeof error === "string") return new RpcError("transport", error);
+  if (error instanceof Error) return new RpcError("transport", error.message);
+  return new RpcError("transport", "the command failed for an unknown reason");
+}
+
+function isApiError(value: unknown): value is ApiError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as ApiError).code === "string" &&
+    typeof (value as ApiError).message === "string"
+  );
+}
+
+/** Tauri: one `rpc` command in the shell, errors arrive as the `{code, message}` object. */
+export function tauriTransport(): Transport {
+  return {
+    kind: "tauri",
+    async call(cmd, req, token) {
+      try {
+        return await invoke("rpc", { cmd, req, token });
+      } catch (error) {
+        throw toRpcError(error);
+      }
+    },
+    subscribe(handler) {
+      const stop = listen<Event>("backroom://event", (e) => handler(e.payload));
+      return () => void stop.then((unlisten) => unlisten());
+    },
+  };
+}
+
+/** HTTP: `POST /api/{cmd}` with a JSON body; non-2xx replies carry `{code, message}`. */
+export function httpTransport(
+  fetchFn: typeof fetch = (...args) => fetch(...args),
+  openEvents: (url: string) => EventSource = (url) => new EventSource(url),
+): Transport {
+  return {
+    kind: "http",
+    async call(cmd, req, token) {
+      const headers: Record<string, string> = { "Content-Type": "application/json" };
+      if (token) headers.Authorization = `Bearer ${token}`;
+      let reply: Response;
+      try {
+        reply = await fetchFn(`/api/${cmd}`, { method: "POST", headers, body: JSON.stringify(req ?? {}) });
+      } catch (error) {
+        throw new RpcError("transport", `cannot reach Backroom: ${toRpcError(error).message}`);
+      }
+      let body: unknown;
+      try {
+        body = await reply.json();
+      } catch {
+        throw new RpcError("transport", `Backroom answered ${reply.status} without a readable reply`);
+      }
+      if (!reply.ok) {
+        if (isApiError(body)) throw new RpcError(body.code, body.message);
+        throw new RpcError("transport", `Backroom answered ${reply.status}`);
+      }
+      return body;
+    },
+    subscribe(handler) {
+      const source = openEvents("/api/events");
+      let dropped = false;
+      source.onmessage = (message) => {
+        try {
+          handler(JSON.parse(message.data) as Event);
+        } catch {
+          // A message we cannot read is skipped; the next refresh catches up.
+        }
+      };
+      // EventSource reconnects by itself, but events sent while it was away are lost.
+      source.onerror = () => {
+        dropped = true;
+      };
+      source.onopen = () => {
+        if (dropped) handler({ type: "data_changed", what: "all" });
+        dropped = false;
+      };
+      return () => source.close();
+    },
+  };
+}
+
+/** Tauri when the shell injected its internals, else HTTP. */
+export function chooseTransport(scope: object = globalThis): Transport {
+  return "__TAURI_INTERNALS__" in scope ? tauriTransport() : httpTransport();
+}
+
+// The session token, kept across reloads so a station stays signed in.
+const TOKEN_KEY = "backroom.token";
+
+function storage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+let token: string | null = storage()?.getItem(TOKEN_KEY) ?? null;
+
+export function getToken(): string | null {
+  return token;
+}
+
+export function setToken(value: string | null): void {
+  token = value;
+  if (value) storage()?.setItem(TOKEN_KEY, value);
+  else storage()?.removeItem(TOKEN_KEY);
+}
+
+let transport: Transport | null = null;
+
+/** Replaces the transport (tests use this); normally it is chosen on the first call. */
+export function useTransport(t: Transport): void {
+  transport = t;
+}
+
+function current(): Transport {
+  transport ??= chooseTransport();
+  return transport;
+}
+
+export function transportKind(): Transport["kind"] {
+  return current().kind;
+}
+
+const sessionEndedHandlers = new Set<() => void>();
+
+/** Called when the server says the stored session is over (signed out elsewhere, operator deactivated). */
+export function onSessionEnded(handler: () => void): () => void {
+  sessionEndedHandlers.add(handler);
+  return () => sessionEndedHandlers.delete(handler);
+}
+
+/** Runs one command as the signed-in operator. Rejects with an `RpcError`. */
+export async function rpc<K extends CommandName>(
+  cmd: K,
+  req: Commands[K]["req"],
+): Promise<Commands[K]["res"]> {
+  const sentToken = token;
+  try {
+    return (await current().call(cmd, req, sentToken)) as Commands[K]["res"];
+  } catch (error) {
+    const e = toRpcError(error);
+    if (e.code === "not_signed_in" && sentToken !== null && sentToken === token) {
+      setToken(null);
+      for (const handler of sessionEndedHandlers) handler();
+    }
+    throw e;
+  }
+}
+
+/** Listens to Backroom's events (stock, order and data changes). */
+export function onEvent(handler: (event: Event) => void): () => void {
+  return current().subscribe(handler);
+}
