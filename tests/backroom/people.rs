@@ -116,3 +116,20 @@ fn pins_are_unique_and_well_formed() {
         .unwrap();
     assert!(!stored.contains("1111"), "PINs are stored hashed");
 }
+
+#[test]
+fn two_sessions_of_one_operator_stay_apart() {
+    let w = support::warehouse();
+    let first = w.sign_in("Pick 1", "OP-PICK");
+    let second = w.sign_in("Pick 1", "OP-PICK");
+    let me = w.app.call(Caller::Session(Some(&first)), "whoami", json!({})).unwrap();
+    assert_eq!(me["token"], first.as_str(), "whoami answers with the caller's own session");
+    w.app.call(Caller::Session(Some(&first)), "sign_out", json!({})).unwrap();
+    assert!(w.app.call(Caller::Session(Some(&first)), "whoami", json!({})).is_err());
+    let still = w.app.call(Caller::Session(Some(&second)), "whoami", json!({})).unwrap();
+    assert_eq!(
+        still["token"],
+        second.as_str(),
+        "signing out one terminal leaves the other signed in"
+    );
+}

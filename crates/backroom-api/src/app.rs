@@ -44,6 +44,8 @@ pub struct Ctx<'a> {
     pub actor: Option<Actor>,
     pub now: DateTime<Utc>,
     pub db_path: &'a Path,
+    /// The session token the caller presented, if any.
+    pub session: Option<&'a str>,
     events: Vec<Event>,
 }
 
@@ -118,7 +120,11 @@ impl App {
                 },
             };
             commands::check_access(info, actor.as_ref())?;
-            let mut ctx = Ctx { tx, actor, now: Utc::now(), db_path, events: Vec::new() };
+            let session = match caller {
+                Caller::Session(token) => token,
+                Caller::Local => None,
+            };
+            let mut ctx = Ctx { tx, actor, now: Utc::now(), db_path, session, events: Vec::new() };
             let res = (info.run)(&mut ctx, req)?;
             Ok((res, ctx.events))
         })

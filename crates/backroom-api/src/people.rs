@@ -282,27 +282,26 @@ pub fn sign_in(ctx: &mut Ctx<'_>, req: SignIn) -> Result<Session, ApiError> {
 }
 
 pub fn sign_out(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Done, ApiError> {
-    let actor = ctx.actor()?.clone();
+    let token = ctx
+        .session
+        .ok_or_else(|| ApiError::invalid("the local command line has no session to end"))?;
     ctx.tx.execute(
-        "UPDATE sessions SET ended_at = ?3 WHERE operator_id = ?1 AND station_id = ?2 AND ended_at IS NULL",
-        params![actor.operator_id, actor.station_id, ctx.now_text()],
+        "UPDATE sessions SET ended_at = ?2 WHERE token = ?1 AND ended_at IS NULL",
+        params![token, ctx.now_text()],
     )?;
     Ok(Done { ok: true })
 }
 
 pub fn whoami(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Session, ApiError> {
-    let actor = ctx.actor()?.clone();
-    let (Some(operator_id), Some(station_id)) = (actor.operator_id, actor.station_id) else {
+    let (Some(token), Some(operator_id)) = (ctx.session, ctx.operator_id()) else {
         return Err(ApiError::invalid("the local command line has no station session"));
     };
-    let (token, station): (String, String) = ctx.tx.query_row(
-        "SELECT s.token, st.name FROM sessions s JOIN stations st ON st.id = s.station_id
-         WHERE s.operator_id = ?1 AND s.station_id = ?2 AND s.ended_at IS NULL
-         ORDER BY s.started_at DESC LIMIT 1",
-        params![operator_id, station_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+    let station: String = ctx.tx.query_row(
+        "SELECT st.name FROM sessions s JOIN stations st ON st.id = s.station_id WHERE s.token = ?1",
+        [token],
+        |r| r.get(0),
     )?;
-    Ok(Session { token, operator: operator_by_id(ctx, operator_id)?, station })
+    Ok(Session { token: token.to_owned(), operator: operator_by_id(ctx, operator_id)?, station })
 }
 
 /// The operator and station behind a session token, if the session is open.
