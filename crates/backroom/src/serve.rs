@@ -110,20 +110,16 @@ async fn events(
 ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
     let receiver = app.subscribe();
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                Ok(event) => {
-                    let data = serde_json::to_string(&event).unwrap_or_default();
-                    return Some((Ok(SseEvent::default().data(data)), receiver));
-                }
-                // A slow screen missed some events: tell it to refresh everything.
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    let data = r#"{"type":"data_changed","what":"all"}"#;
-                    return Some((Ok(SseEvent::default().data(data)), receiver));
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
+        let event = match receiver.recv().await {
+            Ok(event) => event,
+            // A slow screen missed some events: tell it to refresh everything.
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                backroom_api::Event::DataChanged { what: "all".into() }
             }
-        }
+            Err(broadcast::error::RecvError::Closed) => return None,
+        };
+        let data = serde_json::to_string(&event).unwrap_or_default();
+        Some((Ok(SseEvent::default().data(data)), receiver))
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
@@ -135,10 +131,10 @@ pub fn find_ui(explicit: Option<PathBuf>) -> Option<PathBuf> {
     if let Some(env) = std::env::var_os("BACKROOM_UI") {
         candidates.push(env.into());
     }
-    if let Ok(exe) = std::env::current_exe() {
-        if let Some(dir) = exe.parent() {
-            candidates.push(dir.join("ui"));
-        }
+    if let Ok(exe) = std::env::current_exe()
+        && let Some(dir) = exe.parent()
+    {
+        candidates.push(dir.join("ui"));
     }
     candidates.push(PathBuf::from("ui/dist"));
     candidates.push(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/dist")));
