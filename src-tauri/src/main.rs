@@ -106,8 +106,5 @@ fn database_path(mut args: impl Iterator<Item = OsString>) -> Result<Option<Path
         }
     }
     let from_env = || std::env::var_os("BACKROOM_DB").filter(|v| !v.is_empty()).map(PathBuf::from);
-    Ok(Some(db.or_else(from_env).unwrap_or_else(|| {
-        // Keep in step with `backroom::cli::default_db`: both programs must open the same file.
-        dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("backroom").join("backroom.db")
-    })))
+    Ok(Some(db.or_else(from_env).unwrap_or_else(backroom_api::db::default_path)))
 }

@@ -86,6 +86,12 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ),
         ("import_csv", json!({"table": "products", "csv": "sku,name\nPEN-1,Pen\n"}), 200),
         ("export_csv", json!({"table": "products"}), 200),
+        ("get_settings", json!({}), 200),
+        ("save_settings", json!({"slip": {"store_name": "Corner Shop"}}), 200),
+        ("slip_pdf", json!({"order": "1001", "size": "4x6"}), 200),
+        ("slip_batch_pdf", json!({"orders": ["1001"]}), 200),
+        // Pick 1 has no printer, and none is named.
+        ("print_slip", json!({"order": "1001"}), 400),
         // The demo loads only into an empty database; this one is not.
         ("load_demo", json!({}), 409),
         ("sign_out", json!({}), 200),

@@ -10,7 +10,7 @@ use ts_rs::TS;
 
 use crate::app::{Actor, Ctx};
 use crate::error::{ApiError, ErrorCode};
-use crate::{catalog, orders, people, stock, system, transfer, warehouse};
+use crate::{catalog, orders, people, settings, slip, stock, system, transfer, warehouse};
 
 /// One entry of the command list.
 pub struct CommandInfo {
@@ -106,6 +106,17 @@ commands! {
     export_csv(transfer::ExportRequest) -> transfer::ExportFile, FLOOR => transfer::export_csv;
     /// Fills an empty database with the demo warehouse.
     load_demo(system::NoArgs) -> system::DemoSummary, Access::Open => system::load_demo;
+
+    /// Store-wide settings, every section with its defaults filled in.
+    get_settings(system::NoArgs) -> settings::Settings, MANAGER => settings::get_settings;
+    /// Saves the settings (every section); a slip logo that does not decode is refused.
+    save_settings(settings::Settings) -> settings::Settings, MANAGER => settings::save_settings;
+    /// One order's packing slip as a PDF (base64), for preview and download.
+    slip_pdf(slip::SlipRequest) -> slip::SlipFile, FLOOR => slip::slip_pdf;
+    /// The slips of several orders in one PDF, in the order given (a pick batch's pick order).
+    slip_batch_pdf(slip::BatchSlipRequest) -> slip::SlipFile, FLOOR => slip::slip_batch_pdf;
+    /// Prints an order's packing slip on a CUPS queue, this station's printer by default.
+    print_slip(slip::PrintSlip) -> slip::Printed, FLOOR => slip::print_slip;
 }
 
 /// Finds a command by name.

@@ -12,6 +12,15 @@ use crate::error::ApiError;
 /// already released are never edited.
 const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
 
+/// Where the database lives unless told otherwise: `backroom/backroom.db` in the OS data
+/// directory. The CLI, the server and the desktop app all open this same file by default.
+pub fn default_path() -> std::path::PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| std::path::PathBuf::from("."))
+        .join("backroom")
+        .join("backroom.db")
+}
+
 /// The schema version this build writes and understands.
 pub fn schema_version() -> u32 {
     MIGRATIONS.len() as u32

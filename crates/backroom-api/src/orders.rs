@@ -171,10 +171,7 @@ pub fn order_id(ctx: &Ctx<'_>, number: &str) -> Result<i64, ApiError> {
 pub fn create_order(ctx: &mut Ctx<'_>, req: NewOrder) -> Result<Order, ApiError> {
     let id = insert(ctx, &req)?;
     let order = load(ctx, id)?;
-    ctx.emit(Event::OrderChanged {
-        number: order.number.clone(),
-        status: order.status.as_str().into(),
-    });
+    ctx.emit(Event::OrderChanged { number: order.number.clone(), status: order.status });
     Ok(order)
 }
 
@@ -302,10 +299,7 @@ pub fn change_order_status(ctx: &mut Ctx<'_>, req: StatusChange) -> Result<Order
     let current = load(ctx, id)?.status;
     transition(ctx, id, current, req.to, &req.reason)?;
     let order = load(ctx, id)?;
-    ctx.emit(Event::OrderChanged {
-        number: order.number.clone(),
-        status: order.status.as_str().into(),
-    });
+    ctx.emit(Event::OrderChanged { number: order.number.clone(), status: order.status });
     Ok(order)
 }
 

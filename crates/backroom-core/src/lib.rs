@@ -10,4 +10,5 @@ pub mod order;
 pub mod people;
 pub mod routing;
 pub mod scale;
+pub mod slip;
 pub mod weight;

@@ -67,6 +67,29 @@ pub enum Command {
     },
     /// List the command names.
     Commands,
+    /// Plan a pick route through a layout file and a pick-list file (the pick-path benchmark's
+    /// formats) and print it.
+    Route {
+        #[arg(long, value_name = "LAYOUT.json")]
+        layout: PathBuf,
+        #[arg(long, value_name = "PICKS.json")]
+        picks: PathBuf,
+        /// s-shape, largest-gap or optimal.
+        #[arg(long, default_value = "optimal")]
+        method: String,
+        /// Print one JSON object: {"method", "distance_m", "sequence"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Talk to a serial scale: list ports, read, watch, zero, tare. Opens no database.
+    Scale {
+        #[command(subcommand)]
+        action: crate::scale_cli::ScaleAction,
+    },
+    /// Write packing slips as a PDF: one order, or several into one file.
+    Slip(crate::slip_cli::SlipArgs),
+    /// Print an order's packing slip on a CUPS printer queue.
+    Print(crate::slip_cli::PrintArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -114,11 +137,6 @@ fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> CliError {
     move |source| CliError::Io { what, source }
 }
 
-/// The default database: `backroom/backroom.db` in the OS data directory.
-pub fn default_db() -> PathBuf {
-    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("backroom").join("backroom.db")
-}
-
 pub fn run(cli: Cli) -> ExitCode {
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -134,7 +152,13 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn execute(cli: Cli) -> Result<(), CliError> {
-    let db = cli.db.unwrap_or_else(default_db);
+    if let Command::Route { layout, picks, method, json } = &cli.command {
+        return route(layout, picks, method, *json);
+    }
+    if let Command::Scale { action } = &cli.command {
+        return crate::scale_cli::run(action);
+    }
+    let db = cli.db.unwrap_or_else(backroom_api::db::default_path);
     if let Command::Commands = cli.command {
         for name in backroom_api::commands::names() {
             println!("{name}");
@@ -160,7 +184,9 @@ fn execute(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Call { name, json } => call(&app, &name, &json),
-        Command::Commands => Ok(()),
+        Command::Slip(args) => crate::slip_cli::slip(&app, args),
+        Command::Print(args) => crate::slip_cli::print(&app, args),
+        Command::Commands | Command::Route { .. } | Command::Scale { .. } => Ok(()),
     }
 }
 
@@ -261,5 +287,27 @@ fn call(app: &App, name: &str, json: &str) -> Result<(), CliError> {
         .map_err(|e| CliError::Usage(format!("the request is not valid JSON: {e}")))?;
     let reply = app.call(Caller::Local, name, req)?;
     println!("{}", serde_json::to_string_pretty(&reply).unwrap_or_default());
+    Ok(())
+}
+
+fn route(layout: &PathBuf, picks: &PathBuf, method: &str, json: bool) -> Result<(), CliError> {
+    use backroom_core::routing;
+    let read = |path: &PathBuf| {
+        std::fs::read_to_string(path).map_err(io(format!("cannot read {}", path.display())))
+    };
+    let method: routing::Method =
+        method.parse().map_err(|e: routing::RouteError| CliError::Usage(e.to_string()))?;
+    let route = routing::route_files(&read(layout)?, &read(picks)?, method)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", picks.display())))?;
+    if json {
+        println!("{}", serde_json::to_string(&route).unwrap_or_default());
+    } else {
+        println!(
+            "{} route, {:.1} m: depot -> {} -> depot",
+            route.method,
+            route.distance_m,
+            route.sequence.join(" -> ")
+        );
+    }
     Ok(())
 }

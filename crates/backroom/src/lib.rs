@@ -2,4 +2,6 @@
 //! surface. Business rules live in `backroom-api` and `backroom-core`, never here.
 
 pub mod cli;
+pub mod scale_cli;
 pub mod serve;
+pub mod slip_cli;

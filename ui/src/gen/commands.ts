@@ -1,4 +1,5 @@
 // Generated from the Rust command list (backroom-api/src/commands.rs). Do not edit.
+import type { BatchSlipRequest } from "./BatchSlipRequest";
 import type { DemoSummary } from "./DemoSummary";
 import type { Done } from "./Done";
 import type { ExportFile } from "./ExportFile";
@@ -21,6 +22,8 @@ import type { Order } from "./Order";
 import type { OrderPage } from "./OrderPage";
 import type { OrderQuery } from "./OrderQuery";
 import type { OrderRef } from "./OrderRef";
+import type { PrintSlip } from "./PrintSlip";
+import type { Printed } from "./Printed";
 import type { Product } from "./Product";
 import type { ProductPage } from "./ProductPage";
 import type { ProductQuery } from "./ProductQuery";
@@ -30,7 +33,10 @@ import type { SaveOperator } from "./SaveOperator";
 import type { SaveProduct } from "./SaveProduct";
 import type { Session } from "./Session";
 import type { SetLayout } from "./SetLayout";
+import type { Settings } from "./Settings";
 import type { SignIn } from "./SignIn";
+import type { SlipFile } from "./SlipFile";
+import type { SlipRequest } from "./SlipRequest";
 import type { Station } from "./Station";
 import type { StatusChange } from "./StatusChange";
 
@@ -60,6 +66,11 @@ export interface Commands {
   import_csv: { req: ImportRequest; res: ImportReport };
   export_csv: { req: ExportRequest; res: ExportFile };
   load_demo: { req: NoArgs; res: DemoSummary };
+  get_settings: { req: NoArgs; res: Settings };
+  save_settings: { req: Settings; res: Settings };
+  slip_pdf: { req: SlipRequest; res: SlipFile };
+  slip_batch_pdf: { req: BatchSlipRequest; res: SlipFile };
+  print_slip: { req: PrintSlip; res: Printed };
 }
 
 export type CommandName = keyof Commands;
@@ -89,4 +100,9 @@ export const COMMAND_NAMES: CommandName[] = [
   "import_csv",
   "export_csv",
   "load_demo",
+  "get_settings",
+  "save_settings",
+  "slip_pdf",
+  "slip_batch_pdf",
+  "print_slip",
 ];

@@ -1,0 +1,301 @@
+//! One open scale port: writes requests, reads bytes into the decoder, keeps the polling pace.
+
+use std::io::{ErrorKind, Read, Write};
+use std::time::{Duration, Instant};
+
+use backroom_core::scale::{Command, Decoder, Protocol, Range, Reading, ScaleEvent, Weight};
+use serialport::{ClearBuffer, SerialPort};
+
+use super::{CommandName, PortSettings, RefusalText, ScalePortError, millis, serial_parts};
+
+/// The shortest gap between two weight requests. A pty answers at once, so this caps the pace
+/// at twenty readings a second, twice what a packing screen needs to follow a load.
+const REQUEST_INTERVAL: Duration = Duration::from_millis(50);
+
+/// How long a weight request may go unanswered before it is sent again. A real scale at 9600
+/// baud answers within a few tens of milliseconds; a lost request must not stall the display.
+const REPLY_WAIT: Duration = Duration::from_millis(300);
+
+/// Writes go to the driver's buffer and return at once unless the line is stuck.
+pub(super) const WRITE_TIMEOUT: Duration = Duration::from_millis(200);
+
+/// A scale on an open serial port, with the decoder for its protocol.
+pub struct ScalePort {
+    port: Box<dyn SerialPort>,
+    decoder: Decoder,
+    settings: PortSettings,
+    buffer: Vec<u8>,
+    /// When the last weight request went out, and whether a reading has come since.
+    last_request: Option<Instant>,
+    answered: bool,
+}
+
+impl std::fmt::Debug for ScalePort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScalePort").field("settings", &self.settings).finish_non_exhaustive()
+    }
+}
+
+impl ScalePort {
+    /// Opens the port with `settings`. Modem lines are left alone: a pseudo-terminal refuses
+    /// them, and scales need none.
+    pub fn open(settings: &PortSettings) -> Result<ScalePort, ScalePortError> {
+        let (data_bits, parity, stop_bits) = serial_parts(&settings.serial);
+        let port = serialport::new(&settings.path, settings.serial.baud)
+            .data_bits(data_bits)
+            .parity(parity)
+            .stop_bits(stop_bits)
+            .flow_control(serialport::FlowControl::None)
+            .timeout(WRITE_TIMEOUT)
+            .open()
+            .map_err(|e| ScalePortError::open(&settings.path, &e))?;
+        Ok(ScalePort::with_port(port, settings.clone()))
+    }
+
+    /// Wraps a port that is already open with `settings`.
+    pub(super) fn with_port(port: Box<dyn SerialPort>, settings: PortSettings) -> ScalePort {
+        let scale = ScalePort {
+            port,
+            decoder: Decoder::with_unit(settings.protocol, settings.unit),
+            settings,
+            buffer: vec![0; 512],
+            last_request: None,
+            answered: true,
+        };
+        // Bytes left from before are old weights. A port that cannot drop them still works;
+        // they only come first.
+        let _ = scale.port.clear(ClearBuffer::Input);
+        scale
+    }
+
+    /// Gives the port back, closing nothing.
+    pub(super) fn into_port(self) -> Box<dyn SerialPort> {
+        self.port
+    }
+
+    pub fn protocol(&self) -> Protocol {
+        self.settings.protocol
+    }
+
+    pub fn settings(&self) -> &PortSettings {
+        &self.settings
+    }
+
+    pub fn decoder(&self) -> &Decoder {
+        &self.decoder
+    }
+
+    /// Received bytes that belonged to no readable frame.
+    pub fn garbage_bytes(&self) -> u64 {
+        self.decoder.garbage_bytes()
+    }
+
+    /// Sends `command` to the scale. Weight requests are paced by [`ScalePort::step`]; this is for
+    /// zero and tare, whose answers then come out of [`ScalePort::poll`].
+    pub fn send(&mut self, command: Command) -> Result<(), ScalePortError> {
+        let bytes =
+            self.decoder.request(command, Instant::now()).ok_or(ScalePortError::Unsupported {
+                protocol: self.settings.protocol,
+                command: CommandName(command),
+            })?;
+        self.write(bytes)
+    }
+
+    /// Asks for the weight when it is due, then waits up to `wait` for bytes and feeds them to
+    /// the decoder. Continuous scales are only listened to.
+    pub fn step(&mut self, wait: Duration) -> Result<(), ScalePortError> {
+        let mut wait = wait;
+        if let Some(bytes) = self.settings.protocol.weight_request() {
+            let now = Instant::now();
+            let due = match self.last_request {
+                None => now,
+                Some(sent) if self.answered => sent + REQUEST_INTERVAL,
+                Some(sent) => sent + REPLY_WAIT,
+            };
+            if now >= due {
+                self.decoder.request(Command::Weight, now);
+                self.write(bytes)?;
+                self.last_request = Some(now);
+                self.answered = false;
+                wait = wait.min(REPLY_WAIT);
+            } else {
+                wait = wait.min(due - now);
+            }
+        }
+        self.receive(wait)
+    }
+
+    /// Waits up to `wait` for bytes and feeds what came to the decoder.
+    pub fn receive(&mut self, wait: Duration) -> Result<(), ScalePortError> {
+        self.port.set_timeout(wait.max(Duration::from_millis(1))).map_err(|e| self.lost(e))?;
+        match self.port.read(&mut self.buffer) {
+            // A pty whose other end closed reads as end of file.
+            Ok(0) => Err(self.lost("the device closed")),
+            Ok(count) => {
+                self.decoder.push(&self.buffer[..count], Instant::now());
+                Ok(())
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::Interrupted) => {
+                self.decoder.handle_timeout(Instant::now());
+                Ok(())
+            }
+            Err(e) => Err(self.lost(e)),
+        }
+    }
+
+    /// The next thing the scale said.
+    pub fn poll(&mut self) -> Option<ScaleEvent> {
+        let event = self.decoder.poll()?;
+        let answers_request = match &event {
+            ScaleEvent::Reading(_) => true,
+            ScaleEvent::Refused { command, .. } => *command == Some(Command::Weight),
+            _ => false,
+        };
+        if answers_request {
+            self.answered = true;
+        }
+        Some(event)
+    }
+
+    /// Whether no readable frame has come for `timeout`, counting from `since` when none has
+    /// come at all.
+    pub fn is_silent(&self, since: Instant, timeout: Duration) -> bool {
+        let heard = self.decoder.last_heard().unwrap_or(since).max(since);
+        Instant::now().saturating_duration_since(heard) >= timeout
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), ScalePortError> {
+        self.port.set_timeout(WRITE_TIMEOUT).map_err(|e| self.lost(e))?;
+        self.port.write_all(bytes).map_err(|e| self.lost(e))
+    }
+
+    /// The error for a scale that sent nothing readable for `waited`.
+    pub(super) fn silent(&self, waited: Duration) -> ScalePortError {
+        ScalePortError::Silent {
+            path: self.settings.path.clone(),
+            waited_ms: millis(waited),
+            protocol: self.settings.protocol,
+            settings: self.settings.serial,
+        }
+    }
+
+    fn lost(&self, reason: impl ToString) -> ScalePortError {
+        ScalePortError::Lost { path: self.settings.path.clone(), reason: reason.to_string() }
+    }
+}
+
+/// Waits up to `timeout` for a stable weight. Fails at once when the scale reports a state no
+/// waiting will change (over or under capacity, a fault), and at the deadline says whether the
+/// scale was silent or only unsettled.
+pub fn read_stable(scale: &mut ScalePort, timeout: Duration) -> Result<Reading, ScalePortError> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(if scale.decoder.last_heard().is_none() {
+                scale.silent(timeout)
+            } else {
+                ScalePortError::NoStableWeight {
+                    path: scale.settings.path.clone(),
+                    waited_ms: millis(timeout),
+                }
+            });
+        }
+        scale.step(deadline - now)?;
+        while let Some(event) = scale.poll() {
+            let ScaleEvent::Reading(reading) = event else { continue };
+            match reading.range {
+                Range::InRange => {}
+                Range::Over => return Err(ScalePortError::Overload),
+                Range::Under => return Err(ScalePortError::Underload),
+                Range::OutOfRange => return Err(ScalePortError::OutOfRange),
+            }
+            if reading.fault {
+                return Err(ScalePortError::Fault);
+            }
+            if reading.stable_grams().is_some() {
+                return Ok(reading);
+            }
+        }
+    }
+}
+
+/// What a scale said to a zero or tare command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommandOutcome {
+    /// The scale confirmed it. Some protocols never do (SCP-12 zero, continuous output): then
+    /// the command was sent and only later readings show its effect.
+    pub confirmed: bool,
+    /// The tare taken, where the scale says it (MT-SICS).
+    pub tare: Option<Weight>,
+}
+
+impl ScalePort {
+    /// Asks for the weight until the scale says anything readable, so that a command sent next
+    /// goes to a scale known to be listening, and a dead one is reported as silent rather than
+    /// as not answering the command.
+    pub fn wait_heard(&mut self, timeout: Duration) -> Result<(), ScalePortError> {
+        let deadline = Instant::now() + timeout;
+        while self.decoder.last_heard().is_none() {
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(self.silent(timeout));
+            }
+            self.step(deadline - now)?;
+            while self.poll().is_some() {}
+        }
+        Ok(())
+    }
+
+    /// Sends `command` and waits up to `timeout` for the scale's answer.
+    pub fn command(
+        &mut self,
+        command: Command,
+        timeout: Duration,
+    ) -> Result<CommandOutcome, ScalePortError> {
+        self.send(command)?;
+        if !self.settings.protocol.acknowledges(command) {
+            return Ok(CommandOutcome { confirmed: false, tare: None });
+        }
+        let deadline = Instant::now() + timeout;
+        loop {
+            while let Some(event) = self.poll() {
+                if let Some(answer) = answer(command, &event) {
+                    return answer;
+                }
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(ScalePortError::NoAnswer {
+                    command: CommandName(command),
+                    waited_ms: millis(timeout),
+                });
+            }
+            // Only listen: weight requests would queue behind a command the scale is still
+            // working on (MT-SICS waits for a steady weight before it zeroes).
+            self.receive(deadline - now)?;
+        }
+    }
+}
+
+/// The answer `event` gives to `command`, if it is one.
+pub(super) fn answer(
+    command: Command,
+    event: &ScaleEvent,
+) -> Option<Result<CommandOutcome, ScalePortError>> {
+    let done = |tare| Some(Ok(CommandOutcome { confirmed: true, tare }));
+    match (command, event) {
+        (Command::Zero, ScaleEvent::Zeroed) => done(None),
+        (Command::Tare, ScaleEvent::Tared { tare }) => done(*tare),
+        (Command::ClearTare, ScaleEvent::TareCleared) => done(None),
+        (_, ScaleEvent::Refused { command: refused, reason })
+            if refused.is_none_or(|refused| refused == command) =>
+        {
+            Some(Err(ScalePortError::Refused {
+                command: CommandName(command),
+                reason: RefusalText(*reason),
+            }))
+        }
+        _ => None,
+    }
+}

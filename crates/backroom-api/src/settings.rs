@@ -1,0 +1,151 @@
+//! Store-wide settings, one typed section per concern, each stored as JSON under its own key in
+//! the `settings` table. A section missing from the database, or a field missing from a stored
+//! section, takes its default, so a new field or section needs no migration.
+
+use backroom_core::slip::PageSize;
+use base64::Engine;
+use rusqlite::{OptionalExtension, params};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::app::Ctx;
+use crate::error::ApiError;
+use crate::events::Event;
+use crate::system::NoArgs;
+
+/// All settings, by section.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Settings {
+    pub slip: SlipSettings,
+}
+
+/// What the packing slip says and how it is printed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct SlipSettings {
+    pub store_name: String,
+    /// Address, email and phone as printed under the store name, one per line.
+    pub contact: String,
+    /// The logo: a PNG as base64 (optionally a `data:image/png;base64,` URL), or the path of a
+    /// file whose name ends in `.png`, such as `assets/logo.png`. Empty: no logo.
+    pub logo: String,
+    pub page_size: PageSize,
+    /// Days after delivery within which a return is accepted.
+    pub return_window_days: u32,
+    /// How to return something. `{return_code}` becomes the order's return code and
+    /// `{return_window_days}` the window.
+    pub return_instructions: String,
+    pub thank_you: String,
+}
+
+impl Default for SlipSettings {
+    fn default() -> Self {
+        SlipSettings {
+            store_name: "Backroom Goods".into(),
+            contact: "1 Dock Road, Springfield\nhello@example.com".into(),
+            logo: String::new(),
+            page_size: PageSize::Letter,
+            return_window_days: 30,
+            return_instructions: "Not quite right? You can return unused items within \
+                                  {return_window_days} days of delivery. Email us with your \
+                                  return code {return_code} and we will send you a label."
+                .into(),
+            thank_you: "Thank you for your order!".into(),
+        }
+    }
+}
+
+impl SlipSettings {
+    /// The return instructions for one order.
+    pub fn return_text(&self, return_code: &str) -> String {
+        self.return_instructions
+            .replace("{return_code}", return_code)
+            .replace("{return_window_days}", &self.return_window_days.to_string())
+    }
+
+    /// The logo's PNG bytes, if one is set.
+    pub fn logo_png(&self) -> Result<Option<Vec<u8>>, ApiError> {
+        let logo = self.logo.trim();
+        if logo.is_empty() {
+            return Ok(None);
+        }
+        // A name ending in .png is a file; anything else is the image itself, in base64.
+        let bytes = if logo.to_ascii_lowercase().ends_with(".png") {
+            std::fs::read(logo).map_err(|e| {
+                ApiError::invalid(format!(
+                    "cannot read the slip logo {logo} ({e}); choose the logo again in Settings"
+                ))
+            })?
+        } else {
+            let data = logo.strip_prefix("data:image/png;base64,").unwrap_or(logo);
+            let data: String = data.chars().filter(|c| !c.is_whitespace()).collect();
+            base64::engine::general_purpose::STANDARD.decode(data).map_err(|e| {
+                ApiError::invalid(format!(
+                    "the slip logo is neither a .png file nor base64 ({e}); upload the PNG again"
+                ))
+            })?
+        };
+        if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            return Err(ApiError::invalid("the slip logo must be a PNG image"));
+        }
+        Ok(Some(bytes))
+    }
+}
+
+const SLIP: &str = "slip";
+
+/// Reads one section, or its default when it was never saved.
+fn read_section<T: DeserializeOwned + Default>(ctx: &Ctx<'_>, key: &str) -> Result<T, ApiError> {
+    let text: Option<String> = ctx
+        .tx
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?;
+    match text {
+        Some(text) => serde_json::from_str(&text).map_err(|e| {
+            ApiError::storage(format!(
+                "the stored `{key}` settings do not read ({e}); save them again"
+            ))
+        }),
+        None => Ok(T::default()),
+    }
+}
+
+fn write_section<T: Serialize>(ctx: &Ctx<'_>, key: &str, value: &T) -> Result<(), ApiError> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| ApiError::storage(format!("cannot encode the `{key}` settings: {e}")))?;
+    ctx.tx.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = ?2",
+        params![key, text],
+    )?;
+    Ok(())
+}
+
+/// Every section as stored, defaults filled in.
+pub fn load(ctx: &Ctx<'_>) -> Result<Settings, ApiError> {
+    Ok(Settings { slip: read_section(ctx, SLIP)? })
+}
+
+pub fn get_settings(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Settings, ApiError> {
+    load(ctx)
+}
+
+pub fn save_settings(ctx: &mut Ctx<'_>, req: Settings) -> Result<Settings, ApiError> {
+    let slip = &req.slip;
+    if slip.store_name.trim().is_empty() {
+        return Err(ApiError::invalid("the slip needs a store name"));
+    }
+    if slip.return_window_days > 3650 {
+        return Err(ApiError::invalid("a return window is at most 3650 days"));
+    }
+    // A logo that cannot be read would fail every slip later; refuse it now, while the
+    // manager is looking at the form.
+    if let Some(png) = slip.logo_png()? {
+        crate::slip::check_logo(&png)?;
+    }
+    write_section(ctx, SLIP, slip)?;
+    ctx.emit(Event::DataChanged { what: "settings".into() });
+    load(ctx)
+}

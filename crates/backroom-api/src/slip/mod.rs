@@ -1,0 +1,322 @@
+//! Packing slips: an order and the slip settings become [`SlipContent`], the core lays it out
+//! ([`backroom_core::slip`]), and [`render`] paints it into a PDF with the embedded font. The
+//! commands here give the PDF to the UI (preview, download) or send it to the station's CUPS
+//! printer.
+
+pub mod font;
+mod render;
+
+use backroom_core::slip::{
+    self as layout, ExpectedWeight, PackerNotes, PageSize, SlipContent, SlipLine,
+};
+use base64::Engine;
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::app::Ctx;
+use crate::error::ApiError;
+use crate::orders::{self, Order};
+use crate::settings::{self, SlipSettings};
+use crate::warehouse::LocationKind;
+use crate::{printing, stock};
+
+pub use font::Fonts;
+
+/// A slip for one order.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct SlipRequest {
+    pub order: String,
+    /// The page size; the settings' default when absent.
+    #[serde(default)]
+    pub size: Option<PageSize>,
+    /// Adds bin locations and the expected weight, for the pack station.
+    #[serde(default)]
+    pub packer_copy: bool,
+    /// Slip settings to use instead of the saved ones: the settings screen's live preview.
+    #[serde(default)]
+    pub preview: Option<SlipSettings>,
+}
+
+/// One PDF with the slips of several orders, in the order given (a pick batch's pick order).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct BatchSlipRequest {
+    pub orders: Vec<String>,
+    #[serde(default)]
+    pub size: Option<PageSize>,
+    #[serde(default)]
+    pub packer_copy: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SlipFile {
+    pub filename: String,
+    pub pdf_base64: String,
+    pub pages: u32,
+    /// Characters the font cannot draw, printed as a replacement mark.
+    pub missing_glyphs: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct PrintSlip {
+    pub order: String,
+    /// The CUPS queue; this station's printer when absent.
+    #[serde(default)]
+    pub printer: Option<String>,
+    #[serde(default)]
+    pub size: Option<PageSize>,
+    #[serde(default)]
+    pub packer_copy: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Printed {
+    /// The CUPS job id, e.g. `Pack1-42`.
+    pub job_id: String,
+    pub printer: String,
+    pub pages: u32,
+}
+
+/// A rendered PDF and what went into it.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub missing_glyphs: usize,
+}
+
+/// What the slip of `order` says. Every ordered unit counts as in this package until
+/// allocation records partial shipments; callers that know better set `in_package` and
+/// `back_ordered` on the lines.
+pub fn content(order: &Order, settings: &SlipSettings, ship_date: &str) -> SlipContent {
+    let number = order.number.trim_start_matches('#');
+    let a = &order.ship_to;
+    let place = match (a.region.is_empty(), a.postal_code.is_empty()) {
+        (false, _) => format!("{}, {} {}", a.city, a.region, a.postal_code),
+        (true, false) => format!("{} {}", a.postal_code, a.city),
+        (true, true) => a.city.clone(),
+    };
+    let ship_to = [&a.name, &a.address1, &a.address2, &place, &a.country]
+        .into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    SlipContent {
+        store_name: settings.store_name.trim().to_owned(),
+        store_contact: settings
+            .contact
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        has_logo: !settings.logo.trim().is_empty(),
+        order_number: number.to_owned(),
+        barcode: number.to_owned(),
+        order_date: order.placed_at.chars().take(10).collect(),
+        ship_date: ship_date.to_owned(),
+        ship_to,
+        lines: order
+            .lines
+            .iter()
+            .map(|l| SlipLine {
+                sku: l.sku.clone(),
+                name: l.name.clone(),
+                ordered: l.qty,
+                in_package: l.qty,
+                back_ordered: 0,
+                unit_price_cents: l.unit_price_cents,
+                bins: Vec::new(),
+            })
+            .collect(),
+        gift_message: None,
+        return_text: settings.return_text(&layout::return_code(number)),
+        thank_you: settings.thank_you.trim().to_owned(),
+        packer: None,
+    }
+}
+
+/// Lays out and renders slips into one PDF, replacing characters the font lacks.
+pub fn render(
+    title: &str,
+    slips: &[SlipContent],
+    size: PageSize,
+    logo: Option<&[u8]>,
+) -> Result<Rendered, ApiError> {
+    let fonts = Fonts::get();
+    let mut missing = 0;
+    let layouts: Vec<_> = slips
+        .iter()
+        .map(|c| layout::layout(&printable(c, fonts, &mut missing), size, fonts))
+        .collect();
+    let pages = layouts.iter().map(|l| l.pages.len()).sum();
+    let pdf = render::pdf(title, &layouts, logo)?;
+    Ok(Rendered { pdf, pages, missing_glyphs: missing })
+}
+
+/// Checks a logo decodes, so a bad one is refused when saved rather than when printing.
+pub fn check_logo(png: &[u8]) -> Result<(), ApiError> {
+    render::decode_logo(png).map(|_| ())
+}
+
+fn printable(c: &SlipContent, fonts: &Fonts, missing: &mut usize) -> SlipContent {
+    let mut p = |s: &str| fonts.printable(s, missing);
+    SlipContent {
+        store_name: p(&c.store_name),
+        store_contact: c.store_contact.iter().map(|s| p(s)).collect(),
+        has_logo: c.has_logo,
+        order_number: p(&c.order_number),
+        barcode: c.barcode.clone(),
+        order_date: p(&c.order_date),
+        ship_date: p(&c.ship_date),
+        ship_to: c.ship_to.iter().map(|s| p(s)).collect(),
+        lines: c
+            .lines
+            .iter()
+            .map(|l| SlipLine {
+                sku: p(&l.sku),
+                name: p(&l.name),
+                bins: l.bins.iter().map(|b| p(b)).collect(),
+                ..l.clone()
+            })
+            .collect(),
+        gift_message: c.gift_message.as_deref().map(&mut p),
+        return_text: p(&c.return_text),
+        thank_you: p(&c.thank_you),
+        packer: c.packer.clone(),
+    }
+}
+
+/// Reads an order and builds its slip content, with the packer's notes when asked.
+fn order_content(
+    ctx: &Ctx<'_>,
+    number: &str,
+    settings: &SlipSettings,
+    packer_copy: bool,
+) -> Result<SlipContent, ApiError> {
+    let order = orders::load(ctx, orders::order_id(ctx, number)?)?;
+    let ship_date: String = ctx.now_text().chars().take(10).collect();
+    let mut c = content(&order, settings, &ship_date);
+    if packer_copy {
+        let mut weights = Vec::new();
+        for line in &mut c.lines {
+            let (id, unit): (i64, Option<f64>) = ctx
+                .tx
+                .query_row(
+                    "SELECT id, unit_weight_g FROM products WHERE sku = ?1",
+                    [&line.sku],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .ok_or_else(|| ApiError::not_found(format!("there is no product {}", line.sku)))?;
+            // Pick bins first (stock_of lists them first), then other places holding stock.
+            line.bins = stock::stock_of(ctx, id)?
+                .into_iter()
+                .filter(|at| at.on_hand > 0)
+                .take(4)
+                .map(|at| match at.kind {
+                    LocationKind::Bin => format!("{} ({})", at.location, at.on_hand),
+                    _ => format!("{} ({}, not a pick bin)", at.location, at.on_hand),
+                })
+                .collect();
+            if line.bins.is_empty() {
+                line.bins.push("none in stock".into());
+            }
+            weights.push((line.sku.clone(), unit, line.in_package));
+        }
+        let expected = ExpectedWeight::sum(weights.iter().map(|(s, u, q)| (s.as_str(), *u, *q)));
+        c.packer = Some(PackerNotes { expected_weight: expected });
+    }
+    Ok(c)
+}
+
+fn file_name(stem: &str) -> String {
+    let safe: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    format!("slip-{safe}.pdf")
+}
+
+fn file(name: String, r: Rendered) -> SlipFile {
+    SlipFile {
+        filename: name,
+        pdf_base64: base64::engine::general_purpose::STANDARD.encode(&r.pdf),
+        pages: r.pages as u32,
+        missing_glyphs: r.missing_glyphs as u32,
+    }
+}
+
+/// Renders the slips of `numbers`, in that order, into one PDF.
+pub fn render_orders(
+    ctx: &Ctx<'_>,
+    numbers: &[String],
+    size: Option<PageSize>,
+    packer_copy: bool,
+    preview: Option<SlipSettings>,
+) -> Result<(Rendered, PageSize), ApiError> {
+    if numbers.is_empty() {
+        return Err(ApiError::invalid("name at least one order to make slips for"));
+    }
+    let settings = match preview {
+        Some(s) => s,
+        None => settings::load(ctx)?.slip,
+    };
+    let size = size.unwrap_or(settings.page_size);
+    let contents = numbers
+        .iter()
+        .map(|n| order_content(ctx, n, &settings, packer_copy))
+        .collect::<Result<Vec<_>, _>>()?;
+    let logo = settings.logo_png()?;
+    let title = match numbers {
+        [one] => format!("Packing slip {}", one.trim_start_matches('#')),
+        many => format!("Packing slips ({} orders)", many.len()),
+    };
+    Ok((render(&title, &contents, size, logo.as_deref())?, size))
+}
+
+pub fn slip_pdf(ctx: &mut Ctx<'_>, req: SlipRequest) -> Result<SlipFile, ApiError> {
+    let numbers = [req.order.clone()];
+    let (r, _) = render_orders(ctx, &numbers, req.size, req.packer_copy, req.preview)?;
+    Ok(file(file_name(req.order.trim_start_matches('#')), r))
+}
+
+pub fn slip_batch_pdf(ctx: &mut Ctx<'_>, req: BatchSlipRequest) -> Result<SlipFile, ApiError> {
+    let (r, _) = render_orders(ctx, &req.orders, req.size, req.packer_copy, None)?;
+    let stem = match req.orders.as_slice() {
+        [one] => one.trim_start_matches('#').to_owned(),
+        many => format!("batch-{}-orders", many.len()),
+    };
+    Ok(file(file_name(&stem), r))
+}
+
+pub fn print_slip(ctx: &mut Ctx<'_>, req: PrintSlip) -> Result<Printed, ApiError> {
+    let printer = match req.printer.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => p.to_owned(),
+        None => station_printer(ctx)?,
+    };
+    let numbers = [req.order.clone()];
+    let (r, size) = render_orders(ctx, &numbers, req.size, req.packer_copy, None)?;
+    let title = format!("Packing slip {}", req.order.trim_start_matches('#'));
+    let job = printing::print_pdf(&printer, &r.pdf, &title, size)?;
+    Ok(Printed { job_id: job.job_id, printer: job.printer, pages: r.pages as u32 })
+}
+
+/// The printer of the station this session is signed in at.
+fn station_printer(ctx: &Ctx<'_>) -> Result<String, ApiError> {
+    let no_printer = || {
+        ApiError::invalid(
+            "this station has no printer: choose its CUPS queue in Settings, or name one (--printer)",
+        )
+    };
+    let Some(station) = ctx.station_id() else { return Err(no_printer()) };
+    let printer: Option<String> = ctx
+        .tx
+        .query_row("SELECT printer FROM stations WHERE id = ?1", [station], |r| r.get(0))
+        .optional()?
+        .flatten();
+    printer.filter(|p| !p.trim().is_empty()).ok_or_else(no_printer)
+}
