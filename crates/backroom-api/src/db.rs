@@ -10,7 +10,10 @@ use crate::error::ApiError;
 
 /// The numbered migrations, oldest first. A new schema change is a new file at the end; files
 /// already released are never edited.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_gift_message.sql"),
+];
 
 /// Where the database lives unless told otherwise: `backroom/backroom.db` in the OS data
 /// directory. The CLI, the server and the desktop app all open this same file by default.
@@ -95,6 +98,31 @@ mod tests {
         let err = open(&path).unwrap_err();
         assert_eq!(err.code, ErrorCode::SchemaTooNew);
         assert!(err.message.contains("newer"), "{}", err.message);
+    }
+
+    #[test]
+    fn an_older_database_is_migrated_and_keeps_its_orders() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.db");
+        drop(open(&path).unwrap());
+        // Turn the file back into a schema-1 database holding one order.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "ALTER TABLE orders DROP COLUMN gift_message;
+             INSERT INTO orders (number, placed_at, payment_status, status)
+                 VALUES ('1001', '2026-11-01T00:00:00Z', 'paid', 'new');
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+        drop(conn);
+        let conn = open(&path).unwrap();
+        assert_eq!(read_version(&conn).unwrap(), schema_version());
+        let (number, gift): (String, String) = conn
+            .query_row("SELECT number, gift_message FROM orders", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((number.as_str(), gift.as_str()), ("1001", ""));
     }
 
     #[test]

@@ -68,6 +68,8 @@ pub struct Order {
     pub status: OrderStatus,
     pub priority: i64,
     pub total_cents: i64,
+    /// A message from the buyer for a gift; the slip then prints it and leaves prices out.
+    pub gift_message: String,
     pub lines: Vec<OrderLine>,
     pub history: Vec<StatusEvent>,
 }
@@ -100,6 +102,9 @@ pub struct NewOrder {
     pub payment_status: PaymentStatus,
     #[serde(default)]
     pub priority: i64,
+    /// A gift message; the packing slip then hides prices.
+    #[serde(default)]
+    pub gift_message: String,
     pub lines: Vec<NewLine>,
 }
 
@@ -246,13 +251,15 @@ pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
     ctx.tx.execute(
         "INSERT INTO orders (number, customer_name, customer_email, customer_phone, ship_name,
              ship_address1, ship_address2, ship_city, ship_region, ship_postal_code, ship_country,
-             billing_country, placed_at, ship_by, payment_status, status, priority, total_cents)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 'new', ?16, ?17)",
+             billing_country, placed_at, ship_by, payment_status, status, priority, total_cents,
+             gift_message)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 'new', ?16, ?17, ?18)",
         params![
             number, c.name.trim(), c.email.trim(), c.phone.trim(), a.name.trim(), a.address1.trim(),
             a.address2.trim(), a.city.trim(), a.region.trim(), a.postal_code.trim(),
             a.country.trim().to_ascii_uppercase(), req.billing_country.trim().to_ascii_uppercase(),
-            placed_at, ship_by, req.payment_status.as_str(), req.priority, total
+            placed_at, ship_by, req.payment_status.as_str(), req.priority, total,
+            req.gift_message.trim()
         ],
     )?;
     let order_id = ctx.tx.last_insert_rowid();
@@ -349,7 +356,7 @@ pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Order, ApiError> {
     let mut order = ctx.tx.query_row(
         "SELECT number, customer_name, customer_email, customer_phone, ship_name, ship_address1,
                 ship_address2, ship_city, ship_region, ship_postal_code, ship_country, billing_country,
-                placed_at, ship_by, payment_status, status, priority, total_cents
+                placed_at, ship_by, payment_status, status, priority, total_cents, gift_message
          FROM orders WHERE id = ?1",
         [id],
         |r| {
@@ -374,6 +381,7 @@ pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Order, ApiError> {
                 status: parse_status(&status),
                 priority: r.get(16)?,
                 total_cents: r.get(17)?,
+                gift_message: r.get(18)?,
                 lines: Vec::new(),
                 history: Vec::new(),
             })

@@ -272,15 +272,26 @@ fn back_ordered_quantities_print_with_a_note() {
 #[test]
 fn a_gift_message_hides_prices() {
     let s = shop();
-    create_order(&s, "BR-4002", &[("MUG-1", 1)]);
-    let mut content = slip::content(&s.order("BR-4002"), &SlipSettings::default(), "2026-11-23");
-    content.gift_message = Some("Happy birthday, Γρηγόρη!".into());
-    let rendered = slip::render("test", &[content], PageSize::A4, None).unwrap();
-    let path = s.dir.path().join("gift.pdf");
-    std::fs::write(&path, &rendered.pdf).unwrap();
+    s.local(
+        "create_order",
+        json!({
+            "number": "BR-4002",
+            "customer": {"name": "Ada Lovelace"},
+            "ship_to": {"name": "Grigoris", "address1": "1 Odos", "city": "Athens",
+                        "postal_code": "10552", "country": "gr"},
+            "payment_status": "paid",
+            "gift_message": "Happy birthday, Γρηγόρη!",
+            "lines": [{"product": "MUG-1", "qty": 1}],
+        }),
+    );
+    assert_eq!(s.order("BR-4002").gift_message, "Happy birthday, Γρηγόρη!");
+    let (path, _) = s.slip(json!({"order": "BR-4002"}));
     let text = pdftotext(&path);
     assert!(text.contains("Happy birthday, Γρηγόρη!"), "{text}");
     assert!(!text.contains("12.99") && !text.contains("Price"), "{text}");
+    create_order(&s, "BR-4003", &[("MUG-1", 1)]);
+    let (path, _) = s.slip(json!({"order": "BR-4003"}));
+    assert!(pdftotext(&path).contains("12.99"), "an order that is not a gift shows its prices");
 }
 
 #[test]

@@ -12,4 +12,8 @@ placed_at?: string,
 /**
  * RFC 3339 date or time the order must leave by.
  */
-ship_by?: string, payment_status: PaymentStatus, priority: number, lines: Array<NewLine>, };
+ship_by?: string, payment_status: PaymentStatus, priority: number, 
+/**
+ * A gift message; the packing slip then hides prices.
+ */
+gift_message: string, lines: Array<NewLine>, };

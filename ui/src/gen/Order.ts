@@ -6,4 +6,8 @@ import type { OrderStatus } from "./OrderStatus";
 import type { PaymentStatus } from "./PaymentStatus";
 import type { StatusEvent } from "./StatusEvent";
 
-export type Order = { number: string, customer: Customer, ship_to: Address, billing_country: string, placed_at: string, ship_by: string | null, payment_status: PaymentStatus, status: OrderStatus, priority: number, total_cents: number, lines: Array<OrderLine>, history: Array<StatusEvent>, };
+export type Order = { number: string, customer: Customer, ship_to: Address, billing_country: string, placed_at: string, ship_by: string | null, payment_status: PaymentStatus, status: OrderStatus, priority: number, total_cents: number, 
+/**
+ * A message from the buyer for a gift; the slip then prints it and leaves prices out.
+ */
+gift_message: string, lines: Array<OrderLine>, history: Array<StatusEvent>, };

@@ -132,7 +132,7 @@ pub fn content(order: &Order, settings: &SlipSettings, ship_date: &str) -> SlipC
                 bins: Vec::new(),
             })
             .collect(),
-        gift_message: None,
+        gift_message: Some(order.gift_message.trim().to_owned()).filter(|m| !m.is_empty()),
         return_text: settings.return_text(&layout::return_code(number)),
         thank_you: settings.thank_you.trim().to_owned(),
         packer: None,

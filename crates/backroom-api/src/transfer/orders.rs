@@ -1,9 +1,9 @@
 //! The orders file: one row per order line; rows with the same `number` form one order.
 //!
 //! ```text
-//! number,placed_at,ship_by,customer_name,customer_email,customer_phone,ship_name,ship_address1,ship_address2,ship_city,ship_region,ship_postal_code,ship_country,billing_country,payment_status,priority,sku,qty,unit_price
-//! 1001,2026-11-23,2026-11-25,Ada Lee,ada@example.com,,Ada Lee,1 High St,,Leeds,,LS1 1AA,GB,GB,paid,0,MUG-1,2,12.99
-//! 1001,,,,,,,,,,,,,,,,PEN-1,1,
+//! number,placed_at,ship_by,customer_name,customer_email,customer_phone,ship_name,ship_address1,ship_address2,ship_city,ship_region,ship_postal_code,ship_country,billing_country,payment_status,priority,sku,qty,unit_price,gift_message
+//! 1001,2026-11-23,2026-11-25,Ada Lee,ada@example.com,,Ada Lee,1 High St,,Leeds,,LS1 1AA,GB,GB,paid,0,MUG-1,2,12.99,Happy birthday!
+//! 1001,,,,,,,,,,,,,,,,PEN-1,1,,
 //! ```
 //!
 //! - `number`, `sku` and `qty` are required; every other column may be left out or left empty.
@@ -15,6 +15,7 @@
 //!   `partially_refunded`, `failed`, `voided`, `declined` (spaces for underscores are fine);
 //!   empty is `pending`.
 //! - `priority` is a whole number, higher first; empty is 0.
+//! - `gift_message` is printed on the packing slip, which then shows no prices.
 //! - `sku` is a SKU or any barcode of an existing product; `qty` a whole number of at least 1;
 //!   `unit_price` an amount such as `12.99`, empty for the product's price.
 //!
@@ -36,7 +37,7 @@ use crate::events::Event;
 use crate::orders::{self, Address, Customer, NewLine, NewOrder};
 
 /// The columns, in the order export writes them.
-pub const COLUMNS: [&str; 19] = [
+pub const COLUMNS: [&str; 20] = [
     "number",
     "placed_at",
     "ship_by",
@@ -56,6 +57,7 @@ pub const COLUMNS: [&str; 19] = [
     "sku",
     "qty",
     "unit_price",
+    "gift_message",
 ];
 
 const REQUIRED: [&str; 3] = ["number", "sku", "qty"];
@@ -231,6 +233,7 @@ fn parse_order(sheet: &Sheet, row: &Row, errors: &mut Errors) -> FileOrder {
             ship_by,
             payment_status: payment.unwrap_or(PaymentStatus::Pending),
             priority,
+            gift_message: get("gift_message"),
             lines: Vec::new(),
         },
         payment,
@@ -269,7 +272,7 @@ pub(super) fn export(ctx: &Ctx<'_>) -> Result<String, ApiError> {
         "SELECT o.number, o.placed_at, coalesce(o.ship_by, ''), o.customer_name, o.customer_email,
                 o.customer_phone, o.ship_name, o.ship_address1, o.ship_address2, o.ship_city,
                 o.ship_region, o.ship_postal_code, o.ship_country, o.billing_country,
-                o.payment_status, o.priority, p.sku, ol.qty, ol.unit_price_cents
+                o.payment_status, o.priority, p.sku, ol.qty, ol.unit_price_cents, o.gift_message
          FROM orders o
          JOIN order_lines ol ON ol.order_id = o.id
          JOIN products p ON p.id = ol.product_id
@@ -282,6 +285,7 @@ pub(super) fn export(ctx: &Ctx<'_>) -> Result<String, ApiError> {
         record.push(r.get(16)?);
         record.push(r.get::<_, i64>(17)?.to_string());
         record.push(format_cents(r.get(18)?));
+        record.push(r.get(19)?);
         out.row(record)?;
     }
     out.finish()
