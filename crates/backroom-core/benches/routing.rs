@@ -10,8 +10,9 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 const PUBLIC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench/pickpath/public");
 
 fn read(relative: &str) -> String {
-    std::fs::read_to_string(Path::new(PUBLIC).join(relative))
-        .unwrap_or_else(|e| panic!("{relative}: {e} (the shared bench folder sits beside the checkout)"))
+    std::fs::read_to_string(Path::new(PUBLIC).join(relative)).unwrap_or_else(|e| {
+        panic!("{relative}: {e} (the shared bench folder sits beside the checkout)")
+    })
 }
 
 fn picks(id: &str) -> Vec<Pick> {
@@ -25,9 +26,11 @@ fn routing(c: &mut Criterion) {
     for id in ["large-5b-n010-uniform", "large-5b-n040-uniform", "large-5b-n150-uniform"] {
         let picks = picks(id);
         for method in Method::ALL {
-            group.bench_with_input(BenchmarkId::new(method.name(), picks.len()), &picks, |b, picks| {
-                b.iter(|| routing::route(&layout, picks, method).unwrap())
-            });
+            group.bench_with_input(
+                BenchmarkId::new(method.name(), picks.len()),
+                &picks,
+                |b, picks| b.iter(|| routing::route(&layout, picks, method).unwrap()),
+            );
         }
     }
     group.finish();
