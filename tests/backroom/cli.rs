@@ -66,3 +66,38 @@ fn call_runs_any_command_and_errors_exit_non_zero() {
     let out = backroom(&db, &["db", "check"]);
     assert!(out.status.success(), "{}", text(&out.stdout));
 }
+
+#[test]
+fn demo_then_db_check_then_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let out = backroom(&db, &["demo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("500 products"), "{}", text(&out.stdout));
+    let out = backroom(&db, &["db", "check"]);
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("ledger ok"), "{}", text(&out.stdout));
+    let out = backroom(&db, &["export", "orders"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    assert!(csv.starts_with("number,"), "the order number column is named number");
+    assert!(csv.lines().count() > 200, "one row per order line of 200 orders");
+    let again = backroom(&db, &["demo"]);
+    assert!(!again.status.success(), "the demo loads only into an empty database");
+}
+
+#[test]
+fn a_bad_import_names_every_row_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let file = dir.path().join("products.csv");
+    std::fs::write(&file, "sku,name,unit_weight\nA-1,Apple,1 lb\nB-2,,2 kg\nC-3,Cherry,12 stone\n")
+        .unwrap();
+    let out = backroom(&db, &["import", "products", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let errors = text(&out.stderr);
+    assert!(errors.contains("line 3") && errors.contains("line 4"), "{errors}");
+    assert!(errors.contains("nothing was imported"), "{errors}");
+    let out = backroom(&db, &["export", "products"]);
+    assert_eq!(text(&out.stdout).lines().count(), 1, "only the header: {}", text(&out.stdout));
+}
