@@ -118,15 +118,20 @@ impl WriteFailure {
 
 const SAVEPOINT: &str = "backroom_import";
 
-/// Runs the writes of an import under a savepoint and keeps them only if they all succeed and
-/// this is not a dry run. The rows have been checked by then, so a failure here is rare (a
-/// rule the checks do not know of); it becomes a row error and the import writes nothing.
+/// Refuses the import if checking the rows found any error; otherwise runs its writes under a
+/// savepoint and keeps them only if they all succeed and this is not a dry run. A failure while
+/// writing is rare (a rule the checks do not know of); it becomes a row error and the import
+/// writes nothing.
 fn write_all(
     ctx: &Ctx<'_>,
     rows: u32,
+    errors: Errors,
     dry_run: bool,
     writes: impl FnOnce(&Ctx<'_>) -> Result<Counts, WriteFailure>,
 ) -> Result<ImportReport, ApiError> {
+    if !errors.is_empty() {
+        return Ok(refused(rows, errors));
+    }
     ctx.tx.execute_batch(&format!("SAVEPOINT {SAVEPOINT}"))?;
     let result = writes(ctx);
     let keep = result.is_ok() && !dry_run;

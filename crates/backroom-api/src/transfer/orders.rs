@@ -111,10 +111,7 @@ pub(super) fn import(
             file_orders[index].order.lines.push(line);
         }
     }
-    if !errors.is_empty() {
-        return Ok(refused(sheet.records, errors));
-    }
-    let report = write_all(ctx, sheet.records, dry_run, |ctx| write(ctx, &file_orders))?;
+    let report = write_all(ctx, sheet.records, errors, dry_run, |ctx| write(ctx, &file_orders))?;
     if report.ok && !dry_run && report.created + report.updated > 0 {
         ctx.emit(Event::DataChanged { what: "orders".into() });
     }

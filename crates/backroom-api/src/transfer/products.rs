@@ -95,10 +95,7 @@ pub(super) fn import(
             );
         }
     }
-    if !errors.is_empty() {
-        return Ok(refused(sheet.records, errors));
-    }
-    let report = write_all(ctx, sheet.records, dry_run, |ctx| write(ctx, &valid))?;
+    let report = write_all(ctx, sheet.records, errors, dry_run, |ctx| write(ctx, &valid))?;
     if report.ok && !dry_run && report.created + report.updated > 0 {
         ctx.emit(Event::DataChanged { what: "products".into() });
     }

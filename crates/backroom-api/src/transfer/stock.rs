@@ -123,10 +123,7 @@ pub(super) fn import(
             },
         ));
     }
-    if !errors.is_empty() {
-        return Ok(refused(sheet.records, errors));
-    }
-    let report = write_all(ctx, sheet.records, dry_run, |ctx| {
+    let report = write_all(ctx, sheet.records, errors, dry_run, |ctx| {
         for (line, receipt) in &receipts {
             stock::record(ctx, receipt).map_err(WriteFailure::at(*line))?;
         }
