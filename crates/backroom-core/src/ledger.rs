@@ -105,6 +105,10 @@ pub enum Violation {
     Negative { sku: String, location: String, on_hand: i64 },
     /// More is reserved in a location than it holds.
     OverReserved { sku: String, location: String, on_hand: i64, reserved: i64 },
+    /// An order has more of a product reserved, picked, shipped or cancelled than it ordered.
+    OverCommitted { order: String, sku: String, ordered: i64, committed: i64 },
+    /// What an order's lines say was picked or shipped differs from its pick or ship movements.
+    LinesDisagree { order: String, sku: String, movement: MovementKind, lines: i64, movements: i64 },
 }
 
 impl std::fmt::Display for Violation {
@@ -120,6 +124,16 @@ impl std::fmt::Display for Violation {
             Violation::OverReserved { sku, location, on_hand, reserved } => {
                 write!(f, "{sku} at {location}: {reserved} reserved but only {on_hand} on hand")
             }
+            Violation::OverCommitted { order, sku, ordered, committed } => write!(
+                f,
+                "order {order}, {sku}: {committed} reserved, picked, shipped or cancelled of {ordered} ordered"
+            ),
+            Violation::LinesDisagree { order, sku, movement, lines, movements } => write!(
+                f,
+                "order {order}, {sku}: the lines say {lines} {} but the {} movements add up to {movements}",
+                if *movement == MovementKind::Ship { "shipped" } else { "picked" },
+                movement.as_str()
+            ),
         }
     }
 }
@@ -166,9 +180,85 @@ pub fn check(facts: &[StockFacts]) -> Vec<Violation> {
     found
 }
 
+/// One product of one order, as the check sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderFacts {
+    pub order: String,
+    pub sku: String,
+    pub ordered: i64,
+    pub reserved: i64,
+    /// Picked and not yet shipped, by the lines.
+    pub picked: i64,
+    pub shipped: i64,
+    pub cancelled: i64,
+    /// Sum of the order's pick movements of this product.
+    pub pick_movements: i64,
+    /// Sum of the order's ship movements of this product.
+    pub ship_movements: i64,
+}
+
+/// The order invariants: nothing promised twice (an order never holds more than it ordered) and
+/// every pick and shipment the lines count is a movement in the ledger.
+pub fn check_orders(facts: &[OrderFacts]) -> Vec<Violation> {
+    let mut found = Vec::new();
+    for f in facts {
+        let committed = f.reserved + f.picked + f.shipped + f.cancelled;
+        if committed > f.ordered {
+            found.push(Violation::OverCommitted {
+                order: f.order.clone(),
+                sku: f.sku.clone(),
+                ordered: f.ordered,
+                committed,
+            });
+        }
+        // Every shipped unit was picked first, so picks cover both.
+        for (movement, lines, movements) in [
+            (MovementKind::Pick, f.picked + f.shipped, f.pick_movements),
+            (MovementKind::Ship, f.shipped, f.ship_movements),
+        ] {
+            if lines != movements {
+                found.push(Violation::LinesDisagree {
+                    order: f.order.clone(),
+                    sku: f.sku.clone(),
+                    movement,
+                    lines,
+                    movements,
+                });
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn orders_that_hold_more_than_they_ordered_or_miss_movements_are_reported() {
+        let clean = OrderFacts {
+            order: "#1001".into(),
+            sku: "MUG-1".into(),
+            ordered: 5,
+            reserved: 1,
+            picked: 2,
+            shipped: 1,
+            cancelled: 1,
+            pick_movements: 3,
+            ship_movements: 1,
+        };
+        assert!(check_orders(std::slice::from_ref(&clean)).is_empty());
+        let twice = OrderFacts { reserved: 2, ..clean.clone() };
+        assert!(matches!(
+            check_orders(&[twice])[..],
+            [Violation::OverCommitted { ordered: 5, committed: 6, .. }]
+        ));
+        let lost = OrderFacts { pick_movements: 2, ..clean };
+        assert!(matches!(
+            check_orders(&[lost])[..],
+            [Violation::LinesDisagree { movement: MovementKind::Pick, lines: 3, movements: 2, .. }]
+        ));
+    }
 
     fn facts(cached: i64, sum: i64, reserved: i64) -> StockFacts {
         StockFacts {

@@ -3,6 +3,7 @@
 //! Everything here is pure: no database, no port, no file and no clock. Callers pass the current
 //! time in where a rule needs it. Storage, devices and transports live in `backroom-api` and above.
 
+pub mod allocation;
 pub mod barcode;
 pub mod layout;
 pub mod ledger;
@@ -10,5 +11,6 @@ pub mod order;
 pub mod people;
 pub mod routing;
 pub mod scale;
+pub mod screening;
 pub mod slip;
 pub mod weight;

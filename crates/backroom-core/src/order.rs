@@ -66,6 +66,8 @@ impl OrderStatus {
             (Picking, Picked) | (Picking, Allocated) => true,
             (Picked, Packed) => true,
             (Packed, Shipped) => true,
+            // Shipped in part: the order waits again for its back order.
+            (Packed, Released) => true,
             _ => false,
         }
     }
@@ -76,6 +78,7 @@ impl OrderStatus {
         use OrderStatus::*;
         match (self, to) {
             (_, Held | Cancelled) | (Held, Released) | (New, Released) => &[Role::Manager],
+            (Packed, Released) => &[Role::Packer],
             (_, Allocated | Picking | Picked) => &[Role::Picker],
             (_, Packed | Shipped) => &[Role::Packer],
             _ => &[Role::Manager],

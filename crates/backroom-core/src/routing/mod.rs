@@ -13,7 +13,7 @@
 //! also how the pick-path benchmark scores a route, so the numbers shown to a picker and the
 //! numbers in a benchmark are the same.
 
-mod distance;
+pub mod distance;
 mod exact;
 mod largest_gap;
 mod local_search;
