@@ -13,6 +13,7 @@ use crate::error::ApiError;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_gift_message.sql"),
+    include_str!("../migrations/0003_fulfilment.sql"),
 ];
 
 /// Where the database lives unless told otherwise: `backroom/backroom.db` in the OS data
@@ -104,25 +105,24 @@ mod tests {
     fn an_older_database_is_migrated_and_keeps_its_orders() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("b.db");
-        drop(open(&path).unwrap());
-        // Turn the file back into a schema-1 database holding one order.
-        let conn = Connection::open(&path).unwrap();
+        // A database as the first release wrote it, holding one order.
+        let mut conn = Connection::open(&path).unwrap();
+        Migrations::new(vec![M::up(MIGRATIONS[0])]).to_latest(&mut conn).unwrap();
         conn.execute_batch(
-            "ALTER TABLE orders DROP COLUMN gift_message;
-             INSERT INTO orders (number, placed_at, payment_status, status)
-                 VALUES ('1001', '2026-11-01T00:00:00Z', 'paid', 'new');
-             PRAGMA user_version = 1;",
+            "INSERT INTO orders (number, placed_at, payment_status, status)
+                 VALUES ('1001', '2026-11-01T00:00:00Z', 'paid', 'new');",
         )
         .unwrap();
+        assert_eq!(read_version(&conn).unwrap(), 1);
         drop(conn);
         let conn = open(&path).unwrap();
         assert_eq!(read_version(&conn).unwrap(), schema_version());
-        let (number, gift): (String, String) = conn
-            .query_row("SELECT number, gift_message FROM orders", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+        let (number, gift, policy): (String, String, Option<String>) = conn
+            .query_row("SELECT number, gift_message, backorder_policy FROM orders", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .unwrap();
-        assert_eq!((number.as_str(), gift.as_str()), ("1001", ""));
+        assert_eq!((number.as_str(), gift.as_str(), policy), ("1001", "", None));
     }
 
     #[test]

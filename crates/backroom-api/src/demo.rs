@@ -28,6 +28,7 @@ use crate::people::{self, SaveOperator, ScaleSettings, Station};
 use crate::stock::{self, NewMovement};
 use crate::system::{DemoOperator, DemoSummary};
 use crate::warehouse::{self, LocationKind, SaveArea, SetLayout};
+use crate::{allocation, holds};
 use products::Item;
 
 /// How many orders the demo shop has taken.
@@ -37,8 +38,6 @@ const FIRST_ORDER: usize = 5001;
 /// Gift messages of the few orders that are gifts (by order position, modulo 23).
 const GIFT_MESSAGES: [&str; 3] =
     ["", "Happy birthday, Mira! With love from Jonas", "Congratulations on the new flat! — Ана"];
-/// How long before loading the manager released the day's orders.
-const RELEASED_LAST: TimeDelta = TimeDelta::hours(9);
 /// The first purchase order number of the receipts.
 const FIRST_PO: usize = 3101;
 
@@ -547,10 +546,9 @@ fn write_orders(
     crew: &Crew,
     base: DateTime<Utc>,
 ) -> Result<u32, ApiError> {
-    use OrderStatus::{Cancelled, Held, New, Released};
+    use OrderStatus::Held;
     let mut rng = Rng::stream("order history");
     let latest = base - minutes(1);
-    let mut held = 0;
     for (n, order) in planned.iter().enumerate() {
         let placed = base - minutes(order.age);
         let ship_days = if order.priority > 0 { 1 } else { 2 };
@@ -569,6 +567,7 @@ fn write_orders(
             priority: order.priority,
             // Some buyers send a gift, so the slip's gift layout (no prices) has orders to show.
             gift_message: GIFT_MESSAGES.get(n % 23).copied().unwrap_or_default().to_owned(),
+            backorder_policy: None,
             lines: order
                 .lines
                 .iter()
@@ -579,46 +578,48 @@ fn write_orders(
                 })
                 .collect(),
         };
-        // Orders arrive from the shop, not from an operator.
+        // Orders arrive from the shop, not from an operator, and are screened as they arrive.
         ctx.actor = None;
         ctx.now = placed;
         let id = orders::insert(ctx, &new)?;
+        holds::screen_orders(ctx, &[id])?;
         ctx.actor = Some(crew.manager.clone());
-        let step = |ctx: &mut Ctx<'_>, at: DateTime<Utc>, from, to, reason: &str| {
-            ctx.now = at.min(latest).max(placed);
-            orders::transition(ctx, id, from, to, reason)
+        let number = new.number.clone();
+        let decision = |reason: &str| holds::HoldDecision {
+            number: number.clone(),
+            reason: reason.to_owned(),
         };
+        let at = |minutes_later: i64| (placed + minutes(minutes_later)).min(latest).max(placed);
         match order.fate {
-            Fate::Open => {
-                // The manager releases the checked orders once a day, in one batch; what came in
-                // since this morning's batch is still new.
-                let checked = placed + minutes(rng.between(20, 90));
-                let waves_ago = (base - RELEASED_LAST - checked).num_minutes().div_euclid(24 * 60);
-                if waves_ago >= 0 {
-                    let wave = base - RELEASED_LAST - TimeDelta::days(waves_ago)
-                        + minutes(rng.between(0, 25));
-                    step(ctx, wave, New, Released, "daily release")?;
+            Fate::Open => {}
+            Fate::Held(reason) => {
+                // Screening catches payment and address trouble; the rest a manager holds.
+                if orders::status_of(ctx, id)? != Held {
+                    ctx.now = at(rng.between(5, 45));
+                    holds::hold_order(ctx, decision(reason))?;
                 }
             }
-            Fate::Held(reason) => {
-                step(ctx, placed + minutes(rng.between(5, 45)), New, Held, reason)?;
-                held += 1;
-            }
             Fate::HeldThenReleased => {
-                step(ctx, placed + minutes(rng.between(5, 45)), New, Held, HOLDS[0].0)?;
-                step(
-                    ctx,
-                    placed + minutes(rng.between(20 * 60, 40 * 60)),
-                    Held,
-                    Released,
-                    "payment received",
-                )?;
+                // Held for its pending payment; screening releases it when the money arrives.
+                ctx.now = at(rng.between(20 * 60, 40 * 60));
+                ctx.tx.execute("UPDATE orders SET payment_status = 'paid' WHERE id = ?1", [id])?;
+                holds::screen_orders(ctx, &[id])?;
             }
             Fate::Cancelled(reason) => {
-                step(ctx, placed + minutes(rng.between(60, 1200)), New, Cancelled, reason)?;
+                ctx.now = at(rng.between(60, 1200));
+                holds::cancel_order(ctx, decision(reason))?;
             }
         }
     }
+    // The last allocation run promised the bins' stock to the released orders, first in line
+    // first.
+    ctx.now = latest;
+    allocation::run(ctx, allocation::Scope::All)?;
+    let held: u32 = ctx.tx.query_row(
+        "SELECT count(*) FROM orders WHERE status = ?1",
+        [Held.as_str()],
+        |r| r.get(0),
+    )?;
     Ok(held)
 }
 

@@ -1,7 +1,9 @@
 //! Orders: entry, the status lifecycle with every transition recorded, and listing.
 
+use backroom_core::allocation::BackorderPolicy;
 use backroom_core::order::{OrderStatus, PaymentStatus};
 use backroom_core::people::Role;
+use backroom_core::screening::HoldRule;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -42,8 +44,18 @@ pub struct OrderLine {
     pub line_no: u32,
     pub sku: String,
     pub name: String,
+    /// Ordered.
     pub qty: i64,
     pub unit_price_cents: i64,
+    /// Promised from bins, not yet picked.
+    pub reserved: i64,
+    /// Picked and not yet shipped.
+    pub picked: i64,
+    pub shipped: i64,
+    pub cancelled: i64,
+    pub returned: i64,
+    /// Waiting for stock: what a released order could not reserve. Zero before release.
+    pub backordered: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -70,7 +82,13 @@ pub struct Order {
     pub total_cents: i64,
     /// A message from the buyer for a gift; the slip then prints it and leaves prices out.
     pub gift_message: String,
+    /// What happens when not everything is in stock; `None` follows the store's setting.
+    pub backorder_policy: Option<BackorderPolicy>,
+    /// The customer's bank took the payment back.
+    pub chargeback: bool,
     pub lines: Vec<OrderLine>,
+    /// Why the order is held, if it is.
+    pub holds: Vec<crate::holds::HoldReason>,
     pub history: Vec<StatusEvent>,
 }
 
@@ -105,6 +123,9 @@ pub struct NewOrder {
     /// A gift message; the packing slip then hides prices.
     #[serde(default)]
     pub gift_message: String,
+    /// What to do when not everything is in stock; the store's setting when absent.
+    #[serde(default)]
+    pub backorder_policy: Option<BackorderPolicy>,
     pub lines: Vec<NewLine>,
 }
 
@@ -127,6 +148,12 @@ pub struct StatusChange {
 pub struct OrderQuery {
     #[serde(default)]
     pub status: Option<OrderStatus>,
+    /// Only orders held for this rule.
+    #[serde(default)]
+    pub hold_rule: Option<HoldRule>,
+    /// Only orders with units waiting for stock.
+    #[serde(default)]
+    pub backordered: bool,
     /// Matches the order number, customer name or email.
     #[serde(default)]
     pub text: String,
@@ -146,7 +173,11 @@ pub struct OrderSummary {
     pub ship_by: Option<String>,
     pub lines: u32,
     pub units: i64,
+    /// Units waiting for stock.
+    pub backordered: i64,
     pub total_cents: i64,
+    /// The rules the order is held by.
+    pub holds: Vec<HoldRule>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -173,11 +204,12 @@ pub fn order_id(ctx: &Ctx<'_>, number: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("there is no order `{number}`")))
 }
 
+/// Enters an order by hand; it is screened and, if it passes, released and allocated at once.
 pub fn create_order(ctx: &mut Ctx<'_>, req: NewOrder) -> Result<Order, ApiError> {
     let id = insert(ctx, &req)?;
-    let order = load(ctx, id)?;
-    ctx.emit(Event::OrderChanged { number: order.number.clone(), status: order.status });
-    Ok(order)
+    ctx.emit(Event::OrderChanged { number: number_of(ctx, id)?, status: OrderStatus::New });
+    after_entry(ctx, &[id])?;
+    load(ctx, id)
 }
 
 /// Checks and stores a new order with status `new`, recording its first status event.
@@ -252,14 +284,14 @@ pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
         "INSERT INTO orders (number, customer_name, customer_email, customer_phone, ship_name,
              ship_address1, ship_address2, ship_city, ship_region, ship_postal_code, ship_country,
              billing_country, placed_at, ship_by, payment_status, status, priority, total_cents,
-             gift_message)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 'new', ?16, ?17, ?18)",
+             gift_message, backorder_policy)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 'new', ?16, ?17, ?18, ?19)",
         params![
             number, c.name.trim(), c.email.trim(), c.phone.trim(), a.name.trim(), a.address1.trim(),
             a.address2.trim(), a.city.trim(), a.region.trim(), a.postal_code.trim(),
             a.country.trim().to_ascii_uppercase(), req.billing_country.trim().to_ascii_uppercase(),
             placed_at, ship_by, req.payment_status.as_str(), req.priority, total,
-            req.gift_message.trim()
+            req.gift_message.trim(), req.backorder_policy.map(BackorderPolicy::as_str)
         ],
     )?;
     let order_id = ctx.tx.last_insert_rowid();
@@ -301,9 +333,26 @@ fn record_event(
     Ok(())
 }
 
+/// Moves an order along. Holding, releasing and cancelling do what their own commands do
+/// (stock is given back or allocated), so the same decision has one meaning whichever way it
+/// is made.
 pub fn change_order_status(ctx: &mut Ctx<'_>, req: StatusChange) -> Result<Order, ApiError> {
     let id = order_id(ctx, &req.number)?;
-    let current = load(ctx, id)?.status;
+    let current = status_of(ctx, id)?;
+    check_role(ctx, current, req.to)?;
+    let decision =
+        || crate::holds::HoldDecision { number: req.number.clone(), reason: req.reason.clone() };
+    match (current, req.to) {
+        (_, OrderStatus::Held) => return crate::holds::hold_order(ctx, decision()),
+        (OrderStatus::Held | OrderStatus::New, OrderStatus::Released) => {
+            return crate::holds::release_order(ctx, decision());
+        }
+        (_, OrderStatus::Cancelled) => return crate::holds::cancel_order(ctx, decision()),
+        (_, OrderStatus::Shipped) => {
+            return crate::shipping::ship_order(ctx, OrderRef { number: req.number });
+        }
+        _ => {}
+    }
     transition(ctx, id, current, req.to, &req.reason)?;
     let order = load(ctx, id)?;
     ctx.emit(Event::OrderChanged { number: order.number.clone(), status: order.status });
@@ -326,6 +375,15 @@ pub fn transition(
             to.as_str()
         )));
     }
+    check_role(ctx, from, to)?;
+    if matches!(to, OrderStatus::Held | OrderStatus::Cancelled) && reason.trim().is_empty() {
+        return Err(ApiError::invalid(format!("say why the order is {}", to.as_str())));
+    }
+    advance(ctx, id, from, to, reason)
+}
+
+/// Refuses a move the operator's role may not make, naming who may.
+fn check_role(ctx: &Ctx<'_>, from: OrderStatus, to: OrderStatus) -> Result<(), ApiError> {
     let role = ctx.actor()?.role;
     let allowed = from.roles_for(to);
     if role != Role::Manager && !allowed.contains(&role) {
@@ -335,11 +393,36 @@ pub fn transition(
             allowed,
         ));
     }
-    if matches!(to, OrderStatus::Held | OrderStatus::Cancelled) && reason.trim().is_empty() {
-        return Err(ApiError::invalid(format!("say why the order is {}", to.as_str())));
-    }
+    Ok(())
+}
+
+/// Moves an order as Backroom itself decides (screening, allocation, a finished pick list), with
+/// no role check, and records it.
+pub fn advance(
+    ctx: &Ctx<'_>,
+    id: i64,
+    from: OrderStatus,
+    to: OrderStatus,
+    reason: &str,
+) -> Result<(), ApiError> {
     ctx.tx.execute("UPDATE orders SET status = ?2 WHERE id = ?1", params![id, to.as_str()])?;
     record_event(ctx, id, Some(from), to, reason.trim())
+}
+
+/// Records something that happened to an order without changing its status.
+pub fn note(ctx: &Ctx<'_>, id: i64, what: &str) -> Result<(), ApiError> {
+    let status = status_of(ctx, id)?;
+    record_event(ctx, id, Some(status), status, what)
+}
+
+pub fn status_of(ctx: &Ctx<'_>, id: i64) -> Result<OrderStatus, ApiError> {
+    let text: String =
+        ctx.tx.query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| r.get(0))?;
+    Ok(parse_status(&text))
+}
+
+pub fn number_of(ctx: &Ctx<'_>, id: i64) -> Result<String, ApiError> {
+    Ok(ctx.tx.query_row("SELECT number FROM orders WHERE id = ?1", [id], |r| r.get(0))?)
 }
 
 pub fn get_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
@@ -356,7 +439,8 @@ pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Order, ApiError> {
     let mut order = ctx.tx.query_row(
         "SELECT number, customer_name, customer_email, customer_phone, ship_name, ship_address1,
                 ship_address2, ship_city, ship_region, ship_postal_code, ship_country, billing_country,
-                placed_at, ship_by, payment_status, status, priority, total_cents, gift_message
+                placed_at, ship_by, payment_status, status, priority, total_cents, gift_message,
+                backorder_policy, chargeback
          FROM orders WHERE id = ?1",
         [id],
         |r| {
@@ -382,27 +466,57 @@ pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Order, ApiError> {
                 priority: r.get(16)?,
                 total_cents: r.get(17)?,
                 gift_message: r.get(18)?,
+                backorder_policy: r
+                    .get::<_, Option<String>>(19)?
+                    .as_deref()
+                    .and_then(BackorderPolicy::parse),
+                chargeback: r.get(20)?,
                 lines: Vec::new(),
+                holds: Vec::new(),
                 history: Vec::new(),
             })
         },
     )?;
-    let mut lines = ctx.tx.prepare(
-        "SELECT ol.line_no, p.sku, p.name, ol.qty, ol.unit_price_cents FROM order_lines ol
+    let waiting = matches!(
+        order.status,
+        OrderStatus::Released
+            | OrderStatus::Allocated
+            | OrderStatus::Picking
+            | OrderStatus::Picked
+            | OrderStatus::Packed
+    );
+    let mut lines = ctx.tx.prepare_cached(
+        "SELECT ol.line_no, p.sku, p.name, ol.qty, ol.unit_price_cents,
+                (SELECT coalesce(sum(r.qty), 0) FROM reservations r WHERE r.order_line_id = ol.id),
+                ol.picked_qty, ol.shipped_qty, ol.cancelled_qty, ol.returned_qty
+         FROM order_lines ol
          JOIN products p ON p.id = ol.product_id WHERE ol.order_id = ?1 ORDER BY ol.line_no",
     )?;
     order.lines = lines
         .query_map([id], |r| {
-            Ok(OrderLine {
+            let mut line = OrderLine {
                 line_no: r.get(0)?,
                 sku: r.get(1)?,
                 name: r.get(2)?,
                 qty: r.get(3)?,
                 unit_price_cents: r.get(4)?,
-            })
+                reserved: r.get(5)?,
+                picked: r.get(6)?,
+                shipped: r.get(7)?,
+                cancelled: r.get(8)?,
+                returned: r.get(9)?,
+                backordered: 0,
+            };
+            if waiting {
+                line.backordered =
+                    line.qty - line.reserved - line.picked - line.shipped - line.cancelled;
+            }
+            Ok(line)
         })?
         .collect::<Result<_, _>>()?;
-    let mut events = ctx.tx.prepare(
+    drop(lines);
+    order.holds = crate::holds::open_holds(ctx, id)?;
+    let mut events = ctx.tx.prepare_cached(
         "SELECT e.from_status, e.to_status, e.reason, op.name, st.name, e.at FROM order_events e
          LEFT JOIN operators op ON op.id = e.operator_id LEFT JOIN stations st ON st.id = e.station_id
          WHERE e.order_id = ?1 ORDER BY e.id",
@@ -428,25 +542,42 @@ pub fn list_orders(ctx: &mut Ctx<'_>, q: OrderQuery) -> Result<OrderPage, ApiErr
     let text = q.text.trim();
     let pattern = format!("%{text}%");
     let status = q.status.map(|s| s.as_str());
-    let filter = "(?1 IS NULL OR o.status = ?1)
-                  AND (?2 = '' OR o.number LIKE ?3 OR o.customer_name LIKE ?3 OR o.customer_email LIKE ?3)";
+    let hold_rule = q.hold_rule.map(HoldRule::as_str);
+    let filter = format!(
+        "(?1 IS NULL OR o.status = ?1)
+         AND (?2 = '' OR o.number LIKE ?3 OR o.customer_name LIKE ?3 OR o.customer_email LIKE ?3)
+         AND (?4 IS NULL OR EXISTS (SELECT 1 FROM order_holds h WHERE h.order_id = o.id
+                                   AND h.cleared_at IS NULL AND h.rule = ?4))
+         AND (?5 = 0 OR ({BACKORDERED}) > 0)"
+    );
     let total: u32 = ctx.tx.query_row(
         &format!("SELECT count(*) FROM orders o WHERE {filter}"),
-        params![status, text, pattern],
+        params![status, text, pattern, hold_rule, q.backordered],
         |r| r.get(0),
     )?;
     let mut stmt = ctx.tx.prepare(&format!(
         "SELECT o.number, o.customer_name, o.status, o.payment_status, o.placed_at, o.ship_by,
-                count(ol.id), coalesce(sum(ol.qty), 0), o.total_cents
-         FROM orders o LEFT JOIN order_lines ol ON ol.order_id = o.id
+                (SELECT count(*) FROM order_lines ol WHERE ol.order_id = o.id),
+                (SELECT coalesce(sum(ol.qty), 0) FROM order_lines ol WHERE ol.order_id = o.id),
+                o.total_cents, {BACKORDERED},
+                (SELECT group_concat(DISTINCT h.rule) FROM order_holds h
+                 WHERE h.order_id = o.id AND h.cleared_at IS NULL)
+         FROM orders o
          WHERE {filter}
-         GROUP BY o.id
          ORDER BY o.priority DESC, coalesce(o.ship_by, '9999'), o.placed_at, o.number
-         LIMIT ?4 OFFSET ?5"
+         LIMIT ?6 OFFSET ?7"
     ))?;
     let rows = stmt
         .query_map(
-            params![status, text, pattern, q.limit.unwrap_or(100).min(5000), q.offset.unwrap_or(0)],
+            params![
+                status,
+                text,
+                pattern,
+                hold_rule,
+                q.backordered,
+                q.limit.unwrap_or(100).min(5000),
+                q.offset.unwrap_or(0)
+            ],
             |r| {
                 let status: String = r.get(2)?;
                 let payment: String = r.get(3)?;
@@ -461,6 +592,13 @@ pub fn list_orders(ctx: &mut Ctx<'_>, q: OrderQuery) -> Result<OrderPage, ApiErr
                     lines: r.get(6)?,
                     units: r.get(7)?,
                     total_cents: r.get(8)?,
+                    backordered: r.get(9)?,
+                    holds: r
+                        .get::<_, Option<String>>(10)?
+                        .unwrap_or_default()
+                        .split(',')
+                        .filter_map(HoldRule::parse)
+                        .collect(),
                 })
             },
         )?
@@ -474,3 +612,20 @@ pub fn list_orders(ctx: &mut Ctx<'_>, q: OrderQuery) -> Result<OrderPage, ApiErr
         .collect::<Result<_, _>>()?;
     Ok(OrderPage { rows, total, counts })
 }
+
+/// Runs what follows the entry of new or updated orders: screening (holds), release, and
+/// allocation of what was released. Import and `create_order` call it once for all their orders.
+pub fn after_entry(ctx: &mut Ctx<'_>, ids: &[i64]) -> Result<(), ApiError> {
+    crate::holds::screen_orders(ctx, ids)?;
+    crate::allocation::run(ctx, crate::allocation::Scope::Orders(ids.to_vec()))?;
+    Ok(())
+}
+
+/// Units of an order `o` waiting for stock: open on a released (or later) order.
+const BACKORDERED: &str =
+    "CASE WHEN o.status IN ('released', 'allocated', 'picking', 'picked', 'packed') THEN
+     (SELECT coalesce(sum(ol.qty - ol.cancelled_qty - ol.picked_qty - ol.shipped_qty), 0)
+      FROM order_lines ol WHERE ol.order_id = o.id)
+     - (SELECT coalesce(sum(r.qty), 0) FROM reservations r
+        JOIN order_lines ol ON ol.id = r.order_line_id WHERE ol.order_id = o.id)
+     ELSE 0 END";

@@ -2,6 +2,8 @@
 //! the `settings` table. A section missing from the database, or a field missing from a stored
 //! section, takes its default, so a new field or section needs no migration.
 
+use backroom_core::allocation::BackorderPolicy;
+use backroom_core::screening::HoldRules;
 use backroom_core::slip::PageSize;
 use base64::Engine;
 use rusqlite::{OptionalExtension, params};
@@ -19,6 +21,68 @@ use crate::system::NoArgs;
 #[serde(default)]
 pub struct Settings {
     pub slip: SlipSettings,
+    /// The screening rules every new or changed order passes before release.
+    pub holds: HoldRules,
+    pub orders: OrderSettings,
+    pub stock: StockSettings,
+}
+
+/// How orders flow from intake to the floor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct OrderSettings {
+    /// Release an order that passes screening straight away, so it is allocated at once.
+    /// Off: a manager releases new orders in waves.
+    pub auto_release: bool,
+    /// What an order that cannot be reserved in full does, unless the order says otherwise.
+    pub backorder_policy: BackorderPolicy,
+}
+
+impl Default for OrderSettings {
+    fn default() -> Self {
+        OrderSettings { auto_release: true, backorder_policy: BackorderPolicy::ShipAvailable }
+    }
+}
+
+/// Stock corrections and cycle counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct StockSettings {
+    /// The reason codes an adjustment or scrap may give.
+    pub adjustment_reasons: Vec<String>,
+    /// A count that differs from the ledger by more than this many units is counted again.
+    pub recount_over_units: u32,
+    /// ... or by more than this percentage of what the ledger holds.
+    pub recount_over_percent: u32,
+}
+
+impl Default for StockSettings {
+    fn default() -> Self {
+        StockSettings {
+            adjustment_reasons: [
+                "damaged",
+                "expired",
+                "found",
+                "lost",
+                "theft",
+                "supplier short",
+                "data correction",
+            ]
+            .map(String::from)
+            .to_vec(),
+            recount_over_units: 2,
+            recount_over_percent: 10,
+        }
+    }
+}
+
+impl StockSettings {
+    /// Whether a counted quantity differs from the expected one by enough to count again.
+    pub fn needs_recount(&self, expected: i64, counted: i64) -> bool {
+        let variance = (counted - expected).abs();
+        variance > i64::from(self.recount_over_units)
+            && variance * 100 > i64::from(self.recount_over_percent) * expected.abs()
+    }
 }
 
 /// What the packing slip says and how it is printed.
@@ -95,6 +159,9 @@ impl SlipSettings {
 }
 
 const SLIP: &str = "slip";
+const HOLDS: &str = "holds";
+const ORDERS: &str = "orders";
+const STOCK: &str = "stock";
 
 /// Reads one section, or its default when it was never saved.
 fn read_section<T: DeserializeOwned + Default>(ctx: &Ctx<'_>, key: &str) -> Result<T, ApiError> {
@@ -125,7 +192,12 @@ fn write_section<T: Serialize>(ctx: &Ctx<'_>, key: &str, value: &T) -> Result<()
 
 /// Every section as stored, defaults filled in.
 pub fn load(ctx: &Ctx<'_>) -> Result<Settings, ApiError> {
-    Ok(Settings { slip: read_section(ctx, SLIP)? })
+    Ok(Settings {
+        slip: read_section(ctx, SLIP)?,
+        holds: read_section(ctx, HOLDS)?,
+        orders: read_section(ctx, ORDERS)?,
+        stock: read_section(ctx, STOCK)?,
+    })
 }
 
 pub fn get_settings(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Settings, ApiError> {
@@ -145,7 +217,16 @@ pub fn save_settings(ctx: &mut Ctx<'_>, req: Settings) -> Result<Settings, ApiEr
     if let Some(png) = slip.logo_png()? {
         crate::slip::check_logo(&png)?;
     }
+    if req.stock.adjustment_reasons.iter().all(|r| r.trim().is_empty()) {
+        return Err(ApiError::invalid("keep at least one adjustment reason code"));
+    }
+    if req.holds.history_share_percent.is_some_and(|p| p > 100) {
+        return Err(ApiError::invalid("the customer-history share is a percentage up to 100"));
+    }
     write_section(ctx, SLIP, slip)?;
+    write_section(ctx, HOLDS, &req.holds)?;
+    write_section(ctx, ORDERS, &req.orders)?;
+    write_section(ctx, STOCK, &req.stock)?;
     ctx.emit(Event::DataChanged { what: "settings".into() });
     load(ctx)
 }

@@ -80,6 +80,66 @@ pub fn stock_of(ctx: &Ctx<'_>, product_id: i64) -> Result<Vec<StockAt>, ApiError
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct LocationRef {
+    /// A bin or area code, as typed or scanned.
+    pub location: String,
+}
+
+/// One product's stock in a location.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ProductAt {
+    pub sku: String,
+    pub name: String,
+    pub on_hand: i64,
+    pub reserved: i64,
+    pub available: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LocationStock {
+    pub location: String,
+    pub kind: warehouse::LocationKind,
+    pub products: Vec<ProductAt>,
+    /// A count of this location is waiting, so it promises nothing new until it is approved.
+    pub counting: bool,
+}
+
+/// What a bin or area holds, product by product.
+pub fn stock_in_location(ctx: &mut Ctx<'_>, req: LocationRef) -> Result<LocationStock, ApiError> {
+    let id = warehouse::location_id(ctx, &req.location)?;
+    let (code, kind): (String, String) =
+        ctx.tx.query_row("SELECT code, kind FROM locations WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let kind = warehouse::LocationKind::parse(&kind).unwrap_or(warehouse::LocationKind::Bin);
+    let mut stmt = ctx.tx.prepare(
+        "SELECT p.sku, p.name, s.on_hand,
+                (SELECT coalesce(sum(qty), 0) FROM reservations r
+                 WHERE r.product_id = s.product_id AND r.location_id = s.location_id)
+         FROM stock s JOIN products p ON p.id = s.product_id
+         WHERE s.location_id = ?1 AND (s.on_hand > 0 OR EXISTS (SELECT 1 FROM reservations r
+               WHERE r.product_id = s.product_id AND r.location_id = s.location_id))
+         ORDER BY p.sku",
+    )?;
+    let products = stmt
+        .query_map([id], |r| {
+            let (on_hand, reserved): (i64, i64) = (r.get(2)?, r.get(3)?);
+            let available =
+                if kind == warehouse::LocationKind::Bin { (on_hand - reserved).max(0) } else { 0 };
+            Ok(ProductAt { sku: r.get(0)?, name: r.get(1)?, on_hand, reserved, available })
+        })?
+        .collect::<Result<_, _>>()?;
+    drop(stmt);
+    let counting: bool = ctx.tx.query_row(
+        "SELECT count(*) > 0 FROM count_tasks WHERE location_id = ?1
+         AND status IN ('open', 'recount', 'counted')",
+        [id],
+        |r| r.get(0),
+    )?;
+    Ok(LocationStock { location: code, kind, products, counting })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(optional_fields)]
 pub struct NewMovement {
     pub kind: MovementKind,
@@ -134,10 +194,39 @@ pub fn record_movement(ctx: &mut Ctx<'_>, m: NewMovement) -> Result<Movement, Ap
     if role != Role::Manager && !allowed.contains(&role) {
         return Err(forbidden(&format!("record a {} movement", m.kind.as_str()), role, allowed));
     }
+    if matches!(m.kind, MovementKind::Adjustment | MovementKind::Scrap) {
+        check_reason_code(ctx, &m.reason)?;
+    }
     let id = record(ctx, &m)?;
-    let sku = load_movement(ctx, id)?;
-    ctx.emit(Event::StockChanged { skus: vec![sku.sku.clone()] });
-    Ok(sku)
+    let movement = load_movement(ctx, id)?;
+    // Stock that lands in a pick bin goes to the orders waiting for it, first in line first.
+    let into_bin: Option<i64> = ctx
+        .tx
+        .query_row(
+            "SELECT m.product_id FROM movements m JOIN locations l ON l.id = m.to_location_id
+         WHERE m.id = ?1 AND l.kind = 'bin'",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(product_id) = into_bin {
+        crate::allocation::run(ctx, crate::allocation::Scope::Products(vec![product_id]))?;
+    }
+    ctx.emit(Event::StockChanged { skus: vec![movement.sku.clone()] });
+    Ok(movement)
+}
+
+/// Adjustments and scrap give one of the store's reason codes, so the reasons can be counted.
+fn check_reason_code(ctx: &Ctx<'_>, reason: &str) -> Result<(), ApiError> {
+    let reasons = crate::settings::load(ctx)?.stock.adjustment_reasons;
+    let reason = reason.trim();
+    if reasons.iter().any(|r| r.trim().eq_ignore_ascii_case(reason)) {
+        return Ok(());
+    }
+    Err(ApiError::invalid(format!(
+        "`{reason}` is not a reason code; use one of: {} (a manager edits the list in Settings)",
+        reasons.join(", ")
+    )))
 }
 
 /// Validates and inserts one movement, returning its id. The caller's transaction makes it
@@ -194,8 +283,9 @@ pub fn record(ctx: &Ctx<'_>, m: &NewMovement) -> Result<i64, ApiError> {
 }
 
 /// Refuses to take stock out of a location if that would leave less than is reserved there,
-/// or less than nothing. Picks are exempt from the reservation rule: they are what consumes a
-/// reservation.
+/// or less than nothing. Picks are exempt from the reservation rule, since they are what
+/// consumes a reservation, and so are counts, which record what is really there; the count's
+/// approval then moves the promises the bin can no longer keep.
 fn guard_reserved(
     ctx: &Ctx<'_>,
     product_id: i64,
@@ -223,7 +313,7 @@ fn guard_reserved(
         [product_id, location_id],
         |r| r.get(0),
     )?;
-    if kind != MovementKind::Pick && on_hand - qty < reserved {
+    if !matches!(kind, MovementKind::Pick | MovementKind::Count) && on_hand - qty < reserved {
         return Err(ApiError::conflict(format!(
             "{reserved} of the {on_hand} in {code} are reserved for orders; at most {} can leave",
             (on_hand - reserved).max(0)
@@ -304,6 +394,48 @@ pub struct LedgerReport {
     pub violations: Vec<Violation>,
 }
 
+/// Per order and product: what the lines say and what the reservations and movements say.
+fn order_facts(ctx: &Ctx<'_>) -> Result<Vec<ledger::OrderFacts>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "WITH lines AS (
+             SELECT order_id, product_id, sum(qty) AS ordered, sum(picked_qty) AS picked,
+                    sum(shipped_qty) AS shipped, sum(cancelled_qty) AS cancelled
+             FROM order_lines GROUP BY order_id, product_id),
+         reserved AS (
+             SELECT ol.order_id, r.product_id, sum(r.qty) AS qty FROM reservations r
+             JOIN order_lines ol ON ol.id = r.order_line_id GROUP BY ol.order_id, r.product_id),
+         moved AS (
+             SELECT order_id, product_id, sum(CASE WHEN kind = 'pick' THEN qty ELSE 0 END) AS picks,
+                    sum(CASE WHEN kind = 'ship' THEN qty ELSE 0 END) AS ships
+             FROM movements WHERE order_id IS NOT NULL AND kind IN ('pick', 'ship')
+             GROUP BY order_id, product_id)
+         SELECT o.number, p.sku, l.ordered, coalesce(r.qty, 0), l.picked, l.shipped, l.cancelled,
+                coalesce(m.picks, 0), coalesce(m.ships, 0)
+         FROM lines l
+         JOIN orders o ON o.id = l.order_id
+         JOIN products p ON p.id = l.product_id
+         LEFT JOIN reserved r ON r.order_id = l.order_id AND r.product_id = l.product_id
+         LEFT JOIN moved m ON m.order_id = l.order_id AND m.product_id = l.product_id
+         ORDER BY o.id, p.sku",
+    )?;
+    let facts = stmt
+        .query_map([], |r| {
+            Ok(ledger::OrderFacts {
+                order: r.get(0)?,
+                sku: r.get(1)?,
+                ordered: r.get(2)?,
+                reserved: r.get(3)?,
+                picked: r.get(4)?,
+                shipped: r.get(5)?,
+                cancelled: r.get(6)?,
+                pick_movements: r.get(7)?,
+                ship_movements: r.get(8)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(facts)
+}
+
 pub fn check_ledger(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<LedgerReport, ApiError> {
     // Every pair that appears in the cache, the movements or the reservations, so a row missing
     // from any one of them is still seen.
@@ -343,7 +475,8 @@ pub fn check_ledger(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<LedgerReport, ApiErr
             })
         })?
         .collect::<Result<_, _>>()?;
-    let violations = ledger::check(&facts);
+    let mut violations = ledger::check(&facts);
+    violations.extend(ledger::check_orders(&order_facts(ctx)?));
     let movements: u32 = ctx.tx.query_row("SELECT count(*) FROM movements", [], |r| r.get(0))?;
     Ok(LedgerReport {
         ok: violations.is_empty(),

@@ -1,7 +1,7 @@
 //! The demo warehouse: what it holds, that it is the same on every load, and that a new user
 //! can sign in with the badges and PINs it prints.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use backroom_api::{App, Caller, ErrorCode};
 use serde_json::{Value, json};
@@ -87,7 +87,10 @@ fn the_demo_is_a_whole_warehouse() {
             .map_or(0, |c| int(&c["count"]))
     };
     assert_eq!(count("held"), int(&s["held_orders"]));
-    assert!(count("new") + count("released") >= 180, "{}", orders["counts"]);
+    // Orders that passed screening were released and allocated; a few wait for stock.
+    assert!(count("allocated") >= 170, "{}", orders["counts"]);
+    assert!((1..=10).contains(&count("released")), "{}", orders["counts"]);
+    assert_eq!(count("new"), 0, "{}", orders["counts"]);
 }
 
 #[test]
@@ -190,41 +193,42 @@ fn fast_movers_sit_near_the_depot() {
 fn some_orders_are_held_and_some_cannot_be_filled() {
     let demo = load();
     let mut stock = BTreeMap::<String, (i64, i64)>::new();
-    let (mut short_of_available, mut short_of_on_hand, mut held_with_reason) = (0, 0, 0);
+    let (mut backordered, mut short_of_on_hand, mut held_with_reason) = (0, 0, 0);
+    let mut rules = BTreeSet::new();
     for order in demo.orders() {
         let full = demo.call("get_order", json!({"number": order["number"]}));
         assert!((1..=5).contains(&full["lines"].as_array().unwrap().len()), "{}", full["number"]);
         if full["status"] == "held" {
-            let reason =
-                full["history"].as_array().unwrap().last().unwrap()["reason"].as_str().unwrap();
-            assert!(!reason.is_empty());
-            assert_eq!(
-                full["history"].as_array().unwrap().last().unwrap()["operator"],
-                "Morgan Reyes"
-            );
-            held_with_reason += 1;
+            // Screening put most holds on; a manager (the demo's) put on the rest.
+            for hold in full["holds"].as_array().unwrap() {
+                assert!(!hold["reason"].as_str().unwrap().is_empty());
+                assert!(hold["placed_by"].is_null() || hold["placed_by"] == "Morgan Reyes");
+                rules.insert(hold["rule"].as_str().unwrap().to_owned());
+            }
+            held_with_reason += i32::from(!full["holds"].as_array().unwrap().is_empty());
         }
         if matches!(full["status"].as_str(), Some("held" | "cancelled")) {
             continue;
         }
-        let (mut over_available, mut over_on_hand) = (false, false);
-        for line in full["lines"].as_array().unwrap() {
+        let lines = full["lines"].as_array().unwrap();
+        backordered += i32::from(lines.iter().any(|l| int(&l["backordered"]) > 0));
+        let mut over_on_hand = false;
+        for line in lines {
             let sku = line["sku"].as_str().unwrap();
-            let &mut (on_hand, available) = stock.entry(sku.to_owned()).or_insert_with(|| {
+            let &mut (on_hand, _) = stock.entry(sku.to_owned()).or_insert_with(|| {
                 let totals = &demo.lookup(sku)["totals"];
                 (int(&totals["on_hand"]), int(&totals["available"]))
             });
-            over_available |= int(&line["qty"]) > available;
             over_on_hand |= int(&line["qty"]) > on_hand;
         }
-        short_of_available += i32::from(over_available);
         short_of_on_hand += i32::from(over_on_hand);
     }
     assert!(held_with_reason >= 3, "{held_with_reason}");
-    assert!(
-        (3..=10).contains(&short_of_available),
-        "orders the bins cannot fill: {short_of_available}"
-    );
+    for rule in ["payment", "address", "manual"] {
+        assert!(rules.contains(rule), "no order is held for {rule}: {rules:?}");
+    }
+    // The planned shortages, plus orders that lost the race for a scarce product to earlier ones.
+    assert!((5..=20).contains(&backordered), "orders the bins cannot fill: {backordered}");
     assert!(short_of_on_hand >= 2, "orders for more than the building holds: {short_of_on_hand}");
 }
 

@@ -1,0 +1,87 @@
+//! Shipping: a packed order leaves the building. Its picked units go out of the packing area
+//! through the ledger; if part of it is still back-ordered, it waits again for the rest.
+
+use backroom_core::ledger::MovementKind;
+use backroom_core::order::OrderStatus;
+use rusqlite::params;
+
+use crate::app::Ctx;
+use crate::error::ApiError;
+use crate::events::Event;
+use crate::orders::{self, Order, OrderRef};
+use crate::picking::packing_area;
+use crate::stock::{self, NewMovement};
+use crate::{allocation, commands::forbidden};
+use backroom_core::people::Role;
+
+/// Ships a packed order: every picked unit leaves through a `ship` movement. An order with a
+/// back order still open goes back to `released` to wait for it; otherwise it is `shipped`.
+pub fn ship_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
+    let role = ctx.actor()?.role;
+    if !matches!(role, Role::Packer | Role::Manager) {
+        return Err(forbidden("ship an order", role, &[Role::Packer]));
+    }
+    let id = orders::order_id(ctx, &req.number)?;
+    let status = orders::status_of(ctx, id)?;
+    if status != OrderStatus::Packed {
+        return Err(ApiError::conflict(format!(
+            "order {} is {}; only a packed order ships",
+            req.number.trim(),
+            status.as_str()
+        )));
+    }
+    let (_, packing) = packing_area(ctx)?;
+    let mut stmt = ctx.tx.prepare(
+        "SELECT ol.id, p.sku, ol.picked_qty FROM order_lines ol JOIN products p ON p.id = ol.product_id
+         WHERE ol.order_id = ?1 AND ol.picked_qty > 0 ORDER BY ol.line_no",
+    )?;
+    let lines: Vec<(i64, String, i64)> = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    drop(stmt);
+    if lines.is_empty() {
+        return Err(ApiError::conflict(format!(
+            "order {} has nothing picked to ship",
+            req.number.trim()
+        )));
+    }
+    let number = orders::number_of(ctx, id)?;
+    let mut units = 0;
+    for (line_id, sku, qty) in &lines {
+        stock::record(
+            ctx,
+            &NewMovement {
+                kind: MovementKind::Ship,
+                product: sku.clone(),
+                qty: *qty,
+                from: Some(packing.clone()),
+                to: None,
+                reason: String::new(),
+                order: Some(number.clone()),
+            },
+        )?;
+        ctx.tx.execute(
+            "UPDATE order_lines SET shipped_qty = shipped_qty + picked_qty, picked_qty = 0 WHERE id = ?1",
+            params![line_id],
+        )?;
+        units += qty;
+    }
+    let still_open: i64 = ctx.tx.query_row(
+        "SELECT coalesce(sum(qty - cancelled_qty - shipped_qty), 0) FROM order_lines WHERE order_id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    let next = if still_open > 0 {
+        let reason = format!("shipped {units} units; {still_open} back-ordered units follow");
+        orders::advance(ctx, id, status, OrderStatus::Released, &reason)?;
+        allocation::run(ctx, allocation::Scope::Orders(vec![id]))?;
+        orders::status_of(ctx, id)?
+    } else {
+        orders::advance(ctx, id, status, OrderStatus::Shipped, &format!("shipped {units} units"))?;
+        OrderStatus::Shipped
+    };
+    let skus = lines.into_iter().map(|l| l.1).collect();
+    ctx.emit(Event::StockChanged { skus });
+    ctx.emit(Event::OrderChanged { number, status: next });
+    orders::load(ctx, id)
+}
