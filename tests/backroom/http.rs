@@ -84,6 +84,44 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
             json!({"number": "1001", "to": "held", "reason": "customer called"}),
             200,
         ),
+        ("list_holds", json!({"rule": "address"}), 200),
+        ("release_order", json!({"number": "1001", "reason": "address confirmed by phone"}), 200),
+        ("stock_in_location", json!({"location": "a1-1-1-l"}), 200),
+        ("hold_order", json!({"number": "1001", "reason": "customer called"}), 200),
+        ("release_new_orders", json!({}), 200),
+        ("allocate", json!({}), 200),
+        ("record_chargeback", json!({"number": "1001", "reason": "card dispute"}), 200),
+        ("cancel_order", json!({"number": "1001", "reason": "customer cancelled"}), 200),
+        // A cancelled order is neither picked nor shipped.
+        ("pick", json!({"order": "1001", "product": "MUG-1", "bin": "A01-1-01-L", "qty": 1}), 409),
+        (
+            "report_short",
+            json!({"order": "1001", "product": "MUG-1", "bin": "A01-1-01-L", "found": 0}),
+            409,
+        ),
+        ("ship_order", json!({"number": "1001"}), 409),
+        (
+            "expect_receipt",
+            json!({"reference": "PO-7", "supplier": "Acme", "expected_on": "2026-12-01",
+                   "lines": [{"product": "MUG-1", "qty": 10}]}),
+            200,
+        ),
+        ("list_expected_receipts", json!({}), 200),
+        ("receive", json!({"product": "036000291452", "qty": 4, "reference": "PO-7"}), 200),
+        ("put_away", json!({"product": "MUG-1", "qty": 4, "to": "A01-1-02-L"}), 200),
+        ("create_counts", json!({"prefix": "A04-2", "reason": "aisle audit"}), 200),
+        ("list_counts", json!({}), 200),
+        // There is no count task 999.
+        ("submit_count", json!({"task": 999, "lines": [{"product": "MUG-1", "qty": 1}]}), 404),
+        ("decide_count", json!({"task": 999, "decision": "reject", "note": "wrong bin"}), 404),
+        // Order 1001 never shipped, so nothing of it can come back.
+        (
+            "receive_return",
+            json!({"order": "#1001", "lines": [{"product": "MUG-1", "qty": 1, "reason": "damaged",
+                                               "disposition": "quarantine"}]}),
+            409,
+        ),
+        ("list_returns", json!({"order": "1001"}), 200),
         ("import_csv", json!({"table": "products", "csv": "sku,name\nPEN-1,Pen\n"}), 200),
         ("export_csv", json!({"table": "products"}), 200),
         ("get_settings", json!({}), 200),
@@ -255,4 +293,22 @@ async fn a_refused_command_announces_nothing() {
         json!({"kind": "transfer", "product": "MUG-1", "qty": 1, "from": "A01-1-01-L", "to": "RECEIVING"}));
     assert!(err.is_err());
     assert!(events.try_recv().is_err(), "no event for a rolled-back command");
+}
+
+#[tokio::test]
+async fn a_large_import_is_not_refused_for_its_size() {
+    let (router, _w) = serve(support::warehouse());
+    let (_, session) =
+        post(&router, "sign_in", None, json!({"station": "Pick 1", "credential": "OP-MGR"})).await;
+    let token = session["token"].as_str().unwrap().to_owned();
+    // About 3 MB: more than a web server's usual default limit of 2 MB.
+    let mut csv = String::from("sku,name\n");
+    for n in 0..60_000 {
+        csv.push_str(&format!("LONG-SKU-{n:08},A product with a long descriptive name {n}\n"));
+    }
+    assert!(csv.len() > 3_000_000);
+    let req = json!({"table": "products", "csv": csv, "dry_run": true});
+    let (status, report) = post(&router, "import_csv", Some(&token), req).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["rows"], 60_000);
 }

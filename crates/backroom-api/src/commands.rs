@@ -10,7 +10,10 @@ use ts_rs::TS;
 
 use crate::app::{Actor, Ctx};
 use crate::error::{ApiError, ErrorCode};
-use crate::{catalog, orders, people, settings, slip, stock, system, transfer, warehouse};
+use crate::{
+    allocation, catalog, holds, orders, people, picking, settings, shipping, slip, stock, system,
+    transfer, warehouse,
+};
 
 /// One entry of the command list.
 pub struct CommandInfo {
@@ -26,6 +29,8 @@ pub struct CommandInfo {
 
 const MANAGER: Access = Access::Roles(&[Role::Manager]);
 const FLOOR: Access = Access::SignedIn;
+const PICKER: Access = Access::Roles(&[Role::Picker]);
+const PACKER: Access = Access::Roles(&[Role::Packer]);
 
 macro_rules! commands {
     ($( $(#[doc = $doc:literal])* $name:ident($req:ty) -> $res:ty, $access:expr => $handler:path; )*) => {
@@ -88,6 +93,8 @@ commands! {
     record_movement(stock::NewMovement) -> stock::Movement, FLOOR => stock::record_movement;
     /// Movements, newest first, optionally of one product or location.
     list_movements(stock::MovementQuery) -> Vec<stock::Movement>, FLOOR => stock::list_movements;
+    /// What a bin or area holds, product by product, with reserved and available.
+    stock_in_location(stock::LocationRef) -> stock::LocationStock, FLOOR => stock::stock_in_location;
     /// Checks the ledger: on-hand equals the movements, nothing negative, no over-reservation.
     check_ledger(system::NoArgs) -> stock::LedgerReport, MANAGER => stock::check_ledger;
 
@@ -99,6 +106,48 @@ commands! {
     create_order(orders::NewOrder) -> orders::Order, MANAGER => orders::create_order;
     /// Moves an order along its lifecycle; holds, releases and cancels are for managers.
     change_order_status(orders::StatusChange) -> orders::Order, FLOOR => orders::change_order_status;
+    /// Held orders with their reasons and the customer's contact details.
+    list_holds(holds::HoldQuery) -> Vec<holds::HeldOrder>, MANAGER => holds::list_holds;
+    /// Puts a manual hold on an order, giving back any stock it had reserved.
+    hold_order(holds::HoldDecision) -> orders::Order, MANAGER => holds::hold_order;
+    /// Releases a held (or new) order over its holds, recording who and why, and allocates it.
+    release_order(holds::HoldDecision) -> orders::Order, MANAGER => holds::release_order;
+    /// Releases every new order that passes screening (a wave), holding those that fail.
+    release_new_orders(system::NoArgs) -> holds::Wave, MANAGER => holds::release_new_orders;
+    /// Cancels an order: its open quantities are cancelled and its stock goes to the next in line.
+    cancel_order(holds::HoldDecision) -> orders::Order, MANAGER => holds::cancel_order;
+    /// Records that an order's payment was charged back; it counts in the customer's history.
+    record_chargeback(holds::HoldDecision) -> orders::Order, MANAGER => holds::record_chargeback;
+    /// Reserves stock for every released order still waiting, in priority order.
+    allocate(system::NoArgs) -> allocation::AllocationSummary, MANAGER => allocation::allocate;
+    /// Picks reserved units of an order from a bin into the packing area.
+    pick(picking::PickRequest) -> picking::PickResult, PICKER => picking::pick;
+    /// Reports a bin short while picking: the bin is counted, the order served from elsewhere.
+    report_short(picking::ShortPick) -> picking::ShortResult, PICKER => picking::report_short;
+    /// Ships a packed order; a back order still open sends it back to wait for the rest.
+    ship_order(orders::OrderRef) -> orders::Order, PACKER => shipping::ship_order;
+
+    // Inbound, counts and returns.
+    /// Receives goods into receiving (or the area or bin named), against an expected receipt if named.
+    receive(crate::inbound::Receive) -> crate::inbound::Received, FLOOR => crate::inbound::receive;
+    /// Puts received goods away into a pick bin; waiting back orders get them at once.
+    put_away(crate::inbound::PutAway) -> crate::inbound::PutAwayDone, FLOOR => crate::inbound::put_away;
+    /// Announces goods a supplier will deliver under a reference; sending it again updates those lines.
+    expect_receipt(crate::inbound::ExpectReceipt) -> crate::inbound::ExpectedReceipt, MANAGER => crate::inbound::expect_receipt;
+    /// Expected receipts still waiting for goods (or all), with what has arrived so far.
+    list_expected_receipts(crate::inbound::ExpectedQuery) -> Vec<crate::inbound::ExpectedReceipt>, FLOOR => crate::inbound::list_expected_receipts;
+    /// Raises a blind count for each bin named or matching a code prefix, skipping bins already waiting.
+    create_counts(crate::counts::CreateCounts) -> crate::counts::CountsCreated, MANAGER => crate::counts::create_counts;
+    /// Count tasks; only a manager sees quantities, since the count is blind.
+    list_counts(crate::counts::CountQuery) -> Vec<crate::counts::CountTask>, FLOOR => crate::counts::list_counts;
+    /// Submits one round of a bin's count and shows the variance; a large one asks for a recount.
+    submit_count(crate::counts::SubmitCount) -> crate::counts::CountSubmitted, FLOOR => crate::counts::submit_count;
+    /// Approves a count, posting its variances to the ledger, or rejects it with no movement.
+    decide_count(crate::counts::DecideCount) -> crate::counts::CountDecided, MANAGER => crate::counts::decide_count;
+    /// Receives a customer's return against a shipped order: each item restocked, quarantined or scrapped.
+    receive_return(crate::returns::ReceiveReturn) -> crate::returns::ReturnReceived, FLOOR => crate::returns::receive_return;
+    /// Customer returns, newest first, optionally of one order.
+    list_returns(crate::returns::ReturnQuery) -> Vec<crate::returns::CustomerReturn>, FLOOR => crate::returns::list_returns;
 
     /// Imports products, orders or stock from CSV: all rows or none.
     import_csv(transfer::ImportRequest) -> transfer::ImportReport, MANAGER => transfer::import_csv;
@@ -200,8 +249,10 @@ fn export_with_dependencies<T: TS + 'static>(
     if T::output_path().is_some() {
         return T::export_all(cfg);
     }
+    // A container's element type is one of its generics, not a dependency.
     let mut exporter = Exporter { cfg, result: Ok(()) };
     T::visit_dependencies(&mut exporter);
+    T::visit_generics(&mut exporter);
     exporter.result
 }
 

@@ -5,18 +5,25 @@
 //! knows nothing of Tauri or HTTP: the shell and the server only carry JSON to `App::call` and
 //! back, and forward [`Event`]s.
 
+pub mod allocation;
 pub mod app;
 pub mod catalog;
 pub mod commands;
+pub mod counts;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod holds;
+pub mod inbound;
 pub mod orders;
 pub mod people;
+pub mod picking;
 pub mod printing;
+pub mod returns;
 pub mod scale_port;
 pub mod settings;
+pub mod shipping;
 pub mod slip;
 pub mod stock;
 pub mod system;

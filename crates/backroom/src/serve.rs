@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
@@ -27,7 +28,7 @@ pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
         .route("/health", get(health).post(health))
         .route("/commands", get(list_commands))
         .route("/events", get(events))
-        .route("/{name}", post(call))
+        .route("/{name}", post(call).layer(DefaultBodyLimit::max(MAX_REQUEST)))
         .fallback(|| async {
             error_response(ApiError::new(
                 ErrorCode::UnknownCommand,
@@ -44,6 +45,9 @@ pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
         None => router.fallback(|| async { Html(UI_MISSING) }),
     }
 }
+
+/// The largest request body: a shop's full order export of a few hundred thousand rows fits.
+const MAX_REQUEST: usize = 256 * 1024 * 1024;
 
 const UI_MISSING: &str = "<!doctype html><title>Backroom</title><h1>Backroom is running</h1>\
 <p>The web UI has not been built. Run <code>npm --prefix ui ci && npm --prefix ui run build</code> \
@@ -62,8 +66,17 @@ async fn call(
     State(app): State<Arc<App>>,
     Path(name): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(e) => {
+            return error_response(ApiError::bad_request(format!(
+                "the request could not be read ({e}); a file over {} MB must be split",
+                MAX_REQUEST / (1024 * 1024)
+            )));
+        }
+    };
     let req = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Null
     } else {
