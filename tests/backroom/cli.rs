@@ -101,3 +101,34 @@ fn a_bad_import_names_every_row_and_writes_nothing() {
     let out = backroom(&db, &["export", "products"]);
     assert_eq!(text(&out.stdout).lines().count(), 1, "only the header: {}", text(&out.stdout));
 }
+
+#[test]
+fn a_file_that_is_not_utf8_names_the_first_bad_byte_and_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let products = dir.path().join("products.csv");
+    std::fs::write(&products, "\u{feff}sku,name\nMUG-1,Mug\n").unwrap();
+    let out = backroom(&db, &["import", "products", products.to_str().unwrap()]);
+    assert!(out.status.success(), "a UTF-8 file with a BOM imports: {}", text(&out.stderr));
+
+    // Saved from a spreadsheet in Windows-1252: the e-acute of "Café" is the byte 0xE9.
+    let file = dir.path().join("orders.csv");
+    std::fs::write(
+        &file,
+        b"number,sku,qty,ship_name\n1001,MUG-1,1,Ada\n1002,MUG-1,2,Caf\xe9 Lee\n",
+    )
+    .unwrap();
+    let out = backroom(&db, &["import", "orders", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let errors = text(&out.stderr);
+    assert!(
+        errors.contains(
+            "orders.csv: line 3, column 17: not UTF-8 text (byte 0xE9); save the file as UTF-8 \
+             and import again"
+        ),
+        "{errors}"
+    );
+    assert!(errors.contains("nothing was imported"), "{errors}");
+    let out = backroom(&db, &["export", "orders"]);
+    assert_eq!(text(&out.stdout).lines().count(), 1, "only the header: {}", text(&out.stdout));
+}

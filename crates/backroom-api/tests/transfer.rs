@@ -222,7 +222,7 @@ fn orders_import_once_and_reimports_update_only_payment() {
     assert_eq!((report.rows, report.created, report.updated), (3, 2, 0));
 
     let first = w.call("get_order", json!({"number": "1001"}));
-    assert_eq!(first["status"], "new");
+    assert_eq!(first["status"], "held", "screened once imported: the payment is pending");
     assert_eq!(first["payment_status"], "pending");
     assert_eq!(first["priority"], 1);
     assert_eq!(first["ship_to"]["country"], "GB");
@@ -406,4 +406,278 @@ fn orders_round_trip_through_export() {
         have["history"] = Value::Null;
         assert_eq!(have, want, "{number}");
     }
+}
+
+/// A Shopify orders export with the full header: #1001 and #1007 paid, #1002 pending with a
+/// gift card, #1003 fulfilled (with a product Backroom does not have), #1004 cancelled, #1005
+/// partly fulfilled, #1006 only a gift card.
+const SHOPIFY: &str = include_str!("fixtures/shopify_orders.csv");
+/// The same shop a few days later: #1001 shipped, #1002 paid, #1007 cancelled and refunded,
+/// #1008 new.
+const SHOPIFY_LATER: &str = include_str!("fixtures/shopify_orders_later.csv");
+
+/// The fixture with line `line` (the header being 1) changed by `edit`.
+fn edit_line(csv: &str, line: usize, edit: impl Fn(&str) -> String) -> String {
+    let mut lines: Vec<String> = csv.lines().map(str::to_owned).collect();
+    lines[line - 1] = edit(&lines[line - 1]);
+    lines.join("\n") + "\n"
+}
+
+fn line_skus(order: &Value) -> Vec<(String, i64, i64)> {
+    order["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["sku"].as_str().unwrap().to_owned(),
+                l["qty"].as_i64().unwrap(),
+                l["unit_price_cents"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_shopify_export_enters_the_orders_the_warehouse_must_ship() {
+    let w = Warehouse::new();
+    assert!(w.import("products", PRODUCTS).ok);
+    let report = w.import("orders", SHOPIFY);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!(report.format, "shopify orders");
+    assert_eq!(report.rows, 13);
+    assert_eq!((report.created, report.updated), (4, 0), "#1001, #1002, #1005 and #1007");
+    assert_eq!(report.skipped, 5, "three orders and two lines: {:#?}", report.notes);
+    let noted = |text: &str| {
+        assert!(
+            report.notes.iter().any(|n| n.contains(text)),
+            "no note `{text}`: {:#?}",
+            report.notes
+        )
+    };
+    noted("order #1003 is already fulfilled in Shopify; not entered");
+    noted("order #1004 was cancelled in Shopify; not entered");
+    noted("order #1006 has nothing to ship");
+    noted("order #1002, line 5: `Gift Card - $25` needs no shipping; left out");
+    noted("order #1005, line 10: `Storage Box` is already fulfilled in Shopify; left out");
+    assert_eq!(w.order_count(), 4);
+
+    let first = w.call("get_order", json!({"number": "#1001"}));
+    assert_eq!(first["number"], "#1001");
+    assert_eq!(first["status"], "released", "screened once imported, and nothing holds it");
+    assert_eq!(first["payment_status"], "paid");
+    assert_eq!(first["placed_at"], "2026-11-20T19:03:11Z", "Shopify's time, in UTC");
+    assert_eq!(line_skus(&first), [("MUG-1".into(), 2, 1299), ("TEA-1".into(), 1, 450)]);
+    assert_eq!(first["total_cents"], 3547, "Shopify's Total, with shipping");
+    assert_eq!(first["gift_message"], "", "Notes are a note to the shop, not a gift message");
+    assert_eq!(first["customer"]["name"], "Ada Lee");
+    assert_eq!(first["customer"]["email"], "ada@example.com");
+    assert_eq!(first["customer"]["phone"], "+44 113 496 0000", "Shipping Phone, as Phone is empty");
+    assert_eq!(first["ship_to"]["address1"], "1 High St");
+    assert_eq!(first["ship_to"]["city"], "Leeds");
+    assert_eq!(first["ship_to"]["postal_code"], "LS1 1AA");
+    assert_eq!(first["ship_to"]["country"], "GB");
+    assert_eq!(first["billing_country"], "GB");
+
+    let second = w.call("get_order", json!({"number": "1002"}));
+    assert_eq!(second["payment_status"], "pending");
+    assert_eq!(second["status"], "held", "the payment is pending");
+    assert_eq!(
+        line_skus(&second),
+        [("PEN-1".into(), 3, 125), ("BOX-1".into(), 1, 700)],
+        "the gift card is left out"
+    );
+    assert_eq!(second["total_cents"], 4285);
+    assert_eq!(second["customer"]["phone"], "+1 617 555 0199", "Phone before Shipping Phone");
+    assert_eq!(
+        second["ship_to"],
+        json!({"name": "Bo Chan", "address1": "200 Main St", "address2": "Chan Trading, Suite 5",
+               "city": "Boston", "region": "MA", "postal_code": "02134", "country": "US"})
+    );
+
+    let partly = w.call("get_order", json!({"number": "#1005"}));
+    assert_eq!(partly["payment_status"], "authorized");
+    assert_eq!(line_skus(&partly), [("BAG-1".into(), 2, 300)], "the fulfilled line is left out");
+    assert_eq!(partly["ship_to"]["address1"], "Hauptstraße 5, Hinterhaus");
+    assert_eq!(
+        (partly["ship_to"]["country"].as_str(), partly["billing_country"].as_str()),
+        (Some("DE"), Some("FR"))
+    );
+    let barcode = w.call("get_order", json!({"number": "#1007"}));
+    assert_eq!(line_skus(&barcode), [("MUG-1".into(), 1, 1200), ("TEA-1".into(), 4, 400)]);
+    for number in ["#1003", "#1004", "#1006"] {
+        let missing =
+            w.app.call(backroom_api::Caller::Local, "get_order", json!({"number": number}));
+        assert!(missing.is_err(), "{number} was entered");
+    }
+}
+
+#[test]
+fn shopify_exports_import_again_without_duplicates_and_bring_payment_up_to_date() {
+    let w = Warehouse::new();
+    assert!(w.import("products", PRODUCTS).ok);
+    assert!(w.import("orders", SHOPIFY).ok);
+
+    // Excel saves a byte order mark in front; the file is still Shopify's and changes nothing.
+    let again = w.import("orders", &format!("\u{feff}{SHOPIFY}"));
+    assert!(again.ok, "{:#?}", again.errors);
+    assert_eq!(again.format, "shopify orders");
+    assert_eq!((again.created, again.updated), (0, 0));
+    assert_eq!(again.skipped, 3, "the orders Shopify dealt with are still not entered");
+    assert_eq!(w.order_count(), 4);
+
+    let later = w.import("orders", SHOPIFY_LATER);
+    assert!(later.ok, "{:#?}", later.errors);
+    assert_eq!(later.created, 1, "only #1008 is new: {:#?}", later.notes);
+    assert_eq!(later.updated, 2, "#1002 is paid, #1007 refunded");
+    assert_eq!(later.skipped, 1, "#1004 is still cancelled and was never entered");
+    assert!(
+        later.notes.iter().any(|n| n.starts_with("order #1007 was cancelled in Shopify but is ")
+            && n.contains("cancel it here too")),
+        "{:#?}",
+        later.notes
+    );
+    assert_eq!(w.order_count(), 5);
+    assert_eq!(w.call("get_order", json!({"number": "#1002"}))["payment_status"], "paid");
+    assert_eq!(w.call("get_order", json!({"number": "#1007"}))["payment_status"], "refunded");
+    let shipped = w.call("get_order", json!({"number": "#1001"}));
+    assert_eq!(
+        shipped["lines"].as_array().unwrap().len(),
+        2,
+        "an order entered once stays as it is"
+    );
+    let new = w.call("get_order", json!({"number": "#1008"}));
+    assert_eq!(new["payment_status"], "pending");
+    assert_eq!(line_skus(&new), [("MUG-1".into(), 1, 1299)]);
+
+    let once_more = w.import("orders", SHOPIFY_LATER);
+    assert_eq!((once_more.created, once_more.updated), (0, 0), "{:#?}", once_more.errors);
+    assert_eq!(w.order_count(), 5);
+}
+
+#[test]
+fn a_wrong_orders_header_is_an_error_on_line_one_naming_the_missing_column() {
+    let w = Warehouse::new();
+    assert!(w.import("products", PRODUCTS).ok);
+    let report = w.import("orders", "number,sku,quantity\n1001,MUG-1,1\n");
+    assert!(!report.ok);
+    assert_eq!(report.format, "generic orders");
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    assert!(find(&report.errors, 1, "qty").reason.contains("no `qty` column"));
+
+    // Shopify's header with the SKU column renamed is still Shopify's, and names the column.
+    let renamed = SHOPIFY.replacen("Lineitem sku", "Lineitem code", 1);
+    let report = w.import("orders", &renamed);
+    assert!(!report.ok);
+    assert_eq!(report.format, "shopify orders");
+    assert_eq!(report.rows, 13);
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    assert!(find(&report.errors, 1, "Lineitem sku").reason.contains("no `Lineitem sku` column"));
+    assert_eq!(w.order_count(), 0);
+}
+
+#[test]
+fn a_bad_shopify_export_names_every_line_and_column_and_enters_nothing() {
+    let w = Warehouse::new();
+    assert!(w.import("products", PRODUCTS).ok);
+    // Line 3 repeats #1001's mug, line 4 has a broken quantity, line 6 an unknown SKU, line 10
+    // a payment state Backroom does not know, line 11 no SKU on an item that ships.
+    let bad = edit_line(SHOPIFY, 3, |l| l.replace(",TEA-1,", ",MUG-1,"));
+    let bad = edit_line(&bad, 4, |l| l.replace(",3,Ballpoint Pen,", ",3.5,Ballpoint Pen,"));
+    let bad = edit_line(&bad, 6, |l| l.replace(",BOX-1,", ",BOX-9,"));
+    let bad = edit_line(&bad, 10, |l| l.replace(",authorized,", ",expired,"));
+    let bad = edit_line(&bad, 11, |l| l.replace(",BAG-1,", ",,"));
+    let report = w.import("orders", &bad);
+    assert!(!report.ok);
+    assert_eq!(report.format, "shopify orders");
+    assert_eq!(
+        find(&report.errors, 3, "Lineitem sku").reason,
+        "line 3 repeats SKU MUG-1 of order #1001 from line 2; put the whole quantity on one line"
+    );
+    assert!(
+        find(&report.errors, 4, "Lineitem quantity").reason.contains("`3.5` is not a whole number")
+    );
+    assert!(find(&report.errors, 6, "Lineitem sku").reason.contains("`BOX-9`"));
+    assert!(find(&report.errors, 10, "Financial Status").reason.contains("`expired`"));
+    assert!(find(&report.errors, 11, "Lineitem sku").reason.contains("SKU is empty"));
+    assert_eq!(
+        report.errors.len(),
+        5,
+        "the gift card and the fulfilled order are fine: {:#?}",
+        report.errors
+    );
+    assert_eq!((report.created, report.skipped), (0, 0));
+    assert_eq!(w.order_count(), 0, "not even the good orders were entered");
+}
+
+#[test]
+fn a_repeated_line_in_a_generic_orders_file_names_the_first() {
+    let w = Warehouse::new();
+    assert!(w.import("products", PRODUCTS).ok);
+    let repeated = "\
+number,sku,qty
+1000,TEA-1,1
+1001,MUG-1,2
+1001,TEA-1,1
+1001,MUG-1,1
+1002,MUG-1,1
+1002,036000291452,1
+";
+    let report = w.import("orders", repeated);
+    assert!(!report.ok);
+    assert_eq!(
+        find(&report.errors, 5, "sku").reason,
+        "line 5 repeats SKU MUG-1 of order 1001 from line 3; put the whole quantity on one line"
+    );
+    assert!(
+        find(&report.errors, 7, "sku").reason.contains("from line 6"),
+        "a barcode names the same product as its SKU"
+    );
+    assert_eq!(report.errors.len(), 2, "{:#?}", report.errors);
+    assert_eq!(w.order_count(), 0);
+}
+
+#[test]
+fn a_hundred_thousand_row_orders_file_imports_in_full() {
+    const PRODUCTS_N: usize = 300;
+    const ROWS: usize = 100_000;
+    let w = Warehouse::new();
+    let mut products = String::from("sku,name,price\n");
+    for p in 0..PRODUCTS_N {
+        products.push_str(&format!("SKU-{p:04},Product {p},{}.{:02}\n", 1 + p % 40, p % 100));
+    }
+    assert!(w.import("products", &products).ok);
+    let mut csv = String::from(
+        "number,placed_at,customer_name,customer_email,ship_name,ship_address1,ship_city,\
+         ship_postal_code,ship_country,payment_status,sku,qty,unit_price\n",
+    );
+    let mut orders = 0;
+    for row in 0..ROWS {
+        let (order, line) = (row / 3, row % 3);
+        if line == 0 {
+            orders += 1;
+            csv.push_str(&format!(
+                "{},2026-11-{:02},Customer {order},c{order}@example.com,Customer {order},\
+                 {} Long Road,Leeds,LS1 1AA,GB,paid,",
+                100_000 + order,
+                1 + order % 28,
+                1 + order % 200
+            ));
+        } else {
+            csv.push_str(&format!("{},,,,,,,,,,", 100_000 + order));
+        }
+        // Three different products per order, spread over the catalogue.
+        let product = (order * 7 + line * 101) % PRODUCTS_N;
+        csv.push_str(&format!("SKU-{product:04},{},{}.99\n", 1 + (row % 5), line + 2));
+    }
+    let started = std::time::Instant::now();
+    let report = w.import("orders", &csv);
+    let took = started.elapsed();
+    assert!(report.ok, "{:#?}", &report.errors[..report.errors.len().min(5)]);
+    assert_eq!(report.rows, ROWS as u32);
+    assert_eq!((report.created, report.updated, report.skipped), (orders, 0, 0));
+    assert_eq!(w.order_count(), u64::from(orders));
+    eprintln!("{ROWS} rows in {orders} orders imported in {took:.1?}");
+    let last = w.call("get_order", json!({"number": (100_000 + orders - 1).to_string()}));
+    assert_eq!(last["lines"].as_array().unwrap().len(), 1, "the 100,000th row is alone");
 }

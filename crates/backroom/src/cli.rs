@@ -226,8 +226,10 @@ fn demo(app: &App) -> Result<(), CliError> {
 }
 
 fn import(app: &App, table: Table, file: &PathBuf, dry_run: bool) -> Result<(), CliError> {
-    let csv =
-        std::fs::read_to_string(file).map_err(io(format!("cannot read {}", file.display())))?;
+    let bytes = std::fs::read(file).map_err(io(format!("cannot read {}", file.display())))?;
+    let csv = backroom_api::transfer::utf8_text(bytes).map_err(|bad| {
+        CliError::Failed(format!("{}: {bad}\nnothing was imported", file.display()))
+    })?;
     let report: ImportReport =
         app.run(Caller::Local, "import_csv", &ImportRequest { table, csv, dry_run })?;
     if !report.ok {
@@ -243,7 +245,13 @@ fn import(app: &App, table: Table, file: &PathBuf, dry_run: bool) -> Result<(), 
         )));
     }
     let verb = if dry_run { "checked (dry run, nothing written)" } else { "imported" };
-    println!("{} rows {verb}: {} created, {} updated", report.rows, report.created, report.updated);
+    println!(
+        "{} rows of {} {verb}: {} created, {} updated, {} skipped",
+        report.rows, report.format, report.created, report.updated, report.skipped
+    );
+    for note in &report.notes {
+        println!("  {note}");
+    }
     Ok(())
 }
 

@@ -18,20 +18,26 @@
 //! - `gift_message` is printed on the packing slip, which then shows no prices.
 //! - `sku` is a SKU or any barcode of an existing product; `qty` a whole number of at least 1;
 //!   `unit_price` an amount such as `12.99`, empty for the product's price.
+//! - One order names a product on one row only. The same SKU twice in one order is an error on
+//!   the second row, naming the first: a line repeated by mistake would otherwise ship twice
+//!   the goods, and a real second line for the same product should be one line with the sum.
 //!
 //! An order whose number already exists (with or without a leading `#`) is not entered again:
 //! only its payment status is brought up to date when the file gives one, which counts as an
-//! update. A new order enters as `new`, exactly as `create_order` would enter it.
+//! update. A new order enters as `new`, exactly as `create_order` would enter it. Once the import
+//! is kept, the orders it created or changed go through screening and allocation together.
+//!
+//! Another shop's export ([`super::shopify`]) is read into the same [`FileOrder`]s with the
+//! same line checks ([`Intake`]), and written by the same [`enter`].
 
 use std::collections::HashMap;
 
-use backroom_core::order::PaymentStatus;
-use rusqlite::params;
+use backroom_core::order::{OrderStatus, PaymentStatus};
+use rusqlite::{OptionalExtension, params};
 
 use super::sheet::{CsvOut, Errors, Row, Sheet, format_cents, parse_cents, parse_whole};
 use super::{Counts, ImportReport, WriteFailure, found, refused, write_all};
 use crate::app::Ctx;
-use crate::catalog;
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::orders::{self, Address, Customer, NewLine, NewOrder};
@@ -62,14 +68,195 @@ pub const COLUMNS: [&str; 20] = [
 
 const REQUIRED: [&str; 3] = ["number", "sku", "qty"];
 
+/// How the report names this format.
+const FORMAT: &str = "generic orders";
+
+/// Where this format keeps the values of an order line.
+const LINE: LineColumns = LineColumns { sku: "sku", qty: "qty", unit_price: "unit_price" };
+
 /// An order as a file gives it. Another shop's export format needs only its own way of filling
-/// this in from its columns; checking against the database and writing stay the same.
-struct FileOrder {
+/// this in from its columns; checking the lines against the database and writing stay the same.
+pub(super) struct FileOrder {
     /// The line of the order's first row.
-    line: u64,
-    order: NewOrder,
+    pub line: u64,
+    pub order: NewOrder,
     /// The payment status the file gives, if it gives one.
-    payment: Option<PaymentStatus>,
+    pub payment: Option<PaymentStatus>,
+    /// What the customer was charged, shipping and taxes included, when the file says. It
+    /// replaces the sum of the lines as the order's total, which screening weighs.
+    pub total_cents: Option<i64>,
+    /// Why the order is not to be entered, when the shop has already dealt with it; it
+    /// completes "order #1004 ...". An order already in Backroom is matched all the same, so
+    /// its payment is still brought up to date.
+    pub skip: Option<String>,
+    /// Whether the shop has cancelled the order. One that is already in Backroom and not yet
+    /// shipped is pointed out in the report, since it could still be picked and sent.
+    pub cancelled: bool,
+    /// Lines of the order left out on purpose, each described for the report.
+    pub left_out: Vec<String>,
+}
+
+impl FileOrder {
+    /// An order to enter as given, whose lines are still to be added.
+    pub fn new(line: u64, order: NewOrder, payment: Option<PaymentStatus>) -> FileOrder {
+        FileOrder {
+            line,
+            order,
+            payment,
+            total_cents: None,
+            skip: None,
+            cancelled: false,
+            left_out: Vec::new(),
+        }
+    }
+}
+
+/// The columns that hold an order line's product, quantity and price, as a format names them.
+pub(super) struct LineColumns {
+    pub sku: &'static str,
+    pub qty: &'static str,
+    pub unit_price: &'static str,
+}
+
+/// An order line whose values have been checked, and the product it names.
+pub(super) struct FileLine {
+    line: NewLine,
+    product: i64,
+}
+
+/// The orders of a file as its rows are read, grouped by number, with the checks every format
+/// makes of an order line: a known product, a quantity of at least 1, a price, and no product
+/// twice in one order.
+#[derive(Default)]
+pub(super) struct Intake {
+    pub orders: Vec<FileOrder>,
+    /// By number without a leading `#`, the same way an existing order is found.
+    by_number: HashMap<String, usize>,
+    /// Products by the code a row names them with, `None` when no product has it. A file names
+    /// the same few hundred products again and again, so each is looked up once.
+    products: HashMap<String, Option<i64>>,
+    /// The line of the row that first named a product in an order (by its index).
+    named: HashMap<(usize, i64), u64>,
+}
+
+impl Intake {
+    /// The order with this number, if an earlier row began it.
+    pub fn find(&self, number: &str) -> Option<usize> {
+        self.by_number.get(number.trim().trim_start_matches('#')).copied()
+    }
+
+    /// Adds an order the file has not had before, returning its index.
+    pub fn begin(&mut self, order: FileOrder) -> usize {
+        let key = order.order.number.trim().trim_start_matches('#').to_owned();
+        self.orders.push(order);
+        self.by_number.insert(key, self.orders.len() - 1);
+        self.orders.len() - 1
+    }
+
+    /// Checks the line values of a row: the product, quantity and price. Returns the line when
+    /// all are right; every one that is not is an error on its column.
+    pub fn check_line(
+        &mut self,
+        ctx: &Ctx<'_>,
+        sheet: &Sheet,
+        row: &Row,
+        columns: &LineColumns,
+        errors: &mut Errors,
+    ) -> Result<Option<FileLine>, ApiError> {
+        let before = errors.len();
+        let sku = sheet.get(row, columns.sku);
+        let product = if sku.is_empty() {
+            None
+        } else {
+            match self.products.get(sku) {
+                Some(&product) => product,
+                None => {
+                    let product = lookup_product(ctx, sku)?;
+                    self.products.insert(sku.to_owned(), product);
+                    product
+                }
+            }
+        };
+        let mut fail =
+            |column: &str, reason: String| errors.add(row.line, sheet.column(column), reason);
+        if sku.is_empty() {
+            fail(
+                columns.sku,
+                "the SKU is empty; every row is one line of an order and names its product".into(),
+            );
+        } else if product.is_none() {
+            fail(
+                columns.sku,
+                format!(
+                    "no product has the SKU or barcode `{sku}`; import or create the product first"
+                ),
+            );
+        }
+        let qty = match parse_whole(sheet.get(row, columns.qty), columns.qty) {
+            Ok(qty) if qty >= 1 => qty,
+            Ok(qty) => {
+                fail(
+                    columns.qty,
+                    format!("{} {qty} is too small; an order line needs at least 1", columns.qty),
+                );
+                0
+            }
+            Err(reason) => {
+                fail(columns.qty, reason);
+                0
+            }
+        };
+        let unit_price_cents = match sheet.get(row, columns.unit_price) {
+            "" => None,
+            text => match parse_cents(text) {
+                Ok(cents) => Some(cents),
+                Err(reason) => {
+                    fail(columns.unit_price, reason);
+                    None
+                }
+            },
+        };
+        Ok(product.filter(|_| errors.len() == before).map(|product| FileLine {
+            line: NewLine { product: sku.to_owned(), qty, unit_price_cents },
+            product,
+        }))
+    }
+
+    /// Adds a checked line to the order at `index`, unless the order already has its product:
+    /// that is an error on this row, naming the row that has it.
+    pub fn add_line(
+        &mut self,
+        index: usize,
+        sheet: &Sheet,
+        row: &Row,
+        columns: &LineColumns,
+        line: FileLine,
+        errors: &mut Errors,
+    ) {
+        if let Some(first) = self.named.get(&(index, line.product)) {
+            errors.add(
+                row.line,
+                sheet.column(columns.sku),
+                format!(
+                    "line {} repeats SKU {} of order {} from line {first}; put the whole \
+                     quantity on one line",
+                    row.line, line.line.product, self.orders[index].order.number
+                ),
+            );
+            return;
+        }
+        self.named.insert((index, line.product), row.line);
+        self.orders[index].order.lines.push(line.line);
+    }
+}
+
+/// The product a row's code names, by SKU or barcode, as `catalog::resolve` finds it.
+fn lookup_product(ctx: &Ctx<'_>, code: &str) -> Result<Option<i64>, ApiError> {
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT id FROM products WHERE sku = ?1
+         UNION ALL SELECT product_id FROM barcodes WHERE code = ?1 LIMIT 1",
+    )?;
+    Ok(stmt.query_row([code], |r| r.get(0)).optional()?)
 }
 
 pub(super) fn import(
@@ -80,14 +267,11 @@ pub(super) fn import(
     let mut errors = Errors::default();
     let sheet = Sheet::read(text, "orders", &COLUMNS, &REQUIRED, &mut errors);
     if !sheet.header_ok {
-        return Ok(refused(sheet.records, errors));
+        return Ok(refused(FORMAT, sheet.records, errors));
     }
-    let mut file_orders: Vec<FileOrder> = Vec::new();
-    // By number without a leading `#`, the same way an existing order is found.
-    let mut by_number: HashMap<String, usize> = HashMap::new();
+    let mut intake = Intake::default();
     for row in &sheet.rows {
-        let before = errors.len();
-        let line = parse_line(ctx, &sheet, row, &mut errors)?;
+        let line = intake.check_line(ctx, &sheet, row, &LINE, &mut errors)?;
         let number = sheet.get(row, "number");
         if number.is_empty() {
             errors.add(
@@ -97,73 +281,15 @@ pub(super) fn import(
             );
             continue;
         }
-        let key = number.trim_start_matches('#').to_owned();
-        let index = match by_number.get(&key) {
-            Some(&index) => index,
-            None => {
-                let order = parse_order(&sheet, row, &mut errors);
-                file_orders.push(order);
-                by_number.insert(key, file_orders.len() - 1);
-                file_orders.len() - 1
-            }
+        let index = match intake.find(number) {
+            Some(index) => index,
+            None => intake.begin(parse_order(&sheet, row, &mut errors)),
         };
-        if let Some(line) = line.filter(|_| errors.len() == before) {
-            file_orders[index].order.lines.push(line);
+        if let Some(line) = line {
+            intake.add_line(index, &sheet, row, &LINE, line, &mut errors);
         }
     }
-    let report = write_all(ctx, sheet.records, errors, dry_run, |ctx| write(ctx, &file_orders))?;
-    if report.ok && !dry_run && report.created + report.updated > 0 {
-        ctx.emit(Event::DataChanged { what: "orders".into() });
-    }
-    Ok(report)
-}
-
-/// Checks the line-level values of a row: the product, quantity and price.
-fn parse_line(
-    ctx: &Ctx<'_>,
-    sheet: &Sheet,
-    row: &Row,
-    errors: &mut Errors,
-) -> Result<Option<NewLine>, ApiError> {
-    let before = errors.len();
-    let mut fail =
-        |column: &str, reason: String| errors.add(row.line, sheet.column(column), reason);
-    let sku = sheet.get(row, "sku");
-    if sku.is_empty() {
-        fail(
-            "sku",
-            "the SKU is empty; every row is one line of an order and names its product".into(),
-        );
-    } else if found(catalog::resolve(ctx, sku))?.is_none() {
-        fail(
-            "sku",
-            format!(
-                "no product has the SKU or barcode `{sku}`; import or create the product first"
-            ),
-        );
-    }
-    let qty = match parse_whole(sheet.get(row, "qty"), "qty") {
-        Ok(qty) if qty >= 1 => qty,
-        Ok(qty) => {
-            fail("qty", format!("qty {qty} is too small; an order line needs at least 1"));
-            0
-        }
-        Err(reason) => {
-            fail("qty", reason);
-            0
-        }
-    };
-    let unit_price_cents = match sheet.get(row, "unit_price") {
-        "" => None,
-        text => match parse_cents(text) {
-            Ok(cents) => Some(cents),
-            Err(reason) => {
-                fail("unit_price", reason);
-                None
-            }
-        },
-    };
-    Ok((errors.len() == before).then(|| NewLine { product: sku.to_owned(), qty, unit_price_cents }))
+    enter(ctx, FORMAT, sheet.records, errors, dry_run, &intake.orders)
 }
 
 /// Reads the order-level columns of an order's first row, reporting each value that is wrong.
@@ -188,17 +314,7 @@ fn parse_order(sheet: &Sheet, row: &Row, errors: &mut Errors) -> FileOrder {
     let ship_by = time("ship_by");
     let payment = match sheet.get(row, "payment_status") {
         "" => None,
-        text => {
-            let status = PaymentStatus::parse(text);
-            if status.is_none() {
-                let known: Vec<&str> = PaymentStatus::ALL.iter().map(|s| s.as_str()).collect();
-                fail(
-                    "payment_status",
-                    format!("payment status `{text}` is unknown; use one of {}", known.join(", ")),
-                );
-            }
-            status
-        }
+        text => parse_payment(text).map_err(|reason| fail("payment_status", reason)).ok(),
     };
     let priority = match sheet.get(row, "priority") {
         "" => 0,
@@ -207,47 +323,105 @@ fn parse_order(sheet: &Sheet, row: &Row, errors: &mut Errors) -> FileOrder {
             0
         }),
     };
-    FileOrder {
-        line: row.line,
-        order: NewOrder {
-            number: get("number"),
-            customer: Customer {
-                name: get("customer_name"),
-                email: get("customer_email"),
-                phone: get("customer_phone"),
-            },
-            ship_to: Address {
-                name: get("ship_name"),
-                address1: get("ship_address1"),
-                address2: get("ship_address2"),
-                city: get("ship_city"),
-                region: get("ship_region"),
-                postal_code: get("ship_postal_code"),
-                country: get("ship_country"),
-            },
-            billing_country: get("billing_country"),
-            placed_at,
-            ship_by,
-            payment_status: payment.unwrap_or(PaymentStatus::Pending),
-            priority,
-            gift_message: get("gift_message"),
-            lines: Vec::new(),
+    let order = NewOrder {
+        number: get("number"),
+        customer: Customer {
+            name: get("customer_name"),
+            email: get("customer_email"),
+            phone: get("customer_phone"),
         },
-        payment,
-    }
+        ship_to: Address {
+            name: get("ship_name"),
+            address1: get("ship_address1"),
+            address2: get("ship_address2"),
+            city: get("ship_city"),
+            region: get("ship_region"),
+            postal_code: get("ship_postal_code"),
+            country: get("ship_country"),
+        },
+        billing_country: get("billing_country"),
+        placed_at,
+        ship_by,
+        payment_status: payment.unwrap_or(PaymentStatus::Pending),
+        priority,
+        gift_message: get("gift_message"),
+        backorder_policy: None,
+        lines: Vec::new(),
+    };
+    FileOrder::new(row.line, order, payment)
 }
 
-/// Enters the new orders and brings the payment status of existing ones up to date.
+/// Reads a payment status as shops write it (`paid`, `Partially Paid`, `partially_refunded`).
+pub(super) fn parse_payment(text: &str) -> Result<PaymentStatus, String> {
+    PaymentStatus::parse(text).ok_or_else(|| {
+        let known: Vec<&str> = PaymentStatus::ALL.iter().map(|s| s.as_str()).collect();
+        format!("payment status `{text}` is unknown; use one of {}", known.join(", "))
+    })
+}
+
+/// Writes the orders of a file whose rows have all been checked (or reports `errors`), then,
+/// if the import is kept, sends every order it created or changed on to screening and
+/// allocation in one go.
+pub(super) fn enter(
+    ctx: &mut Ctx<'_>,
+    format: &str,
+    rows: u32,
+    errors: Errors,
+    dry_run: bool,
+    file_orders: &[FileOrder],
+) -> Result<ImportReport, ApiError> {
+    let written = write_all(ctx, format, rows, errors, dry_run, |ctx| write(ctx, file_orders))?;
+    if let Some(entered) = written.kept.filter(|ids| !ids.is_empty()) {
+        orders::after_entry(ctx, &entered)?;
+        ctx.emit(Event::DataChanged { what: "orders".into() });
+    }
+    Ok(written.report)
+}
+
+/// Enters the new orders and brings the payment status of existing ones up to date; orders and
+/// lines the file says to leave out are counted and noted instead.
 fn write(ctx: &Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFailure> {
     let mut counts = Counts::default();
     for file_order in file_orders {
         let at = || WriteFailure::at(file_order.line);
-        let existing = found(orders::order_id(ctx, &file_order.order.number)).map_err(at())?;
+        let number = &file_order.order.number;
+        let existing = found(orders::order_id(ctx, number)).map_err(at())?;
         let Some(id) = existing else {
-            orders::insert(ctx, &file_order.order).map_err(at())?;
+            if let Some(why) = &file_order.skip {
+                counts.skip(format!("order {number} {why}; not entered"));
+                continue;
+            }
+            let id = orders::insert(ctx, &file_order.order).map_err(at())?;
+            if let Some(total) = file_order.total_cents {
+                ctx.tx
+                    .execute("UPDATE orders SET total_cents = ?2 WHERE id = ?1", params![id, total])
+                    .map_err(|e| at()(e.into()))?;
+            }
             counts.created += 1;
+            counts.entered.push(id);
+            for note in &file_order.left_out {
+                counts.skip(note.clone());
+            }
             continue;
         };
+        if file_order.cancelled {
+            let open: Option<String> = ctx
+                .tx
+                .query_row(
+                    "SELECT status FROM orders WHERE id = ?1 AND status NOT IN (?2, ?3)",
+                    params![id, OrderStatus::Shipped.as_str(), OrderStatus::Cancelled.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|e| at()(e.into()))?;
+            if let Some(status) = open {
+                let why = file_order.skip.as_deref().unwrap_or("is cancelled by the shop");
+                counts.note(format!(
+                    "order {number} {why} but is {status} in Backroom; cancel it here too unless \
+                     it has already left"
+                ));
+            }
+        }
         let Some(payment) = file_order.payment else { continue };
         let changed = ctx
             .tx
@@ -258,6 +432,7 @@ fn write(ctx: &Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFailur
             .map_err(|e| at()(e.into()))?;
         if changed > 0 {
             counts.updated += 1;
+            counts.entered.push(id);
         }
     }
     Ok(counts)

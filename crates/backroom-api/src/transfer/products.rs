@@ -49,6 +49,9 @@ pub const COLUMNS: [&str; 10] = [
 
 const REQUIRED: [&str; 2] = ["sku", "name"];
 
+/// How the report names this format.
+const FORMAT: &str = "products";
+
 pub(super) fn import(
     ctx: &mut Ctx<'_>,
     text: &str,
@@ -57,7 +60,7 @@ pub(super) fn import(
     let mut errors = Errors::default();
     let sheet = Sheet::read(text, "products", &COLUMNS, &REQUIRED, &mut errors);
     if !sheet.header_ok {
-        return Ok(refused(sheet.records, errors));
+        return Ok(refused(FORMAT, sheet.records, errors));
     }
     let mut valid: Vec<(u64, Product)> = Vec::new();
     let mut skus: HashMap<String, u64> = HashMap::new();
@@ -95,8 +98,9 @@ pub(super) fn import(
             );
         }
     }
-    let report = write_all(ctx, sheet.records, errors, dry_run, |ctx| write(ctx, &valid))?;
-    if report.ok && !dry_run && report.created + report.updated > 0 {
+    let written = write_all(ctx, FORMAT, sheet.records, errors, dry_run, |ctx| write(ctx, &valid))?;
+    let report = written.report;
+    if written.kept.is_some() && report.created + report.updated > 0 {
         ctx.emit(Event::DataChanged { what: "products".into() });
     }
     Ok(report)

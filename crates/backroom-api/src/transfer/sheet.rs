@@ -72,14 +72,32 @@ fn delimiter(text: &str) -> u8 {
 
 /// How a header name is compared: case, surrounding spaces, and spaces or hyphens for
 /// underscores do not matter, so `Unit Weight` finds `unit_weight`.
-fn normalise(name: &str) -> String {
+pub(super) fn normalise(name: &str) -> String {
     name.trim().to_ascii_lowercase().replace([' ', '-'], "_")
+}
+
+/// The names of a file's header, compared the way [`Sheet::read`] compares them, for telling
+/// one format from another before reading it. Empty when the header cannot be read.
+pub(super) fn header_names(text: &str) -> Vec<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter(text))
+        .from_reader(text.as_bytes());
+    let mut header = StringRecord::new();
+    match reader.read_record(&mut header) {
+        Ok(true) => header.iter().map(normalise).collect(),
+        _ => Vec::new(),
+    }
 }
 
 impl Sheet {
     /// Reads `text`, whose first line must be a header. Columns the table does not know are
     /// ignored, so a spreadsheet with extra notes still imports; a required column that is
-    /// missing is an error on line 1, as is a known column given twice.
+    /// missing is an error on line 1, as is a known column given twice. A known column is
+    /// named as a format spells it (`sku`, or Shopify's `Lineitem sku`), and that name is the
+    /// one to pass to [`Sheet::get`].
     pub fn read(
         text: &str,
         table: &str,
@@ -120,9 +138,11 @@ impl Sheet {
             return sheet;
         }
         sheet.headers = header.iter().map(|h| h.trim().to_owned()).collect();
+        let compared: Vec<String> = known.iter().map(|k| normalise(k)).collect();
         for (i, name) in header.iter().enumerate() {
             let norm = normalise(name);
-            let Some(&column) = known.iter().find(|k| **k == norm) else { continue };
+            let Some(k) = compared.iter().position(|k| *k == norm) else { continue };
+            let column = known[k];
             if sheet.index.insert(column, i).is_some() {
                 errors.add(
                     header_line,

@@ -39,6 +39,9 @@ pub const COLUMNS: [&str; 4] = ["sku", "location", "qty", "reason"];
 
 const REQUIRED: [&str; 3] = ["sku", "location", "qty"];
 
+/// How the report names this format.
+const FORMAT: &str = "stock";
+
 /// The columns of an export.
 pub const EXPORT_COLUMNS: [&str; 7] =
     ["sku", "name", "location", "kind", "on_hand", "reserved", "available"];
@@ -51,7 +54,7 @@ pub(super) fn import(
     let mut errors = Errors::default();
     let sheet = Sheet::read(text, "stock", &COLUMNS, &REQUIRED, &mut errors);
     if !sheet.header_ok {
-        return Ok(refused(sheet.records, errors));
+        return Ok(refused(FORMAT, sheet.records, errors));
     }
     let mut receipts: Vec<(u64, NewMovement)> = Vec::new();
     for row in &sheet.rows {
@@ -123,13 +126,14 @@ pub(super) fn import(
             },
         ));
     }
-    let report = write_all(ctx, sheet.records, errors, dry_run, |ctx| {
+    let written = write_all(ctx, FORMAT, sheet.records, errors, dry_run, |ctx| {
         for (line, receipt) in &receipts {
             stock::record(ctx, receipt).map_err(WriteFailure::at(*line))?;
         }
-        Ok(Counts { created: receipts.len() as u32, updated: 0 })
+        Ok(Counts { created: receipts.len() as u32, ..Counts::default() })
     })?;
-    if report.ok && !dry_run && !receipts.is_empty() {
+    let report = written.report;
+    if written.kept.is_some() && !receipts.is_empty() {
         let skus: BTreeSet<String> = receipts.iter().map(|(_, r)| r.product.clone()).collect();
         ctx.emit(Event::StockChanged { skus: skus.into_iter().collect() });
     }
