@@ -5,6 +5,10 @@ mod support;
 
 /// The `backroom` executable: subcommands, exit codes, help.
 mod cli;
+/// Twenty HTTP clients at once reserving and picking scarce stock from one `backroom serve`.
+mod concurrency;
+/// `kill -9` of `backroom serve` during a large import and a release wave: all or nothing.
+mod crash;
 /// Every command over HTTP, status codes and error shapes.
 mod http;
 /// The stock ledger: movements, refusals, `db check`, and many stations at once.
