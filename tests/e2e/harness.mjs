@@ -10,7 +10,10 @@ import { chromium } from "playwright-core";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const outDir = path.join(root, "tests/e2e/out");
-const backroom = path.join(root, "target/debug/backroom");
+// The debug binary: BACKROOM_BIN names it, else it is in CARGO_TARGET_DIR or the repository's target/.
+const backroom = process.env.BACKROOM_BIN
+  ? path.resolve(process.env.BACKROOM_BIN)
+  : path.join(process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(root, "target"), "debug/backroom");
 const uiDist = path.join(root, "ui/dist");
 
 function need(file, how) {

@@ -1,7 +1,28 @@
 // Scanner-first screens keep one input focused: a scanner "types" into whatever has focus, so a
 // click anywhere else must not swallow the next scan.
 
+// The scan inputs on screen, newest last, so a closed dialog can hand focus back.
+const scanInputs: HTMLInputElement[] = [];
+
+/**
+ * Gives focus back to the screen's scan input (after a dialog or prompt closes). `force` takes
+ * it from another field too, once that field's value is in (a select just chosen).
+ */
+export function focusScan(force = false): void {
+  setTimeout(() => {
+    const node = scanInputs.findLast((n) => n.isConnected && !n.disabled);
+    const active = document.activeElement;
+    const typing =
+      !force &&
+      active !== node &&
+      active?.isConnected &&
+      (active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement || active instanceof HTMLSelectElement);
+    if (node && !typing) node.focus();
+  }, 0);
+}
+
 export function keepFocus(node: HTMLInputElement) {
+  scanInputs.push(node);
   const refocus = () =>
     setTimeout(() => {
       if (!node.isConnected || node.disabled) return;
@@ -19,6 +40,7 @@ export function keepFocus(node: HTMLInputElement) {
   window.addEventListener("focus", refocus);
   return {
     destroy() {
+      scanInputs.splice(scanInputs.indexOf(node), 1);
       node.removeEventListener("blur", refocus);
       window.removeEventListener("focus", refocus);
     },

@@ -24,3 +24,34 @@ describe("station formats", () => {
     expect(count(200, "order")).toBe("200 orders");
   });
 });
+
+describe("station words", () => {
+  it("says hold rules in words", async () => {
+    const { holdRuleLabel, holdRuleShort, policyLabel } = await import("./format");
+    expect(holdRuleLabel("country_mismatch")).toBe("Billing and shipping countries differ");
+    expect(holdRuleLabel("payment")).toBe("Payment not captured");
+    expect(holdRuleShort("customer_history")).toBe("History");
+    expect(holdRuleLabel("something_new")).toBe("Something new");
+    expect(policyLabel(null)).toBe("Store setting");
+  });
+
+  it("reads quantities typed at a station", async () => {
+    const { parseQty, signed } = await import("./format");
+    expect(parseQty("12")).toBe(12);
+    expect(parseQty(" 3 ")).toBe(3);
+    expect(parseQty("0")).toBeNull();
+    expect(parseQty("0", 0)).toBe(0);
+    expect(parseQty("4006381333931")).toBeNull();
+    expect(parseQty("2x")).toBeNull();
+    expect(signed(3)).toBe("+3");
+    expect(signed(-2)).toBe("-2");
+    expect(signed(0)).toBe("0");
+  });
+
+  it("reads the order number from a slip scan", async () => {
+    const { slipOrderNumber } = await import("./format");
+    expect(slipOrderNumber("]C0#1042\r")).toBe("#1042");
+    expect(slipOrderNumber(" 1042 ")).toBe("1042");
+    expect(slipOrderNumber("]C1SO-7")).toBe("SO-7");
+  });
+});

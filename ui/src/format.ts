@@ -71,3 +71,95 @@ export function roleLabel(role: string): string {
 export function count(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
+
+/** The screening rules, in words a person at a station reads. */
+const HOLD_RULES: Record<string, string> = {
+  payment: "Payment not captured",
+  address: "Address problem",
+  country_mismatch: "Billing and shipping countries differ",
+  customer_history: "Customer's return or chargeback history",
+  manual: "Held by a person",
+};
+
+/** Every hold rule, for the filter chips. */
+export const HOLD_RULE_NAMES = ["payment", "address", "country_mismatch", "customer_history", "manual"] as const;
+
+/** A hold rule in words (`country_mismatch` → "Billing and shipping countries differ"). */
+export function holdRuleLabel(rule: string): string {
+  return HOLD_RULES[rule] ?? sentence(rule);
+}
+
+/** A short name for a hold rule, for a chip or a table cell. */
+export function holdRuleShort(rule: string): string {
+  const short: Record<string, string> = {
+    payment: "Payment",
+    address: "Address",
+    country_mismatch: "Country",
+    customer_history: "History",
+    manual: "Manual",
+  };
+  return short[rule] ?? sentence(rule);
+}
+
+/** `ship_available` → "Ship available". */
+export function sentence(code: string): string {
+  const words = code.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** What a back-order policy does, in words. */
+export function policyLabel(policy: string | null): string {
+  switch (policy) {
+    case null:
+      return "Store setting";
+    case "ship_available":
+      return "Ship what is there, the rest follows";
+    case "ship_complete":
+      return "Wait and ship complete";
+    case "cancel_rest":
+      return "Ship what is there, cancel the rest";
+    default:
+      return sentence(policy);
+  }
+}
+
+/** A whole quantity typed or scanned at a station: digits only, at least `min`. */
+export function parseQty(text: string, min = 1): number | null {
+  const t = text.trim();
+  if (!/^\d{1,7}$/.test(t)) return null;
+  const n = Number(t);
+  return n >= min ? n : null;
+}
+
+/** `+3`, `-2`, `0`: a variance with its sign. */
+export function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
+
+/** Why a customer sent something back, in words. */
+export const RETURN_REASONS: { reason: string; label: string }[] = [
+  { reason: "no_longer_wanted", label: "No longer wanted" },
+  { reason: "damaged", label: "Damaged" },
+  { reason: "wrong_item", label: "Wrong item sent" },
+  { reason: "not_as_described", label: "Not as described" },
+  { reason: "too_late", label: "Arrived too late" },
+  { reason: "other", label: "Other" },
+];
+
+/** What becomes of a returned item, in words. */
+export const DISPOSITIONS: { disposition: string; label: string }[] = [
+  { disposition: "restock", label: "Restock in a bin" },
+  { disposition: "quarantine", label: "Quarantine" },
+  { disposition: "scrap", label: "Scrap" },
+];
+
+/**
+ * The order number a packing slip's barcode gives: a scanner may wrap it in an AIM symbology
+ * prefix (`]C0`) or control characters. A leading `#` is kept; Backroom accepts it.
+ */
+export function slipOrderNumber(scan: string): string {
+  // eslint-disable-next-line no-control-regex
+  const text = scan.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  const m = /^\]C\d(.*)$/.exec(text);
+  return (m ? m[1]! : text).trim();
+}

@@ -5,4 +5,17 @@ export type ImportReport = {
 /**
  * True when every row was valid and (unless a dry run) written.
  */
-ok: boolean, rows: number, created: number, updated: number, errors: Array<RowError>, };
+ok: boolean, 
+/**
+ * How the file was read: `generic orders`, `shopify orders`, `products` or `stock`.
+ */
+format: string, rows: number, created: number, updated: number, 
+/**
+ * Orders or order lines deliberately not entered, such as orders the shop has already
+ * shipped; `notes` says which and why.
+ */
+skipped: number, 
+/**
+ * What the import chose to do that the counts alone do not say, one sentence each.
+ */
+notes: Array<string>, errors: Array<RowError>, };

@@ -1,16 +1,33 @@
 // Generated from the Rust command list (backroom-api/src/commands.rs). Do not edit.
+import type { AllocationSummary } from "./AllocationSummary";
 import type { BatchSlipRequest } from "./BatchSlipRequest";
+import type { CountDecided } from "./CountDecided";
+import type { CountQuery } from "./CountQuery";
+import type { CountSubmitted } from "./CountSubmitted";
+import type { CountTask } from "./CountTask";
+import type { CountsCreated } from "./CountsCreated";
+import type { CreateCounts } from "./CreateCounts";
+import type { CustomerReturn } from "./CustomerReturn";
+import type { DecideCount } from "./DecideCount";
 import type { DemoSummary } from "./DemoSummary";
 import type { Done } from "./Done";
+import type { ExpectReceipt } from "./ExpectReceipt";
+import type { ExpectedQuery } from "./ExpectedQuery";
+import type { ExpectedReceipt } from "./ExpectedReceipt";
 import type { ExportFile } from "./ExportFile";
 import type { ExportRequest } from "./ExportRequest";
 import type { Health } from "./Health";
+import type { HeldOrder } from "./HeldOrder";
+import type { HoldDecision } from "./HoldDecision";
+import type { HoldQuery } from "./HoldQuery";
 import type { ImportReport } from "./ImportReport";
 import type { ImportRequest } from "./ImportRequest";
 import type { LayoutInfo } from "./LayoutInfo";
 import type { LedgerReport } from "./LedgerReport";
 import type { Location } from "./Location";
 import type { LocationQuery } from "./LocationQuery";
+import type { LocationRef } from "./LocationRef";
+import type { LocationStock } from "./LocationStock";
 import type { Lookup } from "./Lookup";
 import type { Movement } from "./Movement";
 import type { MovementQuery } from "./MovementQuery";
@@ -22,23 +39,36 @@ import type { Order } from "./Order";
 import type { OrderPage } from "./OrderPage";
 import type { OrderQuery } from "./OrderQuery";
 import type { OrderRef } from "./OrderRef";
+import type { PickRequest } from "./PickRequest";
+import type { PickResult } from "./PickResult";
 import type { PrintSlip } from "./PrintSlip";
 import type { Printed } from "./Printed";
 import type { Product } from "./Product";
 import type { ProductPage } from "./ProductPage";
 import type { ProductQuery } from "./ProductQuery";
 import type { ProductStock } from "./ProductStock";
+import type { PutAway } from "./PutAway";
+import type { PutAwayDone } from "./PutAwayDone";
+import type { Receive } from "./Receive";
+import type { ReceiveReturn } from "./ReceiveReturn";
+import type { Received } from "./Received";
+import type { ReturnQuery } from "./ReturnQuery";
+import type { ReturnReceived } from "./ReturnReceived";
 import type { SaveArea } from "./SaveArea";
 import type { SaveOperator } from "./SaveOperator";
 import type { SaveProduct } from "./SaveProduct";
 import type { Session } from "./Session";
 import type { SetLayout } from "./SetLayout";
 import type { Settings } from "./Settings";
+import type { ShortPick } from "./ShortPick";
+import type { ShortResult } from "./ShortResult";
 import type { SignIn } from "./SignIn";
 import type { SlipFile } from "./SlipFile";
 import type { SlipRequest } from "./SlipRequest";
 import type { Station } from "./Station";
 import type { StatusChange } from "./StatusChange";
+import type { SubmitCount } from "./SubmitCount";
+import type { Wave } from "./Wave";
 
 export interface Commands {
   health: { req: NoArgs; res: Health };
@@ -58,11 +88,32 @@ export interface Commands {
   save_area: { req: SaveArea; res: Location };
   record_movement: { req: NewMovement; res: Movement };
   list_movements: { req: MovementQuery; res: Array<Movement> };
+  stock_in_location: { req: LocationRef; res: LocationStock };
   check_ledger: { req: NoArgs; res: LedgerReport };
   list_orders: { req: OrderQuery; res: OrderPage };
   get_order: { req: OrderRef; res: Order };
   create_order: { req: NewOrder; res: Order };
   change_order_status: { req: StatusChange; res: Order };
+  list_holds: { req: HoldQuery; res: Array<HeldOrder> };
+  hold_order: { req: HoldDecision; res: Order };
+  release_order: { req: HoldDecision; res: Order };
+  release_new_orders: { req: NoArgs; res: Wave };
+  cancel_order: { req: HoldDecision; res: Order };
+  record_chargeback: { req: HoldDecision; res: Order };
+  allocate: { req: NoArgs; res: AllocationSummary };
+  pick: { req: PickRequest; res: PickResult };
+  report_short: { req: ShortPick; res: ShortResult };
+  ship_order: { req: OrderRef; res: Order };
+  receive: { req: Receive; res: Received };
+  put_away: { req: PutAway; res: PutAwayDone };
+  expect_receipt: { req: ExpectReceipt; res: ExpectedReceipt };
+  list_expected_receipts: { req: ExpectedQuery; res: Array<ExpectedReceipt> };
+  create_counts: { req: CreateCounts; res: CountsCreated };
+  list_counts: { req: CountQuery; res: Array<CountTask> };
+  submit_count: { req: SubmitCount; res: CountSubmitted };
+  decide_count: { req: DecideCount; res: CountDecided };
+  receive_return: { req: ReceiveReturn; res: ReturnReceived };
+  list_returns: { req: ReturnQuery; res: Array<CustomerReturn> };
   import_csv: { req: ImportRequest; res: ImportReport };
   export_csv: { req: ExportRequest; res: ExportFile };
   load_demo: { req: NoArgs; res: DemoSummary };
@@ -92,11 +143,32 @@ export const COMMAND_NAMES: CommandName[] = [
   "save_area",
   "record_movement",
   "list_movements",
+  "stock_in_location",
   "check_ledger",
   "list_orders",
   "get_order",
   "create_order",
   "change_order_status",
+  "list_holds",
+  "hold_order",
+  "release_order",
+  "release_new_orders",
+  "cancel_order",
+  "record_chargeback",
+  "allocate",
+  "pick",
+  "report_short",
+  "ship_order",
+  "receive",
+  "put_away",
+  "expect_receipt",
+  "list_expected_receipts",
+  "create_counts",
+  "list_counts",
+  "submit_count",
+  "decide_count",
+  "receive_return",
+  "list_returns",
   "import_csv",
   "export_csv",
   "load_demo",

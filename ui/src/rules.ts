@@ -1,0 +1,103 @@
+// The store's rules as a manager edits them in Settings: screening thresholds (holds), how
+// orders flow (release, back orders) and stock corrections (reason codes, recount thresholds).
+// The form keeps what was typed as text; `rulesFromForm` turns it back into settings or says
+// what is wrong, before anything is sent.
+
+import type { BackorderPolicy } from "./gen/BackorderPolicy";
+import type { HoldRules } from "./gen/HoldRules";
+import type { OrderSettings } from "./gen/OrderSettings";
+import type { Settings } from "./gen/Settings";
+import type { StockSettings } from "./gen/StockSettings";
+
+export interface RulesForm {
+  hold_uncaptured_payment: boolean;
+  check_address: boolean;
+  require_house_number: boolean;
+  /** An amount such as `250` or `250.00`; empty turns the rule off. */
+  country_mismatch_over: string;
+  /** A whole percentage; empty turns the rule off. */
+  history_share_percent: string;
+  history_min_orders: string;
+  auto_release: boolean;
+  backorder_policy: BackorderPolicy;
+  /** One reason code per line. */
+  adjustment_reasons: string;
+  recount_over_units: string;
+  recount_over_percent: string;
+}
+
+export type Rules = { holds: HoldRules; orders: OrderSettings; stock: StockSettings };
+
+export const BACKORDER_POLICIES: { policy: BackorderPolicy; label: string; text: string }[] = [
+  { policy: "ship_available", label: "Ship what is there", text: "the rest follows when it arrives" },
+  { policy: "ship_complete", label: "Ship complete", text: "wait until everything is reserved" },
+  { policy: "cancel_rest", label: "Cancel the rest", text: "ship what is there, cancel what is not" },
+];
+
+export function rulesForm(s: Pick<Settings, "holds" | "orders" | "stock">): RulesForm {
+  const h = s.holds;
+  return {
+    hold_uncaptured_payment: h.hold_uncaptured_payment,
+    check_address: h.check_address,
+    require_house_number: h.require_house_number,
+    country_mismatch_over: h.country_mismatch_over_cents === null ? "" : centsText(h.country_mismatch_over_cents),
+    history_share_percent: h.history_share_percent === null ? "" : String(h.history_share_percent),
+    history_min_orders: String(h.history_min_orders),
+    auto_release: s.orders.auto_release,
+    backorder_policy: s.orders.backorder_policy,
+    adjustment_reasons: s.stock.adjustment_reasons.join("\n"),
+    recount_over_units: String(s.stock.recount_over_units),
+    recount_over_percent: String(s.stock.recount_over_percent),
+  };
+}
+
+function centsText(cents: number): string {
+  return cents % 100 === 0 ? String(cents / 100) : (cents / 100).toFixed(2);
+}
+
+function whole(text: string, what: string, max = 1_000_000): number | string {
+  const t = text.trim();
+  if (!/^\d+$/.test(t) || Number(t) > max) return `${what} must be a whole number from 0 to ${max}`;
+  return Number(t);
+}
+
+/** The settings the form says, or what to correct. */
+export function rulesFromForm(f: RulesForm): Rules | { error: string } {
+  let over: number | null = null;
+  const amount = f.country_mismatch_over.trim();
+  if (amount) {
+    if (!/^\d+(\.\d{1,2})?$/.test(amount)) return { error: "The country-mismatch amount must be like 250 or 250.00, or empty for off" };
+    over = Math.round(Number(amount) * 100);
+  }
+  let share: number | null = null;
+  if (f.history_share_percent.trim()) {
+    const n = whole(f.history_share_percent, "The history share", 100);
+    if (typeof n === "string") return { error: n };
+    share = n;
+  }
+  const minOrders = whole(f.history_min_orders, "The history minimum of orders");
+  if (typeof minOrders === "string") return { error: minOrders };
+  const units = whole(f.recount_over_units, "The recount units");
+  if (typeof units === "string") return { error: units };
+  const percent = whole(f.recount_over_percent, "The recount percentage", 1000);
+  if (typeof percent === "string") return { error: percent };
+  const reasons = [...new Set(f.adjustment_reasons.split("\n").map((r) => r.trim()).filter(Boolean))];
+  if (reasons.length === 0) return { error: "Keep at least one adjustment reason code" };
+  return {
+    holds: {
+      hold_uncaptured_payment: f.hold_uncaptured_payment,
+      check_address: f.check_address,
+      require_house_number: f.require_house_number,
+      country_mismatch_over_cents: over,
+      history_share_percent: share,
+      history_min_orders: minOrders,
+    },
+    orders: { auto_release: f.auto_release, backorder_policy: f.backorder_policy },
+    stock: { adjustment_reasons: reasons, recount_over_units: units, recount_over_percent: percent },
+  };
+}
+
+/** Whether the form differs from the saved settings. */
+export function rulesChanged(saved: Pick<Settings, "holds" | "orders" | "stock">, f: RulesForm): boolean {
+  return JSON.stringify(rulesForm(saved)) !== JSON.stringify(f);
+}
