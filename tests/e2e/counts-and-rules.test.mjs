@@ -38,7 +38,10 @@ after(async () => {
   await backroom?.stop();
 });
 
+// A scanner types into whatever has focus; wait until the scan field has it, as a person
+// waits for the screen to change before scanning the next label.
 async function scan(page, text) {
+  await page.waitForFunction(() => document.activeElement?.getAttribute("data-testid") === "count-input");
   await page.keyboard.type(text, { delay: 5 });
   await page.keyboard.press("Enter");
 }

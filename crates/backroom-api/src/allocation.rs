@@ -120,7 +120,7 @@ pub fn run(ctx: &mut Ctx<'_>, scope: Scope) -> Result<AllocationSummary, ApiErro
 fn cancel_lines(ctx: &Ctx<'_>, order_id: i64, lines: &[(i64, i64)]) -> Result<i64, ApiError> {
     let mut units = 0;
     for &(line_id, qty) in lines {
-        ctx.tx.execute(
+        ctx.execute(
             "UPDATE order_lines SET cancelled_qty = cancelled_qty + ?2 WHERE id = ?1",
             params![line_id, qty],
         )?;
@@ -253,7 +253,7 @@ pub fn release_order_stock(ctx: &mut Ctx<'_>, order_id: i64) -> Result<(), ApiEr
     if products.is_empty() {
         return Ok(());
     }
-    ctx.tx.execute(
+    ctx.execute(
         "DELETE FROM reservations WHERE order_line_id IN (SELECT id FROM order_lines WHERE order_id = ?1)",
         [order_id],
     )?;
@@ -265,7 +265,7 @@ pub fn release_order_stock(ctx: &mut Ctx<'_>, order_id: i64) -> Result<(), ApiEr
 /// allocation did not plan (a count found less, a picker found the bin short). The orders last
 /// in line give up their promise first, and are then served again from other bins.
 pub fn fit_to_bin(ctx: &mut Ctx<'_>, product_id: i64, location_id: i64) -> Result<(), ApiError> {
-    let on_hand: i64 = ctx.tx.query_row(
+    let on_hand: i64 = ctx.query_row(
         "SELECT coalesce((SELECT on_hand FROM stock WHERE product_id = ?1 AND location_id = ?2), 0)",
         [product_id, location_id],
         |r| r.get(0),
@@ -290,9 +290,9 @@ pub fn fit_to_bin(ctx: &mut Ctx<'_>, product_id: i64, location_id: i64) -> Resul
             continue;
         }
         if kept == 0 {
-            ctx.tx.execute("DELETE FROM reservations WHERE id = ?1", [id])?;
+            ctx.execute("DELETE FROM reservations WHERE id = ?1", [id])?;
         } else {
-            ctx.tx.execute("UPDATE reservations SET qty = ?2 WHERE id = ?1", [id, kept])?;
+            ctx.execute("UPDATE reservations SET qty = ?2 WHERE id = ?1", [id, kept])?;
         }
         affected.push(order_id);
     }

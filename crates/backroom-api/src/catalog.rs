@@ -168,7 +168,7 @@ pub fn validate(req: &SaveProduct) -> Result<Product, ApiError> {
 /// product is a conflict: one scan must mean one product.
 pub fn write(ctx: &Ctx<'_>, p: &Product) -> Result<i64, ApiError> {
     let d = p.dimensions_mm;
-    ctx.tx.execute(
+    ctx.execute(
         "INSERT INTO products (sku, name, category, unit_weight_g, length_mm, width_mm, height_mm, price_cents, active)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (sku) DO UPDATE SET name = ?2, category = ?3, unit_weight_g = ?4, length_mm = ?5,
@@ -180,10 +180,9 @@ pub fn write(ctx: &Ctx<'_>, p: &Product) -> Result<i64, ApiError> {
         ],
     )?;
     let id = product_id(ctx, &p.sku)?;
-    ctx.tx.execute("DELETE FROM barcodes WHERE product_id = ?1", [id])?;
+    ctx.execute("DELETE FROM barcodes WHERE product_id = ?1", [id])?;
     for b in &p.barcodes {
         let owner: Option<String> = ctx
-            .tx
             .query_row(
                 "SELECT p.sku FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ?1",
                 [&b.code],
@@ -196,7 +195,7 @@ pub fn write(ctx: &Ctx<'_>, p: &Product) -> Result<i64, ApiError> {
                 b.code
             )));
         }
-        ctx.tx.execute(
+        ctx.execute(
             "INSERT INTO barcodes (code, product_id, kind) VALUES (?1, ?2, ?3)",
             params![b.code, id, b.kind.as_str()],
         )?;
@@ -206,8 +205,7 @@ pub fn write(ctx: &Ctx<'_>, p: &Product) -> Result<i64, ApiError> {
 
 /// The row id of a SKU.
 pub fn product_id(ctx: &Ctx<'_>, sku: &str) -> Result<i64, ApiError> {
-    ctx.tx
-        .query_row("SELECT id FROM products WHERE sku = ?1", [sku], |r| r.get(0))
+    ctx.query_row("SELECT id FROM products WHERE sku = ?1", [sku], |r| r.get(0))
         .optional()?
         .ok_or_else(|| ApiError::not_found(format!("there is no product with SKU `{sku}`")))
 }
@@ -215,7 +213,7 @@ pub fn product_id(ctx: &Ctx<'_>, sku: &str) -> Result<i64, ApiError> {
 /// The row id of the product a SKU or barcode names.
 pub fn resolve(ctx: &Ctx<'_>, code: &str) -> Result<i64, ApiError> {
     let code = code.trim();
-    ctx.tx
+    ctx
         .query_row(
             "SELECT id FROM products WHERE sku = ?1
              UNION ALL SELECT product_id FROM barcodes WHERE code = ?1 LIMIT 1",
@@ -256,7 +254,7 @@ fn product_row(row: &Row<'_>) -> rusqlite::Result<(i64, Product)> {
 
 /// Reads one product with its barcodes.
 pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Product, ApiError> {
-    let (_, mut product) = ctx.tx.query_row(
+    let (_, mut product) = ctx.query_row(
         &format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ?1"),
         [id],
         product_row,
@@ -290,7 +288,7 @@ pub fn search_products(ctx: &mut Ctx<'_>, q: ProductQuery) -> Result<ProductPage
     let filter = "(?1 = '' OR p.sku LIKE ?2 ESCAPE '\\' OR p.name LIKE ?2 ESCAPE '\\'
                    OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1))
                   AND (?3 OR p.active = 1)";
-    let total: u32 = ctx.tx.query_row(
+    let total: u32 = ctx.query_row(
         &format!("SELECT count(*) FROM products p WHERE {filter}"),
         params![text, pattern, q.include_inactive],
         |r| r.get(0),

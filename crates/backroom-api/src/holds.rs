@@ -135,7 +135,7 @@ fn history(ctx: &Ctx<'_>, id: i64, email: &str) -> Result<History, ApiError> {
     if email.trim().is_empty() {
         return Ok(History::default());
     }
-    let (orders, returned, chargebacks, troubled) = ctx.tx.query_row(
+    let (orders, returned, chargebacks, troubled) = ctx.query_row(
         "WITH this AS (SELECT placed_at, id FROM orders WHERE id = ?2),
          earlier AS (
              SELECT o.chargeback,
@@ -171,13 +171,13 @@ fn overridden_rules(ctx: &Ctx<'_>, id: i64) -> Result<Vec<HoldRule>, ApiError> {
 /// rule now passes. Manual holds are left to people.
 fn sync_rule_holds(ctx: &Ctx<'_>, id: i64, failed: &[screening::Hold]) -> Result<(), ApiError> {
     for hold in failed {
-        let open: bool = ctx.tx.query_row(
+        let open: bool = ctx.query_row(
             "SELECT count(*) > 0 FROM order_holds WHERE order_id = ?1 AND rule = ?2 AND cleared_at IS NULL",
             params![id, hold.rule.as_str()],
             |r| r.get(0),
         )?;
         if !open {
-            ctx.tx.execute(
+            ctx.execute(
                 "INSERT INTO order_holds (order_id, rule, reason, placed_at) VALUES (?1, ?2, ?3, ?4)",
                 params![id, hold.rule.as_str(), hold.reason, ctx.now_text()],
             )?;
@@ -185,7 +185,7 @@ fn sync_rule_holds(ctx: &Ctx<'_>, id: i64, failed: &[screening::Hold]) -> Result
     }
     let failing: Vec<&str> = failed.iter().map(|h| h.rule.as_str()).collect();
     let failing = serde_json::to_string(&failing).map_err(|e| ApiError::storage(e.to_string()))?;
-    ctx.tx.execute(
+    ctx.execute(
         "UPDATE order_holds SET cleared_at = ?3, cleared_why = 'the rule passes now'
          WHERE order_id = ?1 AND cleared_at IS NULL AND rule <> 'manual'
            AND rule NOT IN (SELECT value FROM json_each(?2))",
@@ -294,7 +294,7 @@ pub fn hold_order(ctx: &mut Ctx<'_>, req: HoldDecision) -> Result<orders::Order,
             status.as_str()
         )));
     }
-    ctx.tx.execute(
+    ctx.execute(
         "INSERT INTO order_holds (order_id, rule, reason, placed_at, placed_by) VALUES (?1, 'manual', ?2, ?3, ?4)",
         params![id, reason, ctx.now_text(), ctx.operator_id()],
     )?;
@@ -325,7 +325,7 @@ pub fn release_order(ctx: &mut Ctx<'_>, req: HoldDecision) -> Result<orders::Ord
         req.reason.trim()
     };
     orders::transition(ctx, id, status, OrderStatus::Released, reason)?;
-    ctx.tx.execute(
+    ctx.execute(
         "UPDATE order_holds SET cleared_at = ?2, cleared_by = ?3, cleared_why = ?4, overridden = 1
          WHERE order_id = ?1 AND cleared_at IS NULL",
         params![id, ctx.now_text(), ctx.operator_id(), reason],
@@ -344,13 +344,13 @@ pub fn cancel_order(ctx: &mut Ctx<'_>, req: HoldDecision) -> Result<orders::Orde
     let reason = required_reason(&req.reason, "cancelled")?;
     let status = orders::status_of(ctx, id)?;
     orders::transition(ctx, id, status, OrderStatus::Cancelled, reason)?;
-    ctx.tx.execute(
+    ctx.execute(
         "UPDATE order_holds SET cleared_at = ?2, cleared_by = ?3, cleared_why = ?4
          WHERE order_id = ?1 AND cleared_at IS NULL",
         params![id, ctx.now_text(), ctx.operator_id(), reason],
     )?;
     allocation::release_order_stock(ctx, id)?;
-    ctx.tx.execute(
+    ctx.execute(
         "UPDATE order_lines SET cancelled_qty = qty - shipped_qty - picked_qty WHERE order_id = ?1",
         [id],
     )?;
@@ -363,10 +363,10 @@ pub fn cancel_order(ctx: &mut Ctx<'_>, req: HoldDecision) -> Result<orders::Orde
 pub fn record_chargeback(ctx: &mut Ctx<'_>, req: HoldDecision) -> Result<orders::Order, ApiError> {
     let id = orders::order_id(ctx, &req.number)?;
     required_reason(&req.reason, "charged back")?;
-    ctx.tx.execute("UPDATE orders SET chargeback = 1 WHERE id = ?1", [id])?;
+    ctx.execute("UPDATE orders SET chargeback = 1 WHERE id = ?1", [id])?;
     orders::note(ctx, id, &format!("chargeback: {}", req.reason.trim()))?;
     // An order not yet shipped is screened again: its own payment is now in doubt.
-    ctx.tx.execute(
+    ctx.execute(
         "UPDATE orders SET payment_status = 'refunded' WHERE id = ?1 AND status IN ('new', 'released', 'allocated')",
         [id],
     )?;

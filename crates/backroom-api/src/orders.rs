@@ -196,12 +196,11 @@ pub struct StatusCount {
 
 pub fn order_id(ctx: &Ctx<'_>, number: &str) -> Result<i64, ApiError> {
     let number = number.trim().trim_start_matches('#');
-    ctx.tx
-        .query_row("SELECT id FROM orders WHERE number = ?1 OR number = '#' || ?1", [number], |r| {
-            r.get(0)
-        })
-        .optional()?
-        .ok_or_else(|| ApiError::not_found(format!("there is no order `{number}`")))
+    ctx.query_row("SELECT id FROM orders WHERE number = ?1 OR number = '#' || ?1", [number], |r| {
+        r.get(0)
+    })
+    .optional()?
+    .ok_or_else(|| ApiError::not_found(format!("there is no order `{number}`")))
 }
 
 /// Enters an order by hand; it is screened and, if it passes, released and allocated at once.
@@ -222,9 +221,7 @@ pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
         return Err(ApiError::invalid(format!("order {number} has no lines")));
     }
     let exists: bool =
-        ctx.tx.query_row("SELECT count(*) > 0 FROM orders WHERE number = ?1", [number], |r| {
-            r.get(0)
-        })?;
+        ctx.query_row("SELECT count(*) > 0 FROM orders WHERE number = ?1", [number], |r| r.get(0))?;
     if exists {
         return Err(ApiError::conflict(format!("order {number} already exists")));
     }
@@ -263,7 +260,7 @@ pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
                 )));
             }
             Some(p) => p,
-            None => ctx.tx.query_row(
+            None => ctx.query_row(
                 "SELECT price_cents FROM products WHERE id = ?1",
                 [product_id],
                 |r| r.get(0),
@@ -280,7 +277,7 @@ pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
             ))
         })?;
     let (c, a) = (&req.customer, &req.ship_to);
-    ctx.tx.execute(
+    ctx.execute(
         "INSERT INTO orders (number, customer_name, customer_email, customer_phone, ship_name,
              ship_address1, ship_address2, ship_city, ship_region, ship_postal_code, ship_country,
              billing_country, placed_at, ship_by, payment_status, status, priority, total_cents,
@@ -296,7 +293,7 @@ pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
     )?;
     let order_id = ctx.tx.last_insert_rowid();
     for (i, (product_id, qty, price)) in lines.iter().enumerate() {
-        ctx.tx.execute(
+        ctx.execute(
             "INSERT INTO order_lines (order_id, line_no, product_id, qty, unit_price_cents) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![order_id, i as i64 + 1, product_id, qty, price],
         )?;
@@ -325,7 +322,7 @@ fn record_event(
     to: OrderStatus,
     reason: &str,
 ) -> Result<(), ApiError> {
-    ctx.tx.execute(
+    ctx.execute(
         "INSERT INTO order_events (order_id, from_status, to_status, reason, operator_id, station_id, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![order_id, from.map(|s| s.as_str()), to.as_str(), reason, ctx.operator_id(), ctx.station_id(), ctx.now_text()],
@@ -405,7 +402,7 @@ pub fn advance(
     to: OrderStatus,
     reason: &str,
 ) -> Result<(), ApiError> {
-    ctx.tx.execute("UPDATE orders SET status = ?2 WHERE id = ?1", params![id, to.as_str()])?;
+    ctx.execute("UPDATE orders SET status = ?2 WHERE id = ?1", params![id, to.as_str()])?;
     record_event(ctx, id, Some(from), to, reason.trim())
 }
 
@@ -417,12 +414,12 @@ pub fn note(ctx: &Ctx<'_>, id: i64, what: &str) -> Result<(), ApiError> {
 
 pub fn status_of(ctx: &Ctx<'_>, id: i64) -> Result<OrderStatus, ApiError> {
     let text: String =
-        ctx.tx.query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| r.get(0))?;
+        ctx.query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| r.get(0))?;
     Ok(parse_status(&text))
 }
 
 pub fn number_of(ctx: &Ctx<'_>, id: i64) -> Result<String, ApiError> {
-    Ok(ctx.tx.query_row("SELECT number FROM orders WHERE id = ?1", [id], |r| r.get(0))?)
+    Ok(ctx.query_row("SELECT number FROM orders WHERE id = ?1", [id], |r| r.get(0))?)
 }
 
 pub fn get_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
@@ -436,7 +433,7 @@ fn parse_status(text: &str) -> OrderStatus {
 
 /// Reads one order with its lines and history.
 pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Order, ApiError> {
-    let mut order = ctx.tx.query_row(
+    let mut order = ctx.query_row(
         "SELECT number, customer_name, customer_email, customer_phone, ship_name, ship_address1,
                 ship_address2, ship_city, ship_region, ship_postal_code, ship_country, billing_country,
                 placed_at, ship_by, payment_status, status, priority, total_cents, gift_message,
@@ -550,7 +547,7 @@ pub fn list_orders(ctx: &mut Ctx<'_>, q: OrderQuery) -> Result<OrderPage, ApiErr
                                    AND h.cleared_at IS NULL AND h.rule = ?4))
          AND (?5 = 0 OR ({BACKORDERED}) > 0)"
     );
-    let total: u32 = ctx.tx.query_row(
+    let total: u32 = ctx.query_row(
         &format!("SELECT count(*) FROM orders o WHERE {filter}"),
         params![status, text, pattern, hold_rule, q.backordered],
         |r| r.get(0),

@@ -102,7 +102,7 @@ fn reserved_bins(ctx: &Ctx<'_>, order_id: i64, product_id: i64) -> Result<String
 }
 
 fn left_to_pick(ctx: &Ctx<'_>, order_id: i64) -> Result<i64, ApiError> {
-    Ok(ctx.tx.query_row(
+    Ok(ctx.query_row(
         "SELECT coalesce(sum(r.qty), 0) FROM reservations r
          JOIN order_lines ol ON ol.id = r.order_line_id WHERE ol.order_id = ?1",
         [order_id],
@@ -125,7 +125,7 @@ pub fn pick(ctx: &mut Ctx<'_>, req: PickRequest) -> Result<PickResult, ApiError>
     let product_id = catalog::resolve(ctx, &req.product)?;
     let location_id = warehouse::location_id(ctx, &req.bin)?;
     let sku: String =
-        ctx.tx.query_row("SELECT sku FROM products WHERE id = ?1", [product_id], |r| r.get(0))?;
+        ctx.query_row("SELECT sku FROM products WHERE id = ?1", [product_id], |r| r.get(0))?;
     let reserved = reservations_at(ctx, order_id, product_id, location_id)?;
     let here: i64 = reserved.iter().map(|r| r.2).sum();
     if req.qty < 1 || req.qty > here {
@@ -163,11 +163,11 @@ pub fn pick(ctx: &mut Ctx<'_>, req: PickRequest) -> Result<PickResult, ApiError>
         let take = left.min(qty);
         left -= take;
         if take == qty {
-            ctx.tx.execute("DELETE FROM reservations WHERE id = ?1", [id])?;
+            ctx.execute("DELETE FROM reservations WHERE id = ?1", [id])?;
         } else {
-            ctx.tx.execute("UPDATE reservations SET qty = qty - ?2 WHERE id = ?1", [id, take])?;
+            ctx.execute("UPDATE reservations SET qty = qty - ?2 WHERE id = ?1", [id, take])?;
         }
-        ctx.tx.execute(
+        ctx.execute(
             "UPDATE order_lines SET picked_qty = picked_qty + ?2 WHERE id = ?1",
             params![line_id, take],
         )?;
@@ -194,7 +194,7 @@ fn advance_after_pick(
         orders::advance(ctx, order_id, status, OrderStatus::Picking, "first pick")?;
         status = OrderStatus::Picking;
     }
-    let picked_any: bool = ctx.tx.query_row(
+    let picked_any: bool = ctx.query_row(
         "SELECT count(*) > 0 FROM order_lines WHERE order_id = ?1 AND picked_qty > 0",
         [order_id],
         |r| r.get(0),
@@ -245,13 +245,13 @@ pub fn report_short(ctx: &mut Ctx<'_>, req: ShortPick) -> Result<ShortResult, Ap
         let drop = give_up.min(qty);
         give_up -= drop;
         if drop == qty {
-            ctx.tx.execute("DELETE FROM reservations WHERE id = ?1", [id])?;
+            ctx.execute("DELETE FROM reservations WHERE id = ?1", [id])?;
         } else {
-            ctx.tx.execute("UPDATE reservations SET qty = qty - ?2 WHERE id = ?1", [id, drop])?;
+            ctx.execute("UPDATE reservations SET qty = qty - ?2 WHERE id = ?1", [id, drop])?;
         }
     }
     let sku: String =
-        ctx.tx.query_row("SELECT sku FROM products WHERE id = ?1", [product_id], |r| r.get(0))?;
+        ctx.query_row("SELECT sku FROM products WHERE id = ?1", [product_id], |r| r.get(0))?;
     let task = counts::raise(
         ctx,
         location_id,
@@ -281,7 +281,7 @@ pub fn report_short(ctx: &mut Ctx<'_>, req: ShortPick) -> Result<ShortResult, Ap
 
 /// Units of an order neither reserved, picked, shipped nor cancelled.
 fn open_units(ctx: &Ctx<'_>, order_id: i64) -> Result<i64, ApiError> {
-    Ok(ctx.tx.query_row(
+    Ok(ctx.query_row(
         "SELECT coalesce(sum(ol.qty - ol.cancelled_qty - ol.picked_qty - ol.shipped_qty), 0)
               - (SELECT coalesce(sum(r.qty), 0) FROM reservations r
                  JOIN order_lines l ON l.id = r.order_line_id WHERE l.order_id = ?1)

@@ -60,13 +60,13 @@ pub fn ship_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
                 order: Some(number.clone()),
             },
         )?;
-        ctx.tx.execute(
+        ctx.execute(
             "UPDATE order_lines SET shipped_qty = shipped_qty + picked_qty, picked_qty = 0 WHERE id = ?1",
             params![line_id],
         )?;
         units += qty;
     }
-    let still_open: i64 = ctx.tx.query_row(
+    let still_open: i64 = ctx.query_row(
         "SELECT coalesce(sum(qty - cancelled_qty - shipped_qty), 0) FROM order_lines WHERE order_id = ?1",
         [id],
         |r| r.get(0),

@@ -108,7 +108,7 @@ pub struct LocationStock {
 pub fn stock_in_location(ctx: &mut Ctx<'_>, req: LocationRef) -> Result<LocationStock, ApiError> {
     let id = warehouse::location_id(ctx, &req.location)?;
     let (code, kind): (String, String) =
-        ctx.tx.query_row("SELECT code, kind FROM locations WHERE id = ?1", [id], |r| {
+        ctx.query_row("SELECT code, kind FROM locations WHERE id = ?1", [id], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;
     let kind = warehouse::LocationKind::parse(&kind).unwrap_or(warehouse::LocationKind::Bin);
@@ -130,7 +130,7 @@ pub fn stock_in_location(ctx: &mut Ctx<'_>, req: LocationRef) -> Result<Location
         })?
         .collect::<Result<_, _>>()?;
     drop(stmt);
-    let counting: bool = ctx.tx.query_row(
+    let counting: bool = ctx.query_row(
         "SELECT count(*) > 0 FROM count_tasks WHERE location_id = ?1
          AND status IN ('open', 'recount', 'counted')",
         [id],
@@ -201,7 +201,6 @@ pub fn record_movement(ctx: &mut Ctx<'_>, m: NewMovement) -> Result<Movement, Ap
     let movement = load_movement(ctx, id)?;
     // Stock that lands in a pick bin goes to the orders waiting for it, first in line first.
     let into_bin: Option<i64> = ctx
-        .tx
         .query_row(
             "SELECT m.product_id FROM movements m JOIN locations l ON l.id = m.to_location_id
          WHERE m.id = ?1 AND l.kind = 'bin'",
@@ -262,7 +261,7 @@ pub fn record(ctx: &Ctx<'_>, m: &NewMovement) -> Result<i64, ApiError> {
     if let Some(from_id) = from_id {
         guard_reserved(ctx, product_id, from_id, m.qty, from.unwrap_or_default(), m.kind)?;
     }
-    ctx.tx.execute(
+    ctx.execute(
         "INSERT INTO movements (kind, product_id, qty, from_location_id, to_location_id, reason,
                                 order_id, operator_id, station_id, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -295,7 +294,6 @@ fn guard_reserved(
     kind: MovementKind,
 ) -> Result<(), ApiError> {
     let on_hand: i64 = ctx
-        .tx
         .query_row(
             "SELECT on_hand FROM stock WHERE product_id = ?1 AND location_id = ?2",
             [product_id, location_id],
@@ -308,7 +306,7 @@ fn guard_reserved(
             "{code} holds only {on_hand} of this product, so {qty} cannot leave it; count the bin or take from another"
         )));
     }
-    let reserved: i64 = ctx.tx.query_row(
+    let reserved: i64 = ctx.query_row(
         "SELECT coalesce(sum(qty), 0) FROM reservations WHERE product_id = ?1 AND location_id = ?2",
         [product_id, location_id],
         |r| r.get(0),
@@ -351,7 +349,7 @@ fn movement_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Movement> {
 }
 
 fn load_movement(ctx: &Ctx<'_>, id: i64) -> Result<Movement, ApiError> {
-    Ok(ctx.tx.query_row(&format!("{MOVEMENT_SELECT} WHERE m.id = ?1"), [id], movement_row)?)
+    Ok(ctx.query_row(&format!("{MOVEMENT_SELECT} WHERE m.id = ?1"), [id], movement_row)?)
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -477,7 +475,7 @@ pub fn check_ledger(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<LedgerReport, ApiErr
         .collect::<Result<_, _>>()?;
     let mut violations = ledger::check(&facts);
     violations.extend(ledger::check_orders(&order_facts(ctx)?));
-    let movements: u32 = ctx.tx.query_row("SELECT count(*) FROM movements", [], |r| r.get(0))?;
+    let movements: u32 = ctx.query_row("SELECT count(*) FROM movements", [], |r| r.get(0))?;
     Ok(LedgerReport {
         ok: violations.is_empty(),
         checked: facts.len() as u32,

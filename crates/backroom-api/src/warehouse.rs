@@ -233,14 +233,13 @@ pub fn location_id(ctx: &Ctx<'_>, code: &str) -> Result<i64, ApiError> {
         Ok(bin) => bin.to_string(),
         Err(_) => code.trim().to_ascii_uppercase(),
     };
-    ctx.tx
-        .query_row("SELECT id FROM locations WHERE code = ?1 AND active = 1", [&canonical], |r| {
-            r.get(0)
-        })
-        .optional()?
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "there is no location `{code}`; scan the bin label again or check the layout"
-            ))
-        })
+    ctx.query_row("SELECT id FROM locations WHERE code = ?1 AND active = 1", [&canonical], |r| {
+        r.get(0)
+    })
+    .optional()?
+    .ok_or_else(|| {
+        ApiError::not_found(format!(
+            "there is no location `{code}`; scan the bin label again or check the layout"
+        ))
+    })
 }

@@ -394,7 +394,8 @@ fn write(ctx: &Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFailur
             let id = orders::insert(ctx, &file_order.order).map_err(at())?;
             if let Some(total) = file_order.total_cents {
                 ctx.tx
-                    .execute("UPDATE orders SET total_cents = ?2 WHERE id = ?1", params![id, total])
+                    .prepare_cached("UPDATE orders SET total_cents = ?2 WHERE id = ?1")
+                    .and_then(|mut stmt| stmt.execute(params![id, total]))
                     .map_err(|e| at()(e.into()))?;
             }
             counts.created += 1;
@@ -425,10 +426,10 @@ fn write(ctx: &Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFailur
         let Some(payment) = file_order.payment else { continue };
         let changed = ctx
             .tx
-            .execute(
+            .prepare_cached(
                 "UPDATE orders SET payment_status = ?2 WHERE id = ?1 AND payment_status <> ?2",
-                params![id, payment.as_str()],
             )
+            .and_then(|mut stmt| stmt.execute(params![id, payment.as_str()]))
             .map_err(|e| at()(e.into()))?;
         if changed > 0 {
             counts.updated += 1;
