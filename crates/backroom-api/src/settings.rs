@@ -3,6 +3,7 @@
 //! section, takes its default, so a new field or section needs no migration.
 
 use backroom_core::allocation::BackorderPolicy;
+use backroom_core::audit::AuditRules;
 use backroom_core::screening::HoldRules;
 use backroom_core::slip::PageSize;
 use base64::Engine;
@@ -25,6 +26,9 @@ pub struct Settings {
     pub holds: HoldRules,
     pub orders: OrderSettings,
     pub stock: StockSettings,
+    /// The weight audit at packing: tolerances, the packing-material allowance, overrides per
+    /// product category and per box, and how full a suggested box may be.
+    pub packing: AuditRules,
 }
 
 /// How orders flow from intake to the floor.
@@ -162,6 +166,7 @@ const SLIP: &str = "slip";
 const HOLDS: &str = "holds";
 const ORDERS: &str = "orders";
 const STOCK: &str = "stock";
+const PACKING: &str = "packing";
 
 /// Reads one section, or its default when it was never saved.
 fn read_section<T: DeserializeOwned + Default>(ctx: &Ctx<'_>, key: &str) -> Result<T, ApiError> {
@@ -197,6 +202,7 @@ pub fn load(ctx: &Ctx<'_>) -> Result<Settings, ApiError> {
         holds: read_section(ctx, HOLDS)?,
         orders: read_section(ctx, ORDERS)?,
         stock: read_section(ctx, STOCK)?,
+        packing: read_section(ctx, PACKING)?,
     })
 }
 
@@ -223,10 +229,15 @@ pub fn save_settings(ctx: &mut Ctx<'_>, req: Settings) -> Result<Settings, ApiEr
     if req.holds.history_share_percent.is_some_and(|p| p > 100) {
         return Err(ApiError::invalid("the customer-history share is a percentage up to 100"));
     }
+    // A negative tolerance would fail every box; refuse it while the manager is at the form.
+    if let Some(problem) = req.packing.problems().into_iter().next() {
+        return Err(ApiError::invalid(format!("packing settings: {problem}")));
+    }
     write_section(ctx, SLIP, slip)?;
     write_section(ctx, HOLDS, &req.holds)?;
     write_section(ctx, ORDERS, &req.orders)?;
     write_section(ctx, STOCK, &req.stock)?;
+    write_section(ctx, PACKING, &req.packing)?;
     ctx.emit(Event::DataChanged { what: "settings".into() });
     load(ctx)
 }
