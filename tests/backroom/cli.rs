@@ -132,3 +132,37 @@ fn a_file_that_is_not_utf8_names_the_first_bad_byte_and_imports_nothing() {
     let out = backroom(&db, &["export", "orders"]);
     assert_eq!(text(&out.stdout).lines().count(), 1, "only the header: {}", text(&out.stdout));
 }
+
+#[test]
+fn the_demo_plans_pick_lists_and_prints_a_lists_slips_in_tote_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(backroom(&db, &["demo"]).status.success());
+    let out = backroom(&db, &["call", "plan_pick_lists", r#"{"totes": 6, "limit": 30}"#]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (planned, fcfs) =
+        (plan["distance_m"].as_f64().unwrap(), plan["fcfs_distance_m"].as_f64().unwrap());
+    assert!(planned <= fcfs, "planned {planned} m, first come first served {fcfs} m");
+    let id = plan["lists"][0]["id"].as_i64().unwrap().to_string();
+    let out = backroom(&db, &["call", "get_pick_list", &format!(r#"{{"id": {id}}}"#)]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let numbers: Vec<&str> =
+        list["orders"].as_array().unwrap().iter().map(|o| o["number"].as_str().unwrap()).collect();
+    assert!(numbers.len() > 1, "{list}");
+
+    let pdf = dir.path().join("batch.pdf");
+    let out = backroom(&db, &["slip", "--batch", &id, "--out", pdf.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let pdftotext = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext runs");
+    let slips = text(&pdftotext.stdout);
+    // The slip prints the number without the shop's `#`.
+    let at: Vec<usize> = numbers
+        .iter()
+        .map(|n| {
+            let heading = format!("Order {}", n.trim_start_matches('#'));
+            slips.find(&heading).unwrap_or_else(|| panic!("{heading} missing"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "slips in tote order: {numbers:?} at {at:?}");
+}

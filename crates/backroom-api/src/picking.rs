@@ -173,6 +173,7 @@ pub fn pick(ctx: &mut Ctx<'_>, req: PickRequest) -> Result<PickResult, ApiError>
         )?;
     }
     let status = advance_after_pick(ctx, order_id, status)?;
+    crate::pick_lists::after_pick(ctx, order_id)?;
     ctx.emit(Event::StockChanged { skus: vec![sku.clone()] });
     Ok(PickResult {
         order: orders::number_of(ctx, order_id)?,
@@ -269,6 +270,7 @@ pub fn report_short(ctx: &mut Ctx<'_>, req: ShortPick) -> Result<ShortResult, Ap
     if matches!(status, OrderStatus::Allocated | OrderStatus::Picking) {
         status = advance_after_pick(ctx, order_id, status)?;
     }
+    crate::pick_lists::after_pick(ctx, order_id)?;
     ctx.emit(Event::StockChanged { skus: vec![sku] });
     Ok(ShortResult {
         order: orders::number_of(ctx, order_id)?,

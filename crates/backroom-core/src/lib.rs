@@ -4,7 +4,9 @@
 //! time in where a rule needs it. Storage, devices and transports live in `backroom-api` and above.
 
 pub mod allocation;
+pub mod audit;
 pub mod barcode;
+pub mod batching;
 pub mod layout;
 pub mod ledger;
 pub mod order;

@@ -37,9 +37,9 @@ pub struct SlipArgs {
     /// Several orders, comma-separated, into one PDF in this order (a pick batch's pick order).
     #[arg(long, value_name = "N1,N2,...", value_delimiter = ',')]
     pub orders: Vec<String>,
-    /// A pick batch, in pick order.
+    /// A pick list (see `backroom call list_pick_lists`), its orders in tote order.
     #[arg(long, value_name = "ID")]
-    pub batch: Option<String>,
+    pub batch: Option<i64>,
     /// The PDF file to write.
     #[arg(long, value_name = "FILE.pdf")]
     pub out: PathBuf,
@@ -69,16 +69,24 @@ pub struct PrintArgs {
 
 pub fn slip(app: &App, args: SlipArgs) -> Result<(), CliError> {
     let size = args.size.map(PageSize::from);
-    let file: SlipFile = if let Some(batch) = &args.batch {
-        return Err(CliError::Usage(format!(
-            "pick batches are not recorded yet, so batch {batch} cannot be found; \
-             list its orders in pick order with --orders N1,N2,..."
-        )));
+    let file: SlipFile = if let Some(list) = args.batch {
+        let req = BatchSlipRequest {
+            orders: Vec::new(),
+            pick_list: Some(list),
+            size,
+            packer_copy: args.packer_copy,
+        };
+        app.run(Caller::Local, "slip_batch_pdf", &req)?
     } else if let Some(order) = args.order {
         let req = SlipRequest { order, size, packer_copy: args.packer_copy, preview: None };
         app.run(Caller::Local, "slip_pdf", &req)?
     } else {
-        let req = BatchSlipRequest { orders: args.orders, size, packer_copy: args.packer_copy };
+        let req = BatchSlipRequest {
+            orders: args.orders,
+            pick_list: None,
+            size,
+            packer_copy: args.packer_copy,
+        };
         app.run(Caller::Local, "slip_batch_pdf", &req)?
     };
     let pdf = base64::engine::general_purpose::STANDARD

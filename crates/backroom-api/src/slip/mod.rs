@@ -43,7 +43,12 @@ pub struct SlipRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(optional_fields)]
 pub struct BatchSlipRequest {
+    /// The orders, in the order their slips come out.
+    #[serde(default)]
     pub orders: Vec<String>,
+    /// A pick list instead: its orders in tote order, the order they come off the cart.
+    #[serde(default)]
+    pub pick_list: Option<i64>,
     #[serde(default)]
     pub size: Option<PageSize>,
     #[serde(default)]
@@ -285,10 +290,18 @@ pub fn slip_pdf(ctx: &mut Ctx<'_>, req: SlipRequest) -> Result<SlipFile, ApiErro
 }
 
 pub fn slip_batch_pdf(ctx: &mut Ctx<'_>, req: BatchSlipRequest) -> Result<SlipFile, ApiError> {
-    let (r, _) = render_orders(ctx, &req.orders, req.size, req.packer_copy, None)?;
-    let stem = match req.orders.as_slice() {
-        [one] => one.trim_start_matches('#').to_owned(),
-        many => format!("batch-{}-orders", many.len()),
+    let orders = match req.pick_list {
+        Some(id) => crate::pick_lists::orders_in_tote_order(ctx, id)?,
+        None => req.orders.clone(),
+    };
+    if orders.is_empty() {
+        return Err(ApiError::invalid("name the orders or the pick list to print slips for"));
+    }
+    let (r, _) = render_orders(ctx, &orders, req.size, req.packer_copy, None)?;
+    let stem = match (req.pick_list, orders.as_slice()) {
+        (Some(id), _) => format!("pick-list-{id}"),
+        (None, [one]) => one.trim_start_matches('#').to_owned(),
+        (None, many) => format!("batch-{}-orders", many.len()),
     };
     Ok(file(file_name(&stem), r))
 }

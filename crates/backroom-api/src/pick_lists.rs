@@ -1,0 +1,389 @@
+//! Pick lists: allocated orders grouped onto carts by [`backroom_core::batching`], each order in
+//! its own tote, and each list shown as stops in walking order. Picking itself is the `pick`
+//! command; a list is done when none of its orders is left to pick.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use backroom_core::batching::{self, Cart, OrderLoad};
+use backroom_core::layout::{BinCode, Layout};
+use backroom_core::order::OrderStatus;
+use backroom_core::routing::{self, Method, Pick};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::app::Ctx;
+use crate::error::ApiError;
+use crate::events::Event;
+use crate::{orders, warehouse};
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct PlanPicks {
+    /// Totes on one cart, one order per tote.
+    #[serde(default)]
+    pub totes: Option<u32>,
+    /// Most units one tote takes; larger orders are picked on a list of their own.
+    #[serde(default)]
+    pub tote_max_units: Option<i64>,
+    /// Most grams one tote takes.
+    #[serde(default)]
+    pub tote_max_grams: Option<f64>,
+    /// Orders to plan; every allocated order not yet on a list when absent or empty.
+    #[serde(default)]
+    pub orders: Option<Vec<String>>,
+    /// At most this many orders, first in line first (200 when absent).
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PickListSummary {
+    pub id: i64,
+    pub status: String,
+    pub totes: u32,
+    pub orders: u32,
+    /// Distinct bins to visit.
+    pub bins: u32,
+    pub units: i64,
+    pub distance_m: f64,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PickPlan {
+    pub lists: Vec<PickListSummary>,
+    /// Walking of the planned lists, each on its optimal route.
+    pub distance_m: f64,
+    /// Walking of first-come-first-served carts of the same size, also on optimal routes.
+    pub fcfs_distance_m: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct PickListRef {
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct PickListQuery {
+    /// `open`, `picking`, `done` or `cancelled`; open and picking lists when absent.
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// One order on a list and the tote it goes into.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ToteOrder {
+    pub tote: u32,
+    pub number: String,
+    pub status: OrderStatus,
+}
+
+/// One thing to pick at one bin for one order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PickStop {
+    /// Position in the walk, from 1; stops at the same bin share it.
+    pub seq: u32,
+    pub bin: String,
+    pub aisle: u32,
+    pub block: u32,
+    pub slot: u32,
+    pub side: String,
+    pub sku: String,
+    pub name: String,
+    pub order: String,
+    pub tote: u32,
+    /// Still to pick here.
+    pub qty: i64,
+    /// Already picked here for this order.
+    pub picked: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PickListView {
+    pub summary: PickListSummary,
+    pub orders: Vec<ToteOrder>,
+    /// In walking order; a picker works down the list.
+    pub stops: Vec<PickStop>,
+    /// The layout, to draw the map and the route.
+    pub layout: Layout,
+}
+
+/// Plans carts for the allocated orders and records them as open pick lists.
+pub fn plan_pick_lists(ctx: &mut Ctx<'_>, req: PlanPicks) -> Result<PickPlan, ApiError> {
+    let layout = warehouse::current_layout(ctx)?
+        .ok_or_else(|| ApiError::invalid("there is no warehouse layout yet; set one in Manage"))?;
+    let cart = Cart {
+        totes: req.totes.unwrap_or(8).clamp(1, 64) as usize,
+        tote_units: req.tote_max_units,
+        tote_grams: req.tote_max_grams,
+    };
+    let candidates = candidates(ctx, &req)?;
+    if candidates.is_empty() {
+        return Err(ApiError::conflict(
+            "no allocated order is waiting for a pick list; release and allocate orders first",
+        ));
+    }
+    let loads: Vec<OrderLoad> = candidates.iter().map(|c| c.load.clone()).collect();
+    let plan = batching::plan(&layout, &loads, cart)
+        .map_err(|e| ApiError::invalid(format!("the orders cannot be routed: {e}")))?;
+    let mut lists = Vec::new();
+    for batch in &plan.batches {
+        ctx.execute(
+            "INSERT INTO pick_lists (status, totes, distance_m, created_at, created_by)
+             VALUES ('open', ?1, ?2, ?3, ?4)",
+            params![cart.totes as i64, batch.distance_m, ctx.now_text(), ctx.operator_id()],
+        )?;
+        let id = ctx.tx.last_insert_rowid();
+        for (tote, &k) in batch.orders.iter().enumerate() {
+            ctx.execute(
+                "INSERT INTO pick_list_orders (list_id, order_id, tote) VALUES (?1, ?2, ?3)",
+                params![id, candidates[k].order_id, tote as i64 + 1],
+            )?;
+        }
+        lists.push(summary(ctx, id)?);
+    }
+    ctx.emit(Event::DataChanged { what: "pick_lists".into() });
+    Ok(PickPlan { lists, distance_m: plan.distance_m, fcfs_distance_m: plan.fcfs_distance_m })
+}
+
+/// An order that may go on a list, with what it weighs and where its stock is reserved.
+struct Candidate {
+    order_id: i64,
+    load: OrderLoad,
+}
+
+/// Allocated orders with reservations and on no open list, first in line first.
+fn candidates(ctx: &Ctx<'_>, req: &PlanPicks) -> Result<Vec<Candidate>, ApiError> {
+    let named: Vec<i64> = req
+        .orders
+        .iter()
+        .flatten()
+        .map(|number| orders::order_id(ctx, number))
+        .collect::<Result<_, _>>()?;
+    let named_json = serde_json::to_string(&named).map_err(|e| ApiError::storage(e.to_string()))?;
+    let mut stmt = ctx.tx.prepare(
+        "SELECT o.id, l.aisle, l.block, l.slot, l.side, r.qty, coalesce(p.unit_weight_g, 0)
+         FROM orders o
+         JOIN order_lines ol ON ol.order_id = o.id
+         JOIN reservations r ON r.order_line_id = ol.id
+         JOIN locations l ON l.id = r.location_id AND l.kind = 'bin'
+         JOIN products p ON p.id = r.product_id
+         WHERE o.status = 'allocated'
+           AND (?1 = '[]' OR o.id IN (SELECT value FROM json_each(?1)))
+           AND NOT EXISTS (SELECT 1 FROM pick_list_orders plo JOIN pick_lists pl ON pl.id = plo.list_id
+                           WHERE plo.order_id = o.id AND pl.status IN ('open', 'picking'))
+         ORDER BY o.priority DESC, o.ship_by IS NULL, o.ship_by, o.placed_at, o.id",
+    )?;
+    let limit = req.limit.unwrap_or(200).clamp(1, 2000) as usize;
+    let mut rows = stmt.query([named_json])?;
+    let mut out: Vec<Candidate> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let order_id: i64 = r.get(0)?;
+        let side: String = r.get(4)?;
+        let bin = BinCode {
+            aisle: r.get(1)?,
+            block: r.get(2)?,
+            slot: r.get(3)?,
+            side: if side == "L" {
+                backroom_core::layout::Side::Left
+            } else {
+                backroom_core::layout::Side::Right
+            },
+        };
+        let (qty, grams): (i64, f64) = (r.get(5)?, r.get(6)?);
+        if out.last().is_none_or(|c| c.order_id != order_id) {
+            if out.len() == limit {
+                break;
+            }
+            out.push(Candidate {
+                order_id,
+                load: OrderLoad { bins: Vec::new(), units: 0, grams: 0.0 },
+            });
+        }
+        let load = &mut out.last_mut().expect("pushed above").load;
+        load.bins.push(bin);
+        load.units += qty;
+        load.grams += grams * qty as f64;
+    }
+    Ok(out)
+}
+
+fn summary(ctx: &Ctx<'_>, id: i64) -> Result<PickListSummary, ApiError> {
+    let (status, totes, distance_m, created_at): (String, u32, f64, String) = ctx
+        .query_row(
+            "SELECT status, totes, distance_m, created_at FROM pick_lists WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .map_err(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => {
+                ApiError::not_found(format!("there is no pick list {id}"))
+            }
+            e => e.into(),
+        })?;
+    let (orders, bins, units): (u32, u32, i64) = ctx.query_row(
+        "SELECT (SELECT count(*) FROM pick_list_orders WHERE list_id = ?1),
+                count(DISTINCT r.location_id), coalesce(sum(r.qty), 0)
+         FROM pick_list_orders plo
+         JOIN order_lines ol ON ol.order_id = plo.order_id
+         JOIN reservations r ON r.order_line_id = ol.id
+         WHERE plo.list_id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    Ok(PickListSummary { id, status, totes, orders, bins, units, distance_m, created_at })
+}
+
+/// Pick lists, newest first.
+pub fn list_pick_lists(
+    ctx: &mut Ctx<'_>,
+    q: PickListQuery,
+) -> Result<Vec<PickListSummary>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "SELECT id FROM pick_lists
+         WHERE (?1 IS NULL AND status IN ('open', 'picking')) OR status = ?1
+         ORDER BY id DESC LIMIT 500",
+    )?;
+    let ids: Vec<i64> =
+        stmt.query_map([q.status.as_deref()], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    drop(stmt);
+    ids.into_iter().map(|id| summary(ctx, id)).collect()
+}
+
+/// One list with its orders, totes and stops in walking order.
+pub fn get_pick_list(ctx: &mut Ctx<'_>, req: PickListRef) -> Result<PickListView, ApiError> {
+    let summary = summary(ctx, req.id)?;
+    let layout = warehouse::current_layout(ctx)?
+        .ok_or_else(|| ApiError::invalid("there is no warehouse layout yet; set one in Manage"))?;
+    let orders = tote_orders(ctx, req.id)?;
+    let mut stops = stops(ctx, req.id)?;
+    order_by_route(&layout, &mut stops)?;
+    Ok(PickListView { summary, orders, stops, layout })
+}
+
+/// The order numbers of a pick list, tote by tote.
+pub fn orders_in_tote_order(ctx: &Ctx<'_>, id: i64) -> Result<Vec<String>, ApiError> {
+    summary(ctx, id)?;
+    Ok(tote_orders(ctx, id)?.into_iter().map(|o| o.number).collect())
+}
+
+fn tote_orders(ctx: &Ctx<'_>, id: i64) -> Result<Vec<ToteOrder>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "SELECT plo.tote, o.number, o.status FROM pick_list_orders plo
+         JOIN orders o ON o.id = plo.order_id WHERE plo.list_id = ?1 ORDER BY plo.tote",
+    )?;
+    let rows = stmt
+        .query_map([id], |r| {
+            let status: String = r.get(2)?;
+            Ok(ToteOrder {
+                tote: r.get(0)?,
+                number: r.get(1)?,
+                status: OrderStatus::parse(&status).unwrap_or(OrderStatus::Allocated),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// What is left to pick (the reservations) and what was picked (the pick movements) for the
+/// list's orders, per order, product and bin.
+fn stops(ctx: &Ctx<'_>, id: i64) -> Result<Vec<PickStop>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "WITH list AS (SELECT plo.order_id, plo.tote, pl.created_at FROM pick_list_orders plo
+                       JOIN pick_lists pl ON pl.id = plo.list_id WHERE plo.list_id = ?1),
+         todo AS (SELECT ol.order_id, r.product_id, r.location_id, sum(r.qty) AS qty
+                  FROM reservations r JOIN order_lines ol ON ol.id = r.order_line_id
+                  WHERE ol.order_id IN (SELECT order_id FROM list)
+                  GROUP BY ol.order_id, r.product_id, r.location_id),
+         done AS (SELECT m.order_id, m.product_id, m.from_location_id AS location_id, sum(m.qty) AS qty
+                  FROM movements m JOIN list ON list.order_id = m.order_id
+                  WHERE m.kind = 'pick' AND m.at >= list.created_at
+                  GROUP BY m.order_id, m.product_id, m.from_location_id),
+         keys AS (SELECT order_id, product_id, location_id FROM todo
+                  UNION SELECT order_id, product_id, location_id FROM done)
+         SELECT l.code, l.aisle, l.block, l.slot, l.side, p.sku, p.name, o.number, list.tote,
+                coalesce(todo.qty, 0), coalesce(done.qty, 0)
+         FROM keys
+         JOIN list ON list.order_id = keys.order_id
+         JOIN orders o ON o.id = keys.order_id
+         JOIN products p ON p.id = keys.product_id
+         JOIN locations l ON l.id = keys.location_id AND l.kind = 'bin'
+         LEFT JOIN todo ON todo.order_id = keys.order_id AND todo.product_id = keys.product_id
+                       AND todo.location_id = keys.location_id
+         LEFT JOIN done ON done.order_id = keys.order_id AND done.product_id = keys.product_id
+                       AND done.location_id = keys.location_id
+         ORDER BY l.code, list.tote, p.sku",
+    )?;
+    let rows = stmt
+        .query_map([id], |r| {
+            Ok(PickStop {
+                seq: 0,
+                bin: r.get(0)?,
+                aisle: r.get(1)?,
+                block: r.get(2)?,
+                slot: r.get(3)?,
+                side: r.get(4)?,
+                sku: r.get(5)?,
+                name: r.get(6)?,
+                order: r.get(7)?,
+                tote: r.get(8)?,
+                qty: r.get(9)?,
+                picked: r.get(10)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Sorts the stops along the optimal tour through their bins and numbers them.
+fn order_by_route(layout: &Layout, stops: &mut [PickStop]) -> Result<(), ApiError> {
+    let bins: BTreeSet<&str> = stops.iter().map(|s| s.bin.as_str()).collect();
+    let picks: Vec<Pick> = bins
+        .iter()
+        .map(|code| {
+            let bin: BinCode = code.parse().map_err(|e| ApiError::storage(format!("{e}")))?;
+            Ok(Pick { id: (*code).to_owned(), bin })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    if picks.is_empty() {
+        return Ok(());
+    }
+    let route = routing::route(layout, &picks, Method::Optimal)
+        .map_err(|e| ApiError::invalid(format!("the list cannot be routed: {e}")))?;
+    let position: HashMap<String, u32> = route
+        .sequence
+        .iter()
+        .enumerate()
+        .map(|(seq, &k)| (picks[k].id.clone(), seq as u32 + 1))
+        .collect();
+    for stop in stops.iter_mut() {
+        stop.seq = position[&stop.bin];
+    }
+    stops.sort_by_key(|s| (s.seq, s.tote));
+    Ok(())
+}
+
+/// After a pick: the order's list is being picked, and done once none of its orders is left
+/// to pick.
+pub fn after_pick(ctx: &Ctx<'_>, order_id: i64) -> Result<(), ApiError> {
+    let lists: BTreeMap<i64, String> = {
+        let mut stmt = ctx.tx.prepare_cached(
+            "SELECT pl.id, pl.status FROM pick_lists pl JOIN pick_list_orders plo ON plo.list_id = pl.id
+             WHERE plo.order_id = ?1 AND pl.status IN ('open', 'picking')",
+        )?;
+        stmt.query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
+    };
+    for (id, _) in lists {
+        let open: bool = ctx.query_row(
+            "SELECT count(*) > 0 FROM pick_list_orders plo JOIN orders o ON o.id = plo.order_id
+             WHERE plo.list_id = ?1 AND o.status IN ('allocated', 'picking')",
+            [id],
+            |r| r.get(0),
+        )?;
+        let status = if open { "picking" } else { "done" };
+        ctx.execute("UPDATE pick_lists SET status = ?2 WHERE id = ?1", params![id, status])?;
+    }
+    Ok(())
+}
