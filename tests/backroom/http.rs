@@ -100,6 +100,10 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
             409,
         ),
         ("ship_order", json!({"number": "1001"}), 409),
+        // Nothing allocated is waiting, so no list is planned and list 1 does not exist.
+        ("plan_pick_lists", json!({"totes": 4}), 409),
+        ("list_pick_lists", json!({}), 200),
+        ("get_pick_list", json!({"id": 1}), 404),
         (
             "expect_receipt",
             json!({"reference": "PO-7", "supplier": "Acme", "expected_on": "2026-12-01",
@@ -132,6 +136,20 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ("print_slip", json!({"order": "1001"}), 400),
         // The demo loads only into an empty database; this one is not.
         ("load_demo", json!({}), 409),
+        ("list_boxes", json!({}), 200),
+        (
+            "save_box",
+            json!({"code": "BOX-S", "name": "Small", "tare_g": 150,
+                   "inner_mm": {"length": 300, "width": 200, "height": 150}}),
+            200,
+        ),
+        ("suggest_box", json!({"order": "1001"}), 200),
+        ("expected_weight", json!({"order": "1001", "box": "BOX-S"}), 200),
+        // Order 1001 is cancelled: it is neither weighed nor packed over a weighing.
+        ("weigh", json!({"order": "1001", "box": "BOX-S", "grams": 500, "stable": true}), 409),
+        ("override_weighing", json!({"order": "1001", "reason": "weighed by hand"}), 409),
+        ("list_weighings", json!({"order": "1001", "limit": 10}), 200),
+        ("unweighed_products", json!({}), 200),
         ("sign_out", json!({}), 200),
     ]
 }

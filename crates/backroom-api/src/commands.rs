@@ -126,6 +126,12 @@ commands! {
     report_short(picking::ShortPick) -> picking::ShortResult, PICKER => picking::report_short;
     /// Ships a packed order; a back order still open sends it back to wait for the rest.
     ship_order(orders::OrderRef) -> orders::Order, PACKER => shipping::ship_order;
+    /// Groups allocated orders onto carts (one order per tote) to cut walking, as pick lists.
+    plan_pick_lists(crate::pick_lists::PlanPicks) -> crate::pick_lists::PickPlan, PICKER => crate::pick_lists::plan_pick_lists;
+    /// Pick lists, open and being picked unless a status is given.
+    list_pick_lists(crate::pick_lists::PickListQuery) -> Vec<crate::pick_lists::PickListSummary>, FLOOR => crate::pick_lists::list_pick_lists;
+    /// One pick list: its totes and its stops in walking order, with the layout for the map.
+    get_pick_list(crate::pick_lists::PickListRef) -> crate::pick_lists::PickListView, FLOOR => crate::pick_lists::get_pick_list;
 
     // Inbound, counts and returns.
     /// Receives goods into receiving (or the area or bin named), against an expected receipt if named.
@@ -166,6 +172,24 @@ commands! {
     slip_batch_pdf(slip::BatchSlipRequest) -> slip::SlipFile, FLOOR => slip::slip_batch_pdf;
     /// Prints an order's packing slip on a CUPS queue, this station's printer by default.
     print_slip(slip::PrintSlip) -> slip::Printed, FLOOR => slip::print_slip;
+
+    // Packing: boxes, the weight audit and its log.
+    /// Box types with their barcode, tare and inner dimensions, smallest first.
+    list_boxes(crate::packing::BoxQuery) -> Vec<crate::packing::PackBox>, FLOOR => crate::packing::list_boxes;
+    /// Creates a box type or updates the one with this code.
+    save_box(crate::packing::SaveBox) -> crate::packing::PackBox, MANAGER => crate::packing::save_box;
+    /// The boxes an order's items fit in, smallest first, or the SKUs whose dimensions are missing.
+    suggest_box(crate::packing::PackOrder) -> crate::packing::BoxSuggestion, FLOOR => crate::packing::suggest_box;
+    /// What an order should weigh in a box: items, tare, allowance, the passing band, and SKUs without weight.
+    expected_weight(crate::packing::OrderInBox) -> crate::packing::ExpectedWeight, FLOOR => crate::packing::expected_weight;
+    /// Weighs a packed order and logs it; a pass packs the order, a fail says the likeliest cause.
+    weigh(crate::packing::Weigh) -> crate::packing::Weighed, PACKER => crate::packing::weigh;
+    /// Packs an order over its last failed weighing, recording the manager and the reason.
+    override_weighing(crate::packing::OverrideWeighing) -> crate::packing::Overridden, MANAGER => crate::packing::override_weighing;
+    /// The weighing log, newest first, optionally of one order or verdict.
+    list_weighings(crate::packing::WeighingQuery) -> Vec<crate::packing::Weighing>, FLOOR => crate::packing::list_weighings;
+    /// Products without a unit weight on open orders, which block those orders' weight audit.
+    unweighed_products(system::NoArgs) -> Vec<crate::packing::UnweighedProduct>, MANAGER => crate::packing::unweighed_products;
 }
 
 /// Finds a command by name.

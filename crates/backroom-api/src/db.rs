@@ -14,6 +14,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_gift_message.sql"),
     include_str!("../migrations/0003_fulfilment.sql"),
+    include_str!("../migrations/0004_packing.sql"),
+    include_str!("../migrations/0005_pick_lists.sql"),
 ];
 
 /// Where the database lives unless told otherwise: `backroom/backroom.db` in the OS data
@@ -64,6 +66,8 @@ fn configure(conn: &Connection) -> Result<(), ApiError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // Commands keep their statements prepared (`Ctx::execute`); room for all of them.
+    conn.set_prepared_statement_cache_capacity(256);
     Ok(())
 }
 

@@ -4,4 +4,12 @@ import type { PageSize } from "./PageSize";
 /**
  * One PDF with the slips of several orders, in the order given (a pick batch's pick order).
  */
-export type BatchSlipRequest = { orders: Array<string>, size?: PageSize, packer_copy: boolean, };
+export type BatchSlipRequest = { 
+/**
+ * The orders, in the order their slips come out.
+ */
+orders: Array<string>, 
+/**
+ * A pick list instead: its orders in tote order, the order they come off the cart.
+ */
+pick_list?: number, size?: PageSize, packer_copy: boolean, };

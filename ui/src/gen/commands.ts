@@ -1,6 +1,8 @@
 // Generated from the Rust command list (backroom-api/src/commands.rs). Do not edit.
 import type { AllocationSummary } from "./AllocationSummary";
 import type { BatchSlipRequest } from "./BatchSlipRequest";
+import type { BoxQuery } from "./BoxQuery";
+import type { BoxSuggestion } from "./BoxSuggestion";
 import type { CountDecided } from "./CountDecided";
 import type { CountQuery } from "./CountQuery";
 import type { CountSubmitted } from "./CountSubmitted";
@@ -14,6 +16,7 @@ import type { Done } from "./Done";
 import type { ExpectReceipt } from "./ExpectReceipt";
 import type { ExpectedQuery } from "./ExpectedQuery";
 import type { ExpectedReceipt } from "./ExpectedReceipt";
+import type { ExpectedWeight } from "./ExpectedWeight";
 import type { ExportFile } from "./ExportFile";
 import type { ExportRequest } from "./ExportRequest";
 import type { Health } from "./Health";
@@ -36,11 +39,22 @@ import type { NewOrder } from "./NewOrder";
 import type { NoArgs } from "./NoArgs";
 import type { Operator } from "./Operator";
 import type { Order } from "./Order";
+import type { OrderInBox } from "./OrderInBox";
 import type { OrderPage } from "./OrderPage";
 import type { OrderQuery } from "./OrderQuery";
 import type { OrderRef } from "./OrderRef";
+import type { Overridden } from "./Overridden";
+import type { OverrideWeighing } from "./OverrideWeighing";
+import type { PackBox } from "./PackBox";
+import type { PackOrder } from "./PackOrder";
+import type { PickListQuery } from "./PickListQuery";
+import type { PickListRef } from "./PickListRef";
+import type { PickListSummary } from "./PickListSummary";
+import type { PickListView } from "./PickListView";
+import type { PickPlan } from "./PickPlan";
 import type { PickRequest } from "./PickRequest";
 import type { PickResult } from "./PickResult";
+import type { PlanPicks } from "./PlanPicks";
 import type { PrintSlip } from "./PrintSlip";
 import type { Printed } from "./Printed";
 import type { Product } from "./Product";
@@ -55,6 +69,7 @@ import type { Received } from "./Received";
 import type { ReturnQuery } from "./ReturnQuery";
 import type { ReturnReceived } from "./ReturnReceived";
 import type { SaveArea } from "./SaveArea";
+import type { SaveBox } from "./SaveBox";
 import type { SaveOperator } from "./SaveOperator";
 import type { SaveProduct } from "./SaveProduct";
 import type { Session } from "./Session";
@@ -68,7 +83,12 @@ import type { SlipRequest } from "./SlipRequest";
 import type { Station } from "./Station";
 import type { StatusChange } from "./StatusChange";
 import type { SubmitCount } from "./SubmitCount";
+import type { UnweighedProduct } from "./UnweighedProduct";
 import type { Wave } from "./Wave";
+import type { Weigh } from "./Weigh";
+import type { Weighed } from "./Weighed";
+import type { Weighing } from "./Weighing";
+import type { WeighingQuery } from "./WeighingQuery";
 
 export interface Commands {
   health: { req: NoArgs; res: Health };
@@ -104,6 +124,9 @@ export interface Commands {
   pick: { req: PickRequest; res: PickResult };
   report_short: { req: ShortPick; res: ShortResult };
   ship_order: { req: OrderRef; res: Order };
+  plan_pick_lists: { req: PlanPicks; res: PickPlan };
+  list_pick_lists: { req: PickListQuery; res: Array<PickListSummary> };
+  get_pick_list: { req: PickListRef; res: PickListView };
   receive: { req: Receive; res: Received };
   put_away: { req: PutAway; res: PutAwayDone };
   expect_receipt: { req: ExpectReceipt; res: ExpectedReceipt };
@@ -122,6 +145,14 @@ export interface Commands {
   slip_pdf: { req: SlipRequest; res: SlipFile };
   slip_batch_pdf: { req: BatchSlipRequest; res: SlipFile };
   print_slip: { req: PrintSlip; res: Printed };
+  list_boxes: { req: BoxQuery; res: Array<PackBox> };
+  save_box: { req: SaveBox; res: PackBox };
+  suggest_box: { req: PackOrder; res: BoxSuggestion };
+  expected_weight: { req: OrderInBox; res: ExpectedWeight };
+  weigh: { req: Weigh; res: Weighed };
+  override_weighing: { req: OverrideWeighing; res: Overridden };
+  list_weighings: { req: WeighingQuery; res: Array<Weighing> };
+  unweighed_products: { req: NoArgs; res: Array<UnweighedProduct> };
 }
 
 export type CommandName = keyof Commands;
@@ -159,6 +190,9 @@ export const COMMAND_NAMES: CommandName[] = [
   "pick",
   "report_short",
   "ship_order",
+  "plan_pick_lists",
+  "list_pick_lists",
+  "get_pick_list",
   "receive",
   "put_away",
   "expect_receipt",
@@ -177,4 +211,12 @@ export const COMMAND_NAMES: CommandName[] = [
   "slip_pdf",
   "slip_batch_pdf",
   "print_slip",
+  "list_boxes",
+  "save_box",
+  "suggest_box",
+  "expected_weight",
+  "weigh",
+  "override_weighing",
+  "list_weighings",
+  "unweighed_products",
 ];
