@@ -69,10 +69,19 @@ fn shop() -> Shop {
     }
     let bins: Vec<Value> =
         serde_json::from_value(s.local("list_locations", json!({"kind": "bin"}))).unwrap();
-    let bin = bins[0]["code"].as_str().unwrap().to_owned();
+    // Everything is in stock except the cap, which is sold out.
+    for (k, (sku, qty)) in
+        [("MUG-1", 12), ("TEE-M", 5), ("BOOK-GR", 3), ("BOOK-RU", 3)].iter().enumerate()
+    {
+        let bin = bins[k]["code"].as_str().unwrap().to_owned();
+        s.local(
+            "record_movement",
+            json!({"kind": "receipt", "product": sku, "qty": qty, "to": bin}),
+        );
+    }
     s.local(
-        "record_movement",
-        json!({"kind": "receipt", "product": "MUG-1", "qty": 12, "to": bin}),
+        "save_product",
+        json!({"sku": "CAP-1", "name": "Cap", "unit_weight": "80 g", "price_cents": 999}),
     );
     s
 }
@@ -252,19 +261,20 @@ fn sixty_lines_span_pages_with_the_header_and_page_x_of_y() {
 #[test]
 fn back_ordered_quantities_print_with_a_note() {
     let s = shop();
-    create_order(&s, "BR-4001", &[("MUG-1", 3), ("TEE-M", 2)]);
-    // Orders do not record partial shipments yet, so say what is in this package directly.
-    let order = s.order("BR-4001");
-    let mut content = slip::content(&order, &SlipSettings::default(), "2026-11-23");
-    content.lines[0].in_package = 1;
-    content.lines[0].back_ordered = 2;
-    let rendered = slip::render("test", &[content], PageSize::Letter, None).unwrap();
-    let path = s.dir.path().join("backorder.pdf");
-    std::fs::write(&path, &rendered.pdf).unwrap();
+    // The bins hold mugs but no caps: allocation reserves the mugs and back-orders the caps.
+    create_order(&s, "BR-4001", &[("MUG-1", 3), ("CAP-1", 2)]);
+    let (path, _) = s.slip(json!({"order": "BR-4001"}));
     let text = pdftotext(&path);
-    let row = text.lines().find(|l| l.contains("MUG-1")).expect("the MUG-1 row");
-    let numbers: Vec<&str> = row.split_whitespace().rev().take(4).collect();
-    assert_eq!(numbers, ["12.99", "2", "1", "3"], "ordered, in package, back-ordered: {row}");
+    let columns = |sku: &str| -> Vec<String> {
+        let row = text.lines().find(|l| l.contains(sku)).unwrap_or_else(|| panic!("{sku} row"));
+        row.split_whitespace().rev().take(4).map(str::to_owned).collect()
+    };
+    assert_eq!(
+        columns("MUG-1"),
+        ["12.99", "-", "3", "3"],
+        "price, back-ordered, in package, ordered"
+    );
+    assert_eq!(columns("CAP-1"), ["9.99", "2", "0", "2"]);
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(folded.contains(words::BACK_ORDER_NOTE), "{text}");
 }
@@ -302,7 +312,6 @@ fn the_packer_copy_shows_bins_and_expected_weight() {
     let text = pdftotext(&path);
     assert!(text.contains("PACKER'S COPY"), "{text}");
     assert!(text.contains("Bins: A"), "the mug's bin: {text}");
-    assert!(text.contains("none in stock"), "{text}");
     // 2 × 350 g + 0.4 lb (181.4 g) = 881 g.
     assert!(text.contains("Expected weight of contents: 881 g"), "{text}");
 
@@ -313,6 +322,10 @@ fn the_packer_copy_shows_bins_and_expected_weight() {
 
     let (path, _) = s.slip(json!({"order": "BR-5002"}));
     assert!(!pdftotext(&path).contains("Bins:"), "the customer's copy shows no bins");
+
+    create_order(&s, "BR-5003", &[("CAP-1", 1)]);
+    let (path, _) = s.slip(json!({"order": "BR-5003", "packer_copy": true}));
+    assert!(pdftotext(&path).contains("none in stock"));
 }
 
 #[test]

@@ -93,10 +93,11 @@ pub struct Rendered {
     pub missing_glyphs: usize,
 }
 
-/// What the slip of `order` says. Every ordered unit counts as in this package until
-/// allocation records partial shipments; callers that know better set `in_package` and
-/// `back_ordered` on the lines.
+/// What the slip of `order` says. In this package is what was picked and what is still reserved
+/// to pick; back-ordered is what waits for stock. An order not yet allocated (a preview) counts
+/// every unit not cancelled as in the package.
 pub fn content(order: &Order, settings: &SlipSettings, ship_date: &str) -> SlipContent {
+    let allocated = order.lines.iter().any(|l| l.reserved + l.picked + l.shipped > 0);
     let number = order.number.trim_start_matches('#');
     let a = &order.ship_to;
     let place = match (a.region.is_empty(), a.postal_code.is_empty()) {
@@ -131,8 +132,8 @@ pub fn content(order: &Order, settings: &SlipSettings, ship_date: &str) -> SlipC
                 sku: l.sku.clone(),
                 name: l.name.clone(),
                 ordered: l.qty,
-                in_package: l.qty,
-                back_ordered: 0,
+                in_package: if allocated { l.picked + l.reserved } else { l.qty - l.cancelled },
+                back_ordered: l.backordered,
                 unit_price_cents: l.unit_price_cents,
                 bins: Vec::new(),
             })
