@@ -53,10 +53,12 @@ pub struct PickListSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct PickPlan {
     pub lists: Vec<PickListSummary>,
-    /// Walking of the planned lists, each on its optimal route.
+    /// Walking of the planned lists.
     pub distance_m: f64,
-    /// Walking of first-come-first-served carts of the same size, also on optimal routes.
+    /// Walking of first-come-first-served carts of the same size, scored the same way.
     pub fcfs_distance_m: f64,
+    /// How both were scored: `optimal` tours, or `largest-gap` tours for a large wave.
+    pub scored_by: Method,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -126,7 +128,10 @@ pub fn plan_pick_lists(ctx: &mut Ctx<'_>, req: PlanPicks) -> Result<PickPlan, Ap
         ));
     }
     let loads: Vec<OrderLoad> = candidates.iter().map(|c| c.load.clone()).collect();
-    let plan = batching::plan(&layout, &loads, cart)
+    // Optimal tours score a few carts well within a second; a big wave is scored on
+    // largest-gap tours, and each list's optimal route is planned when it is opened.
+    let score = if loads.len() <= 120 { Method::Optimal } else { Method::LargestGap };
+    let plan = batching::plan(&layout, &loads, cart, score)
         .map_err(|e| ApiError::invalid(format!("the orders cannot be routed: {e}")))?;
     let mut lists = Vec::new();
     for batch in &plan.batches {
@@ -145,7 +150,12 @@ pub fn plan_pick_lists(ctx: &mut Ctx<'_>, req: PlanPicks) -> Result<PickPlan, Ap
         lists.push(summary(ctx, id)?);
     }
     ctx.emit(Event::DataChanged { what: "pick_lists".into() });
-    Ok(PickPlan { lists, distance_m: plan.distance_m, fcfs_distance_m: plan.fcfs_distance_m })
+    Ok(PickPlan {
+        lists,
+        distance_m: plan.distance_m,
+        fcfs_distance_m: plan.fcfs_distance_m,
+        scored_by: score,
+    })
 }
 
 /// An order that may go on a list, with what it weighs and where its stock is reserved.

@@ -1,12 +1,13 @@
-//! Batch planning on the pick-path benchmark's medium layout: 60 orders of one to four bins,
-//! drawn with a fixed seed, onto carts of 8 totes. Prints the walking of the plan against
-//! first-come-first-served carts once, then times the planning. Run with
-//! `cargo bench -p backroom-core --bench batching`.
+//! Batch planning on the pick-path benchmark's layouts: 60 orders on the medium layout and
+//! 1,000 on the large one, each of one to four bins drawn with a fixed seed, onto carts of 8
+//! totes. Prints the walking of the plan against first-come-first-served carts once, then times
+//! the planning. Run with `cargo bench -p backroom-core --bench batching`.
 
 use std::path::Path;
 
 use backroom_core::batching::{self, Cart, OrderLoad};
 use backroom_core::layout::{BinCode, Layout, Side};
+use backroom_core::routing::Method;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const PUBLIC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench/pickpath/public");
@@ -35,22 +36,32 @@ fn orders(layout: &Layout, count: usize) -> Vec<OrderLoad> {
 }
 
 fn batching(c: &mut Criterion) {
-    let text = std::fs::read_to_string(Path::new(PUBLIC).join("layouts/medium-3b.json"))
-        .expect("the shared bench folder sits beside the checkout");
-    let layout = Layout::from_json(&text).unwrap();
-    let orders = orders(&layout, 60);
-    let cart = Cart { totes: 8, tote_units: Some(20), tote_grams: None };
-    let plan = batching::plan(&layout, &orders, cart).unwrap();
-    eprintln!(
-        "60 orders, carts of 8: planned {:.1} m in {} lists, first come first served {:.1} m ({:.1}% less walking)",
-        plan.distance_m,
-        plan.batches.len(),
-        plan.fcfs_distance_m,
-        100.0 * (1.0 - plan.distance_m / plan.fcfs_distance_m)
-    );
-    c.bench_function("plan 60 orders, carts of 8", |b| {
-        b.iter(|| batching::plan(&layout, &orders, cart).unwrap())
-    });
+    let mut group = c.benchmark_group("batch planning, carts of 8");
+    group.sample_size(10);
+    // A cart-sized wave is scored on the optimal tours pickers walk; a thousand orders on
+    // largest-gap tours, as the planner scores a large wave.
+    for (file, count, score) in
+        [("medium-3b.json", 60, Method::Optimal), ("large-5b.json", 1_000, Method::LargestGap)]
+    {
+        let text = std::fs::read_to_string(Path::new(PUBLIC).join("layouts").join(file))
+            .expect("the shared bench folder sits beside the checkout");
+        let layout = Layout::from_json(&text).unwrap();
+        let orders = orders(&layout, count);
+        let cart = Cart { totes: 8, tote_units: Some(20), tote_grams: None };
+        let plan = batching::plan(&layout, &orders, cart, score).unwrap();
+        eprintln!(
+            "{file}, {count} orders, {score} tours: planned {:.1} m in {} lists, first come first served {:.1} m \
+             ({:.1}% less walking)",
+            plan.distance_m,
+            plan.batches.len(),
+            plan.fcfs_distance_m,
+            100.0 * (1.0 - plan.distance_m / plan.fcfs_distance_m)
+        );
+        group.bench_function(format!("{count} orders on {file}"), |b| {
+            b.iter(|| batching::plan(&layout, &orders, cart, score).unwrap())
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, batching);

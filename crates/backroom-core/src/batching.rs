@@ -5,8 +5,8 @@
 //! merges the pair of batches that saves the most walking (the savings method of Clarke and
 //! Wright, as used for order batching by de Koster et al.), then improves the result by moving
 //! and swapping single orders between batches while that shortens the total. Batches are
-//! compared by the length of a largest-gap tour, which is quick and close; the final lists are
-//! routed with the optimal method.
+//! compared by the length of a largest-gap tour, which is quick and close; the finished plan is
+//! scored by the caller's method, the optimal one when time allows.
 
 use std::collections::BTreeSet;
 
@@ -41,7 +41,7 @@ impl Cart {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Batch {
     pub orders: Vec<usize>,
-    /// The optimal tour through the batch's bins, in metres.
+    /// The tour through the batch's bins, in metres, by the plan's scoring method.
     pub distance_m: f64,
 }
 
@@ -53,14 +53,21 @@ pub struct Plan {
     pub fcfs_distance_m: f64,
 }
 
-/// Plans batches for `orders`, given in priority order.
-pub fn plan(layout: &Layout, orders: &[OrderLoad], cart: Cart) -> Result<Plan, RouteError> {
+/// Plans batches for `orders`, given in priority order. The plan and first-come-first-served
+/// batching are both scored by tours of `score`: `Optimal` is what the picker walks, and costs
+/// tens of milliseconds a list; `LargestGap` scores a wave of a thousand orders in a second.
+pub fn plan(
+    layout: &Layout,
+    orders: &[OrderLoad],
+    cart: Cart,
+    score: Method,
+) -> Result<Plan, RouteError> {
     let totes = cart.totes.max(1);
     let fcfs = first_come_first_served(orders, cart, totes);
     let mut batches = savings(layout, orders, cart, totes)?;
     improve(layout, orders, cart, totes, &mut batches)?;
-    let batches = finish(layout, orders, batches)?;
-    let fcfs = finish(layout, orders, fcfs)?;
+    let batches = finish(layout, orders, batches, score)?;
+    let fcfs = finish(layout, orders, fcfs, score)?;
     Ok(Plan {
         distance_m: batches.iter().map(|b| b.distance_m).sum(),
         fcfs_distance_m: fcfs.iter().map(|b| b.distance_m).sum(),
@@ -103,8 +110,36 @@ fn picks_of(orders: &[OrderLoad], batch: &[usize]) -> Vec<Pick> {
     bins.into_iter().map(|bin| Pick { id: bin.to_string(), bin }).collect()
 }
 
+/// How many nearby batches each batch is compared with. Comparing every pair costs n² tours;
+/// orders far apart never save walking by sharing a cart, so the nearest few are enough.
+const NEIGHBOURS: usize = 12;
+
+/// The mean position of a batch's bins: where on the floor its picks lie.
+fn centre(layout: &Layout, orders: &[OrderLoad], batch: &[usize]) -> (f64, f64) {
+    let points: Vec<_> =
+        batch.iter().flat_map(|&i| orders[i].bins.iter().map(|b| layout.point(b))).collect();
+    if points.is_empty() {
+        let depot = layout.depot();
+        return (depot.x, depot.y);
+    }
+    let n = points.len() as f64;
+    (points.iter().map(|p| p.x).sum::<f64>() / n, points.iter().map(|p| p.y).sum::<f64>() / n)
+}
+
+/// The `count` live batches nearest to `of`, nearest first.
+fn nearest(centres: &[(f64, f64)], alive: &[bool], of: usize, count: usize) -> Vec<usize> {
+    let (x, y) = centres[of];
+    let mut others: Vec<(f64, usize)> = (0..centres.len())
+        .filter(|&k| k != of && alive[k])
+        .map(|k| ((centres[k].0 - x).abs() + (centres[k].1 - y).abs(), k))
+        .collect();
+    others.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    others.into_iter().take(count).map(|(_, k)| k).collect()
+}
+
 /// Greedy merging by savings: start with one batch per order and merge the two batches whose
-/// joint tour saves the most, as long as they fit one cart.
+/// joint tour saves the most, as long as they fit one cart. Each batch is compared with its
+/// nearest neighbours only.
 fn savings(
     layout: &Layout,
     orders: &[OrderLoad],
@@ -114,26 +149,33 @@ fn savings(
     let mut batches: Vec<Vec<usize>> = (0..orders.len()).map(|i| vec![i]).collect();
     let mut lengths: Vec<f64> =
         batches.iter().map(|b| walk(layout, orders, b)).collect::<Result<_, _>>()?;
-    let mergeable = |batch: &[usize]| batch.iter().all(|&i| cart.fits(&orders[i]));
-    // Savings of every pair that fits a cart, recomputed only for a batch that changed.
+    let mut centres: Vec<(f64, f64)> = batches.iter().map(|b| centre(layout, orders, b)).collect();
+    let mut alive: Vec<bool> = (0..orders.len()).map(|i| cart.fits(&orders[i])).collect();
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    if totes < 2 {
+        return Ok(batches);
+    }
+    let saving = |batches: &[Vec<usize>], lengths: &[f64], a: usize, b: usize| {
+        let mut joint = batches[a].clone();
+        joint.extend(&batches[b]);
+        walk(layout, orders, &joint).map(|l| (lengths[a] + lengths[b] - l, a.min(b), a.max(b)))
+    };
+    let mut seen = BTreeSet::new();
     for a in 0..batches.len() {
-        for b in a + 1..batches.len() {
-            if mergeable(&batches[a]) && mergeable(&batches[b]) && totes >= 2 {
-                let joint = walk(layout, orders, &[batches[a][0], batches[b][0]])?;
-                pairs.push((lengths[a] + lengths[b] - joint, a, b));
+        if !alive[a] {
+            continue;
+        }
+        for b in nearest(&centres, &alive, a, NEIGHBOURS) {
+            if seen.insert((a.min(b), a.max(b))) {
+                pairs.push(saving(&batches, &lengths, a, b)?);
             }
         }
     }
-    let mut alive = vec![true; batches.len()];
     loop {
         let best = pairs
             .iter()
-            .filter(|&&(saving, a, b)| {
-                saving > 1e-9
-                    && alive[a]
-                    && alive[b]
-                    && batches[a].len() + batches[b].len() <= totes
+            .filter(|&&(gain, a, b)| {
+                gain > 1e-9 && alive[a] && alive[b] && batches[a].len() + batches[b].len() <= totes
             })
             .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)).then(y.2.cmp(&x.2)))
             .copied();
@@ -143,21 +185,18 @@ fn savings(
         batches[a].sort_unstable();
         alive[b] = false;
         lengths[a] = walk(layout, orders, &batches[a])?;
+        centres[a] = centre(layout, orders, &batches[a]);
         pairs.retain(|&(_, x, y)| x != a && y != a && x != b && y != b);
-        for other in 0..batches.len() {
-            if other == a || !alive[other] || batches[a].len() + batches[other].len() > totes {
-                continue;
+        if batches[a].len() < totes {
+            for other in nearest(&centres, &alive, a, NEIGHBOURS) {
+                if batches[a].len() + batches[other].len() <= totes {
+                    pairs.push(saving(&batches, &lengths, a, other)?);
+                }
             }
-            if !mergeable(&batches[other]) {
-                continue;
-            }
-            let mut joint = batches[a].clone();
-            joint.extend(&batches[other]);
-            let saving = lengths[a] + lengths[other] - walk(layout, orders, &joint)?;
-            pairs.push((saving, a.min(other), a.max(other)));
         }
     }
-    Ok(batches.into_iter().zip(alive).filter(|(_, alive)| *alive).map(|(b, _)| b).collect())
+    // Orders too big for a tote were never merged; they stay as batches of their own.
+    Ok(batches.into_iter().filter(|b| !b.is_empty()).collect())
 }
 
 /// Moves single orders between batches, and swaps pairs, while the estimated total shrinks.
@@ -170,16 +209,17 @@ fn improve(
 ) -> Result<(), RouteError> {
     let mut lengths: Vec<f64> =
         batches.iter().map(|b| walk(layout, orders, b)).collect::<Result<_, _>>()?;
-    // A bounded number of passes keeps planning time predictable on large waves.
-    for _ in 0..4 {
+    // A bounded number of passes over each batch's nearest neighbours keeps planning time
+    // predictable on large waves.
+    for _ in 0..3 {
+        let centres: Vec<(f64, f64)> = batches.iter().map(|b| centre(layout, orders, b)).collect();
+        let alive: Vec<bool> = batches.iter().map(|b| !b.is_empty()).collect();
         let mut improved = false;
         for a in 0..batches.len() {
-            for b in 0..batches.len() {
-                if a == b {
-                    continue;
-                }
+            for b in nearest(&centres, &alive, a, NEIGHBOURS / 2) {
                 improved |= try_move(layout, orders, cart, totes, batches, &mut lengths, a, b)?;
-                improved |= try_swap(layout, orders, cart, batches, &mut lengths, a, b)?;
+                let (x, y) = (a.min(b), a.max(b));
+                improved |= try_swap(layout, orders, cart, batches, &mut lengths, x, y)?;
             }
         }
         if !improved {
@@ -267,11 +307,12 @@ fn try_swap(
     Ok(improved)
 }
 
-/// Routes each batch with the optimal method, in the order of its first order's priority.
+/// Scores each batch with a tour of `score`, in the order of its first order's priority.
 fn finish(
     layout: &Layout,
     orders: &[OrderLoad],
     mut batches: Vec<Vec<usize>>,
+    score: Method,
 ) -> Result<Vec<Batch>, RouteError> {
     for batch in &mut batches {
         batch.sort_unstable();
@@ -284,7 +325,7 @@ fn finish(
             let distance_m = if picks.is_empty() {
                 0.0
             } else {
-                routing::route(layout, &picks, Method::Optimal)?.distance_m
+                routing::route(layout, &picks, score)?.distance_m
             };
             Ok(Batch { orders: orders_in, distance_m })
         })
@@ -319,7 +360,7 @@ mod tests {
         // Arrival alternates between the first and the last aisle; pairing neighbours halves
         // the walking that pairing by arrival does.
         let orders = [order(1, 2), order(10, 2), order(1, 3), order(10, 3)];
-        let plan = plan(&layout(), &orders, CART).unwrap();
+        let plan = plan(&layout(), &orders, CART, Method::Optimal).unwrap();
         let mut groups: Vec<Vec<usize>> = plan.batches.iter().map(|b| b.orders.clone()).collect();
         groups.sort();
         assert_eq!(groups, [vec![0, 2], vec![1, 3]]);
@@ -333,7 +374,7 @@ mod tests {
         let orders: Vec<OrderLoad> =
             (0..23).map(|k| order(1 + (k * 7 % 10) as u32, 1 + (k * 3 % 10) as u32)).collect();
         let cart = Cart { totes: 4, ..CART };
-        let plan = plan(&layout(), &orders, cart).unwrap();
+        let plan = plan(&layout(), &orders, cart, Method::Optimal).unwrap();
         let mut seen: Vec<usize> = plan.batches.iter().flat_map(|b| b.orders.clone()).collect();
         seen.sort();
         assert_eq!(seen, (0..23).collect::<Vec<_>>());
@@ -346,7 +387,7 @@ mod tests {
         let mut big = order(1, 2);
         big.units = 50;
         let orders = [big, order(1, 3), order(1, 4)];
-        let plan = plan(&layout(), &orders, CART).unwrap();
+        let plan = plan(&layout(), &orders, CART, Method::Optimal).unwrap();
         assert!(plan.batches.iter().any(|b| b.orders == [0]), "{plan:?}");
         assert!(plan.batches.iter().any(|b| b.orders == [1, 2]), "{plan:?}");
     }
@@ -357,8 +398,8 @@ mod tests {
             (0..15).map(|k| order(1 + (k * 3 % 10) as u32, 1 + (k % 10) as u32)).collect();
         let cart = Cart { totes: 3, ..CART };
         assert_eq!(
-            plan(&layout(), &orders, cart).unwrap(),
-            plan(&layout(), &orders, cart).unwrap()
+            plan(&layout(), &orders, cart, Method::Optimal).unwrap(),
+            plan(&layout(), &orders, cart, Method::Optimal).unwrap()
         );
     }
 }
