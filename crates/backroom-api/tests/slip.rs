@@ -7,9 +7,9 @@ use std::process::Command;
 
 use backroom_api::orders::Order;
 use backroom_api::settings::SlipSettings;
-use backroom_api::slip::{self, SlipFile};
+use backroom_api::slip::SlipFile;
 use backroom_api::{App, Caller, ErrorCode};
-use backroom_core::slip::{PageSize, return_code, words};
+use backroom_core::slip::{return_code, words};
 use base64::Engine;
 use serde_json::{Value, json};
 use tempfile::TempDir;
