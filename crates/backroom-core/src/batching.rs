@@ -272,6 +272,27 @@ fn try_move(
     Ok(improved)
 }
 
+/// How many orders of each batch a swap considers: those whose removal shortens their batch
+/// most, the ones most out of place. Trying every pair costs a tour per pair and buys little.
+const SWAP_CANDIDATES: usize = 3;
+
+/// Positions in `batch` of the orders whose removal saves the most walking, most first.
+fn out_of_place(
+    layout: &Layout,
+    orders: &[OrderLoad],
+    batch: &[usize],
+    length: f64,
+) -> Result<Vec<usize>, RouteError> {
+    let mut gains = Vec::with_capacity(batch.len());
+    for i in 0..batch.len() {
+        let rest: Vec<usize> =
+            batch.iter().enumerate().filter(|&(k, _)| k != i).map(|(_, &o)| o).collect();
+        gains.push((length - walk(layout, orders, &rest)?, i));
+    }
+    gains.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(gains.into_iter().take(SWAP_CANDIDATES).map(|(_, i)| i).collect())
+}
+
 fn try_swap(
     layout: &Layout,
     orders: &[OrderLoad],
@@ -281,12 +302,13 @@ fn try_swap(
     a: usize,
     b: usize,
 ) -> Result<bool, RouteError> {
-    if a > b {
+    if a >= b {
         return Ok(false);
     }
-    let mut improved = false;
-    for i in 0..batches[a].len() {
-        for j in 0..batches[b].len() {
+    let from_a = out_of_place(layout, orders, &batches[a], lengths[a])?;
+    let from_b = out_of_place(layout, orders, &batches[b], lengths[b])?;
+    for &i in &from_a {
+        for &j in &from_b {
             let (x, y) = (batches[a][i], batches[b][j]);
             if !cart.fits(&orders[x]) || !cart.fits(&orders[y]) {
                 continue;
@@ -300,11 +322,12 @@ fn try_swap(
                 batches[a] = first;
                 batches[b] = second;
                 (lengths[a], lengths[b]) = (l1, l2);
-                improved = true;
+                // The candidates were chosen for the old batches; look again next pass.
+                return Ok(true);
             }
         }
     }
-    Ok(improved)
+    Ok(false)
 }
 
 /// Scores each batch with a tour of `score`, in the order of its first order's priority.
