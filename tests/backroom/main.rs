@@ -15,3 +15,5 @@ mod http;
 mod ledger;
 /// Sign-in, sessions and role checks.
 mod people;
+/// A station's scale on `backroom serve`: readings from the scale simulator as `scale` events.
+mod scales;

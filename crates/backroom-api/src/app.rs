@@ -110,9 +110,18 @@ impl App {
         &self.path
     }
 
-    /// Receives every event raised by a committed command from now on.
+    /// Receives every event raised by a committed command, or published with
+    /// [`App::publish`], from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.events.subscribe()
+    }
+
+    /// Sends an event raised outside any command, such as what a station's scale shows, to
+    /// every subscriber at once. Events of commands go out through [`Ctx::emit`] instead, and
+    /// only after their commit.
+    pub fn publish(&self, event: Event) {
+        // Nobody listening is fine: the UI may not be open.
+        let _ = self.events.send(event);
     }
 
     /// Runs the command `name` with a JSON request, as `caller`. This is the one entry point of

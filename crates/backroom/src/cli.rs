@@ -203,7 +203,10 @@ fn serve(app: App, addr: &str, ui: Option<PathBuf>) -> Result<(), CliError> {
         if ui.is_none() {
             eprintln!("note: the web UI is not built; run `npm --prefix ui ci && npm --prefix ui run build`");
         }
-        let router = crate::serve::router(Arc::new(app), ui);
+        let app = Arc::new(app);
+        // The stations' scales, watched for as long as the server runs.
+        let _scales = crate::stations::start_scale_monitors(&app)?;
+        let router = crate::serve::router(app, ui);
         axum::serve(listener, router)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
