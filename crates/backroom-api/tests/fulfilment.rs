@@ -2,19 +2,15 @@
 //! policies, picking against reservations, short picks and partial shipments. Each test runs
 //! against a real SQLite file and ends with a clean ledger check.
 
-use backroom_api::{App, Caller, ErrorCode};
-use serde_json::{Value, json};
+mod common;
 
-struct Warehouse {
-    app: App,
-    _dir: tempfile::TempDir,
-}
+use backroom_api::{Caller, ErrorCode};
+use common::Warehouse;
+use serde_json::{Value, json};
 
 impl Warehouse {
     fn new() -> Warehouse {
-        let dir = tempfile::tempdir().unwrap();
-        let app = App::open(&dir.path().join("backroom.db")).unwrap();
-        let w = Warehouse { app, _dir: dir };
+        let w = Warehouse::open();
         w.local(
             "set_layout",
             json!({"layout": {"name": "t", "aisles": 4, "blocks": 2, "slots_per_side": 5,
@@ -32,13 +28,8 @@ impl Warehouse {
         w
     }
 
-    fn local(&self, name: &str, req: Value) -> Value {
-        self.app.call(Caller::Local, name, req).unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
-
     fn as_(&self, badge: &str, name: &str, req: Value) -> Result<Value, backroom_api::ApiError> {
-        let session = self.local("sign_in", json!({"station": "Pick 1", "credential": badge}));
-        self.app.call(Caller::Session(session["token"].as_str()), name, req)
+        self.at("Pick 1", badge, name, req)
     }
 
     fn stock(&self, sku: &str, bin: &str, qty: i64) {

@@ -3,19 +3,15 @@
 //! product without weight blocks the audit until a manager overrides, and every weighing is
 //! logged with who and where. Each test runs against a real SQLite file.
 
-use backroom_api::{ApiError, App, Caller, ErrorCode};
-use serde_json::{Value, json};
+mod common;
 
-struct Warehouse {
-    app: App,
-    _dir: tempfile::TempDir,
-}
+use backroom_api::{ApiError, ErrorCode};
+use common::Warehouse;
+use serde_json::{Value, json};
 
 impl Warehouse {
     fn new() -> Warehouse {
-        let dir = tempfile::tempdir().unwrap();
-        let app = App::open(&dir.path().join("backroom.db")).unwrap();
-        let w = Warehouse { app, _dir: dir };
+        let w = Warehouse::open();
         w.local(
             "set_layout",
             json!({"layout": {"name": "t", "aisles": 4, "blocks": 2, "slots_per_side": 5,
@@ -52,13 +48,8 @@ impl Warehouse {
         );
     }
 
-    fn local(&self, name: &str, req: Value) -> Value {
-        self.app.call(Caller::Local, name, req).unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
-
     fn as_(&self, badge: &str, name: &str, req: Value) -> Result<Value, ApiError> {
-        let session = self.local("sign_in", json!({"station": "Pack 1", "credential": badge}));
-        self.app.call(Caller::Session(session["token"].as_str()), name, req)
+        self.at("Pack 1", badge, name, req)
     }
 
     /// An order whose lines are all stocked, allocated and picked.

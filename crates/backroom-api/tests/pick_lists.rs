@@ -1,19 +1,15 @@
 //! Pick lists: allocated orders batched onto carts, shown as stops in walking order, and done
 //! when every order on them is picked.
 
-use backroom_api::{App, Caller, ErrorCode};
-use serde_json::{Value, json};
+mod common;
 
-struct Warehouse {
-    app: App,
-    _dir: tempfile::TempDir,
-}
+use backroom_api::{Caller, ErrorCode};
+use common::Warehouse;
+use serde_json::{Value, json};
 
 impl Warehouse {
     fn new() -> Warehouse {
-        let dir = tempfile::tempdir().unwrap();
-        let app = App::open(&dir.path().join("backroom.db")).unwrap();
-        let w = Warehouse { app, _dir: dir };
+        let w = Warehouse::open();
         w.local(
             "set_layout",
             json!({"layout": {"name": "t", "aisles": 10, "blocks": 2, "slots_per_side": 10,
@@ -25,15 +21,8 @@ impl Warehouse {
         w
     }
 
-    fn local(&self, name: &str, req: Value) -> Value {
-        self.app.call(Caller::Local, name, req).unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
-
     fn picker(&self, name: &str, req: Value) -> Value {
-        let session = self.local("sign_in", json!({"station": "Pick 1", "credential": "OP-PICK"}));
-        self.app
-            .call(Caller::Session(session["token"].as_str()), name, req)
-            .unwrap_or_else(|e| panic!("{name}: {e}"))
+        self.at("Pick 1", "OP-PICK", name, req).unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 
     /// A product stocked in one bin, and an order for one of it.

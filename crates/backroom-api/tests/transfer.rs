@@ -1,33 +1,22 @@
 //! CSV import and export through the command surface, against a real database file.
 
-use backroom_api::transfer::{ImportReport, RowError};
-use backroom_api::{App, Caller};
-use serde_json::{Value, json};
+mod common;
 
-struct Warehouse {
-    app: App,
-    _dir: tempfile::TempDir,
-}
+use backroom_api::transfer::{ImportReport, RowError};
+use common::Warehouse;
+use serde_json::{Value, json};
 
 impl Warehouse {
     /// A database with a small layout and a receiving area, and no products.
     fn new() -> Warehouse {
-        let dir = tempfile::tempdir().unwrap();
-        let app = App::open(&dir.path().join("backroom.db")).unwrap();
-        let w = Warehouse { app, _dir: dir };
-        w.call(
+        let w = Warehouse::open();
+        w.local(
             "set_layout",
             json!({"layout": {"name": "t", "aisles": 4, "blocks": 2, "slots_per_side": 5,
                               "slot_length_m": 1.0, "aisle_pitch_m": 3.0, "cross_aisle_m": 2.0}}),
         );
-        w.call("save_area", json!({"code": "RECEIVING", "kind": "receiving"}));
+        w.local("save_area", json!({"code": "RECEIVING", "kind": "receiving"}));
         w
-    }
-
-    fn call(&self, name: &str, req: Value) -> Value {
-        self.app
-            .call(Caller::Local, name, req)
-            .unwrap_or_else(|e| panic!("`{name}` failed: {} ({:?})", e.message, e.code))
     }
 
     fn import(&self, table: &str, csv: &str) -> ImportReport {
@@ -35,28 +24,28 @@ impl Warehouse {
     }
 
     fn import_with(&self, table: &str, csv: &str, dry_run: bool) -> ImportReport {
-        let res = self.call("import_csv", json!({"table": table, "csv": csv, "dry_run": dry_run}));
+        let res = self.local("import_csv", json!({"table": table, "csv": csv, "dry_run": dry_run}));
         serde_json::from_value(res).unwrap()
     }
 
     fn export(&self, table: &str) -> String {
-        let res = self.call("export_csv", json!({"table": table}));
+        let res = self.local("export_csv", json!({"table": table}));
         let filename = res["filename"].as_str().unwrap();
         assert!(filename.starts_with(table) && filename.ends_with(".csv"), "{filename}");
         res["csv"].as_str().unwrap().to_owned()
     }
 
     fn product_count(&self) -> u64 {
-        let page = self.call("search_products", json!({"include_inactive": true}));
+        let page = self.local("search_products", json!({"include_inactive": true}));
         page["total"].as_u64().unwrap()
     }
 
     fn order_count(&self) -> u64 {
-        self.call("list_orders", json!({}))["total"].as_u64().unwrap()
+        self.local("list_orders", json!({}))["total"].as_u64().unwrap()
     }
 
     fn movement_count(&self) -> usize {
-        self.call("list_movements", json!({})).as_array().unwrap().len()
+        self.local("list_movements", json!({})).as_array().unwrap().len()
     }
 }
 
@@ -91,7 +80,7 @@ fn products_import_with_units_barcodes_and_prices() {
     assert_eq!((report.rows, report.created, report.updated), (5, 5, 0));
     assert_eq!(w.product_count(), 5);
 
-    let tea = w.call("lookup_product", json!({"code": "96385074"}));
+    let tea = w.local("lookup_product", json!({"code": "96385074"}));
     assert_eq!(tea["product"]["sku"], "TEA-1");
     assert_eq!(tea["product"]["unit_weight_g"], 1200.0);
     assert_eq!(tea["product"]["price_cents"], 450);
@@ -99,14 +88,14 @@ fn products_import_with_units_barcodes_and_prices() {
     assert_eq!(tea["product"]["dimensions_mm"], Value::Null);
     assert_eq!(tea["product"]["active"], true);
 
-    let pen = w.call("lookup_product", json!({"code": "PEN-1"}))["product"].clone();
+    let pen = w.local("lookup_product", json!({"code": "PEN-1"}))["product"].clone();
     assert!((pen["unit_weight_g"].as_f64().unwrap() - 255.146).abs() < 0.001);
     assert_eq!(pen["dimensions_mm"], json!({"length": 150.0, "width": 10.0, "height": 10.0}));
     assert_eq!(pen["active"], false);
-    let bag = w.call("lookup_product", json!({"code": "BAG-1"}))["product"].clone();
+    let bag = w.local("lookup_product", json!({"code": "BAG-1"}))["product"].clone();
     assert_eq!(bag["unit_weight_g"], Value::Null, "no weight given: not known yet");
     assert_eq!(bag["price_cents"], 0);
-    let mug = w.call("lookup_product", json!({"code": "BR-000123"}))["product"].clone();
+    let mug = w.local("lookup_product", json!({"code": "BR-000123"}))["product"].clone();
     assert_eq!(mug["sku"], "MUG-1");
     assert_eq!(mug["price_cents"], 1299);
 }
@@ -128,8 +117,8 @@ fn reimporting_products_changes_only_what_differs() {
     let report = w.import("products", changed);
     assert!(report.ok, "{:#?}", report.errors);
     assert_eq!((report.created, report.updated), (1, 2));
-    assert_eq!(w.call("lookup_product", json!({"code": "96385074"}))["product"]["sku"], "TIN-1");
-    let mug = w.call("lookup_product", json!({"code": "MUG-1"}))["product"].clone();
+    assert_eq!(w.local("lookup_product", json!({"code": "96385074"}))["product"]["sku"], "TIN-1");
+    let mug = w.local("lookup_product", json!({"code": "MUG-1"}))["product"].clone();
     assert_eq!(mug["price_cents"], 1349);
     assert_eq!(mug["category"], "Kitchen", "a column left out of the file keeps its value");
     assert_eq!(mug["unit_weight_g"], 350.0);
@@ -137,7 +126,7 @@ fn reimporting_products_changes_only_what_differs() {
     // An empty value in a column the file has clears it.
     let report = w.import("products", "sku,name,barcodes,unit_weight\nTIN-1,Tea tin,,\n");
     assert_eq!((report.ok, report.created, report.updated), (true, 0, 1), "{:#?}", report.errors);
-    let tin = w.call("lookup_product", json!({"code": "TIN-1"}))["product"].clone();
+    let tin = w.local("lookup_product", json!({"code": "TIN-1"}))["product"].clone();
     assert_eq!(tin["barcodes"], json!([]));
     assert_eq!(tin["price_cents"], 200);
 }
@@ -145,7 +134,7 @@ fn reimporting_products_changes_only_what_differs() {
 #[test]
 fn a_bad_products_file_lists_every_problem_and_imports_nothing() {
     let w = Warehouse::new();
-    w.call("save_product", json!({"sku": "OLD-1", "name": "Old", "barcodes": ["4006381333931"]}));
+    w.local("save_product", json!({"sku": "OLD-1", "name": "Old", "barcodes": ["4006381333931"]}));
     let bad = "\
 sku,name,unit_weight,barcodes,price,active,notes
 GOOD-1,Fine product,100 g,,1.00,yes,ignored column
@@ -175,7 +164,7 @@ STEAL-1,Steals a code,,4006381333931,,,
     assert!(lines.is_sorted(), "{lines:?}");
     assert_eq!(w.product_count(), 1, "not even the good rows were written");
     assert_eq!(
-        w.call("lookup_product", json!({"code": "4006381333931"}))["product"]["sku"],
+        w.local("lookup_product", json!({"code": "4006381333931"}))["product"]["sku"],
         "OLD-1"
     );
 }
@@ -221,7 +210,7 @@ fn orders_import_once_and_reimports_update_only_payment() {
     assert!(report.ok, "{:#?}", report.errors);
     assert_eq!((report.rows, report.created, report.updated), (3, 2, 0));
 
-    let first = w.call("get_order", json!({"number": "1001"}));
+    let first = w.local("get_order", json!({"number": "1001"}));
     assert_eq!(first["status"], "held", "screened once imported: the payment is pending");
     assert_eq!(first["payment_status"], "pending");
     assert_eq!(first["priority"], 1);
@@ -232,7 +221,7 @@ fn orders_import_once_and_reimports_update_only_payment() {
     assert_eq!(lines[1]["sku"], "TEA-1");
     assert_eq!(lines[1]["unit_price_cents"], 450, "no price given: the product's");
     assert_eq!(first["total_cents"], 2 * 1299 + 450);
-    let second = w.call("get_order", json!({"number": "1002"}));
+    let second = w.local("get_order", json!({"number": "1002"}));
     assert_eq!(second["payment_status"], "paid");
     assert_eq!(second["ship_to"]["address1"], "2 Low Rd, Flat 3");
     assert_eq!(second["lines"][0]["sku"], "MUG-1", "found by its barcode");
@@ -248,7 +237,7 @@ fn orders_import_once_and_reimports_update_only_payment() {
     assert!(report.ok, "{:#?}", report.errors);
     assert_eq!((report.created, report.updated), (0, 1));
     assert_eq!(w.order_count(), 2);
-    let first = w.call("get_order", json!({"number": "1001"}));
+    let first = w.local("get_order", json!({"number": "1001"}));
     assert_eq!(first["payment_status"], "paid");
     assert_eq!(first["lines"].as_array().unwrap().len(), 2);
 
@@ -297,10 +286,10 @@ fn stock_imports_as_receipts_through_the_ledger() {
     assert!(report.ok, "{:#?}", report.errors);
     assert_eq!((report.rows, report.created, report.updated), (4, 4, 0));
 
-    let ledger = w.call("check_ledger", json!({}));
+    let ledger = w.local("check_ledger", json!({}));
     assert_eq!(ledger["ok"], true, "{ledger}");
     assert_eq!(ledger["movements"], 4);
-    let mug = w.call("lookup_product", json!({"code": "MUG-1"}));
+    let mug = w.local("lookup_product", json!({"code": "MUG-1"}));
     assert_eq!(mug["totals"]["on_hand"], 17);
     let at = |code: &str| {
         mug["locations"].as_array().unwrap().iter().find(|l| l["location"] == code).cloned()
@@ -308,7 +297,7 @@ fn stock_imports_as_receipts_through_the_ledger() {
     assert_eq!(at("A01-1-01-L").unwrap()["on_hand"], 10);
     assert_eq!(at("A01-1-02-R").unwrap()["on_hand"], 3);
     assert_eq!(at("RECEIVING").unwrap()["on_hand"], 4);
-    let movements = w.call("list_movements", json!({"product": "MUG-1"}));
+    let movements = w.local("list_movements", json!({"product": "MUG-1"}));
     let movements = movements.as_array().unwrap();
     assert!(movements.iter().all(|m| m["kind"] == "receipt" && m["sku"] == "MUG-1"));
     assert!(movements.iter().any(|m| m["reason"] == "opening stock"));
@@ -348,7 +337,7 @@ fn stock_rows_with_unknown_products_or_places_are_refused() {
     assert!(find(&report.errors, 7, "qty").reason.contains("whole number"));
     assert_eq!(report.errors.len(), 5, "{:#?}", report.errors);
     assert_eq!(w.movement_count(), 0);
-    assert_eq!(w.call("check_ledger", json!({}))["checked"], 0);
+    assert_eq!(w.local("check_ledger", json!({}))["checked"], 0);
 }
 
 #[test]
@@ -372,8 +361,8 @@ fn products_round_trip_through_export() {
     assert_eq!(report.created, 5);
     assert_eq!(other.export("products"), export);
     for code in ["MUG-1", "PEN-1", "BOX-1"] {
-        let want = w.call("lookup_product", json!({"code": code}))["product"].clone();
-        let have = other.call("lookup_product", json!({"code": code}))["product"].clone();
+        let want = w.local("lookup_product", json!({"code": code}))["product"].clone();
+        let have = other.local("lookup_product", json!({"code": code}))["product"].clone();
         assert_eq!(have, want, "{code}");
     }
 }
@@ -399,8 +388,8 @@ fn orders_round_trip_through_export() {
     assert_eq!(report.created, 2);
     assert_eq!(other.export("orders"), export);
     for number in ["1001", "1002"] {
-        let mut want = w.call("get_order", json!({"number": number}));
-        let mut have = other.call("get_order", json!({"number": number}));
+        let mut want = w.local("get_order", json!({"number": number}));
+        let mut have = other.local("get_order", json!({"number": number}));
         // Only the time the order was entered (and screened) differs.
         for order in [&mut want, &mut have] {
             order["history"] = Value::Null;
@@ -466,7 +455,7 @@ fn a_shopify_export_enters_the_orders_the_warehouse_must_ship() {
     noted("order #1005, line 10: `Storage Box` is already fulfilled in Shopify; left out");
     assert_eq!(w.order_count(), 4);
 
-    let first = w.call("get_order", json!({"number": "#1001"}));
+    let first = w.local("get_order", json!({"number": "#1001"}));
     assert_eq!(first["number"], "#1001");
     assert_eq!(first["status"], "released", "screened once imported, and nothing holds it");
     assert_eq!(first["payment_status"], "paid");
@@ -483,7 +472,7 @@ fn a_shopify_export_enters_the_orders_the_warehouse_must_ship() {
     assert_eq!(first["ship_to"]["country"], "GB");
     assert_eq!(first["billing_country"], "GB");
 
-    let second = w.call("get_order", json!({"number": "1002"}));
+    let second = w.local("get_order", json!({"number": "1002"}));
     assert_eq!(second["payment_status"], "pending");
     assert_eq!(second["status"], "held", "the payment is pending");
     assert_eq!(
@@ -499,7 +488,7 @@ fn a_shopify_export_enters_the_orders_the_warehouse_must_ship() {
                "city": "Boston", "region": "MA", "postal_code": "02134", "country": "US"})
     );
 
-    let partly = w.call("get_order", json!({"number": "#1005"}));
+    let partly = w.local("get_order", json!({"number": "#1005"}));
     assert_eq!(partly["payment_status"], "authorized");
     assert_eq!(line_skus(&partly), [("BAG-1".into(), 2, 300)], "the fulfilled line is left out");
     assert_eq!(partly["ship_to"]["address1"], "Hauptstraße 5, Hinterhaus");
@@ -507,7 +496,7 @@ fn a_shopify_export_enters_the_orders_the_warehouse_must_ship() {
         (partly["ship_to"]["country"].as_str(), partly["billing_country"].as_str()),
         (Some("DE"), Some("FR"))
     );
-    let barcode = w.call("get_order", json!({"number": "#1007"}));
+    let barcode = w.local("get_order", json!({"number": "#1007"}));
     assert_eq!(line_skus(&barcode), [("MUG-1".into(), 1, 1200), ("TEA-1".into(), 4, 400)]);
     for number in ["#1003", "#1004", "#1006"] {
         let missing =
@@ -542,15 +531,15 @@ fn shopify_exports_import_again_without_duplicates_and_bring_payment_up_to_date(
         later.notes
     );
     assert_eq!(w.order_count(), 5);
-    assert_eq!(w.call("get_order", json!({"number": "#1002"}))["payment_status"], "paid");
-    assert_eq!(w.call("get_order", json!({"number": "#1007"}))["payment_status"], "refunded");
-    let shipped = w.call("get_order", json!({"number": "#1001"}));
+    assert_eq!(w.local("get_order", json!({"number": "#1002"}))["payment_status"], "paid");
+    assert_eq!(w.local("get_order", json!({"number": "#1007"}))["payment_status"], "refunded");
+    let shipped = w.local("get_order", json!({"number": "#1001"}));
     assert_eq!(
         shipped["lines"].as_array().unwrap().len(),
         2,
         "an order entered once stays as it is"
     );
-    let new = w.call("get_order", json!({"number": "#1008"}));
+    let new = w.local("get_order", json!({"number": "#1008"}));
     assert_eq!(new["payment_status"], "pending");
     assert_eq!(line_skus(&new), [("MUG-1".into(), 1, 1299)]);
 
@@ -682,6 +671,6 @@ fn a_hundred_thousand_row_orders_file_imports_in_full() {
     assert_eq!((report.created, report.updated, report.skipped), (orders, 0, 0));
     assert_eq!(w.order_count(), u64::from(orders));
     eprintln!("{ROWS} rows in {orders} orders imported in {took:.1?}");
-    let last = w.call("get_order", json!({"number": (100_000 + orders - 1).to_string()}));
+    let last = w.local("get_order", json!({"number": (100_000 + orders - 1).to_string()}));
     assert_eq!(last["lines"].as_array().unwrap().len(), 1, "the 100,000th row is alone");
 }

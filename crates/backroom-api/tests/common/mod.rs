@@ -1,0 +1,39 @@
+//! What the API's test files share: a new database file, and commands run as the local manager
+//! or as an operator signed in at a station. Each file adds its own warehouse on top.
+
+// Every test file is its own binary and uses part of this.
+#![allow(dead_code)]
+
+use backroom_api::{ApiError, App, Caller};
+use serde_json::{Value, json};
+
+pub struct Warehouse {
+    pub app: App,
+    _dir: tempfile::TempDir,
+}
+
+impl Warehouse {
+    /// An empty database in a folder of its own, removed when the warehouse is dropped.
+    pub fn open() -> Warehouse {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(&dir.path().join("backroom.db")).unwrap();
+        Warehouse { app, _dir: dir }
+    }
+
+    /// Runs a command as the local manager, panicking with its error.
+    pub fn local(&self, name: &str, req: Value) -> Value {
+        self.app.call(Caller::Local, name, req).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    /// Runs a command as the operator with this badge, signed in at `station`.
+    pub fn at(
+        &self,
+        station: &str,
+        badge: &str,
+        name: &str,
+        req: Value,
+    ) -> Result<Value, ApiError> {
+        let session = self.local("sign_in", json!({"station": station, "credential": badge}));
+        self.app.call(Caller::Session(session["token"].as_str()), name, req)
+    }
+}
