@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use backroom_api::scales::ScaleWatch;
 use backroom_api::{ApiError, App, Caller, Event};
 use serde_json::Value;
 use tauri::{AppHandle, Emitter, State};
@@ -43,6 +44,8 @@ fn main() -> ExitCode {
         }
     };
     let events = app.subscribe();
+    // The stations' scales, watched for as long as the window is open.
+    let _scales = ScaleWatch::start(&app);
     let result = tauri::Builder::default()
         .manage(app)
         .invoke_handler(tauri::generate_handler![rpc])

@@ -144,6 +144,7 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
             200,
         ),
         ("suggest_box", json!({"order": "1001"}), 200),
+        ("station_scale", json!({}), 200),
         ("expected_weight", json!({"order": "1001", "box": "BOX-S"}), 200),
         // Order 1001 is cancelled: it is neither weighed nor packed over a weighing.
         ("weigh", json!({"order": "1001", "box": "BOX-S", "grams": 500, "stable": true}), 409),

@@ -152,3 +152,49 @@ export async function signIn(page, url, stations, station, operator) {
 export function focusedTestId(page) {
   return page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? null);
 }
+
+/**
+ * The scale simulator (`shared/tools/scale-sim`) on a pseudo-terminal. `device` is its port;
+ * `control("weight 865")` changes what it shows and resolves with its `ok` reply.
+ */
+export async function startScale({ protocol = "mt-sics", unit = "g", weight = 0 } = {}) {
+  const simulator = path.join(root, "../shared/tools/scale-sim/scale-sim");
+  need(simulator, "the shared tools folder must sit beside the repository");
+  const child = spawn(simulator, ["--protocol", protocol, "--unit", unit, "--weight", String(weight), "--exit-on-eof"], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const waiting = [];
+  let buffer = "";
+  child.stdout.on("data", (chunk) => {
+    buffer += chunk;
+    let end;
+    while ((end = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, end).trim();
+      buffer = buffer.slice(end + 1);
+      // Attach and detach notices are not replies.
+      if (!line.startsWith("event ")) waiting.shift()?.(line);
+    }
+  });
+  const nextLine = () =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("the scale simulator did not answer within 10 s")), 10_000);
+      waiting.push((line) => {
+        clearTimeout(timer);
+        resolve(line);
+      });
+    });
+  const device = await nextLine();
+  if (!device.startsWith("/dev/")) throw new Error(`the scale simulator said ${device}`);
+  async function control(command) {
+    const reply = nextLine();
+    child.stdin.write(`${command}\n`);
+    const line = await reply;
+    if (!line.startsWith("ok")) throw new Error(`scale-sim \`${command}\`: ${line}`);
+    return line;
+  }
+  function stop() {
+    child.stdin.end();
+    child.kill();
+  }
+  return { device, protocol, control, stop };
+}

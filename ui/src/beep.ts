@@ -38,3 +38,19 @@ export function beepError(): void {
   tone(220, 0, 0.15, "square");
   tone(180, 0.2, 0.25, "square");
 }
+
+/** A rising chime: the package passed its weight check. Longer than a scan's beep, so it is told apart. */
+export function chimePass(): void {
+  if (!ready()) return;
+  tone(880, 0, 0.12, "sine");
+  tone(1175, 0.12, 0.12, "sine");
+  tone(1760, 0.24, 0.25, "sine");
+}
+
+/** A long falling alarm: the package failed its weight check and must not leave the bench. */
+export function alarmFail(): void {
+  if (!ready()) return;
+  tone(440, 0, 0.3, "sawtooth");
+  tone(330, 0.3, 0.3, "sawtooth");
+  tone(220, 0.6, 0.5, "sawtooth");
+}

@@ -46,3 +46,14 @@ export function keepFocus(node: HTMLInputElement) {
     },
   };
 }
+
+/** Focuses a field as it appears (a prompt inside a screen); the scan input gets focus back when it goes. */
+export function takeFocus(node: HTMLInputElement) {
+  node.focus();
+  return {
+    destroy() {
+      // Not forced: when the prompt moves to its next field, that field keeps focus.
+      focusScan();
+    },
+  };
+}

@@ -18,6 +18,7 @@ use tokio::sync::broadcast;
 use crate::commands;
 use crate::error::{ApiError, ErrorCode};
 use crate::events::Event;
+use crate::scales::ScaleBoard;
 use crate::{db, people};
 
 /// Who is running a command.
@@ -46,6 +47,8 @@ pub struct Ctx<'a> {
     pub db_path: &'a Path,
     /// The session token the caller presented, if any.
     pub session: Option<&'a str>,
+    /// What the watched scales show now.
+    pub scales: &'a ScaleBoard,
     events: Vec<Event>,
 }
 
@@ -96,6 +99,7 @@ pub struct App {
     conn: Mutex<Connection>,
     events: broadcast::Sender<Event>,
     path: PathBuf,
+    scales: ScaleBoard,
 }
 
 impl App {
@@ -103,11 +107,21 @@ impl App {
     pub fn open(path: &Path) -> Result<App, ApiError> {
         let conn = db::open(path)?;
         let (events, _) = broadcast::channel(256);
-        Ok(App { conn: Mutex::new(conn), events, path: path.to_owned() })
+        Ok(App {
+            conn: Mutex::new(conn),
+            events,
+            path: path.to_owned(),
+            scales: ScaleBoard::default(),
+        })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The last status of each station's watched scale (see [`crate::scales::ScaleWatch`]).
+    pub fn scales(&self) -> &ScaleBoard {
+        &self.scales
     }
 
     /// Receives every event raised by a committed command, or published with
@@ -133,6 +147,7 @@ impl App {
                 format!("there is no command `{name}`; GET /api/commands lists them"),
             )
         })?;
+        let scales = &self.scales;
         self.transact(|tx, db_path| {
             let actor = match caller {
                 Caller::Local => {
@@ -148,7 +163,8 @@ impl App {
                 Caller::Session(token) => token,
                 Caller::Local => None,
             };
-            let mut ctx = Ctx { tx, actor, now: Utc::now(), db_path, session, events: Vec::new() };
+            let mut ctx =
+                Ctx { tx, actor, now: Utc::now(), db_path, session, scales, events: Vec::new() };
             let res = (info.run)(&mut ctx, req)?;
             Ok((res, ctx.events))
         })

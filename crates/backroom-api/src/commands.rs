@@ -182,10 +182,12 @@ commands! {
     suggest_box(crate::packing::PackOrder) -> crate::packing::BoxSuggestion, FLOOR => crate::packing::suggest_box;
     /// What an order should weigh in a box: items, tare, allowance, the passing band, and SKUs without weight.
     expected_weight(crate::packing::OrderInBox) -> crate::packing::ExpectedWeight, FLOOR => crate::packing::expected_weight;
+    /// What this station's scale shows now; null where no scale is watched.
+    station_scale(system::NoArgs) -> Option<crate::scale_port::ScaleStatus>, FLOOR => crate::scales::station_scale;
     /// Weighs a packed order and logs it; a pass packs the order, a fail says the likeliest cause.
     weigh(crate::packing::Weigh) -> crate::packing::Weighed, PACKER => crate::packing::weigh;
-    /// Packs an order over its last failed weighing, recording the manager and the reason.
-    override_weighing(crate::packing::OverrideWeighing) -> crate::packing::Overridden, MANAGER => crate::packing::override_weighing;
+    /// Packs an order over its last failed weighing, recording the approving manager and the reason.
+    override_weighing(crate::packing::OverrideWeighing) -> crate::packing::Overridden, PACKER => crate::packing::override_weighing;
     /// The weighing log, newest first, optionally of one order or verdict.
     list_weighings(crate::packing::WeighingQuery) -> Vec<crate::packing::Weighing>, FLOOR => crate::packing::list_weighings;
     /// Products without a unit weight on open orders, which block those orders' weight audit.

@@ -1,9 +1,9 @@
 //! The demo warehouse: a realistic small e-commerce warehouse to try Backroom on.
 //!
 //! It holds a 3-block, 12-aisle pick area with receiving, packing, shipping, quarantine and
-//! returns areas; about 500 products with barcodes and weights; stock put away with the fast
-//! movers nearest the depot; and 200 orders from the last ten days, a few held, a few cancelled
-//! and a few that the stock cannot fill.
+//! returns areas; about 500 products with barcodes and weights; five box types for packing;
+//! stock put away with the fast movers nearest the depot; and 200 orders from the last ten
+//! days, a few held, a few cancelled and a few that the stock cannot fill.
 //!
 //! Everything is drawn from a small seeded generator written here, one stream per part, so two
 //! new databases get the same products, bins, stock and orders. Only the times differ: they are
@@ -20,10 +20,11 @@ use backroom_core::people::Role;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::app::{Actor, Ctx};
-use crate::catalog::{self, SaveProduct};
+use crate::catalog::{self, Dimensions, SaveProduct};
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::orders::{self, NewLine, NewOrder};
+use crate::packing::{self, SaveBox};
 use crate::people::{self, SaveOperator, ScaleSettings, Station};
 use crate::stock::{self, NewMovement};
 use crate::system::{DemoOperator, DemoSummary};
@@ -62,6 +63,7 @@ fn build(ctx: &mut Ctx<'_>) -> Result<DemoSummary, ApiError> {
     }
     let stations = save_stations(ctx)?;
     let (crew, operators) = save_operators(ctx, &stations)?;
+    save_boxes(ctx)?;
 
     let items = products::catalogue(&mut Rng::stream("catalogue"));
     let plan = Plan::new(&items);
@@ -199,6 +201,31 @@ fn save_stations(ctx: &mut Ctx<'_>) -> Result<Stations, ApiError> {
         Ok(ctx.tx.query_row("SELECT id FROM stations WHERE name = ?1", [name], |r| r.get(0))?)
     };
     Ok(Stations { receiving: id(ctx, "Receiving")?, office: id(ctx, "Office")? })
+}
+
+/// The box types on the packing benches: barcode, name, tare in grams, inner size in mm.
+const BOXES: &[(&str, &str, f64, [f64; 3])] = &[
+    ("BOX-MAILER", "Mailer bag", 30.0, [320.0, 240.0, 60.0]),
+    ("BOX-S", "Small box", 140.0, [250.0, 200.0, 120.0]),
+    ("BOX-M", "Medium box", 260.0, [350.0, 250.0, 200.0]),
+    ("BOX-L", "Large box", 420.0, [450.0, 350.0, 300.0]),
+    ("BOX-XL", "Extra large box", 650.0, [600.0, 400.0, 400.0]),
+];
+
+fn save_boxes(ctx: &mut Ctx<'_>) -> Result<(), ApiError> {
+    for (code, name, tare_g, [length, width, height]) in BOXES {
+        packing::save_box(
+            ctx,
+            SaveBox {
+                code: (*code).into(),
+                name: (*name).into(),
+                tare_g: *tare_g,
+                inner_mm: Dimensions { length: *length, width: *width, height: *height },
+                active: true,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// The operators the demo's history is recorded under.

@@ -24,6 +24,7 @@ pub mod picking;
 pub mod printing;
 pub mod returns;
 pub mod scale_port;
+pub mod scales;
 pub mod settings;
 pub mod shipping;
 pub mod slip;

@@ -7,6 +7,7 @@
 
 use backroom_core::audit::{self, AuditRules, Carton, Item, ReadingFacts, Verdict};
 use backroom_core::order::OrderStatus;
+use backroom_core::people::Role;
 use backroom_core::scale::Range;
 use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
@@ -15,9 +16,11 @@ use ts_rs::TS;
 use crate::app::Ctx;
 use crate::catalog::Dimensions;
 use crate::error::ApiError;
+use crate::error::ErrorCode;
 use crate::events::Event;
+use crate::scale_port::{ScaleState, ScaleStatus};
 use crate::system::NoArgs;
-use crate::{orders, settings};
+use crate::{orders, people, settings};
 
 /// A box type as the packer scans it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -123,18 +126,22 @@ pub struct ExpectedWeight {
     pub cannot_audit: Vec<String>,
 }
 
-/// A reading of the packed box on the station's scale.
+/// Weigh a packed box. At a station whose scale Backroom watches, the reading is the scale's
+/// latest, as the scale sent it: leave `grams` out. A station without a connected scale types
+/// the weight its scale shows.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(optional_fields)]
 pub struct Weigh {
     pub order: String,
     #[serde(rename = "box")]
     pub box_code: String,
-    /// The weight the scale shows, in grams.
-    pub grams: f64,
-    /// The scale reported no motion.
-    pub stable: bool,
-    /// How long ago the reading was taken, in milliseconds; 0 (just now) when absent.
+    /// A weight typed at a station without a connected scale, in grams.
+    #[serde(default)]
+    pub grams: Option<f64>,
+    /// The typed weight was read off a settled display; not stable when absent.
+    #[serde(default)]
+    pub stable: Option<bool>,
+    /// How long ago the typed reading was taken, in milliseconds; 0 (just now) when absent.
     #[serde(default)]
     pub age_ms: Option<u64>,
     /// Whether the scale was online; assumed so when absent.
@@ -143,7 +150,7 @@ pub struct Weigh {
     /// Where the load stood against the scale's capacity; in range when absent.
     #[serde(default)]
     pub range: Option<Range>,
-    /// Which scale took the reading; the station's scale when absent.
+    /// Which scale the typed reading came from; the station's configured scale when absent.
     #[serde(default)]
     pub scale: Option<String>,
 }
@@ -160,10 +167,15 @@ pub struct Weighed {
 
 /// A manager's decision to pack an order over a failed weighing.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
 pub struct OverrideWeighing {
     pub order: String,
     /// Why the box may go as it is; kept in the audit log.
     pub reason: String,
+    /// The badge or PIN of the manager who approves, when the signed-in operator is not one:
+    /// a packer calls a manager over rather than signing out.
+    #[serde(default)]
+    pub manager: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -457,24 +469,14 @@ pub fn weigh(ctx: &mut Ctx<'_>, req: Weigh) -> Result<Weighed, ApiError> {
     let pack_box = find_box(ctx, &req.box_code)?;
     let items = order_items(ctx, order_id)?;
     let exp = audit::expect(&rules(ctx)?, &items, &carton(&pack_box));
-    let facts = ReadingFacts {
-        grams: req.grams,
-        stable: req.stable,
-        age_ms: req.age_ms.unwrap_or(0),
-        online: req.online.unwrap_or(true),
-        range: req.range.unwrap_or(Range::InRange),
-    };
+    let (facts, scale) = reading(ctx, &req)?;
     let verdict = audit::judge(&exp, &facts, &items);
-    let scale = match req.scale.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(scale) => scale.to_owned(),
-        None => station_scale(ctx)?,
-    };
     let id = record(ctx, order_id, &pack_box.code, &exp, &facts, &verdict, &scale)?;
     let mut status = OrderStatus::Picked;
     if let Verdict::Pass { delta_g } = verdict {
         let reason = format!(
             "weight audit passed: {:.0} g in box {}, expected {:.0} ± {:.0} g ({delta_g:+.0} g)",
-            req.grams, pack_box.code, exp.expected_g, exp.tolerance_g
+            facts.grams, pack_box.code, exp.expected_g, exp.tolerance_g
         );
         orders::transition(ctx, order_id, OrderStatus::Picked, OrderStatus::Packed, &reason)?;
         status = OrderStatus::Packed;
@@ -482,6 +484,60 @@ pub fn weigh(ctx: &mut Ctx<'_>, req: Weigh) -> Result<Weighed, ApiError> {
     }
     ctx.emit(Event::DataChanged { what: "weighings".into() });
     Ok(Weighed { weighing: load_weighing(ctx, id)?, verdict, status })
+}
+
+/// The reading to judge: the latest of the station's watched scale, or a weight typed at a
+/// station without one. Both at once is refused, so a typed number never stands in for a
+/// connected scale.
+fn reading(ctx: &Ctx<'_>, req: &Weigh) -> Result<(ReadingFacts, String), ApiError> {
+    let station = people::station_name(ctx)?;
+    let watched = station.as_deref().and_then(|name| ctx.scales.reading(name));
+    match (watched, req.grams) {
+        (Some(seen), None) => Ok((facts_of(&seen.status), seen.scale)),
+        (Some(_), Some(_)) => Err(ApiError::conflict(format!(
+            "the scale of station {} is connected: put the box on it; a typed weight is only for \
+             a station without a connected scale",
+            station.unwrap_or_default()
+        ))),
+        (None, Some(grams)) => {
+            let facts = ReadingFacts {
+                grams,
+                stable: req.stable.unwrap_or(false),
+                age_ms: req.age_ms.unwrap_or(0),
+                online: req.online.unwrap_or(true),
+                range: req.range.unwrap_or(Range::InRange),
+            };
+            let scale = match req.scale.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                Some(scale) => scale.to_owned(),
+                None => station_scale(ctx)?,
+            };
+            Ok((facts, scale))
+        }
+        (None, None) => Err(ApiError::invalid(
+            "no scale is connected at this station: type the weight the scale shows, or set the \
+             station's scale port in Settings",
+        )),
+    }
+}
+
+/// What the audit needs to know of a scale's status. A scale that is silent, offline or
+/// reports a fault is not online: nothing it showed last can be trusted.
+fn facts_of(status: &ScaleStatus) -> ReadingFacts {
+    ReadingFacts {
+        grams: status.grams.unwrap_or(0.0),
+        stable: status.state == ScaleState::Stable,
+        age_ms: status.age_ms.unwrap_or(u64::MAX),
+        online: !matches!(
+            status.state,
+            ScaleState::Offline | ScaleState::Silent | ScaleState::Fault
+        ),
+        range: match status.state {
+            ScaleState::Over => Range::Over,
+            ScaleState::Under => Range::Under,
+            ScaleState::OutOfRange => Range::OutOfRange,
+            _ => Range::InRange,
+        },
+    }
 }
 
 /// The station's scale as configured, for the log when the caller did not name one.
@@ -529,7 +585,33 @@ fn record(
     Ok(ctx.tx.last_insert_rowid())
 }
 
-/// A manager packs an order over its last failed (or unauditable) weighing, with a reason.
+/// The manager who approves an override: the one whose badge or PIN was given, else the
+/// signed-in operator if a manager (`None` for the local command line, which acts as one).
+fn approver(ctx: &Ctx<'_>, manager: Option<&str>) -> Result<Option<i64>, ApiError> {
+    let refused = || {
+        ApiError::new(
+            ErrorCode::Forbidden,
+            "a manager must approve packing a box over its weighing: a manager scans their badge \
+             or types their PIN",
+        )
+    };
+    match manager.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(credential) => {
+            let id = people::operator_by_credential(ctx, credential)?.ok_or_else(refused)?;
+            let role: String =
+                ctx.query_row("SELECT role FROM operators WHERE id = ?1", [id], |r| r.get(0))?;
+            if role != Role::Manager.as_str() {
+                return Err(refused());
+            }
+            Ok(Some(id))
+        }
+        None if ctx.actor()?.role == Role::Manager => Ok(ctx.operator_id()),
+        None => Err(refused()),
+    }
+}
+
+/// A manager packs an order over its last failed weighing, or one that got no verdict or
+/// could not be audited, with a reason.
 pub fn override_weighing(ctx: &mut Ctx<'_>, req: OverrideWeighing) -> Result<Overridden, ApiError> {
     let reason = req.reason.trim();
     if reason.is_empty() {
@@ -537,11 +619,13 @@ pub fn override_weighing(ctx: &mut Ctx<'_>, req: OverrideWeighing) -> Result<Ove
             "say why the box may go as it is; the reason is kept in the audit log",
         ));
     }
+    let approver = approver(ctx, req.manager.as_deref())?;
     let order_id = picked_order(ctx, &req.order, "packed over its weighing")?;
     let id: i64 = ctx
         .tx
         .query_row(
-            "SELECT id FROM weighings WHERE order_id = ?1 AND verdict IN ('fail', 'cannot_audit')
+            "SELECT id FROM weighings WHERE order_id = ?1
+             AND verdict IN ('fail', 'cannot_audit', 'no_verdict')
              AND override_at IS NULL ORDER BY id DESC LIMIT 1",
             [order_id],
             |r| r.get(0),
@@ -555,7 +639,7 @@ pub fn override_weighing(ctx: &mut Ctx<'_>, req: OverrideWeighing) -> Result<Ove
         })?;
     ctx.tx.execute(
         "UPDATE weighings SET override_by = ?2, override_reason = ?3, override_at = ?4 WHERE id = ?1",
-        params![id, ctx.operator_id(), reason, ctx.now_text()],
+        params![id, approver, reason, ctx.now_text()],
     )?;
     let why = format!("weight audit overridden: {reason}");
     orders::transition(ctx, order_id, OrderStatus::Picked, OrderStatus::Packed, &why)?;

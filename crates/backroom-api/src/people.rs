@@ -247,28 +247,44 @@ fn operator_by_pin(ctx: &Ctx<'_>, pin: &str) -> Result<Option<i64>, ApiError> {
     Ok(None)
 }
 
-pub fn sign_in(ctx: &mut Ctx<'_>, req: SignIn) -> Result<Session, ApiError> {
-    let station_id: i64 = ctx
-        .tx
-        .query_row("SELECT id FROM stations WHERE name = ?1", [req.station.trim()], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| ApiError::not_found(format!("there is no station `{}`", req.station)))?;
-    let credential = req.credential.trim();
+/// The caller's station, if it has one.
+pub(crate) fn station_name(ctx: &Ctx<'_>) -> Result<Option<String>, ApiError> {
+    let Some(station_id) = ctx.station_id() else { return Ok(None) };
+    let name =
+        ctx.query_row("SELECT name FROM stations WHERE id = ?1", [station_id], |r| r.get(0))?;
+    Ok(Some(name))
+}
+
+/// The active operator with this badge barcode or PIN.
+pub(crate) fn operator_by_credential(
+    ctx: &Ctx<'_>,
+    credential: &str,
+) -> Result<Option<i64>, ApiError> {
+    let credential = credential.trim();
     let by_badge: Option<i64> = ctx
         .tx
         .query_row("SELECT id FROM operators WHERE badge = ?1 AND active = 1", [credential], |r| {
             r.get(0)
         })
         .optional()?;
-    let operator_id = match by_badge {
-        Some(id) => id,
-        None => operator_by_pin(ctx, credential)?.ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NotSignedIn,
-                "that badge or PIN is not known; scan your badge again or ask a manager",
-            )
-        })?,
-    };
+    match by_badge {
+        Some(id) => Ok(Some(id)),
+        None => operator_by_pin(ctx, credential),
+    }
+}
+
+pub fn sign_in(ctx: &mut Ctx<'_>, req: SignIn) -> Result<Session, ApiError> {
+    let station_id: i64 = ctx
+        .tx
+        .query_row("SELECT id FROM stations WHERE name = ?1", [req.station.trim()], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| ApiError::not_found(format!("there is no station `{}`", req.station)))?;
+    let operator_id = operator_by_credential(ctx, &req.credential)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotSignedIn,
+            "that badge or PIN is not known; scan your badge again or ask a manager",
+        )
+    })?;
     let token = hex(&rand::rng().random::<[u8; 24]>());
     ctx.tx.execute(
         "INSERT INTO sessions (token, operator_id, station_id, started_at) VALUES (?1, ?2, ?3, ?4)",

@@ -5,8 +5,14 @@
 
 mod common;
 
+use std::time::{Duration, Instant};
+
+use backroom_api::scales::ScaleWatch;
 use backroom_api::{ApiError, ErrorCode};
+use backroom_core::scale::Protocol;
+use backroom_core::weight::WeightUnit;
 use common::Warehouse;
+use common::sim::Sim;
 use serde_json::{Value, json};
 
 impl Warehouse {
@@ -210,6 +216,11 @@ fn a_product_without_weight_cannot_be_audited_until_a_manager_overrides() {
 
     let refused = w.as_("OP-PACK", "override_weighing", json!({"order": "2001", "reason": "ok"}));
     assert_eq!(code(refused), ErrorCode::Forbidden, "only a manager overrides");
+    for credential in ["OP-PICK", "NO-SUCH-BADGE"] {
+        let req = json!({"order": "2001", "reason": "ok", "manager": credential});
+        let refused = w.as_("OP-PACK", "override_weighing", req);
+        assert_eq!(code(refused), ErrorCode::Forbidden, "{credential} is no manager's badge");
+    }
     let no_reason = w.as_("OP-MGR", "override_weighing", json!({"order": "2001", "reason": " "}));
     assert_eq!(code(no_reason), ErrorCode::Invalid);
     assert_eq!(w.status("2001"), "picked");
@@ -225,6 +236,18 @@ fn a_product_without_weight_cannot_be_audited_until_a_manager_overrides() {
     assert_eq!(done["weighing"]["override_by"], "Max");
     assert_eq!(done["weighing"]["override_reason"], "vase weighed by hand: 820 g");
     assert_eq!(w.status("2001"), "packed");
+}
+
+#[test]
+fn a_packer_calls_a_manager_over_who_approves_with_a_badge() {
+    let w = Warehouse::new();
+    w.picked("1001", &[("MUG-B", 2)]);
+    w.weigh("1001", 200.0, json!({}));
+    let req = json!({"order": "1001", "reason": "mugs checked by hand", "manager": "OP-MGR"});
+    let done = w.as_("OP-PACK", "override_weighing", req).unwrap();
+    assert_eq!(done["status"], "packed");
+    assert_eq!(done["weighing"]["override_by"], "Max", "the approving manager, not the packer");
+    assert_eq!(done["weighing"]["operator"], "Pia");
 }
 
 #[test]
@@ -265,4 +288,90 @@ fn every_weighing_is_logged_with_operator_station_and_scale() {
     let fails = w.local("list_weighings", json!({"verdict": "fail", "limit": 10}));
     assert_eq!(fails.as_array().unwrap().len(), 1);
     assert_eq!(fails[0]["cause"], "about one Blue Mug (340 g) missing");
+}
+
+/// Waits until the board shows `want` for `station`'s scale, or fails naming what it showed.
+fn wait_board(w: &Warehouse, station: &str, what: &str, want: impl Fn(&Value) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut last = Value::Null;
+    while Instant::now() < deadline {
+        if let Some(seen) = w.app.scales().reading(station) {
+            last = serde_json::to_value(&seen.status).unwrap();
+            if want(&last) {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("the scale of {station} never showed {what}; last: {last}");
+}
+
+fn stable_at(grams: f64) -> impl Fn(&Value) -> bool {
+    move |status| status["state"] == "stable" && status["grams"] == grams
+}
+
+#[test]
+fn a_station_with_a_connected_scale_is_judged_on_what_the_scale_says() {
+    let w = Warehouse::new();
+    w.picked("1001", &[("MUG-B", 2), ("PEN-1", 3)]);
+    w.picked("1002", &[("MUG-B", 2), ("PEN-1", 3)]);
+    let mut sim = Sim::start(Protocol::MtSics, WeightUnit::G, 0.0);
+    let _watch = ScaleWatch::start(&w.app);
+    // Saved while watched: the watcher picks the new settings up.
+    w.local(
+        "save_station",
+        json!({"name": "Pack 1", "scale": {"port": sim.path(), "protocol": "mt-sics",
+               "baud": 9600, "data_bits": 8, "parity": "none", "stop_bits": 1}}),
+    );
+    let in_box = |order: &str| json!({"order": order, "box": "BOX-S"});
+
+    // Expected 876 ± 20 g; the simulated scale shows 5 g steps. A screen cannot type a weight over a connected scale.
+    sim.control("weight 875");
+    wait_board(&w, "Pack 1", "875 g", stable_at(875.0));
+    let typed = json!({"order": "1001", "box": "BOX-S", "grams": 876, "stable": true});
+    assert_eq!(code(w.as_("OP-PACK", "weigh", typed)), ErrorCode::Conflict);
+    let passed = w.as_("OP-PACK", "weigh", in_box("1001")).unwrap();
+    assert_eq!(passed["verdict"]["kind"], "pass", "{passed}");
+    assert_eq!(passed["weighing"]["actual_g"], 875.0);
+    assert!(passed["weighing"]["scale"].as_str().unwrap().starts_with("mt-sics on "));
+    assert_eq!(w.status("1001"), "packed");
+
+    // One mug short: 876 − 340 g, as a scale with 5 g steps shows it.
+    sim.control("weight 535");
+    wait_board(&w, "Pack 1", "535 g", stable_at(535.0));
+    let failed = w.as_("OP-PACK", "weigh", in_box("1002")).unwrap();
+    assert_eq!(failed["verdict"]["kind"], "fail");
+    assert_eq!(failed["verdict"]["cause"], "about one Blue Mug (340 g) missing");
+
+    sim.control("motion on");
+    wait_board(&w, "Pack 1", "motion", |s| s["state"] == "motion");
+    let moving = w.as_("OP-PACK", "weigh", in_box("1002")).unwrap();
+    assert_eq!(moving["verdict"]["reason"], "unstable", "{moving}");
+    sim.control("motion off");
+
+    sim.control("disconnect");
+    wait_board(&w, "Pack 1", "offline", |s| s["state"] == "offline");
+    let offline = w.as_("OP-PACK", "weigh", in_box("1002")).unwrap();
+    assert_eq!(offline["verdict"]["reason"], "offline", "{offline}");
+    assert_eq!(w.status("1002"), "picked", "nothing but a pass packs an order");
+
+    sim.control("reconnect");
+    sim.control("weight 870");
+    wait_board(&w, "Pack 1", "870 g", stable_at(870.0));
+    let repacked = w.as_("OP-PACK", "weigh", in_box("1002")).unwrap();
+    assert_eq!(repacked["verdict"]["kind"], "pass");
+}
+
+#[test]
+fn a_station_without_a_connected_scale_types_the_weight() {
+    let w = Warehouse::new();
+    w.picked("1001", &[("MUG-B", 2)]);
+    let no_weight = w.as_("OP-PACK", "weigh", json!({"order": "1001", "box": "BOX-S"}));
+    let error = no_weight.expect_err("no reading at all");
+    assert_eq!(error.code, ErrorCode::Invalid);
+    assert!(error.message.contains("type the weight"), "{}", error.message);
+    // A typed weight not marked as read off a settled display decides nothing.
+    let req = json!({"order": "1001", "box": "BOX-S", "grams": 840});
+    let unsure = w.as_("OP-PACK", "weigh", req).unwrap();
+    assert_eq!(unsure["verdict"]["reason"], "unstable");
 }

@@ -4,9 +4,9 @@
 //! states with deadlines, never for fixed times, except where it checks that something does
 //! *not* happen for a while.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+mod common;
+
+use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -16,82 +16,10 @@ use backroom_api::scale_port::{
 };
 use backroom_core::scale::{Protocol, ScaleEvent};
 use backroom_core::weight::WeightUnit;
-
-const SIMULATOR: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/tools/scale-sim/scale-sim");
+use common::sim::{SIMULATOR, Sim};
 
 /// Long enough for any state to show on a loaded machine; a passing test never waits this long.
 const DEADLINE: Duration = Duration::from_secs(10);
-
-/// Dozens of simulators starting at once on a busy machine can take seconds to say hello.
-const START_DEADLINE: Duration = Duration::from_secs(30);
-
-/// A scale simulator on a pty, driven through its stdin.
-struct Sim {
-    child: Child,
-    stdin: ChildStdin,
-    lines: Receiver<String>,
-    link: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Sim {
-    fn start(case: &Case) -> Sim {
-        let dir = tempfile::tempdir().unwrap();
-        let link = dir.path().join("scale");
-        let mut child = Command::new(SIMULATOR)
-            .args(["--protocol", case.protocol.name(), "--unit", case.unit.symbol()])
-            .args(["--weight", &case.start.to_string(), "--seed", "7", "--exit-on-eof"])
-            .arg("--link")
-            .arg(&link)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {SIMULATOR}: {e}"));
-        let stdin = child.stdin.take().unwrap();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        let (send, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in stdout.lines().map_while(Result::ok) {
-                if send.send(line).is_err() {
-                    return;
-                }
-            }
-        });
-        let sim = Sim { child, stdin, lines, link, _dir: dir };
-        let device = sim.lines.recv_timeout(START_DEADLINE).expect("the simulator did not start");
-        assert!(device.starts_with("/dev/"), "the simulator said {device:?}");
-        sim
-    }
-
-    fn line(&self) -> String {
-        self.lines.recv_timeout(DEADLINE).expect("the simulator stopped answering")
-    }
-
-    /// Sends a control line and returns the reply, skipping attach events.
-    fn control(&mut self, command: &str) -> String {
-        writeln!(self.stdin, "{command}").unwrap();
-        loop {
-            let line = self.line();
-            if line.starts_with("event ") {
-                continue;
-            }
-            assert!(line.starts_with("ok"), "`{command}` got {line:?}");
-            return line;
-        }
-    }
-
-    fn path(&self) -> String {
-        self.link.to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A protocol with the unit the simulator weighs in and the loads the tests place.
 #[derive(Debug, Clone, Copy)]
@@ -131,6 +59,10 @@ const TOLEDO_CONTINUOUS: Case = Case {
 };
 
 impl Case {
+    fn sim(&self) -> Sim {
+        Sim::start(self.protocol, self.unit, self.start)
+    }
+
     fn settings(&self, sim: &Sim) -> PortSettings {
         PortSettings { unit: self.unit, ..PortSettings::new(sim.path(), self.protocol) }
     }
@@ -203,7 +135,7 @@ fn wait_stable(statuses: &Receiver<ScaleStatus>, grams: f64) -> ScaleStatus {
 }
 
 fn weighs_and_follows_changes(case: Case) {
-    let mut sim = Sim::start(&case);
+    let mut sim = case.sim();
     let (_monitor, statuses) = monitor(&case, &sim);
     let first = wait_stable(&statuses, case.grams(case.start));
     assert_eq!(first.protocol, case.protocol);
@@ -217,7 +149,7 @@ fn weighs_and_follows_changes(case: Case) {
 /// Request/response scales are asked at least ten times a second; continuous ones stream. A
 /// busy test machine can starve one half-second window, so the best of three counts.
 fn reads_ten_times_a_second(case: Case) {
-    let sim = Sim::start(&case);
+    let sim = case.sim();
     let mut scale = ScalePort::open(&case.settings(&sim)).unwrap();
     read_stable(&mut scale, DEADLINE).unwrap();
     let mut counts = Vec::new();
@@ -236,7 +168,7 @@ fn reads_ten_times_a_second(case: Case) {
 }
 
 fn motion_gives_no_stable_weight(case: Case) {
-    let mut sim = Sim::start(&case);
+    let mut sim = case.sim();
     let (_monitor, statuses) = monitor(&case, &sim);
     wait_stable(&statuses, case.grams(case.start));
     sim.control("motion on");
@@ -252,7 +184,7 @@ fn motion_gives_no_stable_weight(case: Case) {
 }
 
 fn overload_and_underload_carry_no_weight(case: Case) {
-    let mut sim = Sim::start(&case);
+    let mut sim = case.sim();
     let (_monitor, statuses) = monitor(&case, &sim);
     wait_stable(&statuses, case.grams(case.start));
     sim.control("overload");
@@ -268,7 +200,7 @@ fn overload_and_underload_carry_no_weight(case: Case) {
 }
 
 fn silence_shows_and_clears(case: Case) {
-    let mut sim = Sim::start(&case);
+    let mut sim = case.sim();
     let (_monitor, statuses) = monitor(&case, &sim);
     wait_stable(&statuses, case.grams(case.start));
     sim.control("silence on");
@@ -281,7 +213,7 @@ fn silence_shows_and_clears(case: Case) {
 }
 
 fn unplugging_goes_offline_and_replugging_recovers(case: Case) {
-    let mut sim = Sim::start(&case);
+    let mut sim = case.sim();
     let (monitor, statuses) = monitor(&case, &sim);
     wait_stable(&statuses, case.grams(case.start));
     sim.control("disconnect");
@@ -296,7 +228,7 @@ fn unplugging_goes_offline_and_replugging_recovers(case: Case) {
 }
 
 fn noise_is_never_read_as_a_weight(case: Case) {
-    let mut sim = Sim::start(&case);
+    let mut sim = case.sim();
     let mut scale = ScalePort::open(&case.settings(&sim)).unwrap();
     let expected = case.grams(case.start);
     assert!(near(read_stable(&mut scale, DEADLINE).unwrap().grams(), expected));
@@ -323,7 +255,7 @@ fn noise_is_never_read_as_a_weight(case: Case) {
 }
 
 fn zeroes_where_the_protocol_can(case: Case) {
-    let mut sim = Sim::start(&case);
+    let mut sim = case.sim();
     let (monitor, statuses) = monitor(&case, &sim);
     sim.control(&format!("weight {}", case.small));
     wait_stable(&statuses, case.grams(case.small));
@@ -333,7 +265,7 @@ fn zeroes_where_the_protocol_can(case: Case) {
 }
 
 fn tares_where_the_protocol_can(case: Case) {
-    let mut sim = Sim::start(&case);
+    let mut sim = case.sim();
     let (monitor, statuses) = monitor(&case, &sim);
     wait_stable(&statuses, case.grams(case.start));
     if case.protocol.tare_command().is_none() {
@@ -356,7 +288,7 @@ fn tares_where_the_protocol_can(case: Case) {
 }
 
 fn detects_the_protocol(case: Case) {
-    let sim = Sim::start(&case);
+    let sim = case.sim();
     let mut scale = detect(&sim.path(), None, case.unit).unwrap();
     assert_eq!(scale.protocol(), case.protocol);
     assert_eq!(scale.settings().serial, case.protocol.serial_settings());
@@ -448,7 +380,7 @@ fn a_missing_port_is_offline_with_advice() {
 
 #[test]
 fn a_silent_port_is_reported_as_silent() {
-    let mut sim = Sim::start(&NCI);
+    let mut sim = NCI.sim();
     sim.control("silence on");
     let mut scale = ScalePort::open(&NCI.settings(&sim)).unwrap();
     let error = read_stable(&mut scale, Duration::from_millis(300)).unwrap_err();
@@ -458,7 +390,7 @@ fn a_silent_port_is_reported_as_silent() {
 
 #[test]
 fn nothing_is_detected_on_a_silent_port() {
-    let mut sim = Sim::start(&TOLEDO_8217);
+    let mut sim = TOLEDO_8217.sim();
     sim.control("silence on");
     let error = detect(&sim.path(), None, WeightUnit::Kg).unwrap_err();
     assert!(matches!(error, ScalePortError::NotDetected { .. }), "{error:?}");

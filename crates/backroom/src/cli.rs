@@ -205,7 +205,7 @@ fn serve(app: App, addr: &str, ui: Option<PathBuf>) -> Result<(), CliError> {
         }
         let app = Arc::new(app);
         // The stations' scales, watched for as long as the server runs.
-        let _scales = crate::stations::start_scale_monitors(&app)?;
+        let _scales = backroom_api::scales::ScaleWatch::start(&app);
         let router = crate::serve::router(app, ui);
         axum::serve(listener, router)
             .with_graceful_shutdown(async {

@@ -5,4 +5,3 @@ pub mod cli;
 pub mod scale_cli;
 pub mod serve;
 pub mod slip_cli;
-pub mod stations;

@@ -7,4 +7,9 @@ export type OverrideWeighing = { order: string,
 /**
  * Why the box may go as it is; kept in the audit log.
  */
-reason: string, };
+reason: string, 
+/**
+ * The badge or PIN of the manager who approves, when the signed-in operator is not one:
+ * a packer calls a manager over rather than signing out.
+ */
+manager?: string, };

@@ -2,19 +2,21 @@
 import type { Range } from "./Range";
 
 /**
- * A reading of the packed box on the station's scale.
+ * Weigh a packed box. At a station whose scale Backroom watches, the reading is the scale's
+ * latest, as the scale sent it: leave `grams` out. A station without a connected scale types
+ * the weight its scale shows.
  */
 export type Weigh = { order: string, box: string, 
 /**
- * The weight the scale shows, in grams.
+ * A weight typed at a station without a connected scale, in grams.
  */
-grams: number, 
+grams?: number, 
 /**
- * The scale reported no motion.
+ * The typed weight was read off a settled display; not stable when absent.
  */
-stable: boolean, 
+stable?: boolean, 
 /**
- * How long ago the reading was taken, in milliseconds; 0 (just now) when absent.
+ * How long ago the typed reading was taken, in milliseconds; 0 (just now) when absent.
  */
 age_ms?: number, 
 /**
@@ -26,6 +28,6 @@ online?: boolean,
  */
 range?: Range, 
 /**
- * Which scale took the reading; the station's scale when absent.
+ * Which scale the typed reading came from; the station's configured scale when absent.
  */
 scale?: string, };

@@ -72,6 +72,7 @@ import type { SaveArea } from "./SaveArea";
 import type { SaveBox } from "./SaveBox";
 import type { SaveOperator } from "./SaveOperator";
 import type { SaveProduct } from "./SaveProduct";
+import type { ScaleStatus } from "./ScaleStatus";
 import type { Session } from "./Session";
 import type { SetLayout } from "./SetLayout";
 import type { Settings } from "./Settings";
@@ -149,6 +150,7 @@ export interface Commands {
   save_box: { req: SaveBox; res: PackBox };
   suggest_box: { req: PackOrder; res: BoxSuggestion };
   expected_weight: { req: OrderInBox; res: ExpectedWeight };
+  station_scale: { req: NoArgs; res: ScaleStatus | null };
   weigh: { req: Weigh; res: Weighed };
   override_weighing: { req: OverrideWeighing; res: Overridden };
   list_weighings: { req: WeighingQuery; res: Array<Weighing> };
@@ -215,6 +217,7 @@ export const COMMAND_NAMES: CommandName[] = [
   "save_box",
   "suggest_box",
   "expected_weight",
+  "station_scale",
   "weigh",
   "override_weighing",
   "list_weighings",

@@ -4,11 +4,15 @@
 // Every test file is its own binary and uses part of this.
 #![allow(dead_code)]
 
+pub mod sim;
+
+use std::sync::Arc;
+
 use backroom_api::{ApiError, App, Caller};
 use serde_json::{Value, json};
 
 pub struct Warehouse {
-    pub app: App,
+    pub app: Arc<App>,
     _dir: tempfile::TempDir,
 }
 
@@ -16,7 +20,7 @@ impl Warehouse {
     /// An empty database in a folder of its own, removed when the warehouse is dropped.
     pub fn open() -> Warehouse {
         let dir = tempfile::tempdir().unwrap();
-        let app = App::open(&dir.path().join("backroom.db")).unwrap();
+        let app = Arc::new(App::open(&dir.path().join("backroom.db")).unwrap());
         Warehouse { app, _dir: dir }
     }
 

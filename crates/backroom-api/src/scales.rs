@@ -1,0 +1,265 @@
+//! The stations' scales while Backroom runs: a monitor per station whose settings name a port,
+//! the last status of each on the [`ScaleBoard`], and their readings published as
+//! [`Event::Scale`].
+//!
+//! The weight audit reads the board, not a weight a screen sends: a verdict rests on what the
+//! scale itself said and how old that is, so a slow or stale screen cannot pass a box. The
+//! watcher follows the stations' settings: saving a station restarts its monitor.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use tokio::sync::broadcast::error::TryRecvError;
+
+use crate::app::Ctx;
+use crate::error::ApiError;
+use crate::people::{self, ScaleSettings, Station};
+use crate::scale_port::{MonitorOptions, PortSettings, ScaleMonitor, ScaleState, ScaleStatus};
+use crate::system::NoArgs;
+use crate::{App, Caller, Event};
+
+/// The shortest time between two published readings of one scale while its state stays the
+/// same: twenty a second, more than a live weight on screen needs. The board itself takes
+/// every reading.
+pub const MIN_INTERVAL: Duration = Duration::from_millis(50);
+
+/// How often the watcher looks for changed station settings and for being stopped.
+const WATCH_TICK: Duration = Duration::from_millis(200);
+
+/// What each watched station's scale showed last.
+#[derive(Debug, Default)]
+pub struct ScaleBoard {
+    latest: Mutex<HashMap<String, Seen>>,
+}
+
+#[derive(Debug, Clone)]
+struct Seen {
+    status: ScaleStatus,
+    at: Instant,
+    scale: String,
+}
+
+/// A station's scale as the board knows it now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardReading {
+    /// The last status, its `age_ms` brought up to now.
+    pub status: ScaleStatus,
+    /// Which scale: its protocol and port, for the audit log.
+    pub scale: String,
+}
+
+impl ScaleBoard {
+    /// Keeps `status` as the latest of `station`'s scale.
+    pub fn record(&self, station: &str, scale: &str, status: ScaleStatus) {
+        let seen = Seen { status, at: Instant::now(), scale: scale.to_owned() };
+        self.lock().insert(station.to_owned(), seen);
+    }
+
+    /// Stops reporting `station`: its scale is no longer watched.
+    pub fn forget(&self, station: &str) {
+        self.lock().remove(station);
+    }
+
+    /// The latest status of `station`'s scale, or `None` when no scale is watched there.
+    pub fn reading(&self, station: &str) -> Option<BoardReading> {
+        let seen = self.lock().get(station).cloned()?;
+        let mut status = seen.status;
+        let since = u64::try_from(seen.at.elapsed().as_millis()).unwrap_or(u64::MAX);
+        status.age_ms = status.age_ms.map(|age| age.saturating_add(since));
+        Some(BoardReading { status, scale: seen.scale })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Seen>> {
+        // A panicking writer cannot leave a half-written entry: insert and remove are whole.
+        self.latest.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// What the caller's station's scale shows now, or `None` where no scale is watched: a screen
+/// opened with a package already on the scale knows at once, before the next reading.
+pub fn station_scale(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Option<ScaleStatus>, ApiError> {
+    let Some(station) = people::station_name(ctx)? else { return Ok(None) };
+    Ok(ctx.scales.reading(&station).map(|seen| seen.status))
+}
+
+/// Watches the stations' scales until dropped.
+pub struct ScaleWatch {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ScaleWatch {
+    /// Starts a monitor for every station with a scale port, and restarts a station's monitor
+    /// when its settings are saved. A station whose settings are unusable is skipped with one
+    /// line on standard error; a port that does not exist is not an error: its monitor reports
+    /// it offline and keeps trying.
+    pub fn start(app: &Arc<App>) -> ScaleWatch {
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut watcher = Watcher { app: Arc::downgrade(app), monitors: HashMap::new() };
+        let events = app.subscribe();
+        watcher.refresh();
+        let stopped = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("scale watch".into())
+            .spawn(move || watcher.run(events, &stopped))
+            .expect("the OS refused to start a thread for the scales");
+        ScaleWatch { stop, thread: Some(thread) }
+    }
+}
+
+impl Drop for ScaleWatch {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct Watcher {
+    /// Weak, so the monitors' threads never keep the application open.
+    app: Weak<App>,
+    monitors: HashMap<String, (ScaleSettings, ScaleMonitor)>,
+}
+
+impl Watcher {
+    fn run(mut self, mut events: tokio::sync::broadcast::Receiver<Event>, stop: &AtomicBool) {
+        while !stop.load(Ordering::Relaxed) {
+            match events.try_recv() {
+                Ok(Event::DataChanged { what }) if what == "stations" || what == "all" => {
+                    self.refresh()
+                }
+                Ok(_) => {}
+                Err(TryRecvError::Lagged(_)) => self.refresh(),
+                Err(TryRecvError::Empty) => std::thread::sleep(WATCH_TICK),
+                Err(TryRecvError::Closed) => break,
+            }
+        }
+        if let Some(app) = self.app.upgrade() {
+            for station in self.monitors.keys() {
+                app.scales().forget(station);
+            }
+        }
+    }
+
+    /// Brings the monitors in line with the stations' saved settings.
+    fn refresh(&mut self) {
+        let Some(app) = self.app.upgrade() else { return };
+        let stations: Vec<Station> = match app.run(Caller::Local, "list_stations", &NoArgs {}) {
+            Ok(stations) => stations,
+            Err(error) => {
+                eprintln!("the stations' scales were not updated: {error}");
+                return;
+            }
+        };
+        let wanted: HashMap<String, ScaleSettings> = stations
+            .into_iter()
+            .filter_map(|s| {
+                let scale = s.scale.filter(|scale| !scale.port.trim().is_empty())?;
+                Some((s.name, scale))
+            })
+            .collect();
+        self.monitors.retain(|station, (settings, _)| {
+            let keep = wanted.get(station) == Some(settings);
+            if !keep {
+                app.scales().forget(station);
+            }
+            keep
+        });
+        for (station, settings) in wanted {
+            if self.monitors.contains_key(&station) {
+                continue;
+            }
+            match PortSettings::from_station(&settings) {
+                Ok(port) => {
+                    let monitor = watch_scale(&self.app, &station, port);
+                    self.monitors.insert(station, (settings, monitor));
+                }
+                Err(error) => eprintln!("station {station}: the scale is not watched: {error}"),
+            }
+        }
+    }
+}
+
+/// One station's monitor: every status goes on the board, and out as an event when [`due`].
+fn watch_scale(app: &Weak<App>, station: &str, port: PortSettings) -> ScaleMonitor {
+    let app = app.clone();
+    let station = station.to_owned();
+    let scale = format!("{} on {}", port.protocol, port.path);
+    let options = MonitorOptions { every_reading: true, ..MonitorOptions::default() };
+    let mut last: Option<(ScaleState, Instant)> = None;
+    ScaleMonitor::start(port, options, move |status| {
+        let Some(app) = app.upgrade() else { return };
+        app.scales().record(&station, &scale, status.clone());
+        let now = Instant::now();
+        if due(last, status.state, now) {
+            last = Some((status.state, now));
+            app.publish(Event::Scale { station: station.clone(), status });
+        }
+    })
+}
+
+/// Whether a status in `state` at `now` goes out, given the state and time of the last one
+/// published: a change of state (stable, in motion, offline, ...) always does, a reading in
+/// the same state once [`MIN_INTERVAL`] has passed. The monitor reports every reading, so a
+/// weight held back is followed by a newer one within a poll.
+fn due(last: Option<(ScaleState, Instant)>, state: ScaleState, now: Instant) -> bool {
+    match last {
+        None => true,
+        Some((last_state, at)) => {
+            last_state != state || now.saturating_duration_since(at) >= MIN_INTERVAL
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use backroom_core::scale::Protocol;
+
+    use super::*;
+
+    #[test]
+    fn readings_are_throttled_but_state_changes_are_not() {
+        let start = Instant::now();
+        let ms = |n| start + Duration::from_millis(n);
+        assert!(due(None, ScaleState::Motion, start));
+        let last = Some((ScaleState::Motion, start));
+        assert!(!due(last, ScaleState::Motion, ms(10)));
+        assert!(!due(last, ScaleState::Motion, ms(49)));
+        assert!(due(last, ScaleState::Motion, ms(50)));
+        assert!(due(last, ScaleState::Stable, ms(1)));
+        assert!(due(last, ScaleState::Offline, ms(1)));
+    }
+
+    fn stable(grams: f64, age_ms: u64) -> ScaleStatus {
+        ScaleStatus {
+            state: ScaleState::Stable,
+            protocol: Protocol::MtSics,
+            grams: Some(grams),
+            value: Some(grams / 1000.0),
+            unit: None,
+            net: None,
+            age_ms: Some(age_ms),
+            detail: None,
+        }
+    }
+
+    #[test]
+    fn the_board_keeps_the_latest_status_per_station_and_ages_it() {
+        let board = ScaleBoard::default();
+        assert_eq!(board.reading("Pack 1"), None);
+        board.record("Pack 1", "mt-sics on /dev/ttyUSB0", stable(1000.0, 5));
+        board.record("Pack 1", "mt-sics on /dev/ttyUSB0", stable(1250.0, 5));
+        std::thread::sleep(Duration::from_millis(30));
+        let seen = board.reading("Pack 1").expect("a reading");
+        assert_eq!(seen.status.grams, Some(1250.0));
+        assert!(seen.status.age_ms.unwrap() >= 35, "age grows: {:?}", seen.status.age_ms);
+        assert_eq!(seen.scale, "mt-sics on /dev/ttyUSB0");
+        assert_eq!(board.reading("Pack 2"), None);
+        board.forget("Pack 1");
+        assert_eq!(board.reading("Pack 1"), None);
+    }
+}
