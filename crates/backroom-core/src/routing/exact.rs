@@ -17,7 +17,7 @@
 //!
 //! Blocks behind the farthest block with picks and aisles beyond the outermost pick or the depot
 //! are never worth walking, so they are left out. The number of states grows quickly with the
-//! number of cross aisles, so layouts where it would take more than a few tens of milliseconds are
+//! number of cross aisles, so layouts where it would take more than about ten milliseconds are
 //! left to the caller.
 
 use std::collections::HashMap;
@@ -31,8 +31,8 @@ use crate::layout::Layout;
 const MAX_SLOTS: usize = 6;
 /// Frontier states that occur with 0, 1, 2, … junctions per column, measured on dense pick lists.
 const STATES_PER_SLOTS: [usize; MAX_SLOTS + 1] = [1, 1, 5, 24, 111, 568, 3032];
-/// The most moves the programme is started for: a few tens of milliseconds. This admits five
-/// blocks of about 45 aisles; deeper or wider layouts go to local search, which is faster there.
+/// The most moves the programme is started for: about ten milliseconds. This admits five blocks
+/// of about 45 aisles; deeper or wider layouts go to local search.
 const MOVE_BUDGET: usize = 4_000_000;
 
 const NONE: u8 = 0;
@@ -43,7 +43,7 @@ const FRESH_FRONT: u8 = 14;
 const FRESH_BACK: u8 = 15;
 
 /// The locations in the order a shortest tour visits them, or `None` if finding it would take
-/// more than a few tens of milliseconds.
+/// more than about ten milliseconds.
 pub(super) fn shortest_tour(layout: &Layout, locations: &[Location]) -> Option<Vec<usize>> {
     let Some(far) = locations.iter().map(|location| location.block).max() else {
         return Some(Vec::new());
@@ -126,21 +126,34 @@ enum Step {
     Cross { column: usize, slot: usize },
 }
 
-/// A partial tour after some step: its frontier state, its length so far, and (packed as
-/// `parent << 3 | choice`) the partial tour of the previous step it grew from with the decision
-/// taken. Only the traces are kept for every step.
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    state: u32,
-    trace: u32,
-    cost: f64,
+/// The partial tours after one step, indexed by frontier state: for each, the shortest one in
+/// that state. A dense array rather than a list of live states: nearly every state is live at
+/// every step, and reading the current step in state order reads each move's table in order too.
+struct Layer {
+    best: Vec<Best>,
 }
 
-/// The best complete tour found: its cost, the entry it closes from and the closing decision.
+/// The shortest partial tour in a state (infinitely long if there is none) and, packed as
+/// `parent << 3 | choice`, the state of the previous step it grew from and the decision taken.
+#[derive(Debug, Clone, Copy)]
+struct Best {
+    cost: f64,
+    trace: u32,
+}
+
+impl Layer {
+    fn clear(&mut self, states: usize) {
+        self.best.clear();
+        self.best.resize(states, Best { cost: f64::INFINITY, trace: u32::MAX });
+    }
+}
+
+/// The best complete tour found: its cost, the step and state it closes from and the closing
+/// decision.
 struct Closing {
     cost: f64,
     layer: usize,
-    entry: u32,
+    state: u32,
     step: Step,
     choice: u8,
 }
@@ -199,82 +212,57 @@ impl Grid {
     fn solve(&self) -> Option<Plan> {
         let n = self.slots;
         let mut states = States::new(n);
-        let start = Entry { state: states.id(0), trace: u32::MAX, cost: 0.0 };
-        let mut current = vec![start];
-        let mut next: Vec<Entry> = Vec::new();
-        // `traces[i]` holds the traces of the partial tours after step `i - 1`.
-        let mut traces: Vec<Vec<u32>> = vec![vec![u32::MAX]];
+        let start = states.id(0) as usize;
+        let mut current = Layer { best: Vec::new() };
+        current.clear(start + 1);
+        current.best[start].cost = 0.0;
+        let mut next = Layer { best: Vec::new() };
+        // The traces of every step, one after the other: those of the partial tours after step
+        // `i - 1` start at `layer_start[i]` (step "-1" being the empty tour at the start).
+        let mut traces: Vec<u32> = vec![u32::MAX];
+        let step_count = self.columns.len() * (2 * n - 1);
+        traces.reserve(step_count * (STATES_PER_SLOTS[n] + RESERVED.len()));
+        let mut layer_start = vec![0];
         let mut steps = Vec::new();
         let mut best: Option<Closing> = None;
-        // Where each state sits in `next`, or `u32::MAX`.
-        let mut position: Vec<u32> = Vec::new();
         let mut moves = 0usize;
 
         for (c, column) in self.columns.iter().enumerate() {
             let gap_to_next = self.columns.get(c + 1).map(|next| next.x - column.x);
             for step in self.steps_of(c) {
-                // The moves of this step, with the length each adds and its decision.
-                let options: Vec<(Move, f64, u8)> = match step {
-                    Step::Walk { block, .. } => (column.walks[block - 1].iter().enumerate())
-                        .map(|(choice, walk)| {
-                            (Move::Walk { block, kind: walk.kind }, walk.cost, choice as u8)
-                        })
-                        .collect(),
-                    Step::Cross { slot, .. } => {
-                        let depot = c == self.depot_column && slot == 0;
-                        // After the last column there is nothing to cross to.
-                        let most = if gap_to_next.is_some() { 2 } else { 0 };
-                        (0..=most)
-                            .map(|times| {
-                                let length = f64::from(times) * gap_to_next.unwrap_or(0.0);
-                                (Move::Cross { slot, times, depot }, length, times)
-                            })
-                            .collect()
-                    }
-                };
+                let options = self.options(step, gap_to_next);
                 for &(mv, _, _) in &options {
-                    states.learn(&current, mv);
+                    states.learn(mv);
                 }
-                position.resize(states.keys.len(), u32::MAX);
-                next.clear();
+                next.clear(states.keys.len());
+                let live = current.best.iter().filter(|b| b.cost.is_finite()).count();
+                moves += live * options.len();
                 for &(mv, length, choice) in &options {
+                    // Every state of the current step was met before this step, so each table
+                    // covers them; zipping stops at the shorter of the two. Unreached states
+                    // cost infinity, and invalid moves and closings lead to states of their own,
+                    // so the loop needs no branch but the comparison.
                     let table = states.table(mv);
-                    for (parent, entry) in current.iter().enumerate() {
-                        let target = table[entry.state as usize];
-                        let cost = entry.cost + length;
-                        let trace = (parent as u32) << 3 | u32::from(choice);
-                        if target == INVALID {
-                            continue;
-                        }
-                        if target == CLOSES {
-                            let better = best.as_ref().is_none_or(|b| cost < b.cost);
-                            if c >= self.last_required && better {
-                                let layer = traces.len() - 1;
-                                let entry = parent as u32;
-                                best = Some(Closing { cost, layer, entry, step, choice });
-                            }
-                            continue;
-                        }
-                        let at = &mut position[target as usize];
-                        if *at == u32::MAX {
-                            *at = next.len() as u32;
-                            next.push(Entry { state: target, trace, cost });
-                        } else {
-                            let kept = &mut next[*at as usize];
-                            if cost < kept.cost {
-                                *kept = Entry { state: target, trace, cost };
-                            }
+                    for (state, (here, &target)) in current.best.iter().zip(table).enumerate() {
+                        let cost = here.cost + length;
+                        let kept = &mut next.best[target as usize];
+                        if cost < kept.cost {
+                            let trace = (state as u32) << 3 | u32::from(choice);
+                            *kept = Best { cost, trace };
                         }
                     }
                 }
-                moves += current.len() * options.len();
-                for entry in &next {
-                    position[entry.state as usize] = u32::MAX;
+                let layer = layer_start.len() - 1;
+                let Best { cost, trace } = next.best[CLOSES as usize];
+                if c >= self.last_required && best.as_ref().is_none_or(|b| cost < b.cost) {
+                    let (state, choice) = (trace >> 3, (trace & 7) as u8);
+                    best = Some(Closing { cost, layer, state, step, choice });
                 }
                 if moves > 2 * MOVE_BUDGET {
                     return None;
                 }
-                traces.push(next.iter().map(|entry| entry.trace).collect());
+                layer_start.push(traces.len());
+                traces.extend(next.best.iter().map(|b| b.trace));
                 std::mem::swap(&mut current, &mut next);
                 steps.push(step);
             }
@@ -286,14 +274,37 @@ impl Grid {
             crossings: vec![vec![0; n]; self.columns.len()],
         };
         self.apply(&mut plan, closing.step, closing.choice);
-        let (mut layer, mut entry) = (closing.layer, closing.entry as usize);
+        let (mut layer, mut state) = (closing.layer, closing.state as usize);
         while layer > 0 {
-            let trace = traces[layer][entry];
+            let trace = traces[layer_start[layer] + state];
             self.apply(&mut plan, steps[layer - 1], (trace & 7) as u8);
-            entry = (trace >> 3) as usize;
+            state = (trace >> 3) as usize;
             layer -= 1;
         }
         Some(plan)
+    }
+
+    /// The moves of `step`, with the length each adds and its decision.
+    fn options(&self, step: Step, gap_to_next: Option<f64>) -> Vec<(Move, f64, u8)> {
+        match step {
+            Step::Walk { column, block } => (self.columns[column].walks[block - 1].iter())
+                .enumerate()
+                .map(|(choice, walk)| {
+                    (Move::Walk { block, kind: walk.kind }, walk.cost, choice as u8)
+                })
+                .collect(),
+            Step::Cross { column, slot } => {
+                let depot = column == self.depot_column && slot == 0;
+                // After the last column there is nothing to cross to.
+                let most = if gap_to_next.is_some() { 2 } else { 0 };
+                (0..=most)
+                    .map(|times| {
+                        let length = f64::from(times) * gap_to_next.unwrap_or(0.0);
+                        (Move::Cross { slot, times, depot }, length, times)
+                    })
+                    .collect()
+            }
+        }
     }
 
     /// The steps that add column `c`: its subaisles front to back, then the stretches of cross
@@ -415,10 +426,11 @@ fn subaisle_walks(walkable: bool, ys: &[f64], front: f64, back: f64) -> Vec<Suba
     walks
 }
 
-/// Results of [`States::cross`] besides a next state.
-const INVALID: u32 = u32::MAX;
-const CLOSES: u32 = u32::MAX - 1;
-const UNKNOWN: u32 = u32::MAX - 2;
+/// Two states of their own for the moves that lead to no partial tour: an invalid move, and
+/// one that closes a tour. Neither has moves out, and their keys are no packed frontier.
+const INVALID: u32 = 0;
+const CLOSES: u32 = 1;
+const RESERVED: [u64; 2] = [u64::MAX, u64::MAX - 1];
 
 /// The frontier states met so far, numbered densely, with the outcome of every move from each
 /// of them remembered: the same few thousand states recur in every column, so each move is
@@ -437,8 +449,16 @@ impl States {
     fn new(slots: usize) -> States {
         // The depot's junction has crossing moves of its own, after those of the other slots.
         let count = (slots - 1) * WALK_KINDS.len() + 3 * (slots + 1);
-        let ids = HashMap::default();
-        States { slots, keys: Vec::new(), ids, moves: vec![Vec::new(); count] }
+        let mut states = States {
+            slots,
+            keys: Vec::new(),
+            ids: HashMap::default(),
+            moves: vec![Vec::new(); count],
+        };
+        for key in RESERVED {
+            states.id(key);
+        }
+        states
     }
 
     fn id(&mut self, key: u64) -> u32 {
@@ -466,20 +486,21 @@ impl States {
         &self.moves[self.index(mv)]
     }
 
-    /// Works out `mv` from every state of `entries` whose outcome is not known yet.
-    fn learn(&mut self, entries: &[Entry], mv: Move) {
+    /// Works out `mv` from every state met so far whose outcome is not known yet. States are
+    /// numbered in the order they are met, so the known outcomes of a move are a prefix of its
+    /// table. States first met while doing so are left for the next call.
+    fn learn(&mut self, mv: Move) {
         let at = self.index(mv);
-        self.moves[at].resize(self.keys.len(), UNKNOWN);
-        for entry in entries {
-            let state = entry.state as usize;
-            if self.moves[at][state] != UNKNOWN {
-                continue;
-            }
+        for state in self.moves[at].len()..self.keys.len() {
             let key = self.keys[state];
-            self.moves[at][state] = match mv {
+            let target = match mv {
+                _ if RESERVED.contains(&key) => INVALID,
+                // Skipping a subaisle changes nothing.
+                Move::Walk { kind: SKIP, .. } => state as u32,
                 Move::Walk { block, kind } => self.walk(key, block, kind),
                 Move::Cross { slot, times, depot } => self.cross(key, slot, times, depot),
             };
+            self.moves[at].push(target);
         }
     }
 

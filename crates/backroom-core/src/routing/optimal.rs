@@ -3,7 +3,7 @@
 //! Picks at the same slot (either side) are one location, so the tour is planned over distinct
 //! locations and their picks are taken together. A dozen locations or fewer are solved exactly
 //! by a search over subsets. Beyond that, the dynamic programme over the aisles
-//! ([`super::exact`]) finds a shortest tour whenever it can do so in a few tens of milliseconds:
+//! ([`super::exact`]) finds a shortest tour whenever it can do so in about ten milliseconds:
 //! whenever the picks lie in the first four blocks, and in five blocks of up to about 45 aisles.
 //! Deeper layouts fall back to iterated local search ([`super::local_search`]), which on six- and seven-block
 //! test layouts came within about half a percent of the optimum. The S-shape and largest-gap
