@@ -151,6 +151,21 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ("override_weighing", json!({"order": "1001", "reason": "weighed by hand"}), 409),
         ("list_weighings", json!({"order": "1001", "limit": 10}), 200),
         ("unweighed_products", json!({}), 200),
+        (
+            "fill_rates",
+            json!({"from": "2026-01-01", "to": "2026-12-31", "group_by": ["month"]}),
+            200,
+        ),
+        ("fill_rate_orders", json!({"measure": "units_first_time"}), 200),
+        ("stock_levels", json!({"filter": "reorder", "sort": "cover"}), 200),
+        ("what_if", json!({"sku": "MUG-1", "levels": [1.0, 2.0]}), 200),
+        ("set_lead_time", json!({"sku": "NO-SUCH-SKU", "days": 10}), 404),
+        ("dashboard", json!({"days": 7}), 200),
+        ("manifest", json!({}), 200),
+        // Nothing is packed for UPS, so there is nothing to close and no manifest 1.
+        ("close_manifest", json!({"carrier": "UPS"}), 404),
+        ("list_manifests", json!({}), 200),
+        ("manifest_file", json!({"id": 1, "format": "pdf"}), 404),
         ("sign_out", json!({}), 200),
     ]
 }

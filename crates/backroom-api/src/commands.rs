@@ -182,8 +182,31 @@ commands! {
     suggest_box(crate::packing::PackOrder) -> crate::packing::BoxSuggestion, FLOOR => crate::packing::suggest_box;
     /// What an order should weigh in a box: items, tare, allowance, the passing band, and SKUs without weight.
     expected_weight(crate::packing::OrderInBox) -> crate::packing::ExpectedWeight, FLOOR => crate::packing::expected_weight;
-    /// What this station's scale shows now; null where no scale is watched.
-    station_scale(system::NoArgs) -> Option<crate::scale_port::ScaleStatus>, FLOOR => crate::scales::station_scale;
+    // Manager reports
+    /// The fill-rate family of the orders placed in a period, overall and broken down.
+    fill_rates(crate::fill_rates::FillRateQuery) -> crate::fill_rates::FillRates, MANAGER => crate::fill_rates::fill_rates;
+    /// The orders behind one fill-rate number: those that fell short, and those that met it.
+    fill_rate_orders(crate::fill_rates::FillRateDrill) -> backroom_core::fill_rate::Drill, MANAGER => crate::fill_rates::fill_rate_orders;
+    /// Every product's stock, days of cover and plan: safety stock, reorder point, a suggested purchase.
+    stock_levels(crate::planning::StockLevelQuery) -> crate::planning::StockLevelPage, FLOOR => crate::planning::stock_levels;
+    /// One product's projected fill rate, stock-outs and cover at several demand levels.
+    what_if(crate::planning::WhatIf) -> crate::planning::WhatIfResult, MANAGER => crate::planning::what_if;
+    /// Sets a product's supplier lead time, which its plan uses.
+    set_lead_time(crate::planning::SetLeadTime) -> crate::planning::StockLevel, MANAGER => crate::planning::set_lead_time;
+    /// Fill-rate trend, back orders by age, audit failures by cause, throughput, stock-outs.
+    dashboard(crate::dashboard::DashboardQuery) -> crate::dashboard::Dashboard, MANAGER => crate::dashboard::dashboard;
+    // -- End-of-day manifest (manifest.rs) --
+    /// The packages packed today (a UTC day, or `date`), by carrier, not yet on a closed manifest.
+    manifest(crate::manifest::ManifestQuery) -> crate::manifest::Manifest, FLOOR => crate::manifest::manifest;
+    /// Closes out a carrier's open packages of the day onto a manifest, so they are not listed twice.
+    close_manifest(crate::manifest::CloseManifest) -> crate::manifest::ClosedManifest, PACKER => crate::manifest::close_manifest;
+    /// Manifests closed so far, newest first.
+    list_manifests(crate::manifest::ManifestListQuery) -> Vec<crate::manifest::ManifestSummary>, FLOOR => crate::manifest::list_manifests;
+    /// A closed manifest as a PDF for the driver to sign or a CSV for the carrier.
+    manifest_file(crate::manifest::ManifestFileRequest) -> crate::manifest::ManifestFile, FLOOR => crate::manifest::manifest_file;
+    // -- end of the manifest commands --
+    /// This station and what its scale shows now (no status where no scale is watched).
+    station_scale(system::NoArgs) -> crate::scales::StationScale, FLOOR => crate::scales::station_scale;
     /// Weighs a packed order and logs it; a pass packs the order, a fail says the likeliest cause.
     weigh(crate::packing::Weigh) -> crate::packing::Weighed, PACKER => crate::packing::weigh;
     /// Packs an order over its last failed weighing, recording the approving manager and the reason.

@@ -16,6 +16,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_fulfilment.sql"),
     include_str!("../migrations/0004_packing.sql"),
     include_str!("../migrations/0005_pick_lists.sql"),
+    include_str!("../migrations/0007_planning.sql"),
+    include_str!("../migrations/0006_manifest.sql"),
 ];
 
 /// Where the database lives unless told otherwise: `backroom/backroom.db` in the OS data

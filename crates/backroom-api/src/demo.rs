@@ -566,6 +566,21 @@ fn plan_orders(items: &[Item], plan: &Plan) -> Vec<PlannedOrder> {
     planned
 }
 
+/// The service a demo order was sold with: the carriers a shop in that country would use, a
+/// faster one for a priority order, varied by the order's place in line so that every carrier
+/// has packages at close-out. The carrier is the one the service names.
+fn service(country: &str, priority: bool, n: usize) -> &'static str {
+    let choices: &[&str] = match (country, priority) {
+        ("GB", false) => &["Royal Mail Tracked 48", "Evri Standard", "Royal Mail Tracked 48"],
+        ("GB", true) => &["DPD Next Day", "Royal Mail Tracked 24"],
+        ("US" | "CA", false) => &["UPS Ground", "USPS Priority Mail", "UPS Ground"],
+        ("US" | "CA", true) => &["UPS Next Day Air", "FedEx 2Day"],
+        (_, false) => &["DPD Classic", "DHL Parcel International"],
+        (_, true) => &["DHL Express Worldwide", "DPD Express"],
+    };
+    choices[n % choices.len()]
+}
+
 fn write_orders(
     ctx: &mut Ctx<'_>,
     items: &[Item],
@@ -595,6 +610,8 @@ fn write_orders(
             // Some buyers send a gift, so the slip's gift layout (no prices) has orders to show.
             gift_message: GIFT_MESSAGES.get(n % 23).copied().unwrap_or_default().to_owned(),
             backorder_policy: None,
+            carrier: None,
+            service: Some(service(&order.ship_to.country, order.priority > 0, n).to_owned()),
             lines: order
                 .lines
                 .iter()

@@ -86,6 +86,10 @@ pub struct Order {
     pub backorder_policy: Option<BackorderPolicy>,
     /// The customer's bank took the payment back.
     pub chargeback: bool,
+    /// The carrier that collects the package; empty: the store's default carrier.
+    pub carrier: String,
+    /// The service bought from the carrier, such as `UPS Ground`; empty: the store's default.
+    pub service: String,
     pub lines: Vec<OrderLine>,
     /// Why the order is held, if it is.
     pub holds: Vec<crate::holds::HoldReason>,
@@ -126,6 +130,13 @@ pub struct NewOrder {
     /// What to do when not everything is in stock; the store's setting when absent.
     #[serde(default)]
     pub backorder_policy: Option<BackorderPolicy>,
+    /// The carrier that collects the package (`UPS`, `Royal Mail`); when absent, the carrier
+    /// the service names, else the store's default carrier at close-out.
+    #[serde(default)]
+    pub carrier: Option<String>,
+    /// The service bought from the carrier, as the shop sold it (`UPS Ground`).
+    #[serde(default)]
+    pub service: Option<String>,
     pub lines: Vec<NewLine>,
 }
 
@@ -276,19 +287,26 @@ pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
                 "order {number} is worth more than Backroom can count; check the quantities"
             ))
         })?;
+    let service = req.service.as_deref().map_or("", str::trim);
+    let carrier = match req.carrier.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(carrier) => carrier,
+        None => carrier_of_service(service).unwrap_or(""),
+    };
     let (c, a) = (&req.customer, &req.ship_to);
     ctx.execute(
         "INSERT INTO orders (number, customer_name, customer_email, customer_phone, ship_name,
              ship_address1, ship_address2, ship_city, ship_region, ship_postal_code, ship_country,
              billing_country, placed_at, ship_by, payment_status, status, priority, total_cents,
-             gift_message, backorder_policy)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 'new', ?16, ?17, ?18, ?19)",
+             gift_message, backorder_policy, carrier, service)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 'new', ?16, ?17, ?18, ?19,
+                 ?20, ?21)",
         params![
             number, c.name.trim(), c.email.trim(), c.phone.trim(), a.name.trim(), a.address1.trim(),
             a.address2.trim(), a.city.trim(), a.region.trim(), a.postal_code.trim(),
             a.country.trim().to_ascii_uppercase(), req.billing_country.trim().to_ascii_uppercase(),
             placed_at, ship_by, req.payment_status.as_str(), req.priority, total,
-            req.gift_message.trim(), req.backorder_policy.map(BackorderPolicy::as_str)
+            req.gift_message.trim(), req.backorder_policy.map(BackorderPolicy::as_str), carrier,
+            service
         ],
     )?;
     let order_id = ctx.tx.last_insert_rowid();
@@ -300,6 +318,44 @@ pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
     }
     record_event(ctx, order_id, None, OrderStatus::New, "entered")?;
     Ok(order_id)
+}
+
+/// Carriers a service name is recognised by, as each writes its own name.
+const CARRIERS: &[(&str, &[&str])] = &[
+    ("UPS", &["ups"]),
+    ("FedEx", &["fedex", "fed ex"]),
+    ("DHL", &["dhl"]),
+    ("USPS", &["usps"]),
+    ("DPD", &["dpd"]),
+    ("Royal Mail", &["royal mail"]),
+    ("Parcelforce", &["parcelforce"]),
+    ("Evri", &["evri", "hermes"]),
+    ("Yodel", &["yodel"]),
+    ("GLS", &["gls"]),
+    ("Canada Post", &["canada post"]),
+    ("Purolator", &["purolator"]),
+    ("Australia Post", &["australia post", "auspost"]),
+    ("PostNL", &["postnl"]),
+    ("Colissimo", &["colissimo"]),
+    ("Deutsche Post", &["deutsche post"]),
+];
+
+/// The carrier a service's name gives away (`UPS Ground` → `UPS`), matched as whole words so
+/// that `Groups Express` is not UPS. `None` for a name such as `Standard Shipping`.
+pub fn carrier_of_service(service: &str) -> Option<&'static str> {
+    let words: Vec<String> = service
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let names = |alias: &str| -> bool {
+        let alias: Vec<&str> = alias.split(' ').collect();
+        words.windows(alias.len()).any(|w| w.iter().zip(&alias).all(|(a, b)| a == b))
+    };
+    CARRIERS
+        .iter()
+        .find(|(_, aliases)| aliases.iter().any(|alias| names(alias)))
+        .map(|(carrier, _)| *carrier)
 }
 
 /// Reads a date (`2026-11-23`) or an RFC 3339 time and writes it as stored (UTC, RFC 3339).
@@ -437,7 +493,7 @@ pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Order, ApiError> {
         "SELECT number, customer_name, customer_email, customer_phone, ship_name, ship_address1,
                 ship_address2, ship_city, ship_region, ship_postal_code, ship_country, billing_country,
                 placed_at, ship_by, payment_status, status, priority, total_cents, gift_message,
-                backorder_policy, chargeback
+                backorder_policy, chargeback, carrier, service
          FROM orders WHERE id = ?1",
         [id],
         |r| {
@@ -468,6 +524,8 @@ pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Order, ApiError> {
                     .as_deref()
                     .and_then(BackorderPolicy::parse),
                 chargeback: r.get(20)?,
+                carrier: r.get(21)?,
+                service: r.get(22)?,
                 lines: Vec::new(),
                 holds: Vec::new(),
                 history: Vec::new(),

@@ -229,6 +229,10 @@ pub struct Weighing {
     pub verdict: VerdictKind,
     /// The likeliest cause of a failure, why there was no verdict, or the SKUs without weight.
     pub cause: String,
+    /// The cause in one word, for counting: `item_missing`, `item_extra`, `underweight`,
+    /// `overweight`, `offline`, `out_of_range`, `unstable`, `stale` or `cannot_audit`; empty
+    /// for a pass.
+    pub cause_kind: String,
     pub operator: Option<String>,
     pub station: Option<String>,
     pub scale: String,
@@ -566,8 +570,8 @@ fn record(
     let known = exp.cannot_audit.is_empty();
     ctx.tx.execute(
         "INSERT INTO weighings (order_id, box_code, expected_g, tolerance_g, actual_g, verdict,
-             cause, operator_id, station_id, scale, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             cause, operator_id, station_id, scale, at, cause_kind)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             order_id,
             box_code,
@@ -579,7 +583,8 @@ fn record(
             ctx.operator_id(),
             ctx.station_id(),
             scale,
-            ctx.now_text()
+            ctx.now_text(),
+            verdict.cause_kind()
         ],
     )?;
     Ok(ctx.tx.last_insert_rowid())
@@ -651,7 +656,7 @@ pub fn override_weighing(ctx: &mut Ctx<'_>, req: OverrideWeighing) -> Result<Ove
 
 const WEIGHING_COLUMNS: &str = "w.id, o.number, w.box_code, w.expected_g, w.tolerance_g,
     w.actual_g, w.verdict, w.cause, op.name, st.name, w.scale, w.at, w.override_at, ov.name,
-    w.override_reason
+    w.override_reason, w.cause_kind
     FROM weighings w JOIN orders o ON o.id = w.order_id
     LEFT JOIN operators op ON op.id = w.operator_id
     LEFT JOIN stations st ON st.id = w.station_id
@@ -675,6 +680,7 @@ fn weighing_row(r: &Row<'_>) -> rusqlite::Result<Weighing> {
         override_at: r.get(12)?,
         override_by: r.get(13)?,
         override_reason: r.get(14)?,
+        cause_kind: r.get(15)?,
     })
 }
 

@@ -12,7 +12,9 @@ use std::sync::{Arc, Mutex, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use serde::Serialize;
 use tokio::sync::broadcast::error::TryRecvError;
+use ts_rs::TS;
 
 use crate::app::Ctx;
 use crate::error::ApiError;
@@ -78,11 +80,22 @@ impl ScaleBoard {
     }
 }
 
-/// What the caller's station's scale shows now, or `None` where no scale is watched: a screen
-/// opened with a package already on the scale knows at once, before the next reading.
-pub fn station_scale(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Option<ScaleStatus>, ApiError> {
-    let Some(station) = people::station_name(ctx)? else { return Ok(None) };
-    Ok(ctx.scales.reading(&station).map(|seen| seen.status))
+/// The caller's station and what its scale shows now.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StationScale {
+    /// `None` for the local command line, which has no station.
+    pub station: Option<String>,
+    /// `None` where no scale is watched.
+    pub status: Option<ScaleStatus>,
+}
+
+/// What the caller's station's scale shows now: a screen opened with a package already on the
+/// scale knows at once, before the next reading.
+pub fn station_scale(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<StationScale, ApiError> {
+    let station = people::station_name(ctx)?;
+    let status =
+        station.as_deref().and_then(|name| ctx.scales.reading(name)).map(|seen| seen.status);
+    Ok(StationScale { station, status })
 }
 
 /// Watches the stations' scales until dropped.

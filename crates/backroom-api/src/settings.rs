@@ -25,10 +25,57 @@ pub struct Settings {
     /// The screening rules every new or changed order passes before release.
     pub holds: HoldRules,
     pub orders: OrderSettings,
+    /// Who collects the packages of orders that name no carrier.
+    pub shipping: ShippingSettings,
     pub stock: StockSettings,
     /// The weight audit at packing: tolerances, the packing-material allowance, overrides per
     /// product category and per box, and how full a suggested box may be.
     pub packing: AuditRules,
+    pub planning: PlanningSettings,
+}
+
+/// How stock is planned against demand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct PlanningSettings {
+    /// The share of replenishment cycles that should end without running out (0.5 to 0.9999).
+    pub service_level: f64,
+    /// Days from ordering to receiving, for a product that has no lead time of its own.
+    pub lead_time_days: f64,
+    /// How many days of order history demand is measured over.
+    pub history_days: u32,
+    /// How many days of demand one purchase order covers.
+    pub order_cycle_days: f64,
+}
+
+impl Default for PlanningSettings {
+    fn default() -> Self {
+        PlanningSettings {
+            service_level: 0.95,
+            lead_time_days: 7.0,
+            history_days: 90,
+            order_cycle_days: 14.0,
+        }
+    }
+}
+
+impl PlanningSettings {
+    /// What is wrong with these settings, in words, or `None`.
+    pub fn problem(&self) -> Option<String> {
+        if !(0.5..=0.9999).contains(&self.service_level) {
+            return Some("the service level is a share between 0.5 and 0.9999".into());
+        }
+        if !(self.lead_time_days.is_finite() && (0.0..=365.0).contains(&self.lead_time_days)) {
+            return Some("the default lead time is 0 to 365 days".into());
+        }
+        if !(7..=730).contains(&self.history_days) {
+            return Some("demand history is 7 to 730 days".into());
+        }
+        if !(self.order_cycle_days.is_finite() && (1.0..=365.0).contains(&self.order_cycle_days)) {
+            return Some("a purchase order covers 1 to 365 days of demand".into());
+        }
+        None
+    }
 }
 
 /// How orders flow from intake to the floor.
@@ -46,6 +93,18 @@ impl Default for OrderSettings {
     fn default() -> Self {
         OrderSettings { auto_release: true, backorder_policy: BackorderPolicy::ShipAvailable }
     }
+}
+
+/// The carrier and service an order goes with when neither its shop nor its file names one:
+/// the manifest hands such packages to this carrier. A section of its own, so that saving the
+/// order rules does not touch it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct ShippingSettings {
+    /// Such as `Royal Mail`; empty: packages without a carrier cannot be closed out.
+    pub default_carrier: String,
+    /// Such as `Royal Mail Tracked 48`.
+    pub default_service: String,
 }
 
 /// Stock corrections and cycle counts.
@@ -165,8 +224,10 @@ impl SlipSettings {
 const SLIP: &str = "slip";
 const HOLDS: &str = "holds";
 const ORDERS: &str = "orders";
+const SHIPPING: &str = "shipping";
 const STOCK: &str = "stock";
 const PACKING: &str = "packing";
+const PLANNING: &str = "planning";
 
 /// Reads one section, or its default when it was never saved.
 fn read_section<T: DeserializeOwned + Default>(ctx: &Ctx<'_>, key: &str) -> Result<T, ApiError> {
@@ -201,8 +262,10 @@ pub fn load(ctx: &Ctx<'_>) -> Result<Settings, ApiError> {
         slip: read_section(ctx, SLIP)?,
         holds: read_section(ctx, HOLDS)?,
         orders: read_section(ctx, ORDERS)?,
+        shipping: read_section(ctx, SHIPPING)?,
         stock: read_section(ctx, STOCK)?,
         packing: read_section(ctx, PACKING)?,
+        planning: read_section(ctx, PLANNING)?,
     })
 }
 
@@ -236,8 +299,13 @@ pub fn save_settings(ctx: &mut Ctx<'_>, req: Settings) -> Result<Settings, ApiEr
     write_section(ctx, SLIP, slip)?;
     write_section(ctx, HOLDS, &req.holds)?;
     write_section(ctx, ORDERS, &req.orders)?;
+    write_section(ctx, SHIPPING, &req.shipping)?;
     write_section(ctx, STOCK, &req.stock)?;
+    if let Some(problem) = req.planning.problem() {
+        return Err(ApiError::invalid(format!("planning settings: {problem}")));
+    }
     write_section(ctx, PACKING, &req.packing)?;
+    write_section(ctx, PLANNING, &req.planning)?;
     ctx.emit(Event::DataChanged { what: "settings".into() });
     load(ctx)
 }

@@ -46,6 +46,13 @@ pub fn ship_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
         )));
     }
     let number = orders::number_of(ctx, id)?;
+    // Each ship event of an order is numbered on its movements, so the first shipment can be
+    // told from a back order that follows, even within the same second (fill rates need it).
+    let shipment: i64 = ctx.query_row(
+        "SELECT count(DISTINCT reason) + 1 FROM movements WHERE order_id = ?1 AND kind = 'ship'",
+        [id],
+        |r| r.get(0),
+    )?;
     let mut units = 0;
     for (line_id, sku, qty) in &lines {
         stock::record(
@@ -56,7 +63,7 @@ pub fn ship_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
                 qty: *qty,
                 from: Some(packing.clone()),
                 to: None,
-                reason: String::new(),
+                reason: format!("shipment {shipment}"),
                 order: Some(number.clone()),
             },
         )?;

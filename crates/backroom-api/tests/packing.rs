@@ -160,12 +160,14 @@ fn one_mug_short_fails_naming_the_mug_and_a_repack_passes() {
     let weighed = w.weigh("1001", 541.0, json!({}));
     assert_eq!(
         weighed["verdict"],
-        json!({"kind": "fail", "delta_g": -335.0, "cause": "about one Blue Mug (340 g) missing"}),
+        json!({"kind": "fail", "delta_g": -335.0, "cause": "about one Blue Mug (340 g) missing",
+               "finding": "item_missing"}),
         "{weighed}"
     );
     assert_eq!(weighed["status"], "picked");
     assert_eq!(w.status("1001"), "picked");
     assert_eq!(weighed["weighing"]["cause"], "about one Blue Mug (340 g) missing");
+    assert_eq!(weighed["weighing"]["cause_kind"], "item_missing");
 
     let weighed = w.weigh("1001", 870.0, json!({}));
     assert_eq!(weighed["verdict"]["kind"], "pass", "{weighed}");

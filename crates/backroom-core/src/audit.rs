@@ -211,6 +211,15 @@ pub enum NoVerdictReason {
 }
 
 impl NoVerdictReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoVerdictReason::Offline => "offline",
+            NoVerdictReason::OutOfRange => "out_of_range",
+            NoVerdictReason::Unstable => "unstable",
+            NoVerdictReason::Stale => "stale",
+        }
+    }
+
     /// What the packer should do about it.
     pub fn message(self) -> &'static str {
         match self {
@@ -230,8 +239,8 @@ impl NoVerdictReason {
 pub enum Verdict {
     /// Within tolerance; `delta_g` is actual − expected.
     Pass { delta_g: f64 },
-    /// Outside tolerance, with the likeliest cause in words.
-    Fail { delta_g: f64, cause: String },
+    /// Outside tolerance, with the likeliest cause in words and in kind.
+    Fail { delta_g: f64, cause: String, finding: Finding },
     /// The reading cannot be judged; nothing is decided.
     NoVerdict { reason: NoVerdictReason, message: String },
     /// Some items have no weight, so no reading can pass; these SKUs need weighing first.
@@ -245,6 +254,17 @@ impl Verdict {
             Verdict::Pass { .. } => "pass",
             Verdict::Fail { .. } => "fail",
             Verdict::NoVerdict { .. } => "no_verdict",
+            Verdict::CannotAudit { .. } => "cannot_audit",
+        }
+    }
+
+    /// The kind of cause, for counting failures: what a fail found, why there was no verdict,
+    /// or `cannot_audit`; empty for a pass.
+    pub fn cause_kind(&self) -> &'static str {
+        match self {
+            Verdict::Pass { .. } => "",
+            Verdict::Fail { finding, .. } => finding.as_str(),
+            Verdict::NoVerdict { reason, .. } => reason.as_str(),
             Verdict::CannotAudit { .. } => "cannot_audit",
         }
     }
@@ -276,7 +296,8 @@ pub fn judge(exp: &Expectation, reading: &ReadingFacts, items: &[Item]) -> Verdi
     if delta_g.abs() <= exp.tolerance_g {
         return Verdict::Pass { delta_g };
     }
-    Verdict::Fail { delta_g, cause: likeliest_cause(delta_g, exp.tolerance_g, items) }
+    let (finding, cause) = explain(delta_g, exp.tolerance_g, items);
+    Verdict::Fail { delta_g, cause, finding }
 }
 
 /// Why a reading cannot be trusted, checked from the most basic fault to the most transient.
@@ -294,9 +315,39 @@ fn untrusted(r: &ReadingFacts) -> Option<NoVerdictReason> {
     }
 }
 
+/// What a failed weighing most likely found, for counting failures by cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Finding {
+    /// Lighter by about the weight of one to three units of an item in the box.
+    ItemMissing,
+    /// Heavier by about the weight of one to three units of an item in the box.
+    ItemExtra,
+    /// Lighter, and no item explains it: a wrong item, or a product's weight on file is off.
+    Underweight,
+    /// Heavier, and no item explains it: a wrong item, or more packing than allowed for.
+    Overweight,
+}
+
+impl Finding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Finding::ItemMissing => "item_missing",
+            Finding::ItemExtra => "item_extra",
+            Finding::Underweight => "underweight",
+            Finding::Overweight => "overweight",
+        }
+    }
+}
+
 /// Names the item whose weight, one to three times over, best explains the difference; when
 /// none does within the tolerance, says which way the box is off and by how much.
 pub fn likeliest_cause(delta_g: f64, tolerance_g: f64, items: &[Item]) -> String {
+    explain(delta_g, tolerance_g, items).1
+}
+
+/// [`likeliest_cause`] with what it found.
+pub fn explain(delta_g: f64, tolerance_g: f64, items: &[Item]) -> (Finding, String) {
     let off = delta_g.abs();
     let missing = delta_g < 0.0;
     let mut best: Option<(f64, u32, &Item, f64)> = None;
@@ -313,18 +364,23 @@ pub fn likeliest_cause(delta_g: f64, tolerance_g: f64, items: &[Item]) -> String
             }
         }
     }
-    let direction = if missing { "missing" } else { "extra" };
+    let (direction, finding) =
+        if missing { ("missing", Finding::ItemMissing) } else { ("extra", Finding::ItemExtra) };
     match best {
         Some((_, 1, item, unit)) => {
-            format!("about one {} ({}) {direction}", item.name, grams_text(unit))
+            (finding, format!("about one {} ({}) {direction}", item.name, grams_text(unit)))
         }
         Some((_, k, item, unit)) => {
-            format!("about {k} × {} ({} each) {direction}", item.name, grams_text(unit))
+            (finding, format!("about {k} × {} ({} each) {direction}", item.name, grams_text(unit)))
         }
-        None if missing => {
-            format!("lighter by {}: an item missing or a wrong item?", grams_text(off))
-        }
-        None => format!("heavier by {}: wrong item or extra packing?", grams_text(off)),
+        None if missing => (
+            Finding::Underweight,
+            format!("lighter by {}: an item missing or a wrong item?", grams_text(off)),
+        ),
+        None => (
+            Finding::Overweight,
+            format!("heavier by {}: wrong item or extra packing?", grams_text(off)),
+        ),
     }
 }
 
@@ -477,7 +533,11 @@ mod tests {
         let verdict = judge(&exp, &reading(541.0), &items);
         assert_eq!(
             verdict,
-            Verdict::Fail { delta_g: -335.0, cause: "about one Blue Mug (340 g) missing".into() }
+            Verdict::Fail {
+                delta_g: -335.0,
+                cause: "about one Blue Mug (340 g) missing".into(),
+                finding: Finding::ItemMissing
+            }
         );
     }
 
@@ -496,6 +556,11 @@ mod tests {
         assert_eq!(
             likeliest_cause(120.0, 20.0, &items),
             "heavier by 120 g: wrong item or extra packing?"
+        );
+        let finding = |delta| explain(delta, 20.0, &items).0;
+        assert_eq!(
+            [finding(-340.0), finding(683.0), finding(-1020.0), finding(120.0)],
+            [Finding::ItemMissing, Finding::ItemExtra, Finding::Underweight, Finding::Overweight]
         );
     }
 

@@ -21,4 +21,13 @@ gift_message: string,
 /**
  * What to do when not everything is in stock; the store's setting when absent.
  */
-backorder_policy?: BackorderPolicy, lines: Array<NewLine>, };
+backorder_policy?: BackorderPolicy, 
+/**
+ * The carrier that collects the package (`UPS`, `Royal Mail`); when absent, the carrier
+ * the service names, else the store's default carrier at close-out.
+ */
+carrier?: string, 
+/**
+ * The service bought from the carrier, as the shop sold it (`UPS Ground`).
+ */
+service?: string, lines: Array<NewLine>, };

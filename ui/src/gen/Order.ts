@@ -20,7 +20,15 @@ backorder_policy: BackorderPolicy | null,
 /**
  * The customer's bank took the payment back.
  */
-chargeback: boolean, lines: Array<OrderLine>, 
+chargeback: boolean, 
+/**
+ * The carrier that collects the package; empty: the store's default carrier.
+ */
+carrier: string, 
+/**
+ * The service bought from the carrier, such as `UPS Ground`; empty: the store's default.
+ */
+service: string, lines: Array<OrderLine>, 
 /**
  * Why the order is held, if it is.
  */

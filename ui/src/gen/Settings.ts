@@ -2,6 +2,8 @@
 import type { AuditRules } from "./AuditRules";
 import type { HoldRules } from "./HoldRules";
 import type { OrderSettings } from "./OrderSettings";
+import type { PlanningSettings } from "./PlanningSettings";
+import type { ShippingSettings } from "./ShippingSettings";
 import type { SlipSettings } from "./SlipSettings";
 import type { StockSettings } from "./StockSettings";
 
@@ -12,9 +14,13 @@ export type Settings = { slip: SlipSettings,
 /**
  * The screening rules every new or changed order passes before release.
  */
-holds: HoldRules, orders: OrderSettings, stock: StockSettings, 
+holds: HoldRules, orders: OrderSettings, 
+/**
+ * Who collects the packages of orders that name no carrier.
+ */
+shipping: ShippingSettings, stock: StockSettings, 
 /**
  * The weight audit at packing: tolerances, the packing-material allowance, overrides per
  * product category and per box, and how full a suggested box may be.
  */
-packing: AuditRules, };
+packing: AuditRules, planning: PlanningSettings, };

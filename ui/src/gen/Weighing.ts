@@ -12,7 +12,13 @@ expected_g: number | null, tolerance_g: number | null, actual_g: number, verdict
 /**
  * The likeliest cause of a failure, why there was no verdict, or the SKUs without weight.
  */
-cause: string, operator: string | null, station: string | null, scale: string, at: string, 
+cause: string, 
+/**
+ * The cause in one word, for counting: `item_missing`, `item_extra`, `underweight`,
+ * `overweight`, `offline`, `out_of_range`, `unstable`, `stale` or `cannot_audit`; empty
+ * for a pass.
+ */
+cause_kind: string, operator: string | null, station: string | null, scale: string, at: string, 
 /**
  * Set when a manager packed the order over this weighing.
  */

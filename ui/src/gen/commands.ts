@@ -3,6 +3,8 @@ import type { AllocationSummary } from "./AllocationSummary";
 import type { BatchSlipRequest } from "./BatchSlipRequest";
 import type { BoxQuery } from "./BoxQuery";
 import type { BoxSuggestion } from "./BoxSuggestion";
+import type { CloseManifest } from "./CloseManifest";
+import type { ClosedManifest } from "./ClosedManifest";
 import type { CountDecided } from "./CountDecided";
 import type { CountQuery } from "./CountQuery";
 import type { CountSubmitted } from "./CountSubmitted";
@@ -10,15 +12,21 @@ import type { CountTask } from "./CountTask";
 import type { CountsCreated } from "./CountsCreated";
 import type { CreateCounts } from "./CreateCounts";
 import type { CustomerReturn } from "./CustomerReturn";
+import type { Dashboard } from "./Dashboard";
+import type { DashboardQuery } from "./DashboardQuery";
 import type { DecideCount } from "./DecideCount";
 import type { DemoSummary } from "./DemoSummary";
 import type { Done } from "./Done";
+import type { Drill } from "./Drill";
 import type { ExpectReceipt } from "./ExpectReceipt";
 import type { ExpectedQuery } from "./ExpectedQuery";
 import type { ExpectedReceipt } from "./ExpectedReceipt";
 import type { ExpectedWeight } from "./ExpectedWeight";
 import type { ExportFile } from "./ExportFile";
 import type { ExportRequest } from "./ExportRequest";
+import type { FillRateDrill } from "./FillRateDrill";
+import type { FillRateQuery } from "./FillRateQuery";
+import type { FillRates } from "./FillRates";
 import type { Health } from "./Health";
 import type { HeldOrder } from "./HeldOrder";
 import type { HoldDecision } from "./HoldDecision";
@@ -32,6 +40,12 @@ import type { LocationQuery } from "./LocationQuery";
 import type { LocationRef } from "./LocationRef";
 import type { LocationStock } from "./LocationStock";
 import type { Lookup } from "./Lookup";
+import type { Manifest } from "./Manifest";
+import type { ManifestFile } from "./ManifestFile";
+import type { ManifestFileRequest } from "./ManifestFileRequest";
+import type { ManifestListQuery } from "./ManifestListQuery";
+import type { ManifestQuery } from "./ManifestQuery";
+import type { ManifestSummary } from "./ManifestSummary";
 import type { Movement } from "./Movement";
 import type { MovementQuery } from "./MovementQuery";
 import type { NewMovement } from "./NewMovement";
@@ -72,9 +86,9 @@ import type { SaveArea } from "./SaveArea";
 import type { SaveBox } from "./SaveBox";
 import type { SaveOperator } from "./SaveOperator";
 import type { SaveProduct } from "./SaveProduct";
-import type { ScaleStatus } from "./ScaleStatus";
 import type { Session } from "./Session";
 import type { SetLayout } from "./SetLayout";
+import type { SetLeadTime } from "./SetLeadTime";
 import type { Settings } from "./Settings";
 import type { ShortPick } from "./ShortPick";
 import type { ShortResult } from "./ShortResult";
@@ -82,7 +96,11 @@ import type { SignIn } from "./SignIn";
 import type { SlipFile } from "./SlipFile";
 import type { SlipRequest } from "./SlipRequest";
 import type { Station } from "./Station";
+import type { StationScale } from "./StationScale";
 import type { StatusChange } from "./StatusChange";
+import type { StockLevel } from "./StockLevel";
+import type { StockLevelPage } from "./StockLevelPage";
+import type { StockLevelQuery } from "./StockLevelQuery";
 import type { SubmitCount } from "./SubmitCount";
 import type { UnweighedProduct } from "./UnweighedProduct";
 import type { Wave } from "./Wave";
@@ -90,6 +108,8 @@ import type { Weigh } from "./Weigh";
 import type { Weighed } from "./Weighed";
 import type { Weighing } from "./Weighing";
 import type { WeighingQuery } from "./WeighingQuery";
+import type { WhatIf } from "./WhatIf";
+import type { WhatIfResult } from "./WhatIfResult";
 
 export interface Commands {
   health: { req: NoArgs; res: Health };
@@ -150,7 +170,17 @@ export interface Commands {
   save_box: { req: SaveBox; res: PackBox };
   suggest_box: { req: PackOrder; res: BoxSuggestion };
   expected_weight: { req: OrderInBox; res: ExpectedWeight };
-  station_scale: { req: NoArgs; res: ScaleStatus | null };
+  fill_rates: { req: FillRateQuery; res: FillRates };
+  fill_rate_orders: { req: FillRateDrill; res: Drill };
+  stock_levels: { req: StockLevelQuery; res: StockLevelPage };
+  what_if: { req: WhatIf; res: WhatIfResult };
+  set_lead_time: { req: SetLeadTime; res: StockLevel };
+  dashboard: { req: DashboardQuery; res: Dashboard };
+  manifest: { req: ManifestQuery; res: Manifest };
+  close_manifest: { req: CloseManifest; res: ClosedManifest };
+  list_manifests: { req: ManifestListQuery; res: Array<ManifestSummary> };
+  manifest_file: { req: ManifestFileRequest; res: ManifestFile };
+  station_scale: { req: NoArgs; res: StationScale };
   weigh: { req: Weigh; res: Weighed };
   override_weighing: { req: OverrideWeighing; res: Overridden };
   list_weighings: { req: WeighingQuery; res: Array<Weighing> };
@@ -217,6 +247,16 @@ export const COMMAND_NAMES: CommandName[] = [
   "save_box",
   "suggest_box",
   "expected_weight",
+  "fill_rates",
+  "fill_rate_orders",
+  "stock_levels",
+  "what_if",
+  "set_lead_time",
+  "dashboard",
+  "manifest",
+  "close_manifest",
+  "list_manifests",
+  "manifest_file",
   "station_scale",
   "weigh",
   "override_weighing",

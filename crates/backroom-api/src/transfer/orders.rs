@@ -16,6 +16,10 @@
 //!   empty is `pending`.
 //! - `priority` is a whole number, higher first; empty is 0.
 //! - `gift_message` is printed on the packing slip, which then shows no prices.
+//! - `carrier` and `service` (two more columns, after the ones above) say who collects the
+//!   package and the service bought (`UPS`, `UPS Ground`). An empty carrier is the one the
+//!   service names (`UPS Ground` is UPS), else the store's default carrier at close-out. The
+//!   export leaves both out, so a file exported before they existed reads the same.
 //! - `sku` is a SKU or any barcode of an existing product; `qty` a whole number of at least 1;
 //!   `unit_price` an amount such as `12.99`, empty for the product's price.
 //! - One order names a product on one row only. The same SKU twice in one order is an error on
@@ -65,6 +69,19 @@ pub const COLUMNS: [&str; 20] = [
     "unit_price",
     "gift_message",
 ];
+
+/// The columns an import reads: the exported ones, then who collects the package.
+const IMPORT_COLUMNS: [&str; 22] = {
+    let mut columns = [""; 22];
+    let mut i = 0;
+    while i < COLUMNS.len() {
+        columns[i] = COLUMNS[i];
+        i += 1;
+    }
+    columns[20] = "carrier";
+    columns[21] = "service";
+    columns
+};
 
 const REQUIRED: [&str; 3] = ["number", "sku", "qty"];
 
@@ -265,7 +282,7 @@ pub(super) fn import(
     dry_run: bool,
 ) -> Result<ImportReport, ApiError> {
     let mut errors = Errors::default();
-    let sheet = Sheet::read(text, "orders", &COLUMNS, &REQUIRED, &mut errors);
+    let sheet = Sheet::read(text, "orders", &IMPORT_COLUMNS, &REQUIRED, &mut errors);
     if !sheet.header_ok {
         return Ok(refused(FORMAT, sheet.records, errors));
     }
@@ -346,6 +363,8 @@ fn parse_order(sheet: &Sheet, row: &Row, errors: &mut Errors) -> FileOrder {
         priority,
         gift_message: get("gift_message"),
         backorder_policy: None,
+        carrier: Some(get("carrier")).filter(|c| !c.is_empty()),
+        service: Some(get("service")).filter(|s| !s.is_empty()),
         lines: Vec::new(),
     };
     FileOrder::new(row.line, order, payment)

@@ -32,6 +32,9 @@
 //!   quantity` and `Lineitem price`. An empty or unknown SKU is an error on its line and column.
 //! - The order's total is `Total`, what the customer was charged with shipping and taxes, rather
 //!   than the sum of the lines entered; screening weighs that.
+//! - `Shipping Method` (`UPS Ground`, `Royal Mail Tracked 48`) is the order's service, and its
+//!   carrier when the method names one Backroom knows (UPS, DPD, Royal Mail, ...). A method
+//!   such as `Standard Shipping` names none: the order goes with the store's default carrier.
 //! - `Notes` is the buyer's note to the shop, not a gift message, so the gift message is left
 //!   empty and the slip shows prices.
 //!
@@ -80,10 +83,11 @@ const SHIPPING_PROVINCE: &str = "Shipping Province";
 const SHIPPING_COUNTRY: &str = "Shipping Country";
 const SHIPPING_PHONE: &str = "Shipping Phone";
 const CANCELLED_AT: &str = "Cancelled at";
+const SHIPPING_METHOD: &str = "Shipping Method";
 const PHONE: &str = "Phone";
 
 /// The columns read, as Shopify names them; the export's other columns are ignored.
-pub const COLUMNS: [&str; 26] = [
+pub const COLUMNS: [&str; 27] = [
     NAME,
     EMAIL,
     FINANCIAL_STATUS,
@@ -110,6 +114,7 @@ pub const COLUMNS: [&str; 26] = [
     SHIPPING_PHONE,
     CANCELLED_AT,
     PHONE,
+    SHIPPING_METHOD,
 ];
 
 const REQUIRED: [&str; 3] = [NAME, QUANTITY, SKU];
@@ -271,6 +276,9 @@ fn parse_order(sheet: &Sheet, row: &Row, errors: &mut Errors) -> FileOrder {
         priority: 0,
         gift_message: String::new(),
         backorder_policy: None,
+        // The carrier is the one the method names, found when the order is entered.
+        carrier: None,
+        service: Some(get(SHIPPING_METHOD).to_owned()).filter(|m| !m.is_empty()),
         lines: Vec::new(),
     };
     let mut file_order = FileOrder::new(row.line, order, payment);

@@ -1,0 +1,230 @@
+//! The manager's morning view in one call: fill rates day by day, the back orders and how old
+//! they are, weight-audit failures by cause, picks and packs per hour by station and operator,
+//! and the products customers wait for.
+
+use backroom_core::fill_rate::{self, GroupBy, Report};
+use chrono::Days;
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::app::Ctx;
+use crate::error::ApiError;
+use crate::fill_rates::{self, Period};
+use crate::planning::{self, StockFilter, StockLevelQuery, StockSort};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct DashboardQuery {
+    /// Days of history for the trends, ending today; 14 when absent.
+    #[serde(default)]
+    pub days: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Dashboard {
+    pub from: String,
+    pub to: String,
+    /// Fill rates of the orders placed in the period, overall and by day.
+    pub fill: Report,
+    pub backorders: Backorders,
+    pub audit: AuditSummary,
+    /// Today, hour by hour (UTC).
+    pub throughput: Vec<HourCount>,
+    /// Products out of stock in the pick bins while customers wait for them, most waited for
+    /// first (at most 10), and how many there are in all.
+    pub stockouts: Vec<Stockout>,
+    pub stockout_count: u32,
+}
+
+/// Orders waiting for stock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Backorders {
+    pub orders: u32,
+    pub units: i64,
+    /// Orders by days since they were placed.
+    pub by_age: Vec<AgeBucket>,
+    pub oldest_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AgeBucket {
+    pub label: String,
+    pub orders: u32,
+}
+
+/// The weight audit over the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AuditSummary {
+    pub weighings: u32,
+    pub passed: u32,
+    pub failed: u32,
+    pub no_verdict: u32,
+    pub cannot_audit: u32,
+    pub overridden: u32,
+    /// Weighings that did not pass, by cause (`item_missing`, `item_extra`, `underweight`,
+    /// `overweight`, `offline`, `out_of_range`, `unstable`, `stale`, `cannot_audit`; `other`
+    /// for weighings logged before causes were kept), most frequent first.
+    pub by_cause: Vec<CauseCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CauseCount {
+    pub cause: String,
+    pub count: u32,
+}
+
+/// What one operator did at one station in one hour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct HourCount {
+    /// The hour's start, `YYYY-MM-DDTHH:00Z`.
+    pub hour: String,
+    pub station: String,
+    pub operator: String,
+    /// Units picked.
+    pub picked_units: i64,
+    /// Orders whose picks this operator made in the hour.
+    pub picked_orders: i64,
+    /// Orders packed (passed or overridden at the scale).
+    pub packed_orders: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Stockout {
+    pub sku: String,
+    pub name: String,
+    pub backordered: i64,
+    pub on_order: i64,
+}
+
+pub fn dashboard(ctx: &mut Ctx<'_>, q: DashboardQuery) -> Result<Dashboard, ApiError> {
+    let days = u64::from(q.days.unwrap_or(14).clamp(1, 366));
+    let (from, to) = fill_rates::period(ctx, &Period::default(), days)?;
+    let orders = fill_rates::order_facts(ctx, from, to)?;
+    let fill = fill_rate::report(&orders, ctx.now.date_naive(), &[GroupBy::Day]);
+    let since = format!("{from}T00:00:00");
+    let out = planning::stock_levels(
+        ctx,
+        StockLevelQuery {
+            filter: StockFilter::Backordered,
+            sort: StockSort::Backordered,
+            limit: Some(10),
+            ..StockLevelQuery::default()
+        },
+    )?;
+    let stockouts = out
+        .rows
+        .into_iter()
+        .filter(|l| l.available <= 0)
+        .map(|l| Stockout {
+            sku: l.sku,
+            name: l.name,
+            backordered: l.backordered,
+            on_order: l.on_order,
+        })
+        .collect();
+    Ok(Dashboard {
+        from: from.to_string(),
+        to: to.to_string(),
+        fill,
+        backorders: backorders(ctx)?,
+        audit: audit(ctx, &since)?,
+        throughput: throughput(ctx)?,
+        stockouts,
+        stockout_count: out.stockouts,
+    })
+}
+
+/// Days since placing, in the buckets a manager acts on.
+const AGES: [(&str, i64, i64); 5] = [
+    ("0–1 days", 0, 1),
+    ("2–3 days", 2, 3),
+    ("4–7 days", 4, 7),
+    ("8–14 days", 8, 14),
+    ("15+ days", 15, i64::MAX),
+];
+
+fn backorders(ctx: &Ctx<'_>) -> Result<Backorders, ApiError> {
+    let today = ctx.now.date_naive().to_string();
+    let mut stmt = ctx.tx.prepare(
+        "SELECT CAST(julianday(?1) - julianday(substr(o.placed_at, 1, 10)) AS INTEGER),
+                sum(max(ol.qty - ol.picked_qty - ol.shipped_qty - ol.cancelled_qty - coalesce(lr.qty, 0), 0))
+         FROM orders o JOIN order_lines ol ON ol.order_id = o.id
+         LEFT JOIN (SELECT order_line_id, sum(qty) AS qty FROM reservations GROUP BY order_line_id) lr
+                ON lr.order_line_id = ol.id
+         WHERE o.status IN ('released', 'allocated', 'picking', 'picked', 'packed')
+         GROUP BY o.id
+         HAVING sum(max(ol.qty - ol.picked_qty - ol.shipped_qty - ol.cancelled_qty - coalesce(lr.qty, 0), 0)) > 0",
+    )?;
+    let waiting: Vec<(i64, i64)> =
+        stmt.query_map([today], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let by_age = AGES
+        .iter()
+        .map(|(label, min, max)| AgeBucket {
+            label: (*label).to_owned(),
+            orders: waiting.iter().filter(|(age, _)| (*min..=*max).contains(&(*age).max(0))).count()
+                as u32,
+        })
+        .collect();
+    Ok(Backorders {
+        orders: waiting.len() as u32,
+        units: waiting.iter().map(|(_, units)| units).sum(),
+        by_age,
+        oldest_days: waiting.iter().map(|(age, _)| (*age).max(0) as u32).max(),
+    })
+}
+
+fn audit(ctx: &Ctx<'_>, since: &str) -> Result<AuditSummary, ApiError> {
+    let (weighings, passed, failed, no_verdict, cannot_audit, overridden) = ctx.tx.query_row(
+        "SELECT count(*), coalesce(sum(verdict = 'pass'), 0), coalesce(sum(verdict = 'fail'), 0),
+                coalesce(sum(verdict = 'no_verdict'), 0), coalesce(sum(verdict = 'cannot_audit'), 0),
+                coalesce(sum(override_at IS NOT NULL), 0)
+         FROM weighings WHERE at >= ?1",
+        [since],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+    )?;
+    let mut stmt = ctx.tx.prepare(
+        "SELECT CASE WHEN cause_kind = '' THEN 'other' ELSE cause_kind END, count(*) FROM weighings
+         WHERE at >= ?1 AND verdict <> 'pass' GROUP BY 1 ORDER BY 2 DESC, 1",
+    )?;
+    let by_cause = stmt
+        .query_map([since], |r| Ok(CauseCount { cause: r.get(0)?, count: r.get(1)? }))?
+        .collect::<Result<_, _>>()?;
+    Ok(AuditSummary { weighings, passed, failed, no_verdict, cannot_audit, overridden, by_cause })
+}
+
+/// Today's picks (pick movements) and packs (orders reaching packed), per hour, station and
+/// operator. Work recorded without an operator (the command line) shows as "—".
+fn throughput(ctx: &Ctx<'_>) -> Result<Vec<HourCount>, ApiError> {
+    let today = ctx.now.date_naive();
+    let (start, end) = (today.to_string(), (today + Days::new(1)).to_string());
+    let mut stmt = ctx.tx.prepare(
+        "SELECT hour, station, operator, sum(units), sum(picked), sum(packed) FROM (
+             SELECT substr(m.at, 1, 13) || ':00Z' AS hour, coalesce(st.name, '—') AS station,
+                    coalesce(op.name, '—') AS operator, sum(m.qty) AS units,
+                    count(DISTINCT m.order_id) AS picked, 0 AS packed
+             FROM movements m LEFT JOIN stations st ON st.id = m.station_id
+             LEFT JOIN operators op ON op.id = m.operator_id
+             WHERE m.kind = 'pick' AND m.at >= ?1 AND m.at < ?2 GROUP BY 1, 2, 3
+             UNION ALL
+             SELECT substr(e.at, 1, 13) || ':00Z', coalesce(st.name, '—'), coalesce(op.name, '—'),
+                    0, 0, count(*)
+             FROM order_events e LEFT JOIN stations st ON st.id = e.station_id
+             LEFT JOIN operators op ON op.id = e.operator_id
+             WHERE e.to_status = 'packed' AND e.at >= ?1 AND e.at < ?2 GROUP BY 1, 2, 3)
+         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+    )?;
+    let rows = stmt
+        .query_map(params![start, end], |r| {
+            Ok(HourCount {
+                hour: r.get(0)?,
+                station: r.get(1)?,
+                operator: r.get(2)?,
+                picked_units: r.get(3)?,
+                picked_orders: r.get(4)?,
+                packed_orders: r.get(5)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}

@@ -1,0 +1,317 @@
+//! Fill rates from the order history: the facts each order gives (`backroom_core::fill_rate`
+//! holds the definitions and the arithmetic), read from the orders, their lines, the `ship`
+//! movements, returns and weighings of a period.
+
+use std::collections::HashMap;
+
+use backroom_core::fill_rate::{
+    self, Drill, GroupBy, LineFacts, Measure, OrderFacts, Report, Shipment, Slice, WeightAudit,
+};
+use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::app::Ctx;
+use crate::error::ApiError;
+
+/// The orders placed from `from` to `to` (inclusive, UTC dates `YYYY-MM-DD`); the last 30 days
+/// when absent.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct Period {
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct FillRateQuery {
+    #[serde(default, flatten)]
+    pub period: Period,
+    /// The breakdowns wanted beside the overall figures.
+    #[serde(default)]
+    pub group_by: Vec<GroupBy>,
+}
+
+/// The fill-rate report of a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FillRates {
+    pub from: String,
+    pub to: String,
+    pub report: Report,
+}
+
+/// The orders behind one number of the report.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct FillRateDrill {
+    #[serde(default, flatten)]
+    pub period: Period,
+    pub measure: Measure,
+    /// One group of a breakdown (a day, a SKU, a category); the whole period when absent.
+    #[serde(default)]
+    pub slice: Option<Slice>,
+}
+
+/// Returns for these reasons mean the order was not perfect.
+const FAULT_REASONS: &str = "'damaged', 'wrong_item'";
+
+/// The period asked for, checked: dates, in order, at most ten years.
+pub(crate) fn period(
+    ctx: &Ctx<'_>,
+    p: &Period,
+    default_days: u64,
+) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    let today = ctx.now.date_naive();
+    let date = |text: &Option<String>, name: &str, default: NaiveDate| match text.as_deref() {
+        None | Some("") => Ok(default),
+        Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+            ApiError::invalid(format!("`{name}` must be a date like 2026-11-23, not `{text}`"))
+        }),
+    };
+    let to = date(&p.to, "to", today)?;
+    let from = date(&p.from, "from", to - Days::new(default_days.saturating_sub(1)))?;
+    if from > to {
+        return Err(ApiError::invalid(format!("the period starts ({from}) after it ends ({to})")));
+    }
+    if (to - from).num_days() > 3660 {
+        return Err(ApiError::invalid("a period is at most ten years"));
+    }
+    Ok((from, to))
+}
+
+pub fn fill_rates(ctx: &mut Ctx<'_>, q: FillRateQuery) -> Result<FillRates, ApiError> {
+    let (from, to) = period(ctx, &q.period, 30)?;
+    let orders = order_facts(ctx, from, to)?;
+    let report = fill_rate::report(&orders, ctx.now.date_naive(), &q.group_by);
+    Ok(FillRates { from: from.to_string(), to: to.to_string(), report })
+}
+
+pub fn fill_rate_orders(ctx: &mut Ctx<'_>, q: FillRateDrill) -> Result<Drill, ApiError> {
+    let (from, to) = period(ctx, &q.period, 30)?;
+    let orders = order_facts(ctx, from, to)?;
+    Ok(fill_rate::drill(&orders, ctx.now.date_naive(), q.slice.as_ref(), q.measure))
+}
+
+/// The orders being read, found by id without hashing: order ids are dense, so a slot per id
+/// in the range read is small and fast.
+struct Found {
+    orders: Vec<OrderFacts>,
+    base: i64,
+    slot: Vec<u32>,
+    /// The product of each line, parallel to `orders[i].lines`.
+    products: Vec<Vec<i64>>,
+}
+
+impl Found {
+    fn order(&self, order_id: i64) -> Option<usize> {
+        let at = *self.slot.get(usize::try_from(order_id - self.base).ok()?)?;
+        (at != u32::MAX).then_some(at as usize)
+    }
+
+    /// The line of `product` on the order: an order has few lines, so a scan is fastest.
+    fn line(&self, order_id: i64, product: i64) -> Option<(usize, usize)> {
+        let o = self.order(order_id)?;
+        let l = self.products[o].iter().position(|&p| p == product)?;
+        Some((o, l))
+    }
+}
+
+/// Everything the fill-rate rules need of the orders placed in `from..=to`, read in five passes
+/// over the tables rather than order by order: a year of a busy shop is a million lines.
+pub(crate) fn order_facts(
+    ctx: &Ctx<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<OrderFacts>, ApiError> {
+    let start = format!("{from}T00:00:00");
+    let end = format!("{}T00:00:00", to + Days::new(1));
+    // A period holding a good share of all orders is read by walking the tables in storage
+    // order, several times faster than an index lookup per row; a short period uses the
+    // indexes.
+    let (in_period, all, low, high): (i64, i64, Option<i64>, Option<i64>) = ctx.tx.query_row(
+        "SELECT (SELECT count(*) FROM orders WHERE placed_at >= ?1 AND placed_at < ?2),
+                count(*), min(id), max(id) FROM orders",
+        [&start, &end],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    let wide = in_period * 5 > all;
+    let base = low.unwrap_or(0);
+    let span = usize::try_from(high.unwrap_or(0) - base + 1).unwrap_or(0);
+    let mut found = Found {
+        orders: Vec::with_capacity(in_period as usize),
+        base,
+        slot: vec![u32::MAX; span],
+        products: Vec::with_capacity(in_period as usize),
+    };
+    read_orders(ctx, &mut found, wide, &start, &end)?;
+    read_lines(ctx, &mut found, wide, &start, &end)?;
+    read_shipments(ctx, &mut found, wide, &start)?;
+    read_fault_returns(ctx, &mut found, &start, &end)?;
+    read_weighings(ctx, &mut found, &start)?;
+    Ok(found.orders)
+}
+
+fn read_orders(
+    ctx: &Ctx<'_>,
+    found: &mut Found,
+    wide: bool,
+    start: &str,
+    end: &str,
+) -> Result<(), ApiError> {
+    let mut stmt = ctx.tx.prepare(if wide {
+        "SELECT id, number, placed_at, ship_by, status = 'cancelled' FROM orders NOT INDEXED
+         WHERE placed_at >= ?1 AND placed_at < ?2"
+    } else {
+        "SELECT id, number, placed_at, ship_by, status = 'cancelled' FROM orders
+         WHERE placed_at >= ?1 AND placed_at < ?2"
+    })?;
+    let mut rows = stmt.query([start, end])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let placed: String = r.get(2)?;
+        let ship_by: Option<String> = r.get(3)?;
+        found.slot[(id - found.base) as usize] = found.orders.len() as u32;
+        found.orders.push(OrderFacts {
+            number: r.get(1)?,
+            placed: parse_time(&placed)?,
+            ship_by: ship_by.as_deref().and_then(parse_date),
+            cancelled: r.get(4)?,
+            weight: WeightAudit::NotWeighed,
+            lines: Vec::new(),
+        });
+        found.products.push(Vec::new());
+    }
+    Ok(())
+}
+
+/// The lines, with their products' SKU and category read once rather than joined per line.
+fn read_lines(
+    ctx: &Ctx<'_>,
+    found: &mut Found,
+    wide: bool,
+    start: &str,
+    end: &str,
+) -> Result<(), ApiError> {
+    let names = product_names(ctx)?;
+    let mut stmt = ctx.tx.prepare(if wide {
+        "SELECT order_id, product_id, qty, unit_price_cents, cancelled_qty, returned_qty
+         FROM order_lines WHERE ?1 = ?1 AND ?2 = ?2"
+    } else {
+        "SELECT order_id, product_id, qty, unit_price_cents, cancelled_qty, returned_qty
+         FROM order_lines
+         WHERE order_id IN (SELECT id FROM orders WHERE placed_at >= ?1 AND placed_at < ?2)"
+    })?;
+    let mut rows = stmt.query([start, end])?;
+    while let Some(r) = rows.next()? {
+        let (order_id, product_id): (i64, i64) = (r.get(0)?, r.get(1)?);
+        let Some(at) = found.order(order_id) else { continue };
+        let Some((sku, category)) = names.get(&product_id) else { continue };
+        found.products[at].push(product_id);
+        found.orders[at].lines.push(LineFacts {
+            sku: sku.clone(),
+            category: category.clone(),
+            ordered: r.get(2)?,
+            unit_price_cents: r.get(3)?,
+            shipments: Vec::new(),
+            cancelled: r.get(4)?,
+            returned: r.get(5)?,
+            returned_for_fault: 0,
+        });
+    }
+    Ok(())
+}
+
+/// Ship events carry their number (`shipment 2`); two in the same second are put that many
+/// milliseconds apart, so the first shipment stays the first. Nothing ships before it is
+/// ordered, so the period's start bounds the movements read.
+fn read_shipments(
+    ctx: &Ctx<'_>,
+    found: &mut Found,
+    wide: bool,
+    start: &str,
+) -> Result<(), ApiError> {
+    let mut stmt = ctx.tx.prepare(if wide {
+        "SELECT order_id, product_id, qty, at, reason FROM movements NOT INDEXED
+         WHERE kind = 'ship' AND at >= ?1 AND order_id IS NOT NULL"
+    } else {
+        "SELECT order_id, product_id, qty, at, reason FROM movements
+         WHERE kind = 'ship' AND at >= ?1 AND order_id IS NOT NULL"
+    })?;
+    let mut rows = stmt.query([start])?;
+    while let Some(r) = rows.next()? {
+        let Some((o, l)) = found.line(r.get(0)?, r.get(1)?) else { continue };
+        let (at, reason): (String, String) = (r.get(3)?, r.get(4)?);
+        let event = reason.strip_prefix("shipment ").and_then(|n| n.parse::<i64>().ok());
+        let at = parse_time(&at)? + TimeDelta::milliseconds(event.unwrap_or(1) - 1);
+        found.orders[o].lines[l].shipments.push(Shipment { at, qty: r.get(2)? });
+    }
+    Ok(())
+}
+
+fn read_fault_returns(
+    ctx: &Ctx<'_>,
+    found: &mut Found,
+    start: &str,
+    end: &str,
+) -> Result<(), ApiError> {
+    let sql = format!(
+        "SELECT ol.order_id, ol.product_id, sum(rl.qty) FROM return_lines rl
+         JOIN order_lines ol ON ol.id = rl.order_line_id JOIN orders o ON o.id = ol.order_id
+         WHERE rl.reason IN ({FAULT_REASONS}) AND o.placed_at >= ?1 AND o.placed_at < ?2
+         GROUP BY rl.order_line_id"
+    );
+    let mut stmt = ctx.tx.prepare(&sql)?;
+    let mut rows = stmt.query([start, end])?;
+    while let Some(r) = rows.next()? {
+        if let Some((o, l)) = found.line(r.get(0)?, r.get(1)?) {
+            found.orders[o].lines[l].returned_for_fault = r.get(2)?;
+        }
+    }
+    Ok(())
+}
+
+/// The weighing that let the box go decides: an override, else a pass; a failure with
+/// neither is a failure.
+fn read_weighings(ctx: &Ctx<'_>, found: &mut Found, start: &str) -> Result<(), ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "SELECT order_id, max(override_at IS NOT NULL), max(verdict = 'pass'), max(verdict = 'fail')
+         FROM weighings WHERE at >= ?1 GROUP BY order_id",
+    )?;
+    let mut rows = stmt.query([start])?;
+    while let Some(r) = rows.next()? {
+        let Some(at) = found.order(r.get(0)?) else { continue };
+        let (overridden, passed, failed): (bool, bool, bool) = (r.get(1)?, r.get(2)?, r.get(3)?);
+        found.orders[at].weight = if overridden {
+            WeightAudit::Overridden
+        } else if passed {
+            WeightAudit::Passed
+        } else if failed {
+            WeightAudit::Failed
+        } else {
+            WeightAudit::NotWeighed
+        };
+    }
+    Ok(())
+}
+
+/// Every product's SKU and category by id.
+fn product_names(ctx: &Ctx<'_>) -> Result<HashMap<i64, (String, String)>, ApiError> {
+    let mut stmt = ctx.tx.prepare("SELECT id, sku, category FROM products")?;
+    let names = stmt
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+        .collect::<Result<_, _>>()?;
+    Ok(names)
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
+    crate::time::parse(text)
+        .ok_or_else(|| ApiError::storage(format!("a stored time `{text}` does not read")))
+}
+
+/// A ship-by as stored: a date, or a time whose date counts.
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()
+}

@@ -1,0 +1,405 @@
+//! Stock levels and stock planning: for every product what is on hand, promised, available,
+//! back-ordered and in quarantine, how many days that covers at the demand the order history
+//! shows, and what `backroom_core::planning` makes of it for the store's service level
+//! (settings `planning`): safety stock, reorder point, order-up-to level, a suggested purchase,
+//! and what-if runs at other demand levels.
+
+use std::collections::HashMap;
+
+use backroom_core::planning::{
+    self, ProductInput, ProductPlan, Scenario, ScenarioOutcome, WhatIfOptions,
+};
+use chrono::{Datelike, Days, NaiveDate};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::app::Ctx;
+use crate::error::ApiError;
+use crate::events::Event;
+use crate::settings::{self, PlanningSettings};
+
+/// Which products to list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum StockFilter {
+    #[default]
+    All,
+    /// At or below the reorder point: time to buy.
+    Reorder,
+    /// None available in the pick bins.
+    Out,
+    /// Customers are waiting for it.
+    Backordered,
+}
+
+/// How to sort the list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum StockSort {
+    #[default]
+    Sku,
+    /// Fewest days of cover first: what runs out soonest.
+    Cover,
+    /// Largest suggested purchase first.
+    Suggested,
+    /// Most back-ordered first.
+    Backordered,
+    /// Fastest sellers first.
+    Demand,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct StockLevelQuery {
+    /// Part of a SKU, name or category; everything when empty.
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub filter: StockFilter,
+    #[serde(default)]
+    pub sort: StockSort,
+    /// 100 when absent, at most 5,000.
+    #[serde(default)]
+    pub limit: Option<u32>,
+    #[serde(default)]
+    pub offset: Option<u32>,
+}
+
+/// One product's stock and plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StockLevel {
+    pub sku: String,
+    pub name: String,
+    pub category: String,
+    /// Everything in the building.
+    pub on_hand: i64,
+    /// Promised to orders.
+    pub reserved: i64,
+    /// In pick bins and not promised.
+    pub available: i64,
+    /// Ordered by customers and not yet reserved.
+    pub backordered: i64,
+    /// On hand in quarantine: not for sale until a manager decides.
+    pub quarantine: i64,
+    /// Expected from suppliers and not yet received.
+    pub on_order: i64,
+    pub lead_time_days: f64,
+    pub plan: ProductPlan,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StockLevelPage {
+    /// Products matching the text and filter.
+    pub total: u32,
+    pub rows: Vec<StockLevel>,
+    /// Across every product matching the text: how many are at or below their reorder
+    /// point, out of stock, and back-ordered.
+    pub reorder: u32,
+    pub out: u32,
+    pub backordered: u32,
+    /// Out of stock in the pick bins while customers wait for it.
+    pub stockouts: u32,
+    /// The service level the plans are for.
+    pub service_level: f64,
+    pub history_days: u32,
+}
+
+/// A what-if for one product across demand levels.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct WhatIf {
+    pub sku: String,
+    /// Demand multipliers; 1.0, 1.2 and 1.5 when absent. A holiday peak (three weeks at
+    /// twice the demand, a week from now) is always added.
+    #[serde(default)]
+    pub levels: Option<Vec<f64>>,
+    /// Days simulated; 90 when absent.
+    #[serde(default)]
+    pub horizon_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct WhatIfResult {
+    pub level: StockLevel,
+    pub outcomes: Vec<ScenarioOutcome>,
+}
+
+/// A supplier lead time for a product; `None` falls back to the store's default.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct SetLeadTime {
+    pub sku: String,
+    #[serde(default)]
+    pub days: Option<f64>,
+    #[serde(default)]
+    pub sd_days: Option<f64>,
+}
+
+/// What the SQL gives per product, before planning.
+struct Row {
+    id: i64,
+    sku: String,
+    name: String,
+    category: String,
+    on_hand: i64,
+    in_bins: i64,
+    quarantine: i64,
+    reserved: i64,
+    backordered: i64,
+    on_order: i64,
+    lead_time_days: Option<f64>,
+    lead_time_sd_days: Option<f64>,
+}
+
+pub fn stock_levels(ctx: &mut Ctx<'_>, q: StockLevelQuery) -> Result<StockLevelPage, ApiError> {
+    let settings = settings::load(ctx)?.planning;
+    let rows = product_rows(ctx, &q.text, None)?;
+    let levels = plan_rows(ctx, &settings, rows)?;
+    let count = |keep: fn(&StockLevel) -> bool| levels.iter().filter(|l| keep(l)).count() as u32;
+    let (reorder, out, backordered) =
+        (count(needs_reorder), count(|l| l.available <= 0), count(|l| l.backordered > 0));
+    let stockouts = count(|l| l.available <= 0 && l.backordered > 0);
+    let mut rows: Vec<StockLevel> = levels
+        .into_iter()
+        .filter(|l| match q.filter {
+            StockFilter::All => true,
+            StockFilter::Reorder => needs_reorder(l),
+            StockFilter::Out => l.available <= 0,
+            StockFilter::Backordered => l.backordered > 0,
+        })
+        .collect();
+    sort(&mut rows, q.sort);
+    let total = rows.len() as u32;
+    let offset = q.offset.unwrap_or(0) as usize;
+    let limit = q.limit.unwrap_or(100).min(5000) as usize;
+    let rows = rows.into_iter().skip(offset).take(limit).collect();
+    Ok(StockLevelPage {
+        total,
+        rows,
+        reorder,
+        out,
+        backordered,
+        stockouts,
+        service_level: settings.service_level,
+        history_days: settings.history_days,
+    })
+}
+
+fn needs_reorder(l: &StockLevel) -> bool {
+    l.plan.below_reorder_point
+}
+
+fn sort(rows: &mut [StockLevel], by: StockSort) {
+    let cover = |l: &StockLevel| l.plan.days_of_cover.unwrap_or(f64::INFINITY);
+    match by {
+        StockSort::Sku => rows.sort_by(|a, b| a.sku.cmp(&b.sku)),
+        StockSort::Cover => {
+            rows.sort_by(|a, b| cover(a).total_cmp(&cover(b)).then(a.sku.cmp(&b.sku)))
+        }
+        StockSort::Suggested => rows.sort_by(|a, b| {
+            b.plan.suggested_qty.total_cmp(&a.plan.suggested_qty).then(a.sku.cmp(&b.sku))
+        }),
+        StockSort::Backordered => {
+            rows.sort_by(|a, b| b.backordered.cmp(&a.backordered).then(a.sku.cmp(&b.sku)))
+        }
+        StockSort::Demand => rows.sort_by(|a, b| {
+            b.plan.forecast_daily.total_cmp(&a.plan.forecast_daily).then(a.sku.cmp(&b.sku))
+        }),
+    }
+}
+
+pub fn what_if(ctx: &mut Ctx<'_>, req: WhatIf) -> Result<WhatIfResult, ApiError> {
+    let settings = settings::load(ctx)?.planning;
+    let rows = product_rows(ctx, "", Some(req.sku.trim()))?;
+    if rows.is_empty() {
+        return Err(ApiError::not_found(format!(
+            "there is no product `{}`; check the SKU",
+            req.sku.trim()
+        )));
+    }
+    let levels = req.levels.unwrap_or_else(|| vec![1.0, 1.2, 1.5]);
+    if levels.is_empty() || levels.iter().any(|k| !(k.is_finite() && (0.0..=10.0).contains(k))) {
+        return Err(ApiError::invalid("demand levels are multipliers from 0 to 10, such as 1.2"));
+    }
+    let horizon_days = req.horizon_days.unwrap_or(90).clamp(7, 365);
+    let mut scenarios: Vec<Scenario> =
+        levels.iter().map(|k| Scenario::scaled(&format!("{k}× demand"), *k)).collect();
+    scenarios.push(Scenario::holiday_peak("holiday peak", 7, 21, 2.0));
+    let (input, mut planned) = inputs(ctx, &settings, rows)?;
+    let options = WhatIfOptions { horizon_days, runs: 200 };
+    // A fixed seed: the same question gets the same answer.
+    let outcomes = planning::what_if(&input[0], &scenarios, &options, 0x5EED);
+    Ok(WhatIfResult { level: planned.remove(0), outcomes })
+}
+
+pub fn set_lead_time(ctx: &mut Ctx<'_>, req: SetLeadTime) -> Result<StockLevel, ApiError> {
+    for (name, value) in [("lead time", req.days), ("lead time spread", req.sd_days)] {
+        if value.is_some_and(|d| !(d.is_finite() && (0.0..=365.0).contains(&d))) {
+            return Err(ApiError::invalid(format!("a {name} is 0 to 365 days")));
+        }
+    }
+    let changed = ctx.execute(
+        "UPDATE products SET lead_time_days = ?2, lead_time_sd_days = ?3 WHERE sku = ?1",
+        params![req.sku.trim(), req.days, req.sd_days],
+    )?;
+    if changed == 0 {
+        return Err(ApiError::not_found(format!("there is no product `{}`", req.sku.trim())));
+    }
+    ctx.emit(Event::DataChanged { what: "products".into() });
+    let settings = settings::load(ctx)?.planning;
+    let rows = product_rows(ctx, "", Some(req.sku.trim()))?;
+    Ok(plan_rows(ctx, &settings, rows)?.remove(0))
+}
+
+/// Stock, promises and supply per product, one query: the products matching `text` (or the
+/// one `sku`).
+fn product_rows(ctx: &Ctx<'_>, text: &str, sku: Option<&str>) -> Result<Vec<Row>, ApiError> {
+    let pattern = format!("%{}%", text.trim());
+    let mut stmt = ctx.tx.prepare(
+        "SELECT p.id, p.sku, p.name, p.category,
+                coalesce(s.on_hand, 0), coalesce(s.in_bins, 0), coalesce(s.quarantine, 0),
+                coalesce(r.reserved, 0), coalesce(b.waiting, 0), coalesce(e.on_order, 0),
+                p.lead_time_days, p.lead_time_sd_days
+         FROM products p
+         LEFT JOIN (SELECT st.product_id, sum(st.on_hand) AS on_hand,
+                           sum(CASE WHEN l.kind = 'bin' THEN st.on_hand ELSE 0 END) AS in_bins,
+                           sum(CASE WHEN l.kind = 'quarantine' THEN st.on_hand ELSE 0 END) AS quarantine
+                    FROM stock st JOIN locations l ON l.id = st.location_id GROUP BY st.product_id) s
+                ON s.product_id = p.id
+         LEFT JOIN (SELECT product_id, sum(qty) AS reserved FROM reservations GROUP BY product_id) r
+                ON r.product_id = p.id
+         LEFT JOIN (SELECT ol.product_id,
+                           sum(max(ol.qty - ol.picked_qty - ol.shipped_qty - ol.cancelled_qty
+                                   - coalesce(lr.qty, 0), 0)) AS waiting
+                    FROM order_lines ol JOIN orders o ON o.id = ol.order_id
+                    LEFT JOIN (SELECT order_line_id, sum(qty) AS qty FROM reservations
+                               GROUP BY order_line_id) lr ON lr.order_line_id = ol.id
+                    WHERE o.status IN ('released', 'allocated', 'picking', 'picked', 'packed')
+                    GROUP BY ol.product_id) b
+                ON b.product_id = p.id
+         LEFT JOIN (SELECT product_id, sum(max(qty_expected - qty_received, 0)) AS on_order
+                    FROM expected_receipts GROUP BY product_id) e
+                ON e.product_id = p.id
+         WHERE p.active = 1
+           AND (?1 IS NULL OR p.sku = ?1)
+           AND (?2 = '%%' OR p.sku LIKE ?2 OR p.name LIKE ?2 OR p.category LIKE ?2)
+         ORDER BY p.sku",
+    )?;
+    let rows = stmt
+        .query_map(params![sku, pattern], |r| {
+            Ok(Row {
+                id: r.get(0)?,
+                sku: r.get(1)?,
+                name: r.get(2)?,
+                category: r.get(3)?,
+                on_hand: r.get(4)?,
+                in_bins: r.get(5)?,
+                quarantine: r.get(6)?,
+                reserved: r.get(7)?,
+                backordered: r.get(8)?,
+                on_order: r.get(9)?,
+                lead_time_days: r.get(10)?,
+                lead_time_sd_days: r.get(11)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+fn plan_rows(
+    ctx: &Ctx<'_>,
+    settings: &PlanningSettings,
+    rows: Vec<Row>,
+) -> Result<Vec<StockLevel>, ApiError> {
+    Ok(inputs(ctx, settings, rows)?.1)
+}
+
+/// The planning inputs of `rows` and their plans, in the same order.
+fn inputs(
+    ctx: &Ctx<'_>,
+    settings: &PlanningSettings,
+    rows: Vec<Row>,
+) -> Result<(Vec<ProductInput>, Vec<StockLevel>), ApiError> {
+    let (first_day, demand) = demand_history(ctx, settings.history_days)?;
+    let days = (ctx.now.date_naive() - first_day).num_days().max(0) as usize;
+    let inputs: Vec<ProductInput> = rows
+        .iter()
+        .map(|row| {
+            let mut daily = vec![0.0; days];
+            if let Some(sold) = demand.get(&row.id) {
+                for &(day, qty) in sold {
+                    if let Some(slot) = daily.get_mut(day) {
+                        *slot += qty;
+                    }
+                }
+            }
+            ProductInput {
+                sku: row.sku.clone(),
+                daily_demand: daily,
+                first_weekday: first_day.weekday().num_days_from_monday() as u8,
+                // What can still be sold: in the pick bins and not promised.
+                on_hand: (row.in_bins - row.reserved).max(0) as f64,
+                on_order: row.on_order as f64,
+                back_ordered: row.backordered as f64,
+                service_level: settings.service_level,
+                lead_time_days: row.lead_time_days.unwrap_or(settings.lead_time_days),
+                lead_time_sd_days: row.lead_time_sd_days.unwrap_or(0.0),
+                review_period_days: 0.0,
+                order_cycle_days: settings.order_cycle_days,
+            }
+        })
+        .collect();
+    let plans = planning::plan_all(&inputs);
+    let levels = rows
+        .into_iter()
+        .zip(plans)
+        .zip(&inputs)
+        .map(|((row, plan), input)| StockLevel {
+            available: (row.in_bins - row.reserved).max(0),
+            sku: row.sku,
+            name: row.name,
+            category: row.category,
+            on_hand: row.on_hand,
+            reserved: row.reserved,
+            backordered: row.backordered,
+            quarantine: row.quarantine,
+            on_order: row.on_order,
+            lead_time_days: input.lead_time_days,
+            plan,
+        })
+        .collect();
+    Ok((inputs, levels))
+}
+
+/// Per product id, the units ordered on each day (counted from the first day of history).
+type Sales = HashMap<i64, Vec<(usize, f64)>>;
+
+/// Units ordered per product per day, from the first day of history to yesterday (today is not
+/// over yet). History starts `history_days` ago, or at the store's first order if that is
+/// later, so a new store's demand is not diluted by days before it sold anything. Cancelled
+/// orders are not demand.
+fn demand_history(ctx: &Ctx<'_>, history_days: u32) -> Result<(NaiveDate, Sales), ApiError> {
+    let today = ctx.now.date_naive();
+    let window = today - Days::new(u64::from(history_days));
+    let first_order: Option<String> =
+        ctx.query_row("SELECT min(placed_at) FROM orders", [], |r| r.get(0))?;
+    let first_order =
+        first_order.and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok());
+    let first_day = first_order.map_or(today, |d| d.max(window)).min(today);
+    let mut stmt = ctx.tx.prepare(
+        "SELECT ol.product_id, CAST(julianday(substr(o.placed_at, 1, 10)) - julianday(?1) AS INTEGER),
+                sum(ol.qty)
+         FROM order_lines ol JOIN orders o ON o.id = ol.order_id
+         WHERE o.placed_at >= ?1 AND o.placed_at < ?2 AND o.status <> 'cancelled'
+         GROUP BY 1, 2",
+    )?;
+    let mut demand = Sales::new();
+    let mut rows = stmt.query(params![first_day.to_string(), today.to_string()])?;
+    while let Some(r) = rows.next()? {
+        let day: i64 = r.get(1)?;
+        let qty: f64 = r.get(2)?;
+        demand.entry(r.get(0)?).or_default().push((day.max(0) as usize, qty));
+    }
+    Ok((first_day, demand))
+}
