@@ -290,6 +290,27 @@ fn every_weighing_is_logged_with_operator_station_and_scale() {
     let fails = w.local("list_weighings", json!({"verdict": "fail", "limit": 10}));
     assert_eq!(fails.as_array().unwrap().len(), 1);
     assert_eq!(fails[0]["cause"], "about one Blue Mug (340 g) missing");
+
+    // The log exports as CSV, oldest first, and never imports.
+    let file = w.local("export_csv", json!({"table": "weighings"}));
+    assert!(file["filename"].as_str().unwrap().starts_with("weighings-"));
+    let mut csv = csv::Reader::from_reader(file["csv"].as_str().unwrap().as_bytes());
+    let header: Vec<String> = csv.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(
+        &header[..8],
+        ["at", "order", "box", "expected_g", "tolerance_g", "actual_g", "verdict", "cause_kind"]
+    );
+    let records: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), rows.len());
+    let failed = records.iter().find(|r| &r[6] == "fail").expect("the failed weighing");
+    assert_eq!((&failed[1], &failed[5], &failed[7]), ("1001", "541.0", "item_missing"));
+    assert_eq!((&failed[9], &failed[10]), ("Pia", "Pack 1"));
+    let import = w.app.call(
+        backroom_api::Caller::Local,
+        "import_csv",
+        json!({"table": "weighings", "csv": file["csv"]}),
+    );
+    assert_eq!(code(import), ErrorCode::Invalid);
 }
 
 /// Waits until the board shows `want` for `station`'s scale, or fails naming what it showed.

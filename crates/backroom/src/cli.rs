@@ -106,6 +106,8 @@ pub enum TableArg {
     Products,
     Orders,
     Stock,
+    /// The weight-audit log (export only).
+    Weighings,
 }
 
 impl From<TableArg> for Table {
@@ -114,6 +116,7 @@ impl From<TableArg> for Table {
             TableArg::Products => Table::Products,
             TableArg::Orders => Table::Orders,
             TableArg::Stock => Table::Stock,
+            TableArg::Weighings => Table::Weighings,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! CSV import and export of products, orders and stock.
+//! CSV import and export of products, orders and stock, and the export of the weight-audit
+//! log ([`weighings`]).
 //!
 //! Every file has a header row naming its columns; the formats are described in
 //! [`products`], [`orders`], [`shopify`] and [`stock`]. An orders file is read as Shopify's
@@ -25,6 +26,7 @@ pub mod products;
 mod sheet;
 pub mod shopify;
 pub mod stock;
+pub mod weighings;
 
 use std::fmt;
 
@@ -41,6 +43,8 @@ pub enum Table {
     Products,
     Orders,
     Stock,
+    /// The weight-audit log; export only.
+    Weighings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -101,6 +105,9 @@ pub fn import_csv(ctx: &mut Ctx<'_>, req: ImportRequest) -> Result<ImportReport,
         }
         Table::Orders => orders::import(ctx, &req.csv, req.dry_run),
         Table::Stock => stock::import(ctx, &req.csv, req.dry_run),
+        Table::Weighings => Err(ApiError::invalid(
+            "the weight-audit log is a record of weighings and cannot be imported",
+        )),
     }
 }
 
@@ -111,6 +118,7 @@ pub fn export_csv(ctx: &mut Ctx<'_>, req: ExportRequest) -> Result<ExportFile, A
         Table::Products => ("products", products::export(ctx)?),
         Table::Orders => ("orders", orders::export(ctx)?),
         Table::Stock => ("stock", stock::export(ctx)?),
+        Table::Weighings => ("weighings", weighings::export(ctx)?),
     };
     let date = ctx.now.format("%Y-%m-%d");
     Ok(ExportFile { filename: format!("{name}-{date}.csv"), csv })
