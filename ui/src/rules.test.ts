@@ -12,6 +12,8 @@ const saved: Rules = {
   },
   orders: { auto_release: true, backorder_policy: "ship_available" },
   stock: { adjustment_reasons: ["damaged", "lost"], recount_over_units: 2, recount_over_percent: 10 },
+  planning: { service_level: 0.975, lead_time_days: 7, history_days: 90, order_cycle_days: 14 },
+  shipping: { default_carrier: "Royal Mail", default_service: "Tracked 48" },
 };
 
 describe("store rules in the settings form", () => {
@@ -19,6 +21,7 @@ describe("store rules in the settings form", () => {
     const form = rulesForm(saved);
     expect(form.country_mismatch_over).toBe("250");
     expect(form.adjustment_reasons).toBe("damaged\nlost");
+    expect(form.service_level_percent).toBe("97.5");
     expect(rulesFromForm(form)).toEqual(saved);
     expect(rulesChanged(saved, form)).toBe(false);
   });
@@ -35,6 +38,12 @@ describe("store rules in the settings form", () => {
 
   it("refuses what the server would refuse, saying what to fix", () => {
     const form = rulesForm(saved);
+    expect(rulesFromForm({ ...form, service_level_percent: "100" })).toEqual({
+      error: "The service level must be a number from 50 to 99.99",
+    });
+    expect(rulesFromForm({ ...form, history_days: "3" })).toEqual({
+      error: "The days of demand history must be a whole number from 7 to 730",
+    });
     expect(rulesFromForm({ ...form, history_share_percent: "120" })).toEqual({
       error: "The history share must be a whole number from 0 to 100",
     });

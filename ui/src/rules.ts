@@ -1,12 +1,15 @@
 // The store's rules as a manager edits them in Settings: screening thresholds (holds), how
-// orders flow (release, back orders) and stock corrections (reason codes, recount thresholds).
+// orders flow (release, back orders), stock corrections (reason codes, recount thresholds),
+// stock planning (service level, lead time, history) and the default carrier.
 // The form keeps what was typed as text; `rulesFromForm` turns it back into settings or says
 // what is wrong, before anything is sent.
 
 import type { BackorderPolicy } from "./gen/BackorderPolicy";
 import type { HoldRules } from "./gen/HoldRules";
 import type { OrderSettings } from "./gen/OrderSettings";
+import type { PlanningSettings } from "./gen/PlanningSettings";
 import type { Settings } from "./gen/Settings";
+import type { ShippingSettings } from "./gen/ShippingSettings";
 import type { StockSettings } from "./gen/StockSettings";
 
 export interface RulesForm {
@@ -24,9 +27,24 @@ export interface RulesForm {
   adjustment_reasons: string;
   recount_over_units: string;
   recount_over_percent: string;
+  /** A percentage such as `95` or `97.5`. */
+  service_level_percent: string;
+  lead_time_days: string;
+  history_days: string;
+  order_cycle_days: string;
+  default_carrier: string;
+  default_service: string;
 }
 
-export type Rules = { holds: HoldRules; orders: OrderSettings; stock: StockSettings };
+export type Rules = {
+  holds: HoldRules;
+  orders: OrderSettings;
+  stock: StockSettings;
+  planning: PlanningSettings;
+  shipping: ShippingSettings;
+};
+
+type RuleSections = Pick<Settings, "holds" | "orders" | "stock" | "planning" | "shipping">;
 
 export const BACKORDER_POLICIES: { policy: BackorderPolicy; label: string; text: string }[] = [
   { policy: "ship_available", label: "Ship what is there", text: "the rest follows when it arrives" },
@@ -34,7 +52,7 @@ export const BACKORDER_POLICIES: { policy: BackorderPolicy; label: string; text:
   { policy: "cancel_rest", label: "Cancel the rest", text: "ship what is there, cancel what is not" },
 ];
 
-export function rulesForm(s: Pick<Settings, "holds" | "orders" | "stock">): RulesForm {
+export function rulesForm(s: RuleSections): RulesForm {
   const h = s.holds;
   return {
     hold_uncaptured_payment: h.hold_uncaptured_payment,
@@ -48,7 +66,20 @@ export function rulesForm(s: Pick<Settings, "holds" | "orders" | "stock">): Rule
     adjustment_reasons: s.stock.adjustment_reasons.join("\n"),
     recount_over_units: String(s.stock.recount_over_units),
     recount_over_percent: String(s.stock.recount_over_percent),
+    service_level_percent: String(Math.round(s.planning.service_level * 10000) / 100),
+    lead_time_days: String(s.planning.lead_time_days),
+    history_days: String(s.planning.history_days),
+    order_cycle_days: String(s.planning.order_cycle_days),
+    default_carrier: s.shipping.default_carrier,
+    default_service: s.shipping.default_service,
   };
+}
+
+/** A number typed in the form, within bounds, or what to correct. */
+function decimal(text: string, what: string, min: number, max: number): number | string {
+  const t = text.trim();
+  if (!/^\d+(\.\d+)?$/.test(t) || Number(t) < min || Number(t) > max) return `${what} must be a number from ${min} to ${max}`;
+  return Number(t);
 }
 
 function centsText(cents: number): string {
@@ -83,6 +114,15 @@ export function rulesFromForm(f: RulesForm): Rules | { error: string } {
   if (typeof percent === "string") return { error: percent };
   const reasons = [...new Set(f.adjustment_reasons.split("\n").map((r) => r.trim()).filter(Boolean))];
   if (reasons.length === 0) return { error: "Keep at least one adjustment reason code" };
+  const service = decimal(f.service_level_percent, "The service level", 50, 99.99);
+  if (typeof service === "string") return { error: service };
+  const lead = decimal(f.lead_time_days, "The default lead time", 0, 365);
+  if (typeof lead === "string") return { error: lead };
+  const history = whole(f.history_days, "The days of demand history", 730);
+  if (typeof history === "string") return { error: history };
+  if (history < 7) return { error: "The days of demand history must be a whole number from 7 to 730" };
+  const cycle = decimal(f.order_cycle_days, "The days one purchase covers", 1, 365);
+  if (typeof cycle === "string") return { error: cycle };
   return {
     holds: {
       hold_uncaptured_payment: f.hold_uncaptured_payment,
@@ -94,10 +134,17 @@ export function rulesFromForm(f: RulesForm): Rules | { error: string } {
     },
     orders: { auto_release: f.auto_release, backorder_policy: f.backorder_policy },
     stock: { adjustment_reasons: reasons, recount_over_units: units, recount_over_percent: percent },
+    planning: {
+      service_level: Math.round(service * 100) / 10000,
+      lead_time_days: lead,
+      history_days: history,
+      order_cycle_days: cycle,
+    },
+    shipping: { default_carrier: f.default_carrier.trim(), default_service: f.default_service.trim() },
   };
 }
 
 /** Whether the form differs from the saved settings. */
-export function rulesChanged(saved: Pick<Settings, "holds" | "orders" | "stock">, f: RulesForm): boolean {
+export function rulesChanged(saved: RuleSections, f: RulesForm): boolean {
   return JSON.stringify(rulesForm(saved)) !== JSON.stringify(f);
 }
