@@ -1,6 +1,8 @@
 // Any table on screen as a CSV file a manager can open in a spreadsheet: RFC 4180 quoting, CRLF
 // line ends, a BOM so spreadsheet programs read UTF-8 names correctly.
 
+import { saveBlob } from "./download";
+
 export type Column<T> = { header: string; value: (row: T) => string | number | null | undefined };
 
 function field(value: string | number | null | undefined): string {
@@ -17,13 +19,5 @@ export function toCsv<T>(rows: T[], columns: Column<T>[]): string {
 
 /** Saves `csv` as a download named `filename`. */
 export function downloadCsv(filename: string, csv: string): void {
-  const blob = new Blob(["\ufeff", csv], { type: "text/csv;charset=utf-8" });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(new Blob(["\ufeff", csv], { type: "text/csv;charset=utf-8" }), filename);
 }

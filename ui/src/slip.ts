@@ -7,6 +7,7 @@ import type { SlipFile } from "./gen/SlipFile";
 import type { SlipRequest } from "./gen/SlipRequest";
 import type { SlipSettings } from "./gen/SlipSettings";
 import type { Station } from "./gen/Station";
+import { saveBlob } from "./download";
 
 export const PAGE_SIZES: { size: PageSize; label: string }[] = [
   { size: "letter", label: "Letter" },
@@ -102,15 +103,7 @@ export function printedText(p: Printed): string {
 
 /** Saves a PDF under its file name through a temporary link. */
 export function download(file: SlipFile): void {
-  const url = URL.createObjectURL(pdfBlob(file));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = file.filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The click starts the download asynchronously; give it a moment before freeing the blob.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(pdfBlob(file), file.filename);
 }
 
 /**

@@ -7,15 +7,12 @@
 //! as a visible mark.
 
 use backroom_core::slip::{Item, Measure, PageSize, Tone, page_label, wrap};
-use printpdf::{
-    Color, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, Rgb,
-    TextItem, TextMatrix,
-};
+use printpdf::{Mm, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt};
 
 use super::{ManifestPackage, ManifestSummary, kg};
 use crate::error::ApiError;
 use crate::settings::SlipSettings;
-use crate::slip::Fonts;
+use crate::slip::{Fonts, page_ops};
 
 const MARGIN: f32 = 36.0;
 const TITLE: f32 = 16.0;
@@ -59,7 +56,7 @@ pub fn render(
             PdfPage::new(
                 Mm::from(Pt(g.width)),
                 Mm::from(Pt(g.height)),
-                page_ops(items, &regular, &bold),
+                page_ops(items, &regular, &bold, None),
             )
         })
         .collect();
@@ -263,48 +260,6 @@ fn layout(
         }
     }
     s.pages
-}
-
-fn color(tone: Tone) -> Color {
-    let level = match tone {
-        Tone::Ink => 0.0,
-        Tone::Grey => 0.35,
-    };
-    Color::Rgb(Rgb::new(level, level, level, None))
-}
-
-/// Paints a page: rules first, then all text in one text object.
-fn page_ops(items: &[Item], regular: &PdfFontHandle, bold: &PdfFontHandle) -> Vec<Op> {
-    let mut ops = vec![Op::SetFillColor { col: color(Tone::Ink) }];
-    for item in items {
-        if let Item::Rule { x, y, width, thickness } = item {
-            ops.push(Op::DrawRectangle {
-                rectangle: Rect {
-                    mode: Some(PaintMode::Fill),
-                    ..Rect::from_xywh(Pt(*x), Pt(y - thickness / 2.0), Pt(*width), Pt(*thickness))
-                },
-            });
-        }
-    }
-    ops.push(Op::StartTextSection);
-    let mut current: Option<(bool, f32)> = None;
-    let mut tone = Tone::Ink;
-    for item in items {
-        let Item::Text { x, y, size, bold: is_bold, tone: t, text } = item else { continue };
-        if current != Some((*is_bold, *size)) {
-            let font = if *is_bold { bold.clone() } else { regular.clone() };
-            ops.push(Op::SetFont { font, size: Pt(*size) });
-            current = Some((*is_bold, *size));
-        }
-        if *t != tone {
-            ops.push(Op::SetFillColor { col: color(*t) });
-            tone = *t;
-        }
-        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(*x), Pt(*y)) });
-        ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
-    }
-    ops.push(Op::EndTextSection);
-    ops
 }
 
 #[cfg(test)]

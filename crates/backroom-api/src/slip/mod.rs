@@ -22,6 +22,7 @@ use crate::warehouse::LocationKind;
 use crate::{printing, stock};
 
 pub use font::Fonts;
+pub(crate) use render::page_ops;
 
 /// A slip for one order.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -58,7 +58,9 @@ fn filled(x: f32, y: f32, width: f32, height: f32) -> Op {
     }
 }
 
-fn page_ops(
+/// Paints one page of items: shapes first, then all text in one text object. The manifest
+/// draws its pages with this too.
+pub(crate) fn page_ops(
     items: &[Item],
     regular: &PdfFontHandle,
     bold: &PdfFontHandle,
