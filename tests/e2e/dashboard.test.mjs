@@ -119,6 +119,12 @@ test("the stock list finds a product, shows what-ifs and saves as CSV", async ()
   await page.keyboard.press("Enter");
   await page.getByTestId("what-if").waitFor();
   assert.equal(await page.getByTestId("what-if-row").count(), 4, "1×, 1.2×, 1.5× and a holiday peak");
+  // And bin by bin, as the lookup has it.
+  const found = await backroom.api("lookup_product", { code: sku }, token);
+  if (found.locations.length) {
+    await page.getByTestId("what-if-bins").waitFor();
+    assert.equal(await page.getByTestId("what-if-bins").locator("tbody tr").count(), found.locations.length);
+  }
 
   const download = page.waitForEvent("download");
   await page.keyboard.press("Alt+e");
