@@ -71,6 +71,12 @@ async function pickedOrDone(page, s, picked) {
 
 const current = (view) => view.stops.find((s) => s.qty > 0) ?? null;
 
+/** Whether another bin could still promise the stop's product, so a short pick re-allocates. */
+async function elsewhere(s) {
+  const found = await backroom.api("lookup_product", { code: s.sku }, admin);
+  return found.locations.some((l) => l.kind === "bin" && l.location !== s.bin && l.available > 0);
+}
+
 test("a picker walks a pick list: wrong bin and product refused, every stop picked, one short", async () => {
   const page = await newStationPage(browser);
   await signIn(page, backroom.url, stations, station, picker);
@@ -122,8 +128,10 @@ test("a picker walks a pick list: wrong bin and product refused, every stop pick
   assert.deepEqual(await backroom.api("list_movements", { product: WRONG }, admin), []);
   await atStop(page, first, "product");
 
-  // Walk the list. The last stop still to pick is reported short (found 0); a re-allocated
-  // unit elsewhere becomes a new stop and is picked too.
+  // Walk the list. One stop is reported short (found 0) while the list goes on, so the screen
+  // stays on it and shows the result: the first whose product another bin still has, where
+  // the re-allocated unit becomes a new stop and is picked too, else the last but one. Which
+  // stop that is depends on what the demo's history has shipped, so it is chosen as we go.
   let shorted = null;
   let typed = false;
   for (let round = 0; round < 200; round++) {
@@ -132,7 +140,7 @@ test("a picker walks a pick list: wrong bin and product refused, every stop pick
     if (!s) break;
     await atStop(page, s);
     const left = view.stops.filter((t) => t.qty > 0);
-    if (!shorted && left.length === 1) {
+    if (!shorted && left.length >= 2 && (left.length === 2 || (await elsewhere(s)))) {
       await page.keyboard.press("F8");
       await atStop(page, s, "short");
       await scan(page, "0");

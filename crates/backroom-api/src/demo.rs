@@ -3,7 +3,10 @@
 //! It holds a 3-block, 12-aisle pick area with receiving, packing, shipping, quarantine and
 //! returns areas; about 500 products with barcodes and weights; five box types for packing;
 //! stock put away with the fast movers nearest the depot; and 200 orders from the last ten
-//! days, a few held, a few cancelled and a few that the stock cannot fill.
+//! days, a few held, a few cancelled and a few that the stock cannot fill. The released orders
+//! older than four days have shipped: allocated, picked, weighed (a few failing first, one now
+//! and then packed by a manager's override) and sent, so the reports have a history to show.
+//! Orders with a product that has no weight stay open, since their boxes cannot be audited.
 //!
 //! Everything is drawn from a small seeded generator written here, one stream per part, so two
 //! new databases get the same products, bins, stock and orders. Only the times differ: they are
@@ -11,6 +14,7 @@
 //! their ship-by dates fall around today.
 
 mod customers;
+mod fulfilment;
 mod products;
 
 use backroom_core::layout::Layout;
@@ -170,6 +174,9 @@ const AREAS: &[(&str, LocationKind)] = &[
 /// Station row ids by name.
 struct Stations {
     receiving: i64,
+    pick: [i64; 2],
+    /// The packing bench without a connected scale, where a typed weight is accepted.
+    pack: i64,
     office: i64,
 }
 
@@ -200,7 +207,12 @@ fn save_stations(ctx: &mut Ctx<'_>) -> Result<Stations, ApiError> {
     let id = |ctx: &Ctx<'_>, name: &str| -> Result<i64, ApiError> {
         Ok(ctx.tx.query_row("SELECT id FROM stations WHERE name = ?1", [name], |r| r.get(0))?)
     };
-    Ok(Stations { receiving: id(ctx, "Receiving")?, office: id(ctx, "Office")? })
+    Ok(Stations {
+        receiving: id(ctx, "Receiving")?,
+        pick: [id(ctx, "Pick 1")?, id(ctx, "Pick 2")?],
+        pack: id(ctx, "Pack 2")?,
+        office: id(ctx, "Office")?,
+    })
 }
 
 /// The box types on the packing benches: barcode, name, tare in grams, inner size in mm.
@@ -233,6 +245,8 @@ struct Crew {
     receiver: Actor,
     returns: Actor,
     manager: Actor,
+    pickers: Vec<Actor>,
+    packers: Vec<Actor>,
 }
 
 /// Name, role, badge, PIN. The PINs are easy on purpose: they are printed on the sign-in screen.
@@ -291,6 +305,14 @@ fn save_operators(
         receiver: at(ids[2], stations.receiving, Role::Picker),
         returns: at(ids[3], stations.receiving, Role::Packer),
         manager: at(ids[4], stations.office, Role::Manager),
+        pickers: vec![
+            at(ids[0], stations.pick[0], Role::Picker),
+            at(ids[2], stations.pick[1], Role::Picker),
+        ],
+        packers: vec![
+            at(ids[1], stations.pack, Role::Packer),
+            at(ids[3], stations.pack, Role::Packer),
+        ],
     };
     Ok((crew, listed))
 }
@@ -591,8 +613,10 @@ fn write_orders(
     use OrderStatus::Held;
     let mut rng = Rng::stream("order history");
     let latest = base - minutes(1);
+    let mut floor = fulfilment::Floor::new(crew, latest);
     for (n, order) in planned.iter().enumerate() {
         let placed = base - minutes(order.age);
+        floor.run_until(ctx, placed)?;
         let ship_days = if order.priority > 0 { 1 } else { 2 };
         let ship_by = (placed + TimeDelta::days(ship_days))
             .date_naive()
@@ -654,7 +678,15 @@ fn write_orders(
                 holds::cancel_order(ctx, decision(reason))?;
             }
         }
+        let weighed = order.lines.iter().all(|&(item, _, _)| items[item].grams.is_some());
+        if fulfilment::Floor::ships(order.age)
+            && weighed
+            && orders::status_of(ctx, id)? == OrderStatus::Released
+        {
+            floor.take(id, new.number.clone(), ctx.now);
+        }
     }
+    floor.run_until(ctx, latest)?;
     // The last allocation run promised the bins' stock to the released orders, first in line
     // first.
     ctx.now = latest;

@@ -87,10 +87,67 @@ fn the_demo_is_a_whole_warehouse() {
             .map_or(0, |c| int(&c["count"]))
     };
     assert_eq!(count("held"), int(&s["held_orders"]));
-    // Orders that passed screening were released and allocated; a few wait for stock.
-    assert!(count("allocated") >= 170, "{}", orders["counts"]);
+    // Orders that passed screening were released: the older ones have shipped, the newer ones
+    // are allocated and wait to be picked, and a few wait for stock.
+    assert!(count("shipped") >= 10, "{}", orders["counts"]);
+    assert!(count("allocated") >= 100, "{}", orders["counts"]);
     assert!((1..=10).contains(&count("released")), "{}", orders["counts"]);
     assert_eq!(count("new"), 0, "{}", orders["counts"]);
+    let open = ["held", "cancelled", "released", "allocated", "shipped"];
+    assert_eq!(open.iter().map(|s| count(s)).sum::<i64>(), 200, "{}", orders["counts"]);
+}
+
+#[test]
+fn shipped_orders_were_weighed_and_sent() {
+    let demo = load();
+    let movements = demo.call("list_movements", json!({"limit": 10000}));
+    let movements = movements.as_array().unwrap();
+    let shipped: Vec<Value> = demo
+        .orders()
+        .iter()
+        .filter(|o| o["status"] == "shipped")
+        .map(|o| demo.call("get_order", json!({"number": o["number"]})))
+        .collect();
+    assert!(!shipped.is_empty(), "some orders have shipped");
+    let (mut failed_first, mut overridden) = (0, 0);
+    for order in &shipped {
+        let number = &order["number"];
+        // Every unit ordered left through a ship movement of this order.
+        for line in order["lines"].as_array().unwrap() {
+            assert_eq!(line["shipped"], line["qty"], "{number}: {line}");
+            let sent: i64 = movements
+                .iter()
+                .filter(|m| m["kind"] == "ship" && m["order"] == *number && m["sku"] == line["sku"])
+                .map(|m| int(&m["qty"]))
+                .sum();
+            assert_eq!(sent, int(&line["qty"]), "{number}: {line}");
+        }
+        // Its box was weighed, and the last weighing passed or a manager overrode it.
+        let weighings = demo.call("list_weighings", json!({"order": number}));
+        let weighings = weighings.as_array().unwrap();
+        let last = weighings.first().unwrap_or_else(|| panic!("{number} was never weighed"));
+        let by_override = !last["override_at"].is_null();
+        assert!(last["verdict"] == "pass" || by_override, "{number}: {last}");
+        if by_override {
+            assert_eq!(last["override_by"], "Morgan Reyes", "{number}: {last}");
+            overridden += 1;
+        } else if weighings.len() > 1 {
+            failed_first += 1;
+        }
+        let history = order["history"].as_array().unwrap();
+        for step in ["allocated", "picked", "packed", "shipped"] {
+            assert!(history.iter().any(|e| e["to"] == step), "{number} was never {step}");
+        }
+    }
+    assert!(failed_first >= 1, "a box weighed short and passed after the repack");
+    assert!(overridden >= 1, "a box went by a manager's override");
+
+    let ledger = demo.call("check_ledger", json!({}));
+    assert_eq!(ledger["ok"], true, "{ledger}");
+    let dashboard = demo.call("dashboard", json!({"days": 14}));
+    assert_eq!(int(&dashboard["audit"]["overridden"]), overridden, "{dashboard}");
+    let first_time = &dashboard["fill"]["overall"]["counts"]["orders_complete_first_time"];
+    assert_eq!(int(first_time), shipped.len() as i64, "{dashboard}");
 }
 
 #[test]
