@@ -72,6 +72,14 @@ test("the overview shows the API's numbers with its charts drawn", async () => {
     assert.ok((await painted(page, chart)) > 500, `${chart} is drawn`);
   }
   await screenshot(page, "dashboard");
+
+  // Alt+E saves today's work by hour, station and operator.
+  const download = page.waitForEvent("download");
+  await page.keyboard.press("Alt+e");
+  const csv = (await readFile(await (await download).path(), "utf8")).replace(/^\ufeff/, "");
+  const lines = csv.trim().split("\r\n");
+  assert.equal(lines[0], "Hour (UTC),Station,Operator,Units picked,Orders picked,Orders packed");
+  assert.equal(lines.length, 1 + expected.throughput.length);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
