@@ -375,7 +375,8 @@ fn orders_round_trip_through_export() {
     let export = w.export("orders");
     let header = export.lines().next().unwrap();
     assert!(header.starts_with("number,"), "{header}");
-    assert_eq!(header.split(',').count(), 20);
+    assert_eq!(header.split(',').count(), 22);
+    assert!(header.ends_with(",gift_message,carrier,service"), "{header}");
     assert_eq!(export.lines().count(), 4, "one row per order line: {export}");
     let report = w.import("orders", &export);
     assert!(report.ok, "{:#?}", report.errors);

@@ -1,9 +1,9 @@
 //! The orders file: one row per order line; rows with the same `number` form one order.
 //!
 //! ```text
-//! number,placed_at,ship_by,customer_name,customer_email,customer_phone,ship_name,ship_address1,ship_address2,ship_city,ship_region,ship_postal_code,ship_country,billing_country,payment_status,priority,sku,qty,unit_price,gift_message
-//! 1001,2026-11-23,2026-11-25,Ada Lee,ada@example.com,,Ada Lee,1 High St,,Leeds,,LS1 1AA,GB,GB,paid,0,MUG-1,2,12.99,Happy birthday!
-//! 1001,,,,,,,,,,,,,,,,PEN-1,1,,
+//! number,placed_at,ship_by,customer_name,customer_email,customer_phone,ship_name,ship_address1,ship_address2,ship_city,ship_region,ship_postal_code,ship_country,billing_country,payment_status,priority,sku,qty,unit_price,gift_message,carrier,service
+//! 1001,2026-11-23,2026-11-25,Ada Lee,ada@example.com,,Ada Lee,1 High St,,Leeds,,LS1 1AA,GB,GB,paid,0,MUG-1,2,12.99,Happy birthday!,Royal Mail,Tracked 48
+//! 1001,,,,,,,,,,,,,,,,PEN-1,1,,,,
 //! ```
 //!
 //! - `number`, `sku` and `qty` are required; every other column may be left out or left empty.
@@ -16,10 +16,10 @@
 //!   empty is `pending`.
 //! - `priority` is a whole number, higher first; empty is 0.
 //! - `gift_message` is printed on the packing slip, which then shows no prices.
-//! - `carrier` and `service` (two more columns, after the ones above) say who collects the
-//!   package and the service bought (`UPS`, `UPS Ground`). An empty carrier is the one the
-//!   service names (`UPS Ground` is UPS), else the store's default carrier at close-out. The
-//!   export leaves both out, so a file exported before they existed reads the same.
+//! - `carrier` and `service` say who collects the package and the service bought (`UPS`,
+//!   `UPS Ground`). An empty carrier is the one the service names (`UPS Ground` is UPS), else
+//!   the store's default carrier at close-out. A file without these columns, as exported before
+//!   they existed, reads the same.
 //! - `sku` is a SKU or any barcode of an existing product; `qty` a whole number of at least 1;
 //!   `unit_price` an amount such as `12.99`, empty for the product's price.
 //! - One order names a product on one row only. The same SKU twice in one order is an error on
@@ -47,7 +47,7 @@ use crate::events::Event;
 use crate::orders::{self, Address, Customer, NewLine, NewOrder};
 
 /// The columns, in the order export writes them.
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 22] = [
     "number",
     "placed_at",
     "ship_by",
@@ -68,20 +68,9 @@ pub const COLUMNS: [&str; 20] = [
     "qty",
     "unit_price",
     "gift_message",
+    "carrier",
+    "service",
 ];
-
-/// The columns an import reads: the exported ones, then who collects the package.
-const IMPORT_COLUMNS: [&str; 22] = {
-    let mut columns = [""; 22];
-    let mut i = 0;
-    while i < COLUMNS.len() {
-        columns[i] = COLUMNS[i];
-        i += 1;
-    }
-    columns[20] = "carrier";
-    columns[21] = "service";
-    columns
-};
 
 const REQUIRED: [&str; 3] = ["number", "sku", "qty"];
 
@@ -282,7 +271,7 @@ pub(super) fn import(
     dry_run: bool,
 ) -> Result<ImportReport, ApiError> {
     let mut errors = Errors::default();
-    let sheet = Sheet::read(text, "orders", &IMPORT_COLUMNS, &REQUIRED, &mut errors);
+    let sheet = Sheet::read(text, "orders", &COLUMNS, &REQUIRED, &mut errors);
     if !sheet.header_ok {
         return Ok(refused(FORMAT, sheet.records, errors));
     }
@@ -464,7 +453,8 @@ pub(super) fn export(ctx: &Ctx<'_>) -> Result<String, ApiError> {
         "SELECT o.number, o.placed_at, coalesce(o.ship_by, ''), o.customer_name, o.customer_email,
                 o.customer_phone, o.ship_name, o.ship_address1, o.ship_address2, o.ship_city,
                 o.ship_region, o.ship_postal_code, o.ship_country, o.billing_country,
-                o.payment_status, o.priority, p.sku, ol.qty, ol.unit_price_cents, o.gift_message
+                o.payment_status, o.priority, p.sku, ol.qty, ol.unit_price_cents, o.gift_message,
+                coalesce(o.carrier, ''), coalesce(o.service, '')
          FROM orders o
          JOIN order_lines ol ON ol.order_id = o.id
          JOIN products p ON p.id = ol.product_id
@@ -477,7 +467,9 @@ pub(super) fn export(ctx: &Ctx<'_>) -> Result<String, ApiError> {
         record.push(r.get(16)?);
         record.push(r.get::<_, i64>(17)?.to_string());
         record.push(format_cents(r.get(18)?));
-        record.push(r.get(19)?);
+        for column in 19..22 {
+            record.push(r.get(column)?);
+        }
         out.row(record)?;
     }
     out.finish()
