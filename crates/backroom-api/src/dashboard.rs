@@ -11,7 +11,7 @@ use ts_rs::TS;
 use crate::app::Ctx;
 use crate::error::ApiError;
 use crate::fill_rates::{self, Period};
-use crate::planning::{self, StockFilter, StockLevelQuery, StockSort};
+use crate::planning::{self, WAITING_LINES};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(optional_fields)]
@@ -103,26 +103,7 @@ pub fn dashboard(ctx: &mut Ctx<'_>, q: DashboardQuery) -> Result<Dashboard, ApiE
     let orders = fill_rates::order_facts(ctx, from, to)?;
     let fill = fill_rate::report(&orders, ctx.now.date_naive(), &[GroupBy::Day]);
     let since = format!("{from}T00:00:00");
-    let out = planning::stock_levels(
-        ctx,
-        StockLevelQuery {
-            filter: StockFilter::Backordered,
-            sort: StockSort::Backordered,
-            limit: Some(10),
-            ..StockLevelQuery::default()
-        },
-    )?;
-    let stockouts = out
-        .rows
-        .into_iter()
-        .filter(|l| l.available <= 0)
-        .map(|l| Stockout {
-            sku: l.sku,
-            name: l.name,
-            backordered: l.backordered,
-            on_order: l.on_order,
-        })
-        .collect();
+    let (stockouts, stockout_count) = stockouts(ctx)?;
     Ok(Dashboard {
         from: from.to_string(),
         to: to.to_string(),
@@ -131,7 +112,7 @@ pub fn dashboard(ctx: &mut Ctx<'_>, q: DashboardQuery) -> Result<Dashboard, ApiE
         audit: audit(ctx, &since)?,
         throughput: throughput(ctx)?,
         stockouts,
-        stockout_count: out.stockouts,
+        stockout_count,
     })
 }
 
@@ -144,18 +125,37 @@ const AGES: [(&str, i64, i64); 5] = [
     ("15+ days", 15, i64::MAX),
 ];
 
+/// Products out of stock in the pick bins with customers waiting, most waited for first (at
+/// most ten), and how many there are. Stock and promises are enough: no plan is needed.
+fn stockouts(ctx: &Ctx<'_>) -> Result<(Vec<Stockout>, u32), ApiError> {
+    let mut out: Vec<_> = planning::product_rows(ctx, "", None)?
+        .into_iter()
+        .filter(|row| row.available() <= 0 && row.backordered > 0)
+        .collect();
+    out.sort_by(|a, b| b.backordered.cmp(&a.backordered).then_with(|| a.sku.cmp(&b.sku)));
+    let count = out.len() as u32;
+    let top = out
+        .into_iter()
+        .take(10)
+        .map(|row| Stockout {
+            sku: row.sku,
+            name: row.name,
+            backordered: row.backordered,
+            on_order: row.on_order,
+        })
+        .collect();
+    Ok((top, count))
+}
+
 fn backorders(ctx: &Ctx<'_>) -> Result<Backorders, ApiError> {
     let today = ctx.now.date_naive().to_string();
-    let mut stmt = ctx.tx.prepare(
-        "SELECT CAST(julianday(?1) - julianday(substr(o.placed_at, 1, 10)) AS INTEGER),
-                sum(max(ol.qty - ol.picked_qty - ol.shipped_qty - ol.cancelled_qty - coalesce(lr.qty, 0), 0))
-         FROM orders o JOIN order_lines ol ON ol.order_id = o.id
-         LEFT JOIN (SELECT order_line_id, sum(qty) AS qty FROM reservations GROUP BY order_line_id) lr
-                ON lr.order_line_id = ol.id
-         WHERE o.status IN ('released', 'allocated', 'picking', 'picked', 'packed')
-         GROUP BY o.id
-         HAVING sum(max(ol.qty - ol.picked_qty - ol.shipped_qty - ol.cancelled_qty - coalesce(lr.qty, 0), 0)) > 0",
-    )?;
+    let sql = format!(
+        "SELECT CAST(julianday(?1) - julianday(substr(o.placed_at, 1, 10)) AS INTEGER), w.waiting
+         FROM (SELECT order_id, sum(waiting) AS waiting FROM ({WAITING_LINES}) GROUP BY order_id) w
+         JOIN orders o ON o.id = w.order_id
+         WHERE w.waiting > 0"
+    );
+    let mut stmt = ctx.tx.prepare(&sql)?;
     let waiting: Vec<(i64, i64)> =
         stmt.query_map([today], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let by_age = AGES

@@ -136,20 +136,37 @@ pub struct SetLeadTime {
     pub sd_days: Option<f64>,
 }
 
+/// Per line of an order released to the floor, the units it still waits for: ordered, less
+/// what is picked, shipped, cancelled or reserved. Back orders are counted from this alone.
+pub(crate) const WAITING_LINES: &str = "SELECT ol.order_id, ol.product_id,
+        max(ol.qty - ol.picked_qty - ol.shipped_qty - ol.cancelled_qty - coalesce(lr.qty, 0), 0)
+            AS waiting
+     FROM order_lines ol JOIN orders o ON o.id = ol.order_id
+     LEFT JOIN (SELECT order_line_id, sum(qty) AS qty FROM reservations GROUP BY order_line_id) lr
+            ON lr.order_line_id = ol.id
+     WHERE o.status IN ('released', 'allocated', 'picking', 'picked', 'packed')";
+
 /// What the SQL gives per product, before planning.
-struct Row {
+pub(crate) struct Row {
     id: i64,
-    sku: String,
-    name: String,
+    pub(crate) sku: String,
+    pub(crate) name: String,
     category: String,
     on_hand: i64,
     in_bins: i64,
     quarantine: i64,
-    reserved: i64,
-    backordered: i64,
-    on_order: i64,
+    pub(crate) reserved: i64,
+    pub(crate) backordered: i64,
+    pub(crate) on_order: i64,
     lead_time_days: Option<f64>,
     lead_time_sd_days: Option<f64>,
+}
+
+impl Row {
+    /// In pick bins and not promised.
+    pub(crate) fn available(&self) -> i64 {
+        (self.in_bins - self.reserved).max(0)
+    }
 }
 
 pub fn stock_levels(ctx: &mut Ctx<'_>, q: StockLevelQuery) -> Result<StockLevelPage, ApiError> {
@@ -254,9 +271,13 @@ pub fn set_lead_time(ctx: &mut Ctx<'_>, req: SetLeadTime) -> Result<StockLevel, 
 
 /// Stock, promises and supply per product, one query: the products matching `text` (or the
 /// one `sku`).
-fn product_rows(ctx: &Ctx<'_>, text: &str, sku: Option<&str>) -> Result<Vec<Row>, ApiError> {
+pub(crate) fn product_rows(
+    ctx: &Ctx<'_>,
+    text: &str,
+    sku: Option<&str>,
+) -> Result<Vec<Row>, ApiError> {
     let pattern = format!("%{}%", text.trim());
-    let mut stmt = ctx.tx.prepare(
+    let sql = format!(
         "SELECT p.id, p.sku, p.name, p.category,
                 coalesce(s.on_hand, 0), coalesce(s.in_bins, 0), coalesce(s.quarantine, 0),
                 coalesce(r.reserved, 0), coalesce(b.waiting, 0), coalesce(e.on_order, 0),
@@ -269,14 +290,8 @@ fn product_rows(ctx: &Ctx<'_>, text: &str, sku: Option<&str>) -> Result<Vec<Row>
                 ON s.product_id = p.id
          LEFT JOIN (SELECT product_id, sum(qty) AS reserved FROM reservations GROUP BY product_id) r
                 ON r.product_id = p.id
-         LEFT JOIN (SELECT ol.product_id,
-                           sum(max(ol.qty - ol.picked_qty - ol.shipped_qty - ol.cancelled_qty
-                                   - coalesce(lr.qty, 0), 0)) AS waiting
-                    FROM order_lines ol JOIN orders o ON o.id = ol.order_id
-                    LEFT JOIN (SELECT order_line_id, sum(qty) AS qty FROM reservations
-                               GROUP BY order_line_id) lr ON lr.order_line_id = ol.id
-                    WHERE o.status IN ('released', 'allocated', 'picking', 'picked', 'packed')
-                    GROUP BY ol.product_id) b
+         LEFT JOIN (SELECT product_id, sum(waiting) AS waiting FROM ({WAITING_LINES})
+                    GROUP BY product_id) b
                 ON b.product_id = p.id
          LEFT JOIN (SELECT product_id, sum(max(qty_expected - qty_received, 0)) AS on_order
                     FROM expected_receipts GROUP BY product_id) e
@@ -284,8 +299,9 @@ fn product_rows(ctx: &Ctx<'_>, text: &str, sku: Option<&str>) -> Result<Vec<Row>
          WHERE p.active = 1
            AND (?1 IS NULL OR p.sku = ?1)
            AND (?2 = '%%' OR p.sku LIKE ?2 OR p.name LIKE ?2 OR p.category LIKE ?2)
-         ORDER BY p.sku",
-    )?;
+         ORDER BY p.sku"
+    );
+    let mut stmt = ctx.tx.prepare(&sql)?;
     let rows = stmt
         .query_map(params![sku, pattern], |r| {
             Ok(Row {
@@ -339,7 +355,7 @@ fn inputs(
                 daily_demand: daily,
                 first_weekday: first_day.weekday().num_days_from_monday() as u8,
                 // What can still be sold: in the pick bins and not promised.
-                on_hand: (row.in_bins - row.reserved).max(0) as f64,
+                on_hand: row.available() as f64,
                 on_order: row.on_order as f64,
                 back_ordered: row.backordered as f64,
                 service_level: settings.service_level,
@@ -356,7 +372,7 @@ fn inputs(
         .zip(plans)
         .zip(&inputs)
         .map(|((row, plan), input)| StockLevel {
-            available: (row.in_bins - row.reserved).max(0),
+            available: row.available(),
             sku: row.sku,
             name: row.name,
             category: row.category,

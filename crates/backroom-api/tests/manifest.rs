@@ -16,15 +16,7 @@ use serde_json::{Value, json};
 
 impl Warehouse {
     fn new() -> Warehouse {
-        let w = Warehouse::open();
-        w.local(
-            "set_layout",
-            json!({"layout": {"name": "t", "aisles": 4, "blocks": 2, "slots_per_side": 5,
-                "slot_length_m": 1.0, "aisle_pitch_m": 3.0, "cross_aisle_m": 2.0}}),
-        );
-        for (code, kind) in [("RECEIVING", "receiving"), ("PACKING", "packing")] {
-            w.local("save_area", json!({"code": code, "kind": kind}));
-        }
+        let w = Warehouse::with_floor();
         w.local(
             "save_product",
             json!({"sku": "MUG-B", "name": "Blue Mug", "category": "kitchen",

@@ -17,15 +17,7 @@ use serde_json::{Value, json};
 
 impl Warehouse {
     fn new() -> Warehouse {
-        let w = Warehouse::open();
-        w.local(
-            "set_layout",
-            json!({"layout": {"name": "t", "aisles": 4, "blocks": 2, "slots_per_side": 5,
-                "slot_length_m": 1.0, "aisle_pitch_m": 3.0, "cross_aisle_m": 2.0}}),
-        );
-        for (code, kind) in [("RECEIVING", "receiving"), ("PACKING", "packing")] {
-            w.local("save_area", json!({"code": code, "kind": kind}));
-        }
+        let w = Warehouse::with_floor();
         w.product("MUG-B", "Blue Mug", "kitchen", Some("340 g"), [100.0, 90.0, 110.0]);
         w.product("PEN-1", "Pen", "office", Some("12"), [150.0, 10.0, 10.0]);
         w.product("VASE", "Vase", "home", None, [120.0, 120.0, 300.0]);

@@ -24,6 +24,21 @@ impl Warehouse {
         Warehouse { app, _dir: dir }
     }
 
+    /// A new database with a small pick area (4 aisles, 2 blocks, 5 slots a side: bins
+    /// `A01-1-01-L` to `A04-2-05-R`) and receiving and packing areas: the floor most tests need.
+    pub fn with_floor() -> Warehouse {
+        let w = Warehouse::open();
+        w.local(
+            "set_layout",
+            json!({"layout": {"name": "t", "aisles": 4, "blocks": 2, "slots_per_side": 5,
+                "slot_length_m": 1.0, "aisle_pitch_m": 3.0, "cross_aisle_m": 2.0}}),
+        );
+        for (code, kind) in [("RECEIVING", "receiving"), ("PACKING", "packing")] {
+            w.local("save_area", json!({"code": code, "kind": kind}));
+        }
+        w
+    }
+
     /// Runs a command as the local manager, panicking with its error.
     pub fn local(&self, name: &str, req: Value) -> Value {
         self.app.call(Caller::Local, name, req).unwrap_or_else(|e| panic!("{name}: {e}"))
