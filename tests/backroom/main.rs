@@ -11,6 +11,9 @@ mod concurrency;
 mod crash;
 /// Every command over HTTP, status codes and error shapes.
 mod http;
+/// What a careless or hostile caller of any role can send: bounds, transitions, raw movements,
+/// the demo, PIN guessing, contact details.
+mod integrity;
 /// The stock ledger: movements, refusals, `db check`, and many stations at once.
 mod ledger;
 /// Sign-in, sessions and role checks.

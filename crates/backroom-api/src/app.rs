@@ -24,8 +24,12 @@ use crate::{db, people};
 /// Who is running a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Caller<'a> {
-    /// A station's UI, identified by the session token it got from `sign_in` (or none yet).
+    /// A station's UI on this machine (the desktop window), identified by the session token it
+    /// got from `sign_in` (or none yet).
     Session(Option<&'a str>),
+    /// A station's UI over the network, with its session token and the address it called from,
+    /// which sign-in lockouts count against.
+    Remote { token: Option<&'a str>, address: std::net::IpAddr },
     /// The `backroom` command on this machine, which acts with a manager's rights and is
     /// recorded with no operator or station.
     Local,
@@ -39,10 +43,23 @@ pub struct Actor {
     pub role: Role,
 }
 
+/// Where a command came from, which some rules depend on: the demo loads over the network only
+/// into a brand-new database, and wrong PINs are counted per client address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The `backroom` command on the machine that holds the database.
+    Local,
+    /// The desktop window on this machine.
+    Desktop,
+    /// A client over the network, from this address.
+    Remote(std::net::IpAddr),
+}
+
 /// What a command sees: its transaction, who runs it, the time, and the events it raises.
 pub struct Ctx<'a> {
     pub tx: &'a Transaction<'a>,
     pub actor: Option<Actor>,
+    pub origin: Origin,
     pub now: DateTime<Utc>,
     pub db_path: &'a Path,
     /// The session token the caller presented, if any.
@@ -50,12 +67,26 @@ pub struct Ctx<'a> {
     /// What the watched scales show now.
     pub scales: &'a ScaleBoard,
     events: Vec<Event>,
+    /// Records to write even when the command is refused and its transaction rolled back.
+    refusals: &'a mut Vec<Refusal>,
+}
+
+/// Something a refused command must still leave behind, written in a transaction of its own
+/// after the rollback: a wrong PIN is refused, and counted.
+#[derive(Debug, Clone)]
+pub enum Refusal {
+    FailedSignIn(people::FailedSignIn),
 }
 
 impl Ctx<'_> {
     /// Announces a change; it goes out only if the command commits.
     pub fn emit(&mut self, event: Event) {
         self.events.push(event);
+    }
+
+    /// Keeps a record that must outlive the refusal this command is about to return.
+    pub fn keep_after_refusal(&mut self, refusal: Refusal) {
+        self.refusals.push(refusal);
     }
 
     /// The signed-in actor. Commands marked `SignedIn` or with roles always have one.
@@ -148,26 +179,57 @@ impl App {
             )
         })?;
         let scales = &self.scales;
-        self.transact(|tx, db_path| {
+        let origin = match caller {
+            Caller::Local => Origin::Local,
+            Caller::Session(_) => Origin::Desktop,
+            Caller::Remote { address, .. } => Origin::Remote(address),
+        };
+        let mut refusals = Vec::new();
+        let result = self.transact(|tx, db_path| {
+            let changes_before = tx.total_changes();
             let actor = match caller {
                 Caller::Local => {
                     Some(Actor { operator_id: None, station_id: None, role: Role::Manager })
                 }
-                Caller::Session(token) => match token {
+                Caller::Session(token) | Caller::Remote { token, .. } => match token {
                     Some(token) => Some(people::actor_for_token(tx, token)?),
                     None => None,
                 },
             };
             commands::check_access(info, actor.as_ref())?;
             let session = match caller {
-                Caller::Session(token) => token,
+                Caller::Session(token) | Caller::Remote { token, .. } => token,
                 Caller::Local => None,
             };
-            let mut ctx =
-                Ctx { tx, actor, now: Utc::now(), db_path, session, scales, events: Vec::new() };
+            let mut ctx = Ctx {
+                tx,
+                actor,
+                origin,
+                now: Utc::now(),
+                db_path,
+                session,
+                scales,
+                events: Vec::new(),
+                refusals: &mut refusals,
+            };
             let res = (info.run)(&mut ctx, req)?;
+            // Whatever the command did, it may not leave a bin promising more than it holds.
+            if tx.total_changes() != changes_before {
+                crate::stock::check_promises_kept(tx)?;
+            }
             Ok((res, ctx.events))
-        })
+        });
+        if result.is_err() && !refusals.is_empty() {
+            self.transact(|tx, _| {
+                for refusal in &refusals {
+                    match refusal {
+                        Refusal::FailedSignIn(failure) => people::log_failed_sign_in(tx, failure)?,
+                    }
+                }
+                Ok(((), Vec::new()))
+            })?;
+        }
+        result
     }
 
     /// Typed form of [`App::call`] for Rust callers (the CLI and tests).

@@ -1,6 +1,7 @@
 //! Products and their barcodes, and finding them by SKU, name or scan.
 
 use backroom_core::barcode::{self, BarcodeKind};
+use backroom_core::limits;
 use backroom_core::weight;
 use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
@@ -142,9 +143,15 @@ pub fn validate(req: &SaveProduct) -> Result<Product, ApiError> {
     {
         return Err(ApiError::invalid(format!("dimensions of {sku} must all be more than 0 mm")));
     }
-    if req.price_cents < 0 {
-        return Err(ApiError::invalid(format!("price of {sku} cannot be negative")));
+    if let Some(d) = req.dimensions_mm {
+        for (field, value) in [("length", d.length), ("width", d.width), ("height", d.height)] {
+            limits::LENGTH_MM.check_f64(&format!("the {field} of {sku}"), value)?;
+        }
     }
+    if let Some(grams) = unit_weight_g {
+        limits::WEIGHT_G.check_f64(&format!("the unit weight of {sku}"), grams)?;
+    }
+    limits::PRICE_CENTS.check(&format!("the price of {sku}"), req.price_cents)?;
     let mut barcodes = Vec::new();
     for code in req.barcodes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
         let kind = barcode::classify(code).map_err(|e| ApiError::invalid(e.to_string()))?;
@@ -283,6 +290,7 @@ pub fn lookup_product(ctx: &mut Ctx<'_>, req: Lookup) -> Result<ProductStock, Ap
 
 pub fn search_products(ctx: &mut Ctx<'_>, q: ProductQuery) -> Result<ProductPage, ApiError> {
     let text = q.text.trim();
+    limits::check_text("the search text", text, limits::SEARCH_CHARS)?;
     let pattern =
         format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let filter = "(?1 = '' OR p.sku LIKE ?2 ESCAPE '\\' OR p.name LIKE ?2 ESCAPE '\\'

@@ -442,12 +442,15 @@ fn counted_quantities(ctx: &Ctx<'_>, lines: &[CountedQty]) -> Result<BTreeMap<i6
     let mut counted = BTreeMap::new();
     for (i, line) in lines.iter().enumerate() {
         let at = |message: String| format!("line {} of the count: {message}", i + 1);
-        if line.qty < 0 {
-            return Err(ApiError::invalid(at(format!("a count is 0 or more, not {}", line.qty))));
-        }
+        backroom_core::limits::COUNTED
+            .check("the count", line.qty)
+            .map_err(|e| ApiError::invalid(at(e.to_string())))?;
         let product_id = catalog::resolve(ctx, &line.product)
             .map_err(|e| ApiError::new(e.code, at(e.message)))?;
-        *counted.entry(product_id).or_insert(0) += line.qty;
+        let total = counted.entry(product_id).or_insert(0);
+        *total = backroom_core::limits::COUNTED
+            .check("the count of one product", *total + line.qty)
+            .map_err(|e| ApiError::invalid(at(e.to_string())))?;
     }
     Ok(counted)
 }

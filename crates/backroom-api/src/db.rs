@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_pick_lists.sql"),
     include_str!("../migrations/0007_planning.sql"),
     include_str!("../migrations/0006_manifest.sql"),
+    include_str!("../migrations/0008_integrity.sql"),
 ];
 
 /// Where the database lives unless told otherwise: `backroom/backroom.db` in the OS data

@@ -19,9 +19,22 @@ pub enum ErrorCode {
     NotFound,
     /// The command name is unknown.
     UnknownCommand,
+    /// The HTTP method is not one the route answers; the `Allow` header lists those it does.
+    MethodNotAllowed,
+    /// A command's request was not sent as `Content-Type: application/json`.
+    UnsupportedMediaType,
+    /// The request named a host the HTTP server does not answer to (a name rebound to this
+    /// machine, or one it was not started with `--allow-host`).
+    ForeignHost,
+    /// The request came from a page of another origin, or another site started it.
+    CrossOrigin,
     /// The action clashes with the current state (a duplicate, a move the lifecycle forbids,
     /// not enough stock).
     Conflict,
+    /// Too many wrong badges or PINs from this station or address; wait, or ask a manager.
+    LockedOut,
+    /// This operator must give a PIN as well as the badge (a manager, when the store asks it).
+    PinNeeded,
     /// The database was written by a newer Backroom.
     SchemaTooNew,
     /// The database could not be read or written.
@@ -35,9 +48,14 @@ impl ErrorCode {
             ErrorCode::BadRequest | ErrorCode::Invalid => 400,
             // Both a missing and a wrong role are 403; the code tells the UI which to show
             // (the sign-in screen, or "ask a manager").
-            ErrorCode::NotSignedIn | ErrorCode::Forbidden => 403,
+            ErrorCode::NotSignedIn | ErrorCode::Forbidden | ErrorCode::CrossOrigin => 403,
             ErrorCode::NotFound | ErrorCode::UnknownCommand => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::ForeignHost => 421,
             ErrorCode::Conflict => 409,
+            ErrorCode::LockedOut => 429,
+            ErrorCode::PinNeeded => 401,
             ErrorCode::SchemaTooNew | ErrorCode::Storage => 500,
         }
     }
@@ -87,18 +105,74 @@ impl ApiError {
     }
 }
 
+impl From<backroom_core::limits::OutOfRange> for ApiError {
+    fn from(e: backroom_core::limits::OutOfRange) -> ApiError {
+        ApiError::invalid(e.to_string())
+    }
+}
+
+impl From<backroom_core::limits::TooLong> for ApiError {
+    fn from(e: backroom_core::limits::TooLong) -> ApiError {
+        ApiError::invalid(e.to_string())
+    }
+}
+
 impl From<rusqlite::Error> for ApiError {
+    /// Classifies a database error by its code and the constraint or bound it names; anything
+    /// else is a storage error whose details stay in the log, not on a screen.
     fn from(e: rusqlite::Error) -> ApiError {
-        // A CHECK on stock is how SQLite tells us a movement would take a bin below zero.
-        let text = e.to_string();
-        if text.contains("on_hand >= 0") {
-            return ApiError::conflict(
-                "not enough stock at that location for this movement; count the bin or pick from another",
-            );
+        use rusqlite::ErrorCode as Sqlite;
+        use rusqlite::ffi;
+        let (code, extended, text) = match &e {
+            rusqlite::Error::SqliteFailure(f, text) => {
+                (Some(f.code), f.extended_code, text.clone().unwrap_or_default())
+            }
+            _ => (None, 0, String::new()),
+        };
+        match (code, extended) {
+            (Some(Sqlite::ConstraintViolation), ffi::SQLITE_CONSTRAINT_CHECK)
+                if text.contains("on_hand >= 0") =>
+            {
+                ApiError::conflict(
+                    "not enough stock at that location for this movement; count the bin or pick from another",
+                )
+            }
+            (Some(Sqlite::ConstraintViolation), ffi::SQLITE_CONSTRAINT_TRIGGER)
+                if text.starts_with("bound:") =>
+            {
+                ApiError::invalid(bound_message(&text["bound:".len()..]))
+            }
+            (Some(Sqlite::ConstraintViolation), ffi::SQLITE_CONSTRAINT_UNIQUE)
+            | (Some(Sqlite::ConstraintViolation), ffi::SQLITE_CONSTRAINT_PRIMARYKEY) => {
+                ApiError::conflict("that already exists")
+            }
+            (Some(Sqlite::DatabaseBusy | Sqlite::DatabaseLocked), _) => ApiError::storage(
+                "the database is busy with other stations' work; try again in a moment",
+            ),
+            _ => {
+                // The details are for whoever reads the log of the server or the app.
+                eprintln!("backroom: database error: {e}");
+                ApiError::storage("the database could not do that; the details are in the log")
+            }
         }
-        if text.contains("UNIQUE constraint failed") {
-            return ApiError::conflict(format!("that already exists ({text})"));
+    }
+}
+
+/// What a bound refused, in words.
+fn bound_message(bound: &str) -> String {
+    use backroom_core::limits;
+    match bound {
+        "movement_qty" | "reservation_qty" | "expected_qty" => {
+            format!("a quantity must be {}", limits::QTY)
         }
-        ApiError::storage(format!("database error: {text}"))
+        "on_hand" => format!("a location may hold at most {} units of a product", limits::ON_HAND),
+        "order_line" => format!(
+            "an order line's quantity must be {}, and it cannot pick, ship or cancel more than it ordered",
+            limits::QTY
+        ),
+        "counted" => format!("a count must be {}", limits::COUNTED),
+        "product" => "a product's price, weight or size is out of range".to_owned(),
+        "weighing" => format!("a weight must be {}", limits::WEIGHT_G),
+        other => format!("a value is out of range ({other})"),
     }
 }

@@ -447,12 +447,9 @@ fn expected_quantities(
     for (i, line) in lines.iter().enumerate() {
         let n = i + 1;
         let at = |message: String| format!("line {n} of expected receipt {reference}: {message}");
-        if line.qty < 1 {
-            return Err(ApiError::invalid(at(format!(
-                "the quantity must be at least 1, not {}",
-                line.qty
-            ))));
-        }
+        backroom_core::limits::QTY
+            .check("the quantity", line.qty)
+            .map_err(|e| ApiError::invalid(at(e.to_string())))?;
         let product_id = catalog::resolve(ctx, &line.product)
             .map_err(|e| ApiError::new(e.code, at(e.message)))?;
         if let Some(first) = seen.insert(product_id, n) {

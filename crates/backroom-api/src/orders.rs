@@ -1,6 +1,7 @@
 //! Orders: entry, the status lifecycle with every transition recorded, and listing.
 
 use backroom_core::allocation::BackorderPolicy;
+use backroom_core::limits;
 use backroom_core::order::{OrderStatus, PaymentStatus};
 use backroom_core::people::Role;
 use backroom_core::screening::HoldRule;
@@ -254,23 +255,15 @@ pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
     };
     let mut lines = Vec::new();
     for (i, line) in req.lines.iter().enumerate() {
-        if line.qty <= 0 {
-            return Err(ApiError::invalid(format!(
-                "line {} of order {number}: quantity must be at least 1",
-                i + 1
-            )));
-        }
+        let at_line = |e: limits::OutOfRange| {
+            ApiError::invalid(format!("line {} of order {number}: {e}", i + 1))
+        };
+        limits::QTY.check("the quantity", line.qty).map_err(at_line)?;
         let product_id = catalog::resolve(ctx, &line.product).map_err(|e| {
             ApiError::new(e.code, format!("line {} of order {number}: {}", i + 1, e.message))
         })?;
         let price = match line.unit_price_cents {
-            Some(p) if p < 0 => {
-                return Err(ApiError::invalid(format!(
-                    "line {} of order {number}: price cannot be negative",
-                    i + 1
-                )));
-            }
-            Some(p) => p,
+            Some(p) => limits::PRICE_CENTS.check("the unit price", p).map_err(at_line)?,
             None => ctx.query_row(
                 "SELECT price_cents FROM products WHERE id = ?1",
                 [product_id],
@@ -386,30 +379,55 @@ fn record_event(
     Ok(())
 }
 
-/// Moves an order along. Holding, releasing and cancelling do what their own commands do
-/// (stock is given back or allocated), so the same decision has one meaning whichever way it
-/// is made.
+/// The moves a person makes by hand: holding, releasing and cancelling (a manager's decisions,
+/// which do what their own commands do, so stock is given back or allocated), and a picker
+/// handing a half-picked order back. Every other move comes only from the work itself: picks,
+/// a passed or approved weighing, shipping.
 pub fn change_order_status(ctx: &mut Ctx<'_>, req: StatusChange) -> Result<Order, ApiError> {
     let id = order_id(ctx, &req.number)?;
     let current = status_of(ctx, id)?;
-    check_role(ctx, current, req.to)?;
+    let Some(allowed) = current.manual_roles(req.to) else {
+        return Err(ApiError::conflict(format!(
+            "an order that is {} cannot be made {} by hand; {}",
+            current.as_str(),
+            req.to.as_str(),
+            how_orders_become(req.to)
+        )));
+    };
+    let role = ctx.actor()?.role;
+    if role != Role::Manager && !allowed.contains(&role) {
+        return Err(forbidden(
+            &format!("move an order from {} to {}", current.as_str(), req.to.as_str()),
+            role,
+            allowed,
+        ));
+    }
     let decision =
         || crate::holds::HoldDecision { number: req.number.clone(), reason: req.reason.clone() };
-    match (current, req.to) {
-        (_, OrderStatus::Held) => return crate::holds::hold_order(ctx, decision()),
-        (OrderStatus::Held | OrderStatus::New, OrderStatus::Released) => {
-            return crate::holds::release_order(ctx, decision());
-        }
-        (_, OrderStatus::Cancelled) => return crate::holds::cancel_order(ctx, decision()),
-        (_, OrderStatus::Shipped) => {
-            return crate::shipping::ship_order(ctx, OrderRef { number: req.number });
-        }
+    match req.to {
+        OrderStatus::Held => return crate::holds::hold_order(ctx, decision()),
+        OrderStatus::Released => return crate::holds::release_order(ctx, decision()),
+        OrderStatus::Cancelled => return crate::holds::cancel_order(ctx, decision()),
         _ => {}
     }
     transition(ctx, id, current, req.to, &req.reason)?;
     let order = load(ctx, id)?;
     ctx.emit(Event::OrderChanged { number: order.number.clone(), status: order.status });
-    Ok(order)
+    Ok(for_caller(ctx, order))
+}
+
+/// Which work moves an order to `status`, for the refusal of a move by hand.
+fn how_orders_become(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::Allocated => "allocation reserves its stock",
+        OrderStatus::Picking | OrderStatus::Picked => "its picks do that",
+        OrderStatus::Packed => "a passed weighing or a manager's approval packs it",
+        OrderStatus::Shipped => "shipping it does that",
+        OrderStatus::New => "an order is new only when it comes in",
+        OrderStatus::Released | OrderStatus::Held | OrderStatus::Cancelled => {
+            "it has gone too far along for that"
+        }
+    }
 }
 
 /// Moves an order from `from` to `to` if the lifecycle and the operator's role allow it, and
@@ -480,7 +498,22 @@ pub fn number_of(ctx: &Ctx<'_>, id: i64) -> Result<String, ApiError> {
 
 pub fn get_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
     let id = order_id(ctx, &req.number)?;
-    load(ctx, id)
+    Ok(for_caller(ctx, load(ctx, id)?))
+}
+
+/// Whether the caller may see customers' email addresses and phone numbers: managers only. The
+/// floor needs the name and the address on the box, not a way to reach the customer.
+pub fn sees_contact_details(ctx: &Ctx<'_>) -> bool {
+    ctx.actor.as_ref().is_some_and(|a| a.role == Role::Manager)
+}
+
+/// An order as this caller may see it: without email and phone unless a manager asks.
+pub fn for_caller(ctx: &Ctx<'_>, mut order: Order) -> Order {
+    if !sees_contact_details(ctx) {
+        order.customer.email.clear();
+        order.customer.phone.clear();
+    }
+    order
 }
 
 fn parse_status(text: &str) -> OrderStatus {
@@ -595,19 +628,26 @@ pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Order, ApiError> {
 
 pub fn list_orders(ctx: &mut Ctx<'_>, q: OrderQuery) -> Result<OrderPage, ApiError> {
     let text = q.text.trim();
+    limits::check_text("the search text", text, limits::SEARCH_CHARS)?;
     let pattern = format!("%{text}%");
     let status = q.status.map(|s| s.as_str());
+    // Only a manager finds orders by email: the floor must not probe for customers' addresses.
+    let by_email = sees_contact_details(ctx);
     let hold_rule = q.hold_rule.map(HoldRule::as_str);
     let filter = format!(
         "(?1 IS NULL OR o.status = ?1)
-         AND (?2 = '' OR o.number LIKE ?3 OR o.customer_name LIKE ?3 OR o.customer_email LIKE ?3)
+         AND (?2 = '' OR o.number LIKE ?3 OR o.customer_name LIKE ?3
+              OR (?8 AND o.customer_email LIKE ?3))
          AND (?4 IS NULL OR EXISTS (SELECT 1 FROM order_holds h WHERE h.order_id = o.id
                                    AND h.cleared_at IS NULL AND h.rule = ?4))
          AND (?5 = 0 OR ({BACKORDERED}) > 0)"
     );
+    let limit = q.limit.unwrap_or(100).min(5000);
+    let offset = q.offset.unwrap_or(0);
     let total: u32 = ctx.query_row(
-        &format!("SELECT count(*) FROM orders o WHERE {filter}"),
-        params![status, text, pattern, hold_rule, q.backordered],
+        // Page and offset are bound for the list below and unused here.
+        &format!("SELECT count(*) FROM orders o WHERE {filter} AND ?6 + ?7 >= 0"),
+        params![status, text, pattern, hold_rule, q.backordered, limit, offset, by_email],
         |r| r.get(0),
     )?;
     let mut stmt = ctx.tx.prepare(&format!(
@@ -624,15 +664,7 @@ pub fn list_orders(ctx: &mut Ctx<'_>, q: OrderQuery) -> Result<OrderPage, ApiErr
     ))?;
     let rows = stmt
         .query_map(
-            params![
-                status,
-                text,
-                pattern,
-                hold_rule,
-                q.backordered,
-                q.limit.unwrap_or(100).min(5000),
-                q.offset.unwrap_or(0)
-            ],
+            params![status, text, pattern, hold_rule, q.backordered, limit, offset, by_email],
             |r| {
                 let status: String = r.get(2)?;
                 let payment: String = r.get(3)?;

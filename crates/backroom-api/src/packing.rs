@@ -6,6 +6,7 @@
 //! weighing that does not pass is an answer, not an error: it commits with its log row.
 
 use backroom_core::audit::{self, AuditRules, Carton, Item, ReadingFacts, Verdict};
+use backroom_core::limits;
 use backroom_core::order::OrderStatus;
 use backroom_core::people::Role;
 use backroom_core::scale::Range;
@@ -310,14 +311,15 @@ fn validate_box(req: &SaveBox) -> Result<PackBox, ApiError> {
     if name.is_empty() {
         return Err(ApiError::invalid(format!("box {code} needs a name")));
     }
-    if !(req.tare_g.is_finite() && req.tare_g >= 0.0) {
-        return Err(ApiError::invalid(format!("the tare of box {code} must be 0 g or more")));
-    }
+    limits::WEIGHT_G.check_f64(&format!("the tare of box {code}"), req.tare_g)?;
     let d = req.inner_mm;
     if ![d.length, d.width, d.height].iter().all(|v| v.is_finite() && *v > 0.0) {
         return Err(ApiError::invalid(format!(
             "the inner dimensions of box {code} must all be more than 0 mm"
         )));
+    }
+    for (field, value) in [("length", d.length), ("width", d.width), ("height", d.height)] {
+        limits::LENGTH_MM.check_f64(&format!("the inner {field} of box {code}"), value)?;
     }
     Ok(PackBox {
         code: code.to_owned(),
@@ -504,6 +506,8 @@ fn reading(ctx: &Ctx<'_>, req: &Weigh) -> Result<(ReadingFacts, String), ApiErro
             station.unwrap_or_default()
         ))),
         (None, Some(grams)) => {
+            // A scale can show a little below zero, never below minus its capacity.
+            limits::WEIGHT_G.check_f64("the typed weight", grams.abs())?;
             let facts = ReadingFacts {
                 grams,
                 stable: req.stable.unwrap_or(false),

@@ -1,14 +1,14 @@
 //! Operators, stations and sign-in. An operator signs in at a station with a badge barcode or a
 //! PIN and gets a session token; every command then runs as that operator at that station.
 
-use backroom_core::people::Role;
+use backroom_core::people::{LOCKOUT_WINDOW_SECS, Role, lockout_secs};
 use rand::Rng;
 use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::app::{Actor, Ctx};
+use crate::app::{Actor, Ctx, Origin, Refusal};
 use crate::error::{ApiError, ErrorCode};
 use crate::events::Event;
 use crate::system::{Done, NoArgs};
@@ -69,10 +69,14 @@ pub struct ScaleSettings {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
 pub struct SignIn {
     pub station: String,
     /// A scanned badge barcode or a typed PIN.
     pub credential: String,
+    /// The PIN that goes with a scanned badge, where the store asks managers for both.
+    #[serde(default)]
+    pub pin: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -273,28 +277,177 @@ pub(crate) fn operator_by_credential(
     }
 }
 
+/// A sign-in that failed, kept for lockouts and for the manager to see.
+#[derive(Debug, Clone)]
+pub struct FailedSignIn {
+    pub station_id: Option<i64>,
+    pub address: Option<String>,
+    pub at: String,
+}
+
+/// Signs an operator in. Wrong badges and PINs are counted per station and per client
+/// address; past a few, sign-in there is closed for a while, even to the right PIN.
 pub fn sign_in(ctx: &mut Ctx<'_>, req: SignIn) -> Result<Session, ApiError> {
-    let station_id: i64 = ctx
+    let address = client_address(ctx);
+    let station_id: Option<i64> = ctx
         .tx
         .query_row("SELECT id FROM stations WHERE name = ?1", [req.station.trim()], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| ApiError::not_found(format!("there is no station `{}`", req.station)))?;
-    let operator_id = operator_by_credential(ctx, &req.credential)?.ok_or_else(|| {
-        ApiError::new(
+        .optional()?;
+    check_not_locked_out(ctx, station_id, address.as_deref())?;
+    let Some(station_id) = station_id else {
+        refuse_sign_in(ctx, None, address.clone());
+        return Err(ApiError::not_found(format!(
+            "there is no station `{}`",
+            backroom_core::limits::shorten(req.station.trim(), 40)
+        )));
+    };
+    let Some(operator_id) = operator_by_credential(ctx, &req.credential)? else {
+        refuse_sign_in(ctx, Some(station_id), address);
+        return Err(ApiError::new(
             ErrorCode::NotSignedIn,
             "that badge or PIN is not known; scan your badge again or ask a manager",
-        )
-    })?;
+        ));
+    };
+    if let Err(refusal) = check_second_factor(ctx, operator_id, &req) {
+        // Only a badge waiting for its PIN is not a wrong try; a manager's PIN alone counts,
+        // or the badge-and-PIN rule would let PINs be guessed freely.
+        let badge_waiting_for_pin =
+            refusal.code == ErrorCode::PinNeeded && is_badge(ctx, &req.credential)?;
+        if !badge_waiting_for_pin {
+            refuse_sign_in(ctx, Some(station_id), address);
+        }
+        return Err(refusal);
+    }
     let token = hex(&rand::rng().random::<[u8; 24]>());
     ctx.tx.execute(
         "INSERT INTO sessions (token, operator_id, station_id, started_at) VALUES (?1, ?2, ?3, ?4)",
         params![token, operator_id, station_id, ctx.now_text()],
+    )?;
+    ctx.tx.execute(
+        "INSERT INTO sign_in_attempts (station_id, address, operator_id, ok, at)
+         VALUES (?1, ?2, ?3, 1, ?4)",
+        params![station_id, address, operator_id, ctx.now_text()],
     )?;
     Ok(Session {
         token,
         operator: operator_by_id(ctx, operator_id)?,
         station: req.station.trim().to_owned(),
     })
+}
+
+fn is_badge(ctx: &Ctx<'_>, credential: &str) -> Result<bool, ApiError> {
+    Ok(ctx.query_row(
+        "SELECT count(*) > 0 FROM operators WHERE badge = ?1 AND active = 1",
+        [credential.trim()],
+        |r| r.get(0),
+    )?)
+}
+
+/// The address of a caller over the network; the desktop window and the command line have none.
+fn client_address(ctx: &Ctx<'_>) -> Option<String> {
+    match ctx.origin {
+        Origin::Remote(address) => Some(address.to_string()),
+        Origin::Local | Origin::Desktop => None,
+    }
+}
+
+/// Counts a wrong try; it is written even though the command is refused.
+fn refuse_sign_in(ctx: &mut Ctx<'_>, station_id: Option<i64>, address: Option<String>) {
+    let at = ctx.now_text();
+    ctx.keep_after_refusal(Refusal::FailedSignIn(FailedSignIn { station_id, address, at }));
+}
+
+pub(crate) fn log_failed_sign_in(
+    tx: &rusqlite::Transaction<'_>,
+    failure: &FailedSignIn,
+) -> Result<(), ApiError> {
+    tx.execute(
+        "INSERT INTO sign_in_attempts (station_id, address, ok, at) VALUES (?1, ?2, 0, ?3)",
+        params![failure.station_id, failure.address, failure.at],
+    )?;
+    Ok(())
+}
+
+/// Refuses while the station or the address has had too many wrong tries lately.
+fn check_not_locked_out(
+    ctx: &Ctx<'_>,
+    station_id: Option<i64>,
+    address: Option<&str>,
+) -> Result<(), ApiError> {
+    let since = crate::time::to_text(ctx.now - chrono::Duration::seconds(LOCKOUT_WINDOW_SECS));
+    let mut wait = 0;
+    if let Some(station_id) = station_id {
+        wait = wait.max(seconds_locked(ctx, "station_id = ?1", &station_id, &since)?);
+    }
+    if let Some(address) = address {
+        wait = wait.max(seconds_locked(ctx, "address = ?1", &address, &since)?);
+    }
+    if wait > 0 {
+        return Err(ApiError::new(
+            ErrorCode::LockedOut,
+            format!(
+                "too many wrong badges or PINs here; try again in {}, or ask a manager",
+                in_words(wait)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Seconds left of the lockout on one key (a station or an address), or 0.
+fn seconds_locked(
+    ctx: &Ctx<'_>,
+    key: &str,
+    value: &dyn rusqlite::ToSql,
+    since: &str,
+) -> Result<i64, ApiError> {
+    let (failures, latest): (u32, Option<String>) = ctx.query_row(
+        &format!(
+            "SELECT count(*), max(at) FROM sign_in_attempts WHERE {key} AND ok = 0 AND at >= ?2"
+        ),
+        params![value, since],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let Some(latest) = latest.as_deref().and_then(crate::time::parse) else { return Ok(0) };
+    let until = latest + chrono::Duration::seconds(lockout_secs(failures));
+    Ok((until - ctx.now).num_seconds().max(0))
+}
+
+fn in_words(secs: i64) -> String {
+    if secs < 60 {
+        format!("{secs} seconds")
+    } else {
+        let minutes = (secs + 59) / 60;
+        format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" })
+    }
+}
+
+/// Where the store asks it, a manager signs in with badge and PIN together, so a PIN seen over
+/// a shoulder or a lost badge alone is not enough for a manager's rights.
+fn check_second_factor(ctx: &Ctx<'_>, operator_id: i64, req: &SignIn) -> Result<(), ApiError> {
+    if !crate::settings::load(ctx)?.security.managers_need_badge_and_pin {
+        return Ok(());
+    }
+    let (role, badge): (String, Option<String>) =
+        ctx.query_row("SELECT role, badge FROM operators WHERE id = ?1", [operator_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    if role != Role::Manager.as_str() {
+        return Ok(());
+    }
+    let scanned_badge = badge.as_deref().is_some_and(|b| b == req.credential.trim());
+    let pin = req.pin.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    match (scanned_badge, pin) {
+        (true, Some(pin)) if operator_by_pin(ctx, pin)? == Some(operator_id) => Ok(()),
+        (true, Some(_)) => Err(ApiError::new(
+            ErrorCode::NotSignedIn,
+            "that PIN does not go with this badge; try again or ask another manager",
+        )),
+        _ => Err(ApiError::new(
+            ErrorCode::PinNeeded,
+            "a manager signs in with badge and PIN: scan your badge, then type your PIN",
+        )),
+    }
 }
 
 pub fn sign_out(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Done, ApiError> {

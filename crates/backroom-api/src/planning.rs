@@ -236,6 +236,9 @@ pub fn what_if(ctx: &mut Ctx<'_>, req: WhatIf) -> Result<WhatIfResult, ApiError>
         )));
     }
     let levels = req.levels.unwrap_or_else(|| vec![1.0, 1.2, 1.5]);
+    if levels.len() > 12 {
+        return Err(ApiError::invalid("a what-if compares at most 12 demand levels"));
+    }
     if levels.is_empty() || levels.iter().any(|k| !(k.is_finite() && (0.0..=10.0).contains(k))) {
         return Err(ApiError::invalid("demand levels are multipliers from 0 to 10, such as 1.2"));
     }

@@ -242,12 +242,7 @@ fn receive_item(
     return_id: i64,
     item: &ReturnItem,
 ) -> Result<(i64, String), ApiError> {
-    if item.qty < 1 {
-        return Err(ApiError::invalid(format!(
-            "the quantity must be at least 1, not {}",
-            item.qty
-        )));
-    }
+    backroom_core::limits::QTY.check("the quantity", item.qty)?;
     let product_id = catalog::resolve(ctx, &item.product)?;
     let sku = inbound::sku_of(ctx, product_id)?;
     let shares = shares_of(ctx, order, product_id, &sku, item.qty)?;

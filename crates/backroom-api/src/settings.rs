@@ -32,6 +32,26 @@ pub struct Settings {
     /// product category and per box, and how full a suggested box may be.
     pub packing: AuditRules,
     pub planning: PlanningSettings,
+    /// The rules that guard the audit and sign-in.
+    pub security: SecuritySettings,
+}
+
+/// Rules that protect the weight audit and managers' rights. Every change to them, as to any
+/// section, is logged with who made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct SecuritySettings {
+    /// Ship an order only after a weighing passed or a manager approved packing it. Off for a
+    /// store that does not weigh packages at all.
+    pub ship_only_weighed: bool,
+    /// Managers sign in with their badge and their PIN together, not either alone.
+    pub managers_need_badge_and_pin: bool,
+}
+
+impl Default for SecuritySettings {
+    fn default() -> Self {
+        SecuritySettings { ship_only_weighed: true, managers_need_badge_and_pin: false }
+    }
 }
 
 /// How stock is planned against demand.
@@ -228,6 +248,7 @@ const SHIPPING: &str = "shipping";
 const STOCK: &str = "stock";
 const PACKING: &str = "packing";
 const PLANNING: &str = "planning";
+const SECURITY: &str = "security";
 
 /// Reads one section, or its default when it was never saved.
 fn read_section<T: DeserializeOwned + Default>(ctx: &Ctx<'_>, key: &str) -> Result<T, ApiError> {
@@ -245,9 +266,21 @@ fn read_section<T: DeserializeOwned + Default>(ctx: &Ctx<'_>, key: &str) -> Resu
     }
 }
 
+/// Writes one section, logging who changed it when it differs from what was stored.
 fn write_section<T: Serialize>(ctx: &Ctx<'_>, key: &str, value: &T) -> Result<(), ApiError> {
     let text = serde_json::to_string(value)
         .map_err(|e| ApiError::storage(format!("cannot encode the `{key}` settings: {e}")))?;
+    let stored: Option<String> = ctx
+        .tx
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?;
+    if stored.as_deref() != Some(text.as_str()) {
+        ctx.tx.execute(
+            "INSERT INTO settings_changes (key, value, operator_id, station_id, at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![key, text, ctx.operator_id(), ctx.station_id(), ctx.now_text()],
+        )?;
+    }
     ctx.tx.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = ?2",
@@ -266,6 +299,7 @@ pub fn load(ctx: &Ctx<'_>) -> Result<Settings, ApiError> {
         stock: read_section(ctx, STOCK)?,
         packing: read_section(ctx, PACKING)?,
         planning: read_section(ctx, PLANNING)?,
+        security: read_section(ctx, SECURITY)?,
     })
 }
 
@@ -306,6 +340,7 @@ pub fn save_settings(ctx: &mut Ctx<'_>, req: Settings) -> Result<Settings, ApiEr
     }
     write_section(ctx, PACKING, &req.packing)?;
     write_section(ctx, PLANNING, &req.planning)?;
+    write_section(ctx, SECURITY, &req.security)?;
     ctx.emit(Event::DataChanged { what: "settings".into() });
     load(ctx)
 }

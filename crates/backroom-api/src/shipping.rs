@@ -14,6 +14,29 @@ use crate::stock::{self, NewMovement};
 use crate::{allocation, commands::forbidden};
 use backroom_core::people::Role;
 
+/// Refuses an order whose packing was not vouched for by a weighing: every shipment needs a
+/// passed weighing, or a failed one a manager approved, of its own. Each such weighing packed the
+/// order once, so there must be more of them than shipments so far.
+fn check_weighed(ctx: &Ctx<'_>, id: i64, number: &str) -> Result<(), ApiError> {
+    let weighed: i64 = ctx.query_row(
+        "SELECT count(*) FROM weighings
+         WHERE order_id = ?1 AND (verdict = 'pass' OR override_at IS NOT NULL)",
+        [id],
+        |r| r.get(0),
+    )?;
+    let shipments: i64 = ctx.query_row(
+        "SELECT count(DISTINCT reason) FROM movements WHERE order_id = ?1 AND kind = 'ship'",
+        [id],
+        |r| r.get(0),
+    )?;
+    if weighed > shipments {
+        return Ok(());
+    }
+    Err(ApiError::conflict(format!(
+        "order {number} has not passed its weight check; weigh the package, or ask a manager to approve it"
+    )))
+}
+
 /// Ships a packed order: every picked unit leaves through a `ship` movement. An order with a
 /// back order still open goes back to `released` to wait for it; otherwise it is `shipped`.
 pub fn ship_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
@@ -29,6 +52,9 @@ pub fn ship_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
             req.number.trim(),
             status.as_str()
         )));
+    }
+    if crate::settings::load(ctx)?.security.ship_only_weighed {
+        check_weighed(ctx, id, req.number.trim())?;
     }
     let (_, packing) = packing_area(ctx)?;
     let mut stmt = ctx.tx.prepare(
@@ -90,5 +116,5 @@ pub fn ship_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
     let skus = lines.into_iter().map(|l| l.1).collect();
     ctx.emit(Event::StockChanged { skus });
     ctx.emit(Event::OrderChanged { number, status: next });
-    orders::load(ctx, id)
+    Ok(orders::for_caller(ctx, orders::load(ctx, id)?))
 }

@@ -2,14 +2,13 @@
 //! trigger in the same transaction, and `check_ledger` proves the cache against the movements.
 
 use backroom_core::ledger::{self, MovementKind, StockFacts, Violation};
-use backroom_core::people::Role;
+use backroom_core::limits;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::app::Ctx;
 use crate::catalog;
-use crate::commands::forbidden;
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::system::NoArgs;
@@ -176,23 +175,29 @@ pub struct Movement {
     pub at: String,
 }
 
-/// Who may record each kind of movement.
-fn roles_for(kind: MovementKind) -> &'static [Role] {
-    match kind {
-        MovementKind::Receipt | MovementKind::Transfer | MovementKind::Return => {
-            &[Role::Picker, Role::Packer]
-        }
-        MovementKind::Pick => &[Role::Picker],
-        MovementKind::Ship => &[Role::Packer],
-        MovementKind::Adjustment | MovementKind::Count | MovementKind::Scrap => &[Role::Manager],
-    }
-}
+/// The kinds a manager may record by hand. Picks, shipments, receipts, returns and counts each
+/// have a command of their own that keeps the orders, reservations and receipts in step with
+/// the stock; a raw movement of those kinds would go round them.
+const MANUAL_KINDS: [MovementKind; 3] =
+    [MovementKind::Adjustment, MovementKind::Transfer, MovementKind::Scrap];
 
+/// A manager's adjustment, transfer or scrap, with a reason. The command list lets only
+/// managers call it; `record` still refuses to take promised stock out of a bin.
 pub fn record_movement(ctx: &mut Ctx<'_>, m: NewMovement) -> Result<Movement, ApiError> {
-    let role = ctx.actor()?.role;
-    let allowed = roles_for(m.kind);
-    if role != Role::Manager && !allowed.contains(&role) {
-        return Err(forbidden(&format!("record a {} movement", m.kind.as_str()), role, allowed));
+    if !MANUAL_KINDS.contains(&m.kind) {
+        return Err(ApiError::invalid(format!(
+            "a {} is recorded by its own command ({}); by hand only an adjustment, a transfer or a scrap",
+            m.kind.as_str(),
+            command_for(m.kind)
+        )));
+    }
+    if m.order.as_deref().is_some_and(|o| !o.trim().is_empty()) {
+        return Err(ApiError::invalid(
+            "a movement by hand serves no order; picks and shipments go through their commands",
+        ));
+    }
+    if m.reason.trim().is_empty() {
+        return Err(ApiError::invalid(format!("a {} by hand needs a reason", m.kind.as_str())));
     }
     if matches!(m.kind, MovementKind::Adjustment | MovementKind::Scrap) {
         check_reason_code(ctx, &m.reason)?;
@@ -215,6 +220,20 @@ pub fn record_movement(ctx: &mut Ctx<'_>, m: NewMovement) -> Result<Movement, Ap
     Ok(movement)
 }
 
+/// The command that records a movement of this kind.
+fn command_for(kind: MovementKind) -> &'static str {
+    match kind {
+        MovementKind::Receipt => "receive",
+        MovementKind::Pick => "pick",
+        MovementKind::Ship => "ship_order",
+        MovementKind::Return => "receive_return",
+        MovementKind::Count => "submit_count and decide_count",
+        MovementKind::Adjustment | MovementKind::Transfer | MovementKind::Scrap => {
+            "record_movement"
+        }
+    }
+}
+
 /// Adjustments and scrap give one of the store's reason codes, so the reasons can be counted.
 fn check_reason_code(ctx: &Ctx<'_>, reason: &str) -> Result<(), ApiError> {
     let reasons = crate::settings::load(ctx)?.stock.adjustment_reasons;
@@ -232,12 +251,7 @@ fn check_reason_code(ctx: &Ctx<'_>, reason: &str) -> Result<(), ApiError> {
 /// all-or-nothing together with whatever else the command writes.
 pub fn record(ctx: &Ctx<'_>, m: &NewMovement) -> Result<i64, ApiError> {
     let kind = m.kind.as_str();
-    if m.qty <= 0 {
-        return Err(ApiError::invalid(format!(
-            "a {kind} needs a quantity of at least 1, not {}",
-            m.qty
-        )));
-    }
+    limits::QTY.check("qty", m.qty)?;
     let from = m.from.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let to = m.to.as_deref().map(str::trim).filter(|s| !s.is_empty());
     m.kind
@@ -396,15 +410,15 @@ pub struct LedgerReport {
 fn order_facts(ctx: &Ctx<'_>) -> Result<Vec<ledger::OrderFacts>, ApiError> {
     let mut stmt = ctx.tx.prepare(
         "WITH lines AS (
-             SELECT order_id, product_id, sum(qty) AS ordered, sum(picked_qty) AS picked,
-                    sum(shipped_qty) AS shipped, sum(cancelled_qty) AS cancelled
+             SELECT order_id, product_id, total(qty) AS ordered, total(picked_qty) AS picked,
+                    total(shipped_qty) AS shipped, total(cancelled_qty) AS cancelled
              FROM order_lines GROUP BY order_id, product_id),
          reserved AS (
-             SELECT ol.order_id, r.product_id, sum(r.qty) AS qty FROM reservations r
+             SELECT ol.order_id, r.product_id, total(r.qty) AS qty FROM reservations r
              JOIN order_lines ol ON ol.id = r.order_line_id GROUP BY ol.order_id, r.product_id),
          moved AS (
-             SELECT order_id, product_id, sum(CASE WHEN kind = 'pick' THEN qty ELSE 0 END) AS picks,
-                    sum(CASE WHEN kind = 'ship' THEN qty ELSE 0 END) AS ships
+             SELECT order_id, product_id, total(CASE WHEN kind = 'pick' THEN qty ELSE 0 END) AS picks,
+                    total(CASE WHEN kind = 'ship' THEN qty ELSE 0 END) AS ships
              FROM movements WHERE order_id IS NOT NULL AND kind IN ('pick', 'ship')
              GROUP BY order_id, product_id)
          SELECT o.number, p.sku, l.ordered, coalesce(r.qty, 0), l.picked, l.shipped, l.cancelled,
@@ -421,13 +435,13 @@ fn order_facts(ctx: &Ctx<'_>) -> Result<Vec<ledger::OrderFacts>, ApiError> {
             Ok(ledger::OrderFacts {
                 order: r.get(0)?,
                 sku: r.get(1)?,
-                ordered: r.get(2)?,
-                reserved: r.get(3)?,
-                picked: r.get(4)?,
-                shipped: r.get(5)?,
-                cancelled: r.get(6)?,
-                pick_movements: r.get(7)?,
-                ship_movements: r.get(8)?,
+                ordered: whole(r, 2)?,
+                reserved: whole(r, 3)?,
+                picked: whole(r, 4)?,
+                shipped: whole(r, 5)?,
+                cancelled: whole(r, 6)?,
+                pick_movements: whole(r, 7)?,
+                ship_movements: whole(r, 8)?,
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -439,7 +453,7 @@ pub fn check_ledger(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<LedgerReport, ApiErr
     // from any one of them is still seen.
     let mut stmt = ctx.tx.prepare(
         "WITH moved AS (
-             SELECT product_id, location_id, sum(delta) AS total FROM (
+             SELECT product_id, location_id, total(delta) AS total FROM (
                  SELECT product_id, to_location_id AS location_id, qty AS delta FROM movements
                      WHERE to_location_id IS NOT NULL
                  UNION ALL
@@ -447,7 +461,7 @@ pub fn check_ledger(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<LedgerReport, ApiErr
                      WHERE from_location_id IS NOT NULL)
              GROUP BY product_id, location_id),
          reserved AS (
-             SELECT product_id, location_id, sum(qty) AS total FROM reservations
+             SELECT product_id, location_id, total(qty) AS total FROM reservations
              GROUP BY product_id, location_id),
          pairs AS (
              SELECT product_id, location_id FROM stock
@@ -468,13 +482,14 @@ pub fn check_ledger(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<LedgerReport, ApiErr
                 sku: r.get(0)?,
                 location: r.get(1)?,
                 cached_on_hand: r.get(2)?,
-                movement_sum: r.get(3)?,
-                reserved: r.get(4)?,
+                movement_sum: whole(r, 3)?,
+                reserved: whole(r, 4)?,
             })
         })?
         .collect::<Result<_, _>>()?;
     let mut violations = ledger::check(&facts);
     violations.extend(ledger::check_orders(&order_facts(ctx)?));
+    violations.extend(quantities_out_of_range(ctx)?);
     let movements: u32 = ctx.query_row("SELECT count(*) FROM movements", [], |r| r.get(0))?;
     Ok(LedgerReport {
         ok: violations.is_empty(),
@@ -482,4 +497,57 @@ pub fn check_ledger(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<LedgerReport, ApiErr
         movements,
         violations,
     })
+}
+
+/// A sum read as `total()`, which SQLite computes in floating point so that no ledger, however
+/// damaged, makes the check itself fail with an overflow. Past 2^53 it is approximate, and such
+/// a sum is reported anyway as a movement out of range.
+fn whole(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<i64> {
+    let value: f64 = row.get(index)?;
+    // `as` saturates at i64's ends, which is what a report of a broken sum needs.
+    Ok(value as i64)
+}
+
+/// Movements whose quantity lies outside what one movement may carry: written before the bound
+/// existed, they are reported rather than repaired, since movements are never changed.
+fn quantities_out_of_range(ctx: &Ctx<'_>) -> Result<Vec<Violation>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "SELECT m.id, p.sku, m.qty FROM movements m JOIN products p ON p.id = m.product_id
+         WHERE m.qty < ?1 OR m.qty > ?2 ORDER BY m.id",
+    )?;
+    let rows = stmt
+        .query_map([limits::QTY.min, limits::QTY.max], |r| {
+            Ok(Violation::QuantityOutOfRange {
+                movement: r.get(0)?,
+                sku: r.get(1)?,
+                qty: r.get(2)?,
+                max: limits::QTY.max,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Refuses to commit a command that leaves any bin with more promised to orders than it holds.
+/// Commands keep this themselves; this is the backstop that holds against any caller.
+pub(crate) fn check_promises_kept(tx: &rusqlite::Transaction<'_>) -> Result<(), ApiError> {
+    let broken: Option<(String, String, i64, i64)> = tx
+        .prepare_cached(
+            "SELECT p.sku, l.code, coalesce(s.on_hand, 0), r.reserved
+             FROM (SELECT product_id, location_id, sum(qty) AS reserved FROM reservations
+                   GROUP BY product_id, location_id) r
+             JOIN products p ON p.id = r.product_id
+             JOIN locations l ON l.id = r.location_id
+             LEFT JOIN stock s ON s.product_id = r.product_id AND s.location_id = r.location_id
+             WHERE r.reserved > coalesce(s.on_hand, 0)
+             LIMIT 1",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    match broken {
+        None => Ok(()),
+        Some((sku, bin, on_hand, reserved)) => Err(ApiError::conflict(format!(
+            "{bin} would hold {on_hand} of {sku} with {reserved} promised to orders; nothing was changed"
+        ))),
+    }
 }

@@ -22,7 +22,8 @@ pub struct Health {
     pub ok: bool,
     pub version: String,
     pub schema: u32,
-    /// True while the database holds no products: the UI offers the demo warehouse.
+    /// True while the database holds nothing at all, not even an operator: the UI offers the
+    /// demo warehouse.
     pub empty: bool,
 }
 
@@ -35,9 +36,17 @@ pub fn health(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Health, ApiError> {
     })
 }
 
+/// Whether the database is brand new: no operator, station, product, order or movement. Once a
+/// warehouse has its first manager it is real, and the demo (with its known PINs) stays out.
 fn is_empty(ctx: &Ctx<'_>) -> Result<bool, ApiError> {
-    let products: i64 = ctx.tx.query_row("SELECT count(*) FROM products", [], |r| r.get(0))?;
-    Ok(products == 0)
+    let anything: bool = ctx.tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM operators) OR EXISTS (SELECT 1 FROM stations)
+             OR EXISTS (SELECT 1 FROM products) OR EXISTS (SELECT 1 FROM orders)
+             OR EXISTS (SELECT 1 FROM movements)",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(!anything)
 }
 
 /// What the demo put in the database.
@@ -59,12 +68,13 @@ pub struct DemoOperator {
     pub pin: String,
 }
 
-/// Fills the database with the demo warehouse. Anyone may do this on first start, while the
-/// database is empty; afterwards it is refused, so the demo never mixes with real stock.
+/// Fills a brand-new database with the demo warehouse. Its operators' badges and PINs are
+/// public, so it never goes into a database that already has anything, a manager above all:
+/// the first-start screen may load it while the database is empty, and otherwise nobody can.
 pub fn load_demo(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<DemoSummary, ApiError> {
     if !is_empty(ctx)? {
         return Err(ApiError::conflict(
-            "this database already holds products; the demo loads only into an empty database \
+            "this database is already in use; the demo loads only into a new, empty database \
              (start with a new --db file)",
         ));
     }

@@ -109,6 +109,8 @@ pub enum Violation {
     OverCommitted { order: String, sku: String, ordered: i64, committed: i64 },
     /// What an order's lines say was picked or shipped differs from its pick or ship movements.
     LinesDisagree { order: String, sku: String, movement: MovementKind, lines: i64, movements: i64 },
+    /// A movement carries more than one movement may (or less than one unit).
+    QuantityOutOfRange { movement: i64, sku: String, qty: i64, max: i64 },
 }
 
 impl std::fmt::Display for Violation {
@@ -133,6 +135,10 @@ impl std::fmt::Display for Violation {
                 "order {order}, {sku}: the lines say {lines} {} but the {} movements add up to {movements}",
                 if *movement == MovementKind::Ship { "shipped" } else { "picked" },
                 movement.as_str()
+            ),
+            Violation::QuantityOutOfRange { movement, sku, qty, max } => write!(
+                f,
+                "movement {movement} of {sku} carries {qty} units; one movement carries 1 to {max}"
             ),
         }
     }
@@ -202,7 +208,12 @@ pub struct OrderFacts {
 pub fn check_orders(facts: &[OrderFacts]) -> Vec<Violation> {
     let mut found = Vec::new();
     for f in facts {
-        let committed = f.reserved + f.picked + f.shipped + f.cancelled;
+        // Saturating: the facts of a damaged ledger may sit at i64's ends, and must still be reported.
+        let committed = f
+            .reserved
+            .saturating_add(f.picked)
+            .saturating_add(f.shipped)
+            .saturating_add(f.cancelled);
         if committed > f.ordered {
             found.push(Violation::OverCommitted {
                 order: f.order.clone(),
@@ -213,7 +224,7 @@ pub fn check_orders(facts: &[OrderFacts]) -> Vec<Violation> {
         }
         // Every shipped unit was picked first, so picks cover both.
         for (movement, lines, movements) in [
-            (MovementKind::Pick, f.picked + f.shipped, f.pick_movements),
+            (MovementKind::Pick, f.picked.saturating_add(f.shipped), f.pick_movements),
             (MovementKind::Ship, f.shipped, f.ship_movements),
         ] {
             if lines != movements {

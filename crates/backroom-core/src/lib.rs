@@ -10,6 +10,7 @@ pub mod batching;
 pub mod fill_rate;
 pub mod layout;
 pub mod ledger;
+pub mod limits;
 pub mod order;
 pub mod people;
 pub mod planning;

@@ -72,6 +72,25 @@ impl OrderStatus {
         }
     }
 
+    /// The moves a person may make by hand, and who may make each; `None` for every other move.
+    /// The rest belong to the command that does the work, so an order cannot be said to be
+    /// further along than it is: picks make it picked, a passed or approved weighing packs it,
+    /// shipping ships it, allocation allocates it.
+    pub fn manual_roles(self, to: OrderStatus) -> Option<&'static [Role]> {
+        use OrderStatus::*;
+        if !self.can_become(to) {
+            return None;
+        }
+        match (self, to) {
+            // Decisions about whether an order goes out at all.
+            (_, Held | Cancelled) | (Held | New, Released) => Some(&[Role::Manager]),
+            // A picker hands a half-picked order back to the queue; what was picked stays
+            // picked and the rest stays reserved.
+            (Picking, Allocated) => Some(&[Role::Picker]),
+            _ => None,
+        }
+    }
+
     /// The roles that may make this move. Holding, releasing and cancelling are decisions for
     /// a manager; the floor moves orders along as it works them.
     pub fn roles_for(self, to: OrderStatus) -> &'static [Role] {
@@ -159,6 +178,24 @@ mod tests {
         assert!(!Held.can_become(Allocated), "a held order is never allocated");
         assert!(!Held.can_become(Picking), "a held order is never picked");
         assert!(!Packed.can_become(Held));
+    }
+
+    #[test]
+    fn only_decisions_and_handing_back_are_manual() {
+        for from in OrderStatus::ALL {
+            for to in OrderStatus::ALL {
+                let manual = from.manual_roles(to);
+                let expected: Option<&[Role]> = match (from, to) {
+                    (Shipped | Cancelled, _) => None,
+                    (_, Cancelled) => Some(&[Role::Manager]),
+                    (New | Released | Allocated, Held) => Some(&[Role::Manager]),
+                    (New | Held, Released) => Some(&[Role::Manager]),
+                    (Picking, Allocated) => Some(&[Role::Picker]),
+                    _ => None,
+                };
+                assert_eq!(manual, expected, "{from:?} -> {to:?}");
+            }
+        }
     }
 
     #[test]

@@ -55,9 +55,40 @@ impl Access {
     }
 }
 
+/// How many wrong badges or PINs a station or a client address may send within
+/// [`LOCKOUT_WINDOW_SECS`] before it must wait.
+pub const FREE_TRIES: u32 = 5;
+/// How far back wrong tries count. A right one does not clear them, so a picker cannot reset
+/// the count with their own badge between guesses at a manager's PIN.
+pub const LOCKOUT_WINDOW_SECS: i64 = 3_600;
+const FIRST_LOCKOUT_SECS: i64 = 30;
+const LONGEST_LOCKOUT_SECS: i64 = 15 * 60;
+
+/// How long sign-in stays closed after the latest of `failures` wrong tries within the window:
+/// none for the first few, then 30 seconds, doubling with every further try up to 15 minutes.
+/// PIN guessing drops from thousands a second to a handful an hour.
+pub fn lockout_secs(failures: u32) -> i64 {
+    if failures < FREE_TRIES {
+        return 0;
+    }
+    let doublings = (failures - FREE_TRIES).min(16);
+    (FIRST_LOCKOUT_SECS << doublings).min(LONGEST_LOCKOUT_SECS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lockout_starts_after_the_free_tries_and_grows_to_a_cap() {
+        assert_eq!(lockout_secs(0), 0);
+        assert_eq!(lockout_secs(FREE_TRIES - 1), 0);
+        assert_eq!(lockout_secs(FREE_TRIES), 30);
+        assert_eq!(lockout_secs(FREE_TRIES + 1), 60);
+        assert_eq!(lockout_secs(FREE_TRIES + 3), 240);
+        assert_eq!(lockout_secs(FREE_TRIES + 5), 900);
+        assert_eq!(lockout_secs(10_000), 900);
+    }
 
     #[test]
     fn managers_may_do_what_floor_roles_may() {
