@@ -313,6 +313,29 @@ fn guessing_pins_locks_the_station_and_the_address_out() {
     assert_eq!((failed, station.as_str(), address.as_str()), (5, "Pick 1", "192.0.2.66"));
 }
 
+// Row 5: a manager's approval at the bench is a credential too, and is locked out the same way.
+#[test]
+fn guessing_a_managers_approval_at_the_bench_is_locked_out() {
+    let w = stocked();
+    pick_all(&w, "5036");
+    let packer = w.sign_in("Pack 1", "OP-PACK");
+    call(&w, &packer, "weigh", json!({"order": "5036", "box": "BOX-S", "grams": 500, "stable": true}))
+        .unwrap();
+    let approve = |manager: &str| {
+        call(
+            &w,
+            &packer,
+            "override_weighing",
+            json!({"order": "5036", "reason": "checked by hand", "manager": manager}),
+        )
+    };
+    for guess in ["1234", "2222", "OP-PACK", "0000", "4321"] {
+        assert_eq!(approve(guess).unwrap_err().code, ErrorCode::Forbidden, "{guess}");
+    }
+    assert_eq!(approve("9999").unwrap_err().code, ErrorCode::LockedOut);
+    assert_eq!(status(&w, "5036"), "picked");
+}
+
 // Row 5: a manager can require badge and PIN together for managers.
 #[test]
 fn managers_can_be_asked_for_badge_and_pin() {
@@ -322,9 +345,10 @@ fn managers_can_be_asked_for_badge_and_pin() {
     w.local("save_settings", settings);
     let sign_in = |req: Value| w.app.call(Caller::Session(None), "sign_in", req);
     let err = sign_in(json!({"station": "Pick 1", "credential": "9999"})).unwrap_err();
-    assert_eq!(err.code, ErrorCode::PinNeeded);
+    assert_eq!(err.code, ErrorCode::NotSignedIn);
+    assert!(err.message.contains("scan your badge first"), "{err}");
     let err = sign_in(json!({"station": "Pick 1", "credential": "OP-MGR"})).unwrap_err();
-    assert_eq!(err.code, ErrorCode::PinNeeded);
+    assert_eq!(err.code, ErrorCode::PinNeeded, "the badge is right; the PIN is asked for");
     let err =
         sign_in(json!({"station": "Pick 1", "credential": "OP-MGR", "pin": "1111"})).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotSignedIn);

@@ -596,7 +596,7 @@ fn record(
 
 /// The manager who approves an override: the one whose badge or PIN was given, else the
 /// signed-in operator if a manager (`None` for the local command line, which acts as one).
-fn approver(ctx: &Ctx<'_>, manager: Option<&str>) -> Result<Option<i64>, ApiError> {
+fn approver(ctx: &mut Ctx<'_>, manager: Option<&str>) -> Result<Option<i64>, ApiError> {
     let refused = || {
         ApiError::new(
             ErrorCode::Forbidden,
@@ -605,15 +605,7 @@ fn approver(ctx: &Ctx<'_>, manager: Option<&str>) -> Result<Option<i64>, ApiErro
         )
     };
     match manager.map(str::trim).filter(|m| !m.is_empty()) {
-        Some(credential) => {
-            let id = people::operator_by_credential(ctx, credential)?.ok_or_else(refused)?;
-            let role: String =
-                ctx.query_row("SELECT role FROM operators WHERE id = ?1", [id], |r| r.get(0))?;
-            if role != Role::Manager.as_str() {
-                return Err(refused());
-            }
-            Ok(Some(id))
-        }
+        Some(credential) => people::manager_approval(ctx, credential)?.map(Some).ok_or_else(refused),
         None if ctx.actor()?.role == Role::Manager => Ok(ctx.operator_id()),
         None => Err(refused()),
     }

@@ -311,9 +311,7 @@ pub fn sign_in(ctx: &mut Ctx<'_>, req: SignIn) -> Result<Session, ApiError> {
     if let Err(refusal) = check_second_factor(ctx, operator_id, &req) {
         // Only a badge waiting for its PIN is not a wrong try; a manager's PIN alone counts,
         // or the badge-and-PIN rule would let PINs be guessed freely.
-        let badge_waiting_for_pin =
-            refusal.code == ErrorCode::PinNeeded && is_badge(ctx, &req.credential)?;
-        if !badge_waiting_for_pin {
+        if refusal.code != ErrorCode::PinNeeded {
             refuse_sign_in(ctx, Some(station_id), address);
         }
         return Err(refusal);
@@ -335,12 +333,28 @@ pub fn sign_in(ctx: &mut Ctx<'_>, req: SignIn) -> Result<Session, ApiError> {
     })
 }
 
-fn is_badge(ctx: &Ctx<'_>, credential: &str) -> Result<bool, ApiError> {
-    Ok(ctx.query_row(
-        "SELECT count(*) > 0 FROM operators WHERE badge = ?1 AND active = 1",
-        [credential.trim()],
-        |r| r.get(0),
-    )?)
+/// A manager's badge or PIN given at a signed-in station to approve something (packing over a
+/// failed weighing). Such a credential can be guessed like a sign-in, so it is counted and
+/// locked out the same way: `None` when it is not a known manager's.
+pub(crate) fn manager_approval(
+    ctx: &mut Ctx<'_>,
+    credential: &str,
+) -> Result<Option<i64>, ApiError> {
+    let address = client_address(ctx);
+    let station_id = ctx.station_id();
+    check_not_locked_out(ctx, station_id, address.as_deref())?;
+    let manager = match operator_by_credential(ctx, credential)? {
+        Some(id) => {
+            let role: String =
+                ctx.query_row("SELECT role FROM operators WHERE id = ?1", [id], |r| r.get(0))?;
+            (role == Role::Manager.as_str()).then_some(id)
+        }
+        None => None,
+    };
+    if manager.is_none() {
+        refuse_sign_in(ctx, station_id, address);
+    }
+    Ok(manager)
 }
 
 /// The address of a caller over the network; the desktop window and the command line have none.
@@ -443,9 +457,13 @@ fn check_second_factor(ctx: &Ctx<'_>, operator_id: i64, req: &SignIn) -> Result<
             ErrorCode::NotSignedIn,
             "that PIN does not go with this badge; try again or ask another manager",
         )),
-        _ => Err(ApiError::new(
+        (true, None) => Err(ApiError::new(
             ErrorCode::PinNeeded,
-            "a manager signs in with badge and PIN: scan your badge, then type your PIN",
+            "now type your PIN: a manager signs in with badge and PIN",
+        )),
+        (false, _) => Err(ApiError::new(
+            ErrorCode::NotSignedIn,
+            "a manager signs in with badge and PIN: scan your badge first, then type your PIN",
         )),
     }
 }
