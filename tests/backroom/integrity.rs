@@ -319,8 +319,13 @@ fn guessing_a_managers_approval_at_the_bench_is_locked_out() {
     let w = stocked();
     pick_all(&w, "5036");
     let packer = w.sign_in("Pack 1", "OP-PACK");
-    call(&w, &packer, "weigh", json!({"order": "5036", "box": "BOX-S", "grams": 500, "stable": true}))
-        .unwrap();
+    call(
+        &w,
+        &packer,
+        "weigh",
+        json!({"order": "5036", "box": "BOX-S", "grams": 500, "stable": true}),
+    )
+    .unwrap();
     let approve = |manager: &str| {
         call(
             &w,
@@ -698,4 +703,88 @@ fn no_sequence_of_calls_by_any_role_breaks_the_ledger() {
     for name in ["receive", "put_away", "record_movement", "pick", "weigh", "ship_order"] {
         assert!(accepted.get(name).is_some_and(|n| *n > 3), "too few {name}: {accepted:?}");
     }
+}
+
+// Row 8: nothing a client sends is answered as a server failure. Every command gets the same
+// hostile values in every commonly named field, as a manager (so access is not what refuses).
+#[test]
+fn no_command_answers_hostile_input_with_a_server_error() {
+    let w = stocked();
+    let manager = w.sign_in("Pick 1", "OP-MGR");
+    let fields = [
+        "number",
+        "order",
+        "orders",
+        "product",
+        "sku",
+        "bin",
+        "bins",
+        "location",
+        "station",
+        "credential",
+        "qty",
+        "found",
+        "text",
+        "limit",
+        "offset",
+        "table",
+        "code",
+        "name",
+        "kind",
+        "from",
+        "to",
+        "reason",
+        "box",
+        "grams",
+        "task",
+        "id",
+        "date",
+        "days",
+        "lines",
+        "csv",
+        "status",
+        "prefix",
+        "reference",
+        "totes",
+        "levels",
+        "horizon_days",
+        "period",
+        "group",
+    ];
+    let values = [
+        json!(-1),
+        json!(i64::MAX),
+        json!(i64::MIN),
+        json!(1e300),
+        json!(""),
+        json!("\0"),
+        json!("💥".repeat(1_999)),
+        json!("%_%_\\"),
+        json!("' OR 1=1 --"),
+        json!(null),
+        json!([]),
+        json!({}),
+        json!([["A1"]]),
+    ];
+    for info in commands::COMMANDS {
+        if matches!(info.name, "sign_out" | "load_demo") {
+            continue;
+        }
+        for value in &values {
+            let req: serde_json::Map<String, Value> =
+                fields.iter().map(|f| (f.to_string(), value.clone())).collect();
+            for req in [Value::Object(req), value.clone()] {
+                let result = call(&w, &manager, info.name, req.clone());
+                if let Err(e) = &result {
+                    assert!(
+                        !matches!(e.code, ErrorCode::Storage | ErrorCode::SchemaTooNew),
+                        "{} with {}: {e}",
+                        info.name,
+                        backroom_core::limits::shorten(&req.to_string(), 120)
+                    );
+                }
+            }
+        }
+    }
+    ledger_is_clean(&w);
 }

@@ -282,8 +282,14 @@ fn check_sizes(command: &str, value: &Value, path: &str) -> Result<(), ApiError>
     use backroom_core::limits::{TEXT_CHARS, check_text};
     let field = if path.is_empty() { "the request" } else { path };
     match value {
-        Value::String(text) if !FILE_FIELDS.contains(&(command, path)) => {
-            check_text(field, text, TEXT_CHARS)?;
+        Value::String(text) => {
+            // No field holds a NUL; SQLite would read the text as ending there.
+            if text.contains('\0') {
+                return Err(ApiError::invalid(format!("{field} holds a NUL character")));
+            }
+            if !FILE_FIELDS.contains(&(command, path)) {
+                check_text(field, text, TEXT_CHARS)?;
+            }
         }
         Value::Array(items) => {
             if items.len() > MAX_ITEMS {
