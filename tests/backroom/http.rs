@@ -1,9 +1,15 @@
 use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{HeaderMap, Request, StatusCode, request};
+use backroom::serve::{Allowed, Connection};
 use backroom_api::App;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
@@ -11,7 +17,54 @@ use tower::ServiceExt;
 
 use crate::support::{self, Warehouse};
 
-/// Sends one request to the router without a port and returns the status and JSON body.
+/// The address the routers below act as if they listened on; no port is opened.
+const HOST: &str = "127.0.0.1:7878";
+
+/// The router as `backroom serve --addr 127.0.0.1:7878` builds it, every request coming from a
+/// client on this machine.
+fn router(app: Arc<App>, ui: Option<PathBuf>) -> Router {
+    router_at(app, ui, HOST, HOST, &[], &[])
+}
+
+/// The router of a server listening at `listening` with extra `hosts` and `origins`, every
+/// request arriving at the machine's address `arrived_at`.
+fn router_at(
+    app: Arc<App>,
+    ui: Option<PathBuf>,
+    listening: &str,
+    arrived_at: &str,
+    hosts: &[&str],
+    origins: &[&str],
+) -> Router {
+    let listening: SocketAddr = listening.parse().unwrap();
+    let hosts: Vec<String> = hosts.iter().map(|h| h.to_string()).collect();
+    let origins: Vec<String> = origins.iter().map(|o| o.to_string()).collect();
+    let allowed = Allowed::new(listening, &hosts, &origins).unwrap();
+    let connection = Connection {
+        client: "127.0.0.1:50000".parse().unwrap(),
+        local: arrived_at.parse().unwrap(),
+    };
+    backroom::serve::router(app, ui, allowed).layer(MockConnectInfo(connection))
+}
+
+/// A request to the server's own host.
+fn request(method: &str, uri: &str) -> request::Builder {
+    Request::builder().method(method).uri(uri).header("host", HOST)
+}
+
+/// Sends one request to the router without a port and returns the status, the headers and the
+/// JSON body (`Null` when it is not JSON).
+async fn answer(router: &Router, request: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    if headers.get("content-type").is_some_and(|t| t == "text/event-stream") {
+        return (status, headers, Value::Null);
+    }
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+/// Sends one JSON request to the router and returns the status and JSON body.
 async fn send(
     router: &Router,
     method: &str,
@@ -19,16 +72,11 @@ async fn send(
     token: Option<&str>,
     body: &str,
 ) -> (StatusCode, Value) {
-    let mut req =
-        Request::builder().method(method).uri(uri).header("content-type", "application/json");
+    let mut req = request(method, uri).header("content-type", "application/json");
     if let Some(token) = token {
         req = req.header("authorization", format!("Bearer {token}"));
     }
-    let response =
-        router.clone().oneshot(req.body(Body::from(body.to_owned())).unwrap()).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let (status, _, json) = answer(router, req.body(Body::from(body.to_owned())).unwrap()).await;
     (status, json)
 }
 
@@ -38,7 +86,7 @@ async fn post(router: &Router, name: &str, token: Option<&str>, req: Value) -> (
 
 fn serve(w: Warehouse) -> (Router, Warehouse) {
     let app = App::open(&w.db_path()).unwrap();
-    (backroom::serve::router(Arc::new(app), None), w)
+    (router(Arc::new(app), None), w)
 }
 
 /// A request for every command and the status it must answer with, against the test
@@ -65,7 +113,8 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ("save_area", json!({"code": "SHIPPING", "kind": "shipping"}), 200),
         (
             "record_movement",
-            json!({"kind": "receipt", "product": "MUG-1", "qty": 5, "to": "A01-1-01-L"}),
+            json!({"kind": "adjustment", "product": "MUG-1", "qty": 5, "to": "A01-1-01-L",
+                   "reason": "found"}),
             200,
         ),
         ("list_movements", json!({"product": "MUG-1"}), 200),
@@ -276,10 +325,13 @@ async fn the_ui_folder_is_served_with_an_spa_fallback() {
     let ui = w.dir.path().join("dist");
     std::fs::create_dir_all(&ui).unwrap();
     std::fs::write(ui.join("index.html"), "<title>Backroom UI</title>").unwrap();
-    let router = backroom::serve::router(Arc::new(App::open(&w.db_path()).unwrap()), Some(ui));
+    let router = router(Arc::new(App::open(&w.db_path()).unwrap()), Some(ui));
     for path in ["/", "/orders/1001"] {
-        let response =
-            router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        let response = router
+            .clone()
+            .oneshot(request("GET", path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
         assert_eq!(response.status(), 200, "{path}");
         let body = response.into_body().collect().await.unwrap().to_bytes();
         assert!(String::from_utf8_lossy(&body).contains("Backroom UI"), "{path}");
@@ -290,24 +342,19 @@ async fn the_ui_folder_is_served_with_an_spa_fallback() {
 async fn events_stream_to_every_screen_after_a_commit() {
     let w = support::warehouse();
     let app = Arc::new(App::open(&w.db_path()).unwrap());
-    let router = backroom::serve::router(app.clone(), None);
+    let router = router(app.clone(), None);
     let response = router
         .clone()
-        .oneshot(Request::get("/api/events").body(Body::empty()).unwrap())
+        .oneshot(request("GET", "/api/events").body(Body::empty()).unwrap())
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "text/event-stream");
     let mut body = response.into_body();
     let token = w.sign_in("Pick 1", "OP-PICK");
-    let (status, _) = post(
-        &router,
-        "record_movement",
-        Some(&token),
-        json!({"kind": "receipt", "product": "MUG-1", "qty": 2, "to": "RECEIVING"}),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let (status, reply) =
+        post(&router, "receive", Some(&token), json!({"product": "MUG-1", "qty": 2})).await;
+    assert_eq!(status, 200, "{reply}");
     let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
         .await
         .expect("an event arrives")
@@ -345,4 +392,362 @@ async fn a_large_import_is_not_refused_for_its_size() {
     let (status, report) = post(&router, "import_csv", Some(&token), req).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["rows"], 60_000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whom the server answers. Any page a station's browser opens can make that browser send
+// requests here; these are the requests such a page could send, and each must be refused
+// before it reaches a command.
+
+/// A request with exactly these headers (no Host unless given).
+fn with_headers(method: &str, uri: &str, headers: &[(&str, &str)], body: &str) -> Request<Body> {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    req.body(Body::from(body.to_owned())).unwrap()
+}
+
+#[tokio::test]
+async fn only_its_own_host_names_are_answered() {
+    let w = support::warehouse();
+    let app = Arc::new(App::open(&w.db_path()).unwrap());
+    let loopback = router(app.clone(), None);
+    // On every interface, reached at a LAN address of the machine, with two more names given.
+    let everywhere = router_at(
+        app.clone(),
+        None,
+        "0.0.0.0:7878",
+        "192.168.1.20:7878",
+        &["backroom-pc", "proxy.lan:8443"],
+        &[],
+    );
+    // On IPv6 and IPv4 at once, where an IPv4 connection arrives at a mapped address.
+    let dual_stack =
+        router_at(app.clone(), None, "[::]:7878", "[::ffff:192.168.1.20]:7878", &[], &[]);
+    // Behind the UI's development server, which passes its own host on.
+    let dev = router_at(app, None, HOST, HOST, &["localhost:5173"], &[]);
+    let cases: &[(&Router, Option<&str>, u16)] = &[
+        (&loopback, Some("127.0.0.1:7878"), 200),
+        (&loopback, Some("localhost:7878"), 200),
+        (&loopback, Some("LocalHost:7878"), 200),
+        (&loopback, Some("localhost"), 200),
+        (&loopback, Some("[::1]:7878"), 200),
+        // A name whose DNS an attacker points at 127.0.0.1 (rebinding), and lookalikes.
+        (&loopback, Some("evil.example"), 421),
+        (&loopback, Some("evil.example:7878"), 421),
+        (&loopback, Some("localhost.evil.example:7878"), 421),
+        (&loopback, Some("127.0.0.1.nip.io:7878"), 421),
+        (&loopback, Some("localhost@evil.example"), 421),
+        // Another port of this machine is another server.
+        (&loopback, Some("localhost:8080"), 421),
+        (&loopback, Some("192.168.1.20:7878"), 421),
+        (&loopback, None, 421),
+        (&everywhere, Some("192.168.1.20:7878"), 200),
+        (&everywhere, Some("0.0.0.0:7878"), 200),
+        (&everywhere, Some("backroom-pc:7878"), 200),
+        (&everywhere, Some("BACKROOM-PC"), 200),
+        (&everywhere, Some("proxy.lan:8443"), 200),
+        (&everywhere, Some("proxy.lan:7878"), 421),
+        (&everywhere, Some("192.168.1.21:7878"), 421),
+        (&everywhere, Some("evil.example:7878"), 421),
+        (&dual_stack, Some("192.168.1.20:7878"), 200),
+        (&dual_stack, Some("[::1]:7878"), 200),
+        (&dual_stack, Some("evil.example:7878"), 421),
+        (&dev, Some("localhost:5173"), 200),
+        (&dev, Some("localhost:7878"), 200),
+        (&dev, Some("localhost:5174"), 421),
+    ];
+    for (router, host, expected) in cases {
+        // The UI's pages, the API and the event stream alike.
+        for path in ["/", "/orders/1001", "/api/health", "/api/commands", "/api/events"] {
+            let headers: Vec<(&str, &str)> = host.iter().map(|host| ("host", *host)).collect();
+            let (status, _, body) = answer(router, with_headers("GET", path, &headers, "")).await;
+            assert_eq!(status.as_u16(), *expected, "GET {path} with Host {host:?}: {body}");
+            if *expected == 421 {
+                assert_eq!(body["code"], "foreign_host", "GET {path} with Host {host:?}");
+                assert!(body["message"].is_string(), "{body}");
+            }
+        }
+    }
+    // A command sent to a foreign name does not run.
+    let sign_in = r#"{"station": "Pick 1", "credential": "9999"}"#;
+    let headers = [("host", "evil.example:7878"), ("content-type", "application/json")];
+    let (status, _, body) =
+        answer(&loopback, with_headers("POST", "/api/sign_in", &headers, sign_in)).await;
+    assert_eq!((status.as_u16(), body["code"].as_str()), (421, Some("foreign_host")), "{body}");
+    assert!(body.get("token").is_none(), "{body}");
+    // The development server's page calls the API at its own origin.
+    let headers = [
+        ("host", "localhost:5173"),
+        ("origin", "http://localhost:5173"),
+        ("content-type", "application/json"),
+    ];
+    let (status, _, body) = answer(&dev, with_headers("POST", "/api/health", &headers, "{}")).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_command_takes_json_and_nothing_a_form_can_send() {
+    let (router, w) = serve(support::warehouse());
+    let token = w.sign_in("Pick 1", "OP-MGR");
+    let bearer = format!("Bearer {token}");
+    let product = r#"{"sku": "SENT-1", "name": "Sent by a form"}"#;
+    let refused = [
+        Some("text/plain"),
+        Some("text/plain;charset=UTF-8"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+        Some("text/json"),
+        Some("application/jsonp"),
+        // A body needs a content type; only an empty one goes without.
+        None,
+    ];
+    for content_type in refused {
+        let mut headers = vec![("host", HOST), ("authorization", bearer.as_str())];
+        headers.extend(content_type.map(|t| ("content-type", t)));
+        let (status, _, body) =
+            answer(&router, with_headers("POST", "/api/save_product", &headers, product)).await;
+        assert_eq!(
+            (status.as_u16(), body["code"].as_str()),
+            (415, Some("unsupported_media_type")),
+            "{content_type:?}: {body}"
+        );
+    }
+    let (status, body) =
+        post(&router, "lookup_product", Some(&token), json!({"code": "SENT-1"})).await;
+    assert_eq!(status, 404, "a refused request saved the product: {body}");
+    let headers = [("host", HOST), ("content-type", "text/plain")];
+    let (status, _, body) =
+        answer(&router, with_headers("POST", "/api/health", &headers, "{}")).await;
+    assert_eq!(status, 415, "{body}");
+
+    // JSON is JSON with parameters and in any case.
+    for (n, content_type) in
+        ["application/json; charset=utf-8", "Application/JSON"].iter().enumerate()
+    {
+        let headers =
+            [("host", HOST), ("authorization", bearer.as_str()), ("content-type", *content_type)];
+        let product = json!({"sku": format!("JSON-{n}"), "name": "Sent as JSON"}).to_string();
+        let (status, _, body) =
+            answer(&router, with_headers("POST", "/api/save_product", &headers, &product)).await;
+        assert_eq!(status, 200, "{content_type}: {body}");
+    }
+    // A command without arguments may come with no body and no content type: nothing is in it.
+    for name in ["health", "whoami", "list_stations"] {
+        let headers = [("host", HOST), ("authorization", bearer.as_str())];
+        let (status, _, body) =
+            answer(&router, with_headers("POST", &format!("/api/{name}"), &headers, "")).await;
+        assert_eq!(status, 200, "{name}: {body}");
+    }
+}
+
+/// A request's method, path and headers besides Host, and the status it is answered with.
+type OriginCase<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], u16);
+
+#[tokio::test]
+async fn pages_of_other_origins_are_refused() {
+    let w = support::warehouse();
+    let app = Arc::new(App::open(&w.db_path()).unwrap());
+    let router = router_at(app, None, HOST, HOST, &[], &["https://backroom.example.com/"]);
+    let bearer = format!("Bearer {}", w.sign_in("Pick 1", "OP-MGR"));
+    let own = ("origin", "http://127.0.0.1:7878");
+    let proxy = ("origin", "https://backroom.example.com");
+    let evil = ("origin", "http://evil.example");
+    let same_origin = ("sec-fetch-site", "same-origin");
+    let cross_site = ("sec-fetch-site", "cross-site");
+    let (navigate, document) = (("sec-fetch-mode", "navigate"), ("sec-fetch-dest", "document"));
+    let cases: &[OriginCase] = &[
+        // The UI's own calls and event stream.
+        ("POST", "/api/whoami", &[own, same_origin], 200),
+        ("GET", "/api/events", &[same_origin], 200),
+        ("GET", "/api/events", &[own], 200),
+        // A proxy's public address, given with --allow-origin, whatever site it is.
+        ("POST", "/api/whoami", &[proxy, cross_site], 200),
+        ("GET", "/api/events", &[("origin", "https://Backroom.Example.com")], 200),
+        // Another site's page: a fetch or a form, and the event stream.
+        ("POST", "/api/whoami", &[evil], 403),
+        ("POST", "/api/whoami", &[evil, cross_site], 403),
+        ("GET", "/api/events", &[evil], 403),
+        ("GET", "/api/health", &[evil], 403),
+        ("GET", "/", &[evil], 403),
+        // Another port or name of this machine, a sandboxed frame or a file, a lookalike.
+        ("POST", "/api/whoami", &[("origin", "http://127.0.0.1:3000")], 403),
+        ("POST", "/api/whoami", &[("origin", "http://localhost:7878")], 403),
+        ("POST", "/api/whoami", &[("origin", "null")], 403),
+        ("POST", "/api/whoami", &[("origin", "https://backroom.example.com.evil.example")], 403),
+        // Requests another site started without saying from where: a script, an image, a frame.
+        ("GET", "/api/events", &[cross_site], 403),
+        ("GET", "/api/commands", &[cross_site, ("sec-fetch-dest", "script")], 403),
+        ("GET", "/", &[cross_site, navigate, ("sec-fetch-dest", "iframe")], 403),
+        ("GET", "/api/health", &[cross_site, navigate, document], 403),
+        // A link from another site opens the UI, which that site can neither read nor drive;
+        // so does a typed address or a bookmark.
+        ("GET", "/", &[cross_site, navigate, document], 200),
+        ("GET", "/orders/1001", &[("sec-fetch-site", "none"), navigate, document], 200),
+    ];
+    for (method, path, headers, expected) in cases {
+        let mut all = vec![("host", HOST), ("authorization", bearer.as_str())];
+        if *method == "POST" {
+            all.push(("content-type", "application/json"));
+        }
+        all.extend_from_slice(headers);
+        let body = if *method == "POST" { "{}" } else { "" };
+        let (status, reply_headers, reply) =
+            answer(&router, with_headers(method, path, &all, body)).await;
+        assert_eq!(status.as_u16(), *expected, "{method} {path} {headers:?}: {reply}");
+        if *expected == 403 {
+            assert_eq!(reply["code"], "cross_origin", "{method} {path} {headers:?}");
+        }
+        let cors: Vec<_> =
+            reply_headers.keys().filter(|k| k.as_str().starts_with("access-control-")).collect();
+        assert!(cors.is_empty(), "{method} {path} {headers:?} answered CORS headers {cors:?}");
+    }
+}
+
+#[tokio::test]
+async fn every_method_on_the_api_answers_json() {
+    let (router, _w) = serve(support::warehouse());
+    let cases: &[(&str, &str, u16, &str, &[&str])] = &[
+        ("GET", "/api/nope", 405, "method_not_allowed", &["POST"]),
+        ("GET", "/api/sign_in", 405, "method_not_allowed", &["POST"]),
+        ("PUT", "/api/sign_in", 405, "method_not_allowed", &["POST"]),
+        ("OPTIONS", "/api/sign_in", 405, "method_not_allowed", &["POST"]),
+        ("POST", "/api/commands", 405, "method_not_allowed", &["GET", "HEAD"]),
+        ("POST", "/api/events", 405, "method_not_allowed", &["GET", "HEAD"]),
+        ("DELETE", "/api/health", 405, "method_not_allowed", &["GET", "HEAD", "POST"]),
+        ("GET", "/api/nowhere/deeper", 404, "unknown_command", &[]),
+        ("DELETE", "/api/nowhere/deeper", 404, "unknown_command", &[]),
+    ];
+    for (method, path, expected, code, allow) in cases {
+        let (status, headers, body) =
+            answer(&router, request(method, path).body(Body::empty()).unwrap()).await;
+        assert_eq!(
+            (status.as_u16(), body["code"].as_str()),
+            (*expected, Some(*code)),
+            "{method} {path}"
+        );
+        assert!(body["message"].is_string(), "{method} {path}: {body}");
+        let allowed: BTreeSet<&str> = headers
+            .get("allow")
+            .map(|allow| allow.to_str().unwrap().split(',').map(str::trim).collect())
+            .unwrap_or_default();
+        assert_eq!(allowed, allow.iter().copied().collect(), "{method} {path}: Allow");
+    }
+}
+
+/// `backroom serve` as a child process with more arguments and environment, on a free
+/// loopback port. Dropping it kills it.
+struct Served {
+    child: Child,
+    /// Kept open: the server's first line is all it prints there.
+    _stdout: BufReader<ChildStdout>,
+    /// `127.0.0.1:PORT`.
+    addr: String,
+}
+
+impl Served {
+    fn start(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_backroom"))
+            .arg("--db")
+            .arg(db)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("backroom serve starts");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("Backroom is serving http://")
+            .map(|rest| rest.trim_end_matches('/').to_owned());
+        let Some(addr) = addr else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("backroom serve {args:?} did not say where it listens: {line:?}");
+        };
+        Served { child, _stdout: stdout, addr }
+    }
+
+    /// Sends one request on a connection of its own and returns the status, the head and the
+    /// JSON body.
+    fn exchange(&self, request: &str) -> (u16, String, Value) {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        let (head, body) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        (status, head.to_owned(), serde_json::from_str(body).unwrap_or(Value::Null))
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_running_server_answers_only_its_hosts_origins_and_json() {
+    let w = support::warehouse();
+    let db = w.db_path();
+    let Warehouse { app, dir: _dir } = w;
+    drop(app);
+    let server = Served::start(
+        &db,
+        &["--allow-origin", "https://backroom.example.com"],
+        &[("BACKROOM_ALLOW_HOSTS", "backroom-pc,backroom.lan")],
+    );
+    let own = server.addr.as_str();
+    let port = own.rsplit(':').next().unwrap();
+    let get = |host: &str, path: &str, more: &str| {
+        server.exchange(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\n{more}Connection: close\r\n\r\n"
+        ))
+    };
+    let post = |host: &str, name: &str, more: &str, body: &str| {
+        server.exchange(&format!(
+            "POST /api/{name} HTTP/1.1\r\nHost: {host}\r\n{more}Content-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        ))
+    };
+    let sign_in = r#"{"station": "Pick 1", "credential": "9999"}"#;
+    let json = "Content-Type: application/json\r\n";
+
+    let (status, _, body) = get(own, "/api/health", "");
+    assert_eq!((status, &body["ok"]), (200, &json!(true)), "{body}");
+    for host in [format!("backroom-pc:{port}"), format!("backroom.lan:{port}")] {
+        let (status, _, body) = get(&host, "/api/health", "");
+        assert_eq!(status, 200, "{host}, given in BACKROOM_ALLOW_HOSTS: {body}");
+    }
+    for path in ["/", "/api/health", "/api/events"] {
+        let (status, _, body) = get(&format!("evil.example:{port}"), path, "");
+        assert_eq!((status, body["code"].as_str()), (421, Some("foreign_host")), "{path}");
+    }
+    let (status, _, body) = get(own, "/api/events", "Origin: http://evil.example\r\n");
+    assert_eq!((status, body["code"].as_str()), (403, Some("cross_origin")), "{body}");
+    let evil = "Origin: http://evil.example\r\nContent-Type: application/json\r\n";
+    let (status, _, body) = post(own, "sign_in", evil, sign_in);
+    assert_eq!((status, body["code"].as_str()), (403, Some("cross_origin")), "{body}");
+    let (status, _, body) = post(own, "sign_in", "Content-Type: text/plain\r\n", sign_in);
+    assert_eq!((status, body["code"].as_str()), (415, Some("unsupported_media_type")), "{body}");
+    let proxy = "Origin: https://backroom.example.com\r\nContent-Type: application/json\r\n";
+    let (status, _, body) = post(own, "sign_in", proxy, sign_in);
+    assert_eq!(status, 200, "an --allow-origin origin: {body}");
+    assert!(body["token"].is_string(), "{body}");
+    let (status, _, body) = post(own, "sign_in", json, sign_in);
+    assert_eq!(status, 200, "{body}");
+
+    let (status, head, body) = get(own, "/api/nope", "");
+    assert_eq!((status, body["code"].as_str()), (405, Some("method_not_allowed")), "{head}");
+    assert!(head.to_ascii_lowercase().contains("\r\nallow: post"), "{head}");
 }

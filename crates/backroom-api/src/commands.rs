@@ -272,7 +272,8 @@ fn decode<T: DeserializeOwned>(name: &str, json: Value) -> Result<T, ApiError> {
 }
 
 /// Fields that carry a whole file, whose limit is the request's size rather than a field's.
-const FILE_FIELDS: &[(&str, &str)] = &[("import_csv", "csv"), ("save_settings", "slip.logo")];
+const FILE_FIELDS: &[(&str, &str)] =
+    &[("import_csv", "csv"), ("save_settings", "slip.logo"), ("slip_pdf", "preview.logo")];
 /// The most items in any list of a request.
 const MAX_ITEMS: usize = 10_000;
 

@@ -387,6 +387,13 @@ pub fn change_order_status(ctx: &mut Ctx<'_>, req: StatusChange) -> Result<Order
     let id = order_id(ctx, &req.number)?;
     let current = status_of(ctx, id)?;
     let Some(allowed) = current.manual_roles(req.to) else {
+        if current == req.to {
+            return Err(ApiError::conflict(format!(
+                "order {} is already {}",
+                req.number.trim(),
+                current.as_str()
+            )));
+        }
         return Err(ApiError::conflict(format!(
             "an order that is {} cannot be made {} by hand; {}",
             current.as_str(),

@@ -675,3 +675,141 @@ fn a_hundred_thousand_row_orders_file_imports_in_full() {
     let last = w.local("get_order", json!({"number": (100_000 + orders - 1).to_string()}));
     assert_eq!(last["lines"].as_array().unwrap().len(), 1, "the 100,000th row is alone");
 }
+
+// Lines and values in messages: an error names the physical line its record starts on, as an
+// editor numbers it, whatever ends the lines; and quotes a value only as far as it helps.
+
+fn error_lines(report: &ImportReport) -> Vec<u64> {
+    report.errors.iter().map(|e| e.line).collect()
+}
+
+/// A products file whose lines 3 and 4 (the header being 1) have a bad price, its lines ended
+/// by `end`.
+fn bad_prices(end: &str) -> String {
+    ["sku,name,price", "A-1,Apple,1.00", "B-1,Banana,x", "C-1,Cherry,y", ""].join(end)
+}
+
+#[test]
+fn errors_name_their_line_in_a_crlf_file() {
+    let report = Warehouse::new().import("products", &bad_prices("\r\n"));
+    assert_eq!(error_lines(&report), [3, 4], "{:#?}", report.errors);
+}
+
+#[test]
+fn errors_name_their_line_in_a_file_with_carriage_returns_alone() {
+    let report = Warehouse::new().import("products", &bad_prices("\r"));
+    assert_eq!(error_lines(&report), [3, 4], "{:#?}", report.errors);
+}
+
+#[test]
+fn errors_name_their_line_in_an_lf_file_with_empty_lines() {
+    let text = "sku,name,price\n\nA-1,Apple,x\n\n\nB-1,Banana,y\n";
+    let report = Warehouse::new().import("products", text);
+    assert_eq!(error_lines(&report), [3, 6], "{:#?}", report.errors);
+    assert_eq!(report.rows, 2);
+}
+
+#[test]
+fn a_quoted_line_break_moves_later_errors_down_a_line() {
+    let w = Warehouse::new();
+    // (inside the quotes, between the rows): Excel ends rows with CRLF and breaks a cell's
+    // lines with a line feed alone.
+    for (inside, end) in [("\n", "\n"), ("\r\n", "\r\n"), ("\r", "\r"), ("\n", "\r\n")] {
+        let text =
+            ["sku,name,price", &format!("A-1,\"Apple{inside}red\",1.00"), "B-1,Banana,x", ""]
+                .join(end);
+        let report = w.import("products", &text);
+        assert_eq!(error_lines(&report), [4], "{text:?}: {:#?}", report.errors);
+    }
+}
+
+#[test]
+fn a_quote_never_closed_is_reported_where_it_opens() {
+    let w = Warehouse::new();
+    let text = "sku,name,price\nA-1,Apple,1.00\nB-1,\"Banana,2.00\nC-1,Cherry,3.00\n";
+    let report = w.import("products", text);
+    assert!(!report.ok);
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    assert!(find(&report.errors, 3, "name").reason.contains("never closed"));
+    assert_eq!(w.product_count(), 0);
+
+    // The record starts on line 2 with a value spanning two lines; the price's quote opens on
+    // line 3.
+    let text = "sku,name,price\r\nA-1,\"Apple\r\nred\",\"1.00\r\nB-1,Banana,2.00\r\n";
+    let report = w.import("products", text);
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    assert!(find(&report.errors, 3, "price").reason.contains("never closed"));
+
+    // Doubled quotes inside quotes and a last line without a line break are fine.
+    let text = "sku,name,price\nA-1,\"Apple \"\"Gala\"\"\",1.00\nB-1,\"Banana\",\"2.00\"";
+    let report = w.import("products", text);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!(report.created, 2);
+}
+
+#[test]
+fn a_huge_value_is_quoted_cut_short() {
+    let w = Warehouse::new();
+    let huge = "9".repeat(5 << 20);
+    let files = [
+        (
+            "products",
+            format!(
+                "sku,name,price,unit_weight,length_mm,width_mm,height_mm,active,barcodes\n\
+                 X {huge},,{huge}.999,{huge} stone,{huge}x,1,1,{huge}x,X {huge}\n\
+                 {huge},Dup,,,,,,,\n{huge},Dup,,,,,,,\n"
+            ),
+            vec![
+                (2, "sku"),
+                (2, "name"),
+                (2, "price"),
+                (2, "unit_weight"),
+                (2, "length_mm"),
+                (2, "active"),
+                (2, "barcodes"),
+                (4, "sku"),
+            ],
+        ),
+        (
+            "orders",
+            format!(
+                "number,placed_at,payment_status,priority,sku,qty,unit_price\n\
+                 1,{huge}x,{huge}x,{huge}x,{huge}x,{huge}x,{huge}x\n"
+            ),
+            vec![
+                (2, "placed_at"),
+                (2, "payment_status"),
+                (2, "priority"),
+                (2, "sku"),
+                (2, "qty"),
+                (2, "unit_price"),
+            ],
+        ),
+        (
+            "orders",
+            format!(
+                "Name,Created at,Financial Status,Total,Lineitem sku,Lineitem quantity\n\
+                 #1,{huge}x,{huge}x,{huge}x,{huge}x,1\n"
+            ),
+            vec![(2, "Created at"), (2, "Financial Status"), (2, "Total"), (2, "Lineitem sku")],
+        ),
+        (
+            "stock",
+            format!("sku,location,qty\n{huge}x,{huge}x,{huge}x\n"),
+            vec![(2, "sku"), (2, "location"), (2, "qty")],
+        ),
+    ];
+    for (table, text, columns) in files {
+        let report = w.import(table, &text);
+        assert!(!report.ok);
+        for (line, column) in columns {
+            let reason = &find(&report.errors, line, column).reason;
+            assert!(
+                reason.chars().count() < 400 && reason.contains("99999…"),
+                "{table}, line {line}, {column}: {} characters, starting {:?}",
+                reason.len(),
+                reason.chars().take(200).collect::<String>()
+            );
+        }
+    }
+}

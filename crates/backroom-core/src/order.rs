@@ -78,6 +78,10 @@ impl OrderStatus {
     /// shipping ships it, allocation allocates it.
     pub fn manual_roles(self, to: OrderStatus) -> Option<&'static [Role]> {
         use OrderStatus::*;
+        // Holding a held order again adds a reason to it.
+        if (self, to) == (Held, Held) {
+            return Some(&[Role::Manager]);
+        }
         if !self.can_become(to) {
             return None;
         }
@@ -188,7 +192,7 @@ mod tests {
                 let expected: Option<&[Role]> = match (from, to) {
                     (Shipped | Cancelled, _) => None,
                     (_, Cancelled) => Some(&[Role::Manager]),
-                    (New | Released | Allocated, Held) => Some(&[Role::Manager]),
+                    (New | Released | Allocated | Held, Held) => Some(&[Role::Manager]),
                     (New | Held, Released) => Some(&[Role::Manager]),
                     (Picking, Allocated) => Some(&[Role::Picker]),
                     _ => None,

@@ -33,6 +33,25 @@ pub enum Command {
         /// The built UI folder (ui/dist).
         #[arg(long, value_name = "DIR")]
         ui: Option<PathBuf>,
+        /// Another name this machine is reached by (NAME, or NAME:PORT behind a proxy), such
+        /// as its host name. It already answers to localhost, 127.0.0.1, [::1] and its own
+        /// addresses; a request for any other host is refused. Repeat for each name.
+        #[arg(
+            long = "allow-host",
+            value_name = "NAME",
+            env = "BACKROOM_ALLOW_HOSTS",
+            value_delimiter = ','
+        )]
+        allow_hosts: Vec<String>,
+        /// Another origin whose pages may call the API, such as the public address of a
+        /// proxy in front of this server (https://backroom.example.com). Repeat for each one.
+        #[arg(
+            long = "allow-origin",
+            value_name = "URL",
+            env = "BACKROOM_ALLOW_ORIGINS",
+            value_delimiter = ','
+        )]
+        allow_origins: Vec<String>,
     },
     /// Fill a new, empty database with the demo warehouse.
     Demo,
@@ -140,6 +159,26 @@ fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> CliError {
     move |source| CliError::Io { what, source }
 }
 
+/// Writes to standard output. A closed pipe (`backroom export orders | head -1`) is the reader
+/// saying it has enough, so the output ends quietly; `println!` would panic instead.
+pub(crate) fn write_out(text: std::fmt::Arguments<'_>) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_fmt(text).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(io("cannot write to standard output")(e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `println!` through [`write_out`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -164,13 +203,15 @@ fn execute(cli: Cli) -> Result<(), CliError> {
     let db = cli.db.unwrap_or_else(backroom_api::db::default_path);
     if let Command::Commands = cli.command {
         for name in backroom_api::commands::names() {
-            println!("{name}");
+            outln!("{name}")?;
         }
         return Ok(());
     }
     let app = App::open(&db)?;
     match cli.command {
-        Command::Serve { addr, ui } => serve(app, &addr, ui),
+        Command::Serve { addr, ui, allow_hosts, allow_origins } => {
+            serve(app, &addr, ui, &allow_hosts, &allow_origins)
+        }
         Command::Demo => demo(&app),
         Command::Import { table, file, dry_run } => import(&app, table.into(), &file, dry_run),
         Command::Export { table, out } => export(&app, table.into(), out),
@@ -178,13 +219,12 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Db { action: DbAction::Info } => {
             let health: backroom_api::system::Health =
                 app.run(Caller::Local, "health", &NoArgs {})?;
-            println!(
+            outln!(
                 "database: {}\nschema:   {}\nversion:  {}",
                 db.display(),
                 health.schema,
                 health.version
-            );
-            Ok(())
+            )
         }
         Command::Call { name, json } => call(&app, &name, &json),
         Command::Slip(args) => crate::slip_cli::slip(&app, args),
@@ -193,7 +233,13 @@ fn execute(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn serve(app: App, addr: &str, ui: Option<PathBuf>) -> Result<(), CliError> {
+fn serve(
+    app: App,
+    addr: &str,
+    ui: Option<PathBuf>,
+    allow_hosts: &[String],
+    allow_origins: &[String],
+) -> Result<(), CliError> {
     let ui = crate::serve::find_ui(ui);
     let runtime = tokio::runtime::Runtime::new().map_err(io("cannot start the server runtime"))?;
     runtime.block_on(async move {
@@ -201,16 +247,28 @@ fn serve(app: App, addr: &str, ui: Option<PathBuf>) -> Result<(), CliError> {
             .await
             .map_err(io(format!("cannot listen on {addr}")))?;
         let local = listener.local_addr().map_err(io("cannot read the listening address"))?;
+        // Its own names are known only once it listens: the port may have been 0.
+        let allowed = crate::serve::Allowed::new(local, allow_hosts, allow_origins)
+            .map_err(CliError::Usage)?;
         // The first line is the URL, so scripts and tests can start on port 0 and read it.
         println!("Backroom is serving http://{local}/");
         if ui.is_none() {
             eprintln!("note: the web UI is not built; run `npm --prefix ui ci && npm --prefix ui run build`");
         }
+        if local.ip().is_unspecified() && allow_hosts.is_empty() {
+            eprintln!(
+                "note: other workstations can open Backroom at this machine's addresses, port {}; \
+                 to open it by a name, give that name with --allow-host NAME",
+                local.port()
+            );
+        }
         let app = Arc::new(app);
         // The stations' scales, watched for as long as the server runs.
         let _scales = backroom_api::scales::ScaleWatch::start(&app);
-        let router = crate::serve::router(app, ui);
-        axum::serve(listener, router)
+        let router = crate::serve::router(app, ui, allowed);
+        // Each request knows its connection: the client's address and the one it came in at.
+        let service = router.into_make_service_with_connect_info::<crate::serve::Connection>();
+        axum::serve(listener, service)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -221,12 +279,15 @@ fn serve(app: App, addr: &str, ui: Option<PathBuf>) -> Result<(), CliError> {
 
 fn demo(app: &App) -> Result<(), CliError> {
     let summary: DemoSummary = app.run(Caller::Local, "load_demo", &NoArgs {})?;
-    println!(
+    outln!(
         "demo warehouse loaded: {} products, {} bins, {} orders ({} held)",
-        summary.products, summary.bins, summary.orders, summary.held_orders
-    );
+        summary.products,
+        summary.bins,
+        summary.orders,
+        summary.held_orders
+    )?;
     for op in &summary.operators {
-        println!("  {:<8} {:<20} badge {:<10} PIN {}", op.role, op.name, op.badge, op.pin);
+        outln!("  {:<8} {:<20} badge {:<10} PIN {}", op.role, op.name, op.badge, op.pin)?;
     }
     Ok(())
 }
@@ -251,12 +312,16 @@ fn import(app: &App, table: Table, file: &PathBuf, dry_run: bool) -> Result<(), 
         )));
     }
     let verb = if dry_run { "checked (dry run, nothing written)" } else { "imported" };
-    println!(
+    outln!(
         "{} rows of {} {verb}: {} created, {} updated, {} skipped",
-        report.rows, report.format, report.created, report.updated, report.skipped
-    );
+        report.rows,
+        report.format,
+        report.created,
+        report.updated,
+        report.skipped
+    )?;
     for note in &report.notes {
-        println!("  {note}");
+        outln!("  {note}")?;
     }
     Ok(())
 }
@@ -267,24 +332,21 @@ fn export(app: &App, table: Table, out: Option<PathBuf>) -> Result<(), CliError>
         Some(path) => {
             std::fs::write(&path, file.csv).map_err(io(format!("cannot write {}", path.display())))
         }
-        None => {
-            print!("{}", file.csv);
-            Ok(())
-        }
+        None => write_out(format_args!("{}", file.csv)),
     }
 }
 
 fn check(app: &App) -> Result<(), CliError> {
     let report: LedgerReport = app.run(Caller::Local, "check_ledger", &NoArgs {})?;
     if report.ok {
-        println!(
+        return outln!(
             "ledger ok: {} stock records agree with {} movements",
-            report.checked, report.movements
+            report.checked,
+            report.movements
         );
-        return Ok(());
     }
     for v in &report.violations {
-        println!("{v}");
+        outln!("{v}")?;
     }
     Err(CliError::Failed(format!("ledger check failed: {} violations", report.violations.len())))
 }
@@ -300,8 +362,7 @@ fn call(app: &App, name: &str, json: &str) -> Result<(), CliError> {
     let req = serde_json::from_str(&text)
         .map_err(|e| CliError::Usage(format!("the request is not valid JSON: {e}")))?;
     let reply = app.call(Caller::Local, name, req)?;
-    println!("{}", serde_json::to_string_pretty(&reply).unwrap_or_default());
-    Ok(())
+    outln!("{}", serde_json::to_string_pretty(&reply).unwrap_or_default())
 }
 
 fn route(layout: &PathBuf, picks: &PathBuf, method: &str, json: bool) -> Result<(), CliError> {
@@ -314,14 +375,13 @@ fn route(layout: &PathBuf, picks: &PathBuf, method: &str, json: bool) -> Result<
     let route = routing::route_files(&read(layout)?, &read(picks)?, method)
         .map_err(|e| CliError::Usage(format!("{}: {e}", picks.display())))?;
     if json {
-        println!("{}", serde_json::to_string(&route).unwrap_or_default());
+        outln!("{}", serde_json::to_string(&route).unwrap_or_default())
     } else {
-        println!(
+        outln!(
             "{} route, {:.1} m: depot -> {} -> depot",
             route.method,
             route.distance_m,
             route.sequence.join(" -> ")
-        );
+        )
     }
-    Ok(())
 }

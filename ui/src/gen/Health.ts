@@ -2,6 +2,7 @@
 
 export type Health = { ok: boolean, version: string, schema: number, 
 /**
- * True while the database holds no products: the UI offers the demo warehouse.
+ * True while the database holds nothing at all, not even an operator: the UI offers the
+ * demo warehouse.
  */
 empty: boolean, };

@@ -3,6 +3,7 @@ import type { AuditRules } from "./AuditRules";
 import type { HoldRules } from "./HoldRules";
 import type { OrderSettings } from "./OrderSettings";
 import type { PlanningSettings } from "./PlanningSettings";
+import type { SecuritySettings } from "./SecuritySettings";
 import type { ShippingSettings } from "./ShippingSettings";
 import type { SlipSettings } from "./SlipSettings";
 import type { StockSettings } from "./StockSettings";
@@ -23,4 +24,8 @@ shipping: ShippingSettings, stock: StockSettings,
  * The weight audit at packing: tolerances, the packing-material allowance, overrides per
  * product category and per box, and how full a suggested box may be.
  */
-packing: AuditRules, planning: PlanningSettings, };
+packing: AuditRules, planning: PlanningSettings, 
+/**
+ * The rules that guard the audit and sign-in.
+ */
+security: SecuritySettings, };

@@ -4,4 +4,8 @@ export type SignIn = { station: string,
 /**
  * A scanned badge barcode or a typed PIN.
  */
-credential: string, };
+credential: string, 
+/**
+ * The PIN that goes with a scanned badge, where the store asks managers for both.
+ */
+pin?: string, };

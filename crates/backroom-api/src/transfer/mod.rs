@@ -133,12 +133,14 @@ pub struct NotUtf8 {
 }
 
 impl NotUtf8 {
-    /// The position of the byte at `offset`, counting lines by their line feeds.
+    /// The position of the byte at `offset`, counting lines as [`sheet`] does, so a file
+    /// with carriage returns alone is not all line 1.
     fn at(bytes: &[u8], offset: usize) -> NotUtf8 {
         let before = &bytes[..offset];
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line_start =
+            before.iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1);
         NotUtf8 {
-            line: before.iter().filter(|&&b| b == b'\n').count() as u64 + 1,
+            line: sheet::line_breaks(before) + 1,
             column: (offset - line_start) as u64 + 1,
             byte: bytes[offset],
         }
@@ -323,6 +325,8 @@ mod tests {
         let cut = utf8_error_position(b"ab\xe2\x82").unwrap();
         assert_eq!((cut.line, cut.column, cut.byte), (1, 3, 0xE2));
         assert_eq!(utf8_text(latin1.to_vec()), Err(bad));
+        let old_mac = utf8_error_position(b"number,sku\r1,A\r1001,Caf\xe9\r").unwrap();
+        assert_eq!((old_mac.line, old_mac.column), (3, 9), "carriage returns end lines too");
         assert_eq!(utf8_text(b"ok".to_vec()).as_deref(), Ok("ok"));
     }
 }

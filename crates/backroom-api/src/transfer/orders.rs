@@ -39,7 +39,7 @@ use std::collections::HashMap;
 use backroom_core::order::{OrderStatus, PaymentStatus};
 use rusqlite::{OptionalExtension, params};
 
-use super::sheet::{CsvOut, Errors, Row, Sheet, format_cents, parse_cents, parse_whole};
+use super::sheet::{CsvOut, Errors, Row, Sheet, cut, format_cents, parse_cents, parse_whole};
 use super::{Counts, ImportReport, WriteFailure, found, refused, write_all};
 use crate::app::Ctx;
 use crate::error::ApiError;
@@ -194,7 +194,8 @@ impl Intake {
             fail(
                 columns.sku,
                 format!(
-                    "no product has the SKU or barcode `{sku}`; import or create the product first"
+                    "no product has the SKU or barcode `{}`; import or create the product first",
+                    cut(sku)
                 ),
             );
         }
@@ -246,7 +247,9 @@ impl Intake {
                 format!(
                     "line {} repeats SKU {} of order {} from line {first}; put the whole \
                      quantity on one line",
-                    row.line, line.line.product, self.orders[index].order.number
+                    row.line,
+                    cut(&line.line.product),
+                    cut(&self.orders[index].order.number)
                 ),
             );
             return;
@@ -311,7 +314,10 @@ fn parse_order(sheet: &Sheet, row: &Row, errors: &mut Errors) -> FileOrder {
         if orders::normalise_time(text).is_none() {
             fail(
                 column,
-                format!("`{text}` is not a date; write it like 2026-11-23 or 2026-11-23T14:05:00Z"),
+                format!(
+                    "`{}` is not a date; write it like 2026-11-23 or 2026-11-23T14:05:00Z",
+                    cut(text)
+                ),
             );
         }
         Some(text.to_owned())
@@ -363,7 +369,7 @@ fn parse_order(sheet: &Sheet, row: &Row, errors: &mut Errors) -> FileOrder {
 pub(super) fn parse_payment(text: &str) -> Result<PaymentStatus, String> {
     PaymentStatus::parse(text).ok_or_else(|| {
         let known: Vec<&str> = PaymentStatus::ALL.iter().map(|s| s.as_str()).collect();
-        format!("payment status `{text}` is unknown; use one of {}", known.join(", "))
+        format!("payment status `{}` is unknown; use one of {}", cut(text), known.join(", "))
     })
 }
 
@@ -392,8 +398,9 @@ fn write(ctx: &Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFailur
     let mut counts = Counts::default();
     for file_order in file_orders {
         let at = || WriteFailure::at(file_order.line);
-        let number = &file_order.order.number;
-        let existing = found(orders::order_id(ctx, number)).map_err(at())?;
+        // The number as the notes quote it.
+        let number = cut(&file_order.order.number);
+        let existing = found(orders::order_id(ctx, &file_order.order.number)).map_err(at())?;
         let Some(id) = existing else {
             if let Some(why) = &file_order.skip {
                 counts.skip(format!("order {number} {why}; not entered"));
@@ -447,7 +454,10 @@ fn write(ctx: &Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFailur
     Ok(counts)
 }
 
+/// Every order line as a row of the import format. Customers' email and phone are left empty
+/// unless a manager exports: the floor has no need to reach customers.
 pub(super) fn export(ctx: &Ctx<'_>) -> Result<String, ApiError> {
+    let contact_details = crate::orders::sees_contact_details(ctx);
     let mut out = CsvOut::new(&COLUMNS)?;
     let mut stmt = ctx.tx.prepare(
         "SELECT o.number, o.placed_at, coalesce(o.ship_by, ''), o.customer_name, o.customer_email,
@@ -463,6 +473,11 @@ pub(super) fn export(ctx: &Ctx<'_>) -> Result<String, ApiError> {
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let mut record: Vec<String> = (0..15).map(|i| r.get(i)).collect::<Result<_, _>>()?;
+        if !contact_details {
+            // The email and phone columns.
+            record[4].clear();
+            record[5].clear();
+        }
         record.push(r.get::<_, i64>(15)?.to_string());
         record.push(r.get(16)?);
         record.push(r.get::<_, i64>(17)?.to_string());

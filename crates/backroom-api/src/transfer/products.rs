@@ -23,10 +23,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use backroom_core::{barcode, weight};
+use backroom_core::barcode::{self, BarcodeError};
+use backroom_core::weight::{self, WeightError};
 use rusqlite::OptionalExtension;
 
-use super::sheet::{CsvOut, Errors, Row, Sheet, format_cents, parse_cents, parse_yes_no};
+use super::sheet::{CsvOut, Errors, Row, Sheet, cut, format_cents, parse_cents, parse_yes_no};
 use super::{Counts, ImportReport, WriteFailure, refused, write_all};
 use crate::app::Ctx;
 use crate::catalog::{self, Dimensions, Product, SaveProduct};
@@ -122,7 +123,7 @@ fn unique_in_file(
             errors.add(
                 row.line,
                 sheet.column("sku"),
-                format!("SKU {sku} is already on line {first}; give each product one row"),
+                format!("SKU {} is already on line {first}; give each product one row", cut(sku)),
             );
             return false;
         }
@@ -137,7 +138,9 @@ fn unique_in_file(
                 row.line,
                 sheet.column("barcodes"),
                 format!(
-                    "barcode {code} is also on line {first} ({other}); one barcode names one product"
+                    "barcode {} is also on line {first} ({}); one barcode names one product",
+                    cut(code),
+                    cut(other)
                 ),
             ),
             None => {
@@ -146,6 +149,16 @@ fn unique_in_file(
         }
     }
     true
+}
+
+/// The error with its code cut for the report, as every value a report quotes is.
+fn cut_code(e: BarcodeError) -> BarcodeError {
+    match e {
+        BarcodeError::Blank(code) => BarcodeError::Blank(cut(&code).into_owned()),
+        BarcodeError::Invalid { code, kind, reason } => {
+            BarcodeError::Invalid { code: cut(&code).into_owned(), kind, reason }
+        }
+    }
 }
 
 fn split_barcodes(text: &str) -> impl Iterator<Item = &str> {
@@ -168,25 +181,30 @@ fn parse_row(
     if sku.is_empty() {
         fail("sku", "the SKU is empty; every product needs one".into());
     } else if sku.chars().any(char::is_whitespace) {
-        fail("sku", format!("SKU `{sku}` has spaces; use one word such as MUG-1"));
+        fail("sku", format!("SKU `{}` has spaces; use one word such as MUG-1", cut(sku)));
     }
     let name = sheet.get(row, "name");
     if name.is_empty() {
-        let which =
-            if sku.is_empty() { "every product".to_owned() } else { format!("product {sku}") };
+        let which = if sku.is_empty() {
+            "every product".to_owned()
+        } else {
+            format!("product {}", cut(sku))
+        };
         fail("name", format!("{which} needs a name"));
     }
     let unit_weight = sheet.get(row, "unit_weight");
     if !unit_weight.is_empty()
         && let Err(e) = weight::parse_grams(unit_weight)
     {
-        fail("unit_weight", e.to_string());
+        fail("unit_weight", WeightError { text: cut(&e.text).into_owned(), ..e }.to_string());
     }
     let mut barcodes = Vec::new();
     for code in split_barcodes(sheet.get(row, "barcodes")) {
         match barcode::classify(code) {
             Ok(_) => barcodes.push(code.to_owned()),
-            Err(e) => fail("barcodes", format!("{e}; check the digits against the label")),
+            Err(e) => {
+                fail("barcodes", format!("{}; check the digits against the label", cut_code(e)))
+            }
         }
     }
     let price_cents = match sheet.get(row, "price") {
@@ -285,7 +303,7 @@ fn parse_dimensions(
             _ => {
                 fail(
                     column,
-                    format!("`{text}` is not a size in millimetres; write a number above 0"),
+                    format!("`{}` is not a size in millimetres; write a number above 0", cut(text)),
                 );
                 ok = false;
             }

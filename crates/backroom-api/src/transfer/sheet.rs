@@ -1,6 +1,11 @@
 //! Reading a CSV file against a known set of columns, collecting every problem with its line and
 //! column, and the value formats shared by the tables (money, whole numbers, yes/no).
+//!
+//! A line is a physical line of the file as an editor shows it: lines end with a line feed, a
+//! carriage return and line feed, or a carriage return alone, and a quoted value with line
+//! breaks in it spans several. A record is named by the line it starts on.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use csv::StringRecord;
@@ -14,7 +19,13 @@ pub(super) struct Errors(Vec<RowError>);
 
 impl Errors {
     pub fn add(&mut self, line: u64, column: Option<String>, reason: impl Into<String>) {
-        self.0.push(RowError { line, column, reason: reason.into() });
+        let mut reason = reason.into();
+        // Our own messages cut the values they quote; this bounds those that come whole from
+        // elsewhere (a write's failure), so no report carries a megabyte of one cell.
+        if let Cow::Owned(short) = cut_to(&reason, MAX_REASON_CHARS) {
+            reason = short;
+        }
+        self.0.push(RowError { line, column, reason });
     }
 
     pub fn len(&self) -> usize {
@@ -58,7 +69,7 @@ pub(super) struct Sheet {
 /// The character between values: a comma, unless the header line has none but has tabs or
 /// semicolons, as spreadsheets in some locales save "CSV".
 fn delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
+    let header = text.split(['\r', '\n']).next().unwrap_or("");
     if header.contains(',') {
         b','
     } else if header.contains('\t') {
@@ -79,16 +90,175 @@ pub(super) fn normalise(name: &str) -> String {
 /// The names of a file's header, compared the way [`Sheet::read`] compares them, for telling
 /// one format from another before reading it. Empty when the header cannot be read.
 pub(super) fn header_names(text: &str) -> Vec<String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter(text))
-        .from_reader(text.as_bytes());
-    let mut header = StringRecord::new();
-    match reader.read_record(&mut header) {
-        Ok(true) => header.iter().map(normalise).collect(),
+    match Records::new(text).next() {
+        Some(Record::Read { record, .. }) => record.iter().map(normalise).collect(),
         _ => Vec::new(),
+    }
+}
+
+/// The reason given for a quote that opens a value and is never closed.
+const UNCLOSED: &str = "a quote opened here is never closed, so the rest of the file would be \
+                        read as one value; close it, or remove it if it is part of the value";
+
+/// How many characters of a value a message quotes; enough to find the cell by eye.
+const MAX_SHOWN_CHARS: usize = 60;
+
+/// The longest message an error carries, for messages built outside this module.
+const MAX_REASON_CHARS: usize = 1000;
+
+/// A value as a message quotes it: whole when short, otherwise its first
+/// [`MAX_SHOWN_CHARS`] characters and `…`. A cell can hold megabytes, and a report that echoed
+/// it would bury every other problem.
+pub(super) fn cut(value: &str) -> Cow<'_, str> {
+    cut_to(value, MAX_SHOWN_CHARS)
+}
+
+fn cut_to(text: &str, chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(chars) {
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// How many line breaks `bytes` hold: line feeds, carriage returns and line feeds, and
+/// carriage returns alone. Callers split a text between lines, never inside a break: a carriage
+/// return and line feed split in two would count twice.
+pub(super) fn line_breaks(bytes: &[u8]) -> u64 {
+    let line_feeds = bytes.iter().filter(|&&b| b == b'\n').count();
+    let lone_returns = bytes.windows(2).filter(|w| w[0] == b'\r' && w[1] != b'\n').count()
+        + usize::from(bytes.last() == Some(&b'\r'));
+    (line_feeds + lone_returns) as u64
+}
+
+/// The physical lines of byte offsets met in increasing order, counted in one pass over the
+/// file however many records it has.
+struct Lines<'t> {
+    text: &'t [u8],
+    counted_to: usize,
+    line: u64,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, offset: usize) -> u64 {
+        debug_assert!(offset >= self.counted_to, "offsets come in increasing order");
+        self.line += line_breaks(&self.text[self.counted_to..offset]);
+        self.counted_to = offset;
+        self.line
+    }
+}
+
+/// One record of a file, by the line it starts on.
+enum Record {
+    Read {
+        line: u64,
+        record: StringRecord,
+    },
+    /// A value opens with a quote that is never closed, so the reader took the rest of the
+    /// file as that value. `line` is where the quote is; `field` is the value's position.
+    Unclosed {
+        line: u64,
+        field: usize,
+    },
+    /// The reader failed, which it cannot on a `&str`; kept so an upgrade cannot panic.
+    Broken {
+        line: u64,
+        error: csv::Error,
+    },
+}
+
+/// The records of a CSV text with the physical line each starts on. The csv crate's own
+/// positions do not give that: its count sees line feeds only (a file from an old Mac is all
+/// "line 1") and stands before the breaks and empty lines it skips ahead of a record (one
+/// line early on every row of a CRLF file). Nor does it report a quote left open.
+struct Records<'t> {
+    text: &'t [u8],
+    delimiter: u8,
+    reader: csv::Reader<&'t [u8]>,
+    lines: Lines<'t>,
+}
+
+impl<'t> Records<'t> {
+    fn new(text: &'t str) -> Records<'t> {
+        // Spreadsheet programs often start a UTF-8 file with a byte order mark, which would
+        // otherwise become part of the first column's name.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let delimiter = delimiter(text);
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes());
+        let text = text.as_bytes();
+        Records { text, delimiter, reader, lines: Lines { text, counted_to: 0, line: 1 } }
+    }
+}
+
+impl Iterator for Records<'_> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        let before = self.reader.position().byte() as usize;
+        let mut record = StringRecord::new();
+        let read = self.reader.read_record(&mut record);
+        // The reader skips line breaks, and so empty lines, ahead of a record.
+        let skipped = self.text[before..].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+        let start = before + skipped;
+        let line = self.lines.at(start);
+        match read {
+            Ok(false) => None,
+            Err(error) => Some(Record::Broken { line, error }),
+            // Only a record that runs to the end of the file can hold a quote left open.
+            Ok(true) if self.reader.position().byte() as usize == self.text.len() => {
+                match unclosed_quote(&self.text[start..], self.delimiter) {
+                    Some((quote, field)) => {
+                        Some(Record::Unclosed { line: self.lines.at(start + quote), field })
+                    }
+                    None => Some(Record::Read { line, record }),
+                }
+            }
+            Ok(true) => Some(Record::Read { line, record }),
+        }
+    }
+}
+
+/// Where in `record`, the raw text of a file's last record, a quote opens a value and is never
+/// closed, and which value of the record it opens: the byte offset and the value's position.
+/// This follows the csv crate's rules: a quote opens a value only as its first character, two
+/// quotes inside a quoted value stand for one, and a line break outside quotes ends the record.
+fn unclosed_quote(record: &[u8], delimiter: u8) -> Option<(usize, usize)> {
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        /// A quote inside a quoted value: its end, or the first of a doubled pair.
+        QuoteInQuoted,
+    }
+    let (mut state, mut field, mut opened) = (State::FieldStart, 0, 0);
+    for (i, &b) in record.iter().enumerate() {
+        state = match state {
+            State::Quoted if b == b'"' => State::QuoteInQuoted,
+            State::Quoted => State::Quoted,
+            State::FieldStart if b == b'"' => {
+                opened = i;
+                State::Quoted
+            }
+            State::QuoteInQuoted if b == b'"' => State::Quoted,
+            _ if b == delimiter => {
+                field += 1;
+                State::FieldStart
+            }
+            _ if b == b'\r' || b == b'\n' => return None,
+            _ => State::Unquoted,
+        };
+    }
+    matches!(state, State::Quoted).then_some((opened, field))
+}
+
+/// What went wrong in a CSV error, without the csv crate's own idea of the line.
+fn why(error: &csv::Error) -> String {
+    match error.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => err.to_string(),
+        _ => error.to_string(),
     }
 }
 
@@ -105,14 +275,6 @@ impl Sheet {
         required: &[&'static str],
         errors: &mut Errors,
     ) -> Sheet {
-        // Spreadsheet programs often start a UTF-8 file with a byte order mark, which would
-        // otherwise become part of the first column's name.
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .delimiter(delimiter(text))
-            .from_reader(text.as_bytes());
         let mut sheet = Sheet {
             headers: Vec::new(),
             index: HashMap::new(),
@@ -120,15 +282,20 @@ impl Sheet {
             records: 0,
             header_ok: false,
         };
-        let header = match reader.headers() {
-            Ok(header) => header.clone(),
-            Err(e) => {
-                errors.add(1, None, format!("the header cannot be read: {e}"));
+        let expected = known.join(",");
+        let mut records = Records::new(text);
+        let (header_line, header) = match records.next() {
+            Some(Record::Read { line, record }) => (line, record),
+            Some(Record::Unclosed { line, .. }) => {
+                errors.add(line, None, UNCLOSED);
                 return sheet;
             }
+            Some(Record::Broken { line, error }) => {
+                errors.add(line, None, format!("the header cannot be read: {}", why(&error)));
+                return sheet;
+            }
+            None => (1, StringRecord::new()),
         };
-        let header_line = header.position().map_or(1, |p| p.line());
-        let expected = known.join(",");
         if header.iter().all(|h| h.trim().is_empty()) {
             errors.add(
                 header_line,
@@ -138,19 +305,7 @@ impl Sheet {
             return sheet;
         }
         sheet.headers = header.iter().map(|h| h.trim().to_owned()).collect();
-        let compared: Vec<String> = known.iter().map(|k| normalise(k)).collect();
-        for (i, name) in header.iter().enumerate() {
-            let norm = normalise(name);
-            let Some(k) = compared.iter().position(|k| *k == norm) else { continue };
-            let column = known[k];
-            if sheet.index.insert(column, i).is_some() {
-                errors.add(
-                    header_line,
-                    Some(name.trim().to_owned()),
-                    format!("the column `{column}` appears twice in the header; keep one"),
-                );
-            }
-        }
+        sheet.index_columns(header_line, known, errors);
         let missing: Vec<&str> =
             required.iter().copied().filter(|c| !sheet.index.contains_key(c)).collect();
         for column in &missing {
@@ -165,41 +320,66 @@ impl Sheet {
             );
         }
         sheet.header_ok = missing.is_empty() && errors.is_empty();
-        let width = header.len();
-        for record in reader.into_records() {
-            match record {
-                Ok(record) => {
-                    // Spreadsheets save emptied rows as a line of commas; they hold nothing.
-                    if record.iter().all(|f| f.trim().is_empty()) {
-                        continue;
-                    }
-                    sheet.records += 1;
-                    let line = record.position().map_or(0, |p| p.line());
-                    // A row longer than the header with something in the extra fields almost
-                    // always has an unquoted comma in a value, which shifts every later column.
-                    // A shorter row is read with its missing trailing values empty.
-                    if record.iter().skip(width).any(|f| !f.trim().is_empty()) {
-                        errors.add(
-                            line,
-                            None,
-                            format!(
-                                "this row has {} values but the header has {width} columns; \
-                                 put quotes around values that contain the separator",
-                                record.len()
-                            ),
-                        );
-                        continue;
-                    }
-                    sheet.rows.push(Row { line, record });
-                }
-                Err(e) => {
-                    sheet.records += 1;
-                    let line = e.position().map_or(0, |p| p.line());
-                    errors.add(line, None, format!("this row cannot be read as CSV: {e}"));
-                }
-            }
+        for record in records {
+            sheet.take(record, errors);
         }
         sheet
+    }
+
+    /// Finds the known columns in the header; one given twice is an error.
+    fn index_columns(&mut self, header_line: u64, known: &[&'static str], errors: &mut Errors) {
+        let compared: Vec<String> = known.iter().map(|k| normalise(k)).collect();
+        for (i, name) in self.headers.iter().enumerate() {
+            let norm = normalise(name);
+            let Some(k) = compared.iter().position(|k| *k == norm) else { continue };
+            let column = known[k];
+            if self.index.insert(column, i).is_some() {
+                errors.add(
+                    header_line,
+                    Some(name.clone()),
+                    format!("the column `{column}` appears twice in the header; keep one"),
+                );
+            }
+        }
+    }
+
+    /// Keeps a data record as a row, or reports why it cannot be one.
+    fn take(&mut self, record: Record, errors: &mut Errors) {
+        let (line, record) = match record {
+            Record::Read { line, record } => (line, record),
+            Record::Unclosed { line, field } => {
+                self.records += 1;
+                errors.add(line, self.headers.get(field).cloned(), UNCLOSED);
+                return;
+            }
+            Record::Broken { line, error } => {
+                self.records += 1;
+                errors.add(line, None, format!("this row cannot be read as CSV: {}", why(&error)));
+                return;
+            }
+        };
+        // Spreadsheets save emptied rows as a line of commas; they hold nothing.
+        if record.iter().all(|f| f.trim().is_empty()) {
+            return;
+        }
+        self.records += 1;
+        // A row longer than the header with something in the extra fields almost always has
+        // an unquoted comma in a value, which shifts every later column. A shorter row is read
+        // with its missing trailing values empty.
+        let width = self.headers.len();
+        if record.iter().skip(width).any(|f| !f.trim().is_empty()) {
+            errors.add(
+                line,
+                None,
+                format!(
+                    "this row has {} values but the header has {width} columns; put quotes \
+                     around values that contain the separator",
+                    record.len()
+                ),
+            );
+            return;
+        }
+        self.rows.push(Row { line, record });
     }
 
     /// Whether the file has this column.
@@ -227,12 +407,13 @@ impl Sheet {
 pub(super) fn parse_cents(text: &str) -> Result<i64, String> {
     let fail = || {
         format!(
-            "`{text}` is not an amount; write it like 12.99, with a point and no more than two decimals"
+            "`{}` is not an amount; write it like 12.99, with a point and no more than two decimals",
+            cut(text)
         )
     };
     let amount = text.trim().trim_start_matches(['$', '€', '£']).trim_start();
     if amount.starts_with('-') {
-        return Err(format!("`{text}` is negative; an amount cannot be less than 0"));
+        return Err(format!("`{}` is negative; an amount cannot be less than 0", cut(text)));
     }
     let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -257,7 +438,7 @@ pub(super) fn format_cents(cents: i64) -> String {
 
 /// Reads a whole number.
 pub(super) fn parse_whole(text: &str, what: &str) -> Result<i64, String> {
-    text.trim().parse().map_err(|_| format!("{what} `{text}` is not a whole number"))
+    text.trim().parse().map_err(|_| format!("{what} `{}` is not a whole number", cut(text)))
 }
 
 /// Reads yes or no as spreadsheets write it; empty is `default`.
@@ -266,7 +447,9 @@ pub(super) fn parse_yes_no(text: &str, default: bool) -> Result<bool, String> {
         "" => Ok(default),
         "true" | "1" | "yes" | "y" => Ok(true),
         "false" | "0" | "no" | "n" => Ok(false),
-        _ => Err(format!("`{text}` is not true or false; write true, false, yes, no, 1 or 0")),
+        _ => {
+            Err(format!("`{}` is not true or false; write true, false, yes, no, 1 or 0", cut(text)))
+        }
     }
 }
 
@@ -350,6 +533,31 @@ mod tests {
             assert!(errors.is_empty(), "{errors:?}");
             assert_eq!(sheet.get(&sheet.rows[0], "name"), "Apple, red");
         }
+    }
+
+    #[test]
+    fn long_values_are_cut_between_characters() {
+        assert_eq!(cut("MUG-1"), "MUG-1");
+        let long = "é".repeat(MAX_SHOWN_CHARS + 1);
+        assert_eq!(cut(&long), format!("{}…", "é".repeat(MAX_SHOWN_CHARS)));
+        assert_eq!(cut(&long[2..]), long[2..], "exactly the limit is whole");
+    }
+
+    #[test]
+    fn lines_end_with_lf_crlf_or_cr() {
+        assert_eq!(line_breaks(b"a\nb\r\nc\rd\r"), 4);
+        assert_eq!(line_breaks(b"\r\n\r\n"), 2);
+        assert_eq!(line_breaks(b"no break"), 0);
+    }
+
+    #[test]
+    fn a_quote_is_open_only_when_it_starts_a_value_and_is_never_closed() {
+        assert_eq!(unclosed_quote(b"a,\"b\nc", b','), Some((2, 1)));
+        assert_eq!(unclosed_quote(b"a,\"b\"\"\n", b','), Some((2, 1)), "a doubled quote");
+        assert_eq!(unclosed_quote(b"a,\"b\",\"c", b','), Some((6, 2)));
+        assert_eq!(unclosed_quote(b"a,\"b\"\"c\"", b','), None);
+        assert_eq!(unclosed_quote(b"a,b\"c\n\"", b','), None, "mid-value quotes are text");
+        assert_eq!(unclosed_quote(b"a;\"b", b';'), Some((2, 1)));
     }
 
     #[test]

@@ -52,7 +52,7 @@
 //! a file with any error enters nothing.
 
 use super::orders::{self, FileOrder, Intake, LineColumns, parse_payment};
-use super::sheet::{self, Errors, Row, Sheet, parse_cents, parse_yes_no};
+use super::sheet::{self, Errors, Row, Sheet, cut, parse_cents, parse_yes_no};
 use super::{ImportReport, refused};
 use crate::app::Ctx;
 use crate::error::ApiError;
@@ -178,12 +178,14 @@ pub(super) fn import(
         if let Some(why) = left_out {
             let item = match (sheet.get(row, ITEM_NAME), sheet.get(row, SKU)) {
                 ("", "") => "the item".to_owned(),
-                ("", sku) => sku.to_owned(),
-                (item, _) => format!("`{item}`"),
+                ("", sku) => cut(sku).into_owned(),
+                (item, _) => format!("`{}`", cut(item)),
             };
-            intake.orders[index]
-                .left_out
-                .push(format!("order {name}, line {}: {item} {why}; left out", row.line));
+            intake.orders[index].left_out.push(format!(
+                "order {}, line {}: {item} {why}; left out",
+                cut(name),
+                row.line
+            ));
             continue;
         }
         if let Some(line) = intake.check_line(ctx, &sheet, row, &LINE, &mut errors)? {
@@ -213,7 +215,8 @@ fn parse_order(sheet: &Sheet, row: &Row, errors: &mut Errors) -> FileOrder {
                 fail(
                     CREATED_AT,
                     format!(
-                        "`{text}` is not a time; Shopify writes it like 2026-11-20 14:03:11 -0500"
+                        "`{}` is not a time; Shopify writes it like 2026-11-20 14:03:11 -0500",
+                        cut(text)
                     ),
                 );
             }
@@ -227,9 +230,10 @@ fn parse_order(sheet: &Sheet, row: &Row, errors: &mut Errors) -> FileOrder {
                 fail(
                     FINANCIAL_STATUS,
                     format!(
-                        "Financial Status `{text}` is not one Backroom knows; Shopify's are paid, \
+                        "Financial Status `{}` is not one Backroom knows; Shopify's are paid, \
                          pending, authorized, partially_paid, partially_refunded, refunded and \
-                         voided"
+                         voided",
+                        cut(text)
                     ),
                 )
             })

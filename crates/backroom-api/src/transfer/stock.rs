@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 
 use backroom_core::ledger::MovementKind;
 
-use super::sheet::{CsvOut, Errors, Sheet, parse_whole};
+use super::sheet::{CsvOut, Errors, Sheet, cut, parse_whole};
 use super::{Counts, ImportReport, WriteFailure, found, refused, write_all};
 use crate::app::Ctx;
 use crate::error::ApiError;
@@ -72,7 +72,9 @@ pub(super) fn import(
                 fail(
                     "sku",
                     format!(
-                        "no product has the SKU or barcode `{sku}`; import or create the product first"
+                        "no product has the SKU or barcode `{}`; import or create the product \
+                         first",
+                        cut(sku)
                     ),
                 );
             }
@@ -89,8 +91,9 @@ pub(super) fn import(
             fail(
                 "location",
                 format!(
-                    "there is no location `{location}`; use a bin of the layout such as A03-1-12-L \
-                     or an area set up in the warehouse such as RECEIVING"
+                    "there is no location `{}`; use a bin of the layout such as A03-1-12-L or an \
+                     area set up in the warehouse such as RECEIVING",
+                    cut(location)
                 ),
             );
         }
