@@ -14,6 +14,7 @@ const saved: Rules = {
   stock: { adjustment_reasons: ["damaged", "lost"], recount_over_units: 2, recount_over_percent: 10 },
   planning: { service_level: 0.975, lead_time_days: 7, history_days: 90, order_cycle_days: 14 },
   shipping: { default_carrier: "Royal Mail", default_service: "Tracked 48" },
+  security: { ship_only_weighed: true, managers_need_badge_and_pin: false },
 };
 
 describe("store rules in the settings form", () => {

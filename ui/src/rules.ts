@@ -1,6 +1,7 @@
 // The store's rules as a manager edits them in Settings: screening thresholds (holds), how
 // orders flow (release, back orders), stock corrections (reason codes, recount thresholds),
-// stock planning (service level, lead time, history) and the default carrier.
+// stock planning (service level, lead time, history), the default carrier, and the security
+// rules (shipping only weighed packages, badge and PIN for managers).
 // The form keeps what was typed as text; `rulesFromForm` turns it back into settings or says
 // what is wrong, before anything is sent.
 
@@ -8,6 +9,7 @@ import type { BackorderPolicy } from "./gen/BackorderPolicy";
 import type { HoldRules } from "./gen/HoldRules";
 import type { OrderSettings } from "./gen/OrderSettings";
 import type { PlanningSettings } from "./gen/PlanningSettings";
+import type { SecuritySettings } from "./gen/SecuritySettings";
 import type { Settings } from "./gen/Settings";
 import type { ShippingSettings } from "./gen/ShippingSettings";
 import type { StockSettings } from "./gen/StockSettings";
@@ -34,6 +36,8 @@ export interface RulesForm {
   order_cycle_days: string;
   default_carrier: string;
   default_service: string;
+  ship_only_weighed: boolean;
+  managers_need_badge_and_pin: boolean;
 }
 
 export type Rules = {
@@ -42,9 +46,10 @@ export type Rules = {
   stock: StockSettings;
   planning: PlanningSettings;
   shipping: ShippingSettings;
+  security: SecuritySettings;
 };
 
-type RuleSections = Pick<Settings, "holds" | "orders" | "stock" | "planning" | "shipping">;
+type RuleSections = Pick<Settings, "holds" | "orders" | "stock" | "planning" | "shipping" | "security">;
 
 export const BACKORDER_POLICIES: { policy: BackorderPolicy; label: string; text: string }[] = [
   { policy: "ship_available", label: "Ship what is there", text: "the rest follows when it arrives" },
@@ -72,6 +77,8 @@ export function rulesForm(s: RuleSections): RulesForm {
     order_cycle_days: String(s.planning.order_cycle_days),
     default_carrier: s.shipping.default_carrier,
     default_service: s.shipping.default_service,
+    ship_only_weighed: s.security.ship_only_weighed,
+    managers_need_badge_and_pin: s.security.managers_need_badge_and_pin,
   };
 }
 
@@ -141,6 +148,10 @@ export function rulesFromForm(f: RulesForm): Rules | { error: string } {
       order_cycle_days: cycle,
     },
     shipping: { default_carrier: f.default_carrier.trim(), default_service: f.default_service.trim() },
+    security: {
+      ship_only_weighed: f.ship_only_weighed,
+      managers_need_badge_and_pin: f.managers_need_badge_and_pin,
+    },
   };
 }
 
