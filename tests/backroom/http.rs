@@ -751,3 +751,21 @@ fn the_running_server_answers_only_its_hosts_origins_and_json() {
     assert_eq!((status, body["code"].as_str()), (405, Some("method_not_allowed")), "{head}");
     assert!(head.to_ascii_lowercase().contains("\r\nallow: post"), "{head}");
 }
+
+#[tokio::test]
+async fn a_sign_in_during_a_lockout_is_refused_even_with_the_right_pin() {
+    let (router, _w) = serve(support::warehouse());
+    for pin in ["0000", "0001", "0002", "0003", "0004"] {
+        let (status, body) =
+            post(&router, "sign_in", None, json!({"station": "Pick 1", "credential": pin})).await;
+        assert_eq!((status.as_u16(), &body["code"]), (403, &json!("not_signed_in")), "{body}");
+    }
+    let (status, body) =
+        post(&router, "sign_in", None, json!({"station": "Pick 1", "credential": "9999"})).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["code"], "locked_out");
+    // The client's address is locked out at every station.
+    let (status, _) =
+        post(&router, "sign_in", None, json!({"station": "Pack 1", "credential": "2222"})).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
