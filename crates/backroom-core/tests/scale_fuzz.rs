@@ -1,6 +1,13 @@
-//! Property tests of every scale parser: whatever bytes arrive, in whatever chunks and with
-//! whatever commands between them, a decoder never panics and never reports a weight whose
-//! digits were not on the wire. And a real frame cut into any pieces reads the same as whole.
+//! Property tests of every scale parser.
+//!
+//! Whatever bytes arrive, in whatever chunks and with whatever commands between them, a decoder
+//! never panics and never reports a weight whose digits were not on the wire; a real frame cut
+//! into any pieces reads the same as whole. And from streams of valid frames with one byte
+//! dropped, inserted or changed, or with status-looking noise between them, no decoder reports a
+//! stable weight other than the true one, nor a fault or a load out of range (see
+//! `scale_stream/`, which the `scale_streams` bench runs a million times per protocol).
+
+mod scale_stream;
 
 use std::time::{Duration, Instant};
 
@@ -9,6 +16,7 @@ use backroom_core::scale::{
 };
 use proptest::prelude::*;
 use proptest::sample::select;
+use scale_stream::Kind;
 
 /// Byte strings that frames of the five protocols are made of, so that random input often comes
 /// close to a real frame instead of being rejected at its first byte.
@@ -232,4 +240,40 @@ proptest! {
         );
         prop_assert_eq!(decoder.garbage_bytes(), 0);
     }
+}
+
+/// Streams per protocol and kind: every layout and kind of damage many times over, and quick in
+/// a debug build.
+const STREAMS: u64 = 3_000;
+
+/// Another seed than the bench's, so the two runs cover different streams.
+const SEED: u64 = 0x5CA1_E000_0000_0000;
+
+fn assert_streams_hold(kind: Kind) {
+    for protocol in Protocol::ALL {
+        let report = scale_stream::run(protocol, kind, STREAMS, SEED);
+        if let Some(first) = &report.first_violation {
+            panic!(
+                "{protocol}, {kind:?}: {} of {STREAMS} streams went wrong; {first}",
+                report.violations
+            );
+        }
+        if let Some(first) = &report.first_miss {
+            panic!(
+                "{protocol}, {kind:?}: {} of {STREAMS} streams never settled; {first}",
+                report.misses
+            );
+        }
+        assert_eq!((report.streams, report.violations, report.misses), (STREAMS, 0, 0));
+    }
+}
+
+#[test]
+fn one_damaged_byte_never_reads_as_a_wrong_stable_weight_or_an_alarm() {
+    assert_streams_hold(Kind::Damaged);
+}
+
+#[test]
+fn status_looking_noise_never_reads_as_an_alarm() {
+    assert_streams_hold(Kind::Noisy);
 }

@@ -409,12 +409,13 @@ mod tests {
 
     use super::*;
 
-    /// The reading the NCI decoder makes of `frame`.
+    /// The reading the NCI decoder makes of `frame` sent twice, as a scale asked twice sends
+    /// it: the decoder believes a claim only when a second frame agrees.
     fn nci_reading(frame: &[u8]) -> Reading {
         let mut decoder = Protocol::Nci.decoder();
-        decoder.push(frame, Instant::now());
-        match decoder.poll() {
-            Some(ScaleEvent::Reading(reading)) => reading,
+        decoder.push(&[frame, frame].concat(), Instant::now());
+        match (decoder.poll(), decoder.poll()) {
+            (Some(ScaleEvent::Reading(_)), Some(ScaleEvent::Reading(reading))) => reading,
             other => panic!("{other:?}"),
         }
     }

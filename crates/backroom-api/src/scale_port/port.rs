@@ -186,7 +186,9 @@ impl ScalePort {
 
 /// Waits up to `timeout` for a stable weight. Fails at once when the scale reports a state no
 /// waiting will change (over or under capacity, a fault), and at the deadline says whether the
-/// scale was silent or only unsettled.
+/// scale was silent or only unsettled. The decoder believes a stable weight or an alarm only when
+/// two frames in a row agree (one with a checksum suffices), so a request/response scale is asked
+/// at least twice.
 pub fn read_stable(scale: &mut ScalePort, timeout: Duration) -> Result<Reading, ScalePortError> {
     let deadline = Instant::now() + timeout;
     loop {
@@ -297,5 +299,100 @@ pub(super) fn answer(
             }))
         }
         _ => None,
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::io::{ErrorKind, Read, Write};
+    use std::thread::JoinHandle;
+
+    use serialport::TTYPort;
+
+    use super::*;
+
+    /// A scale on a pseudo-terminal that answers each request (each `end` byte) with the next of
+    /// `replies`, the last one over and over.
+    struct FakeScale {
+        port: ScalePort,
+        answering: Option<JoinHandle<()>>,
+    }
+
+    impl FakeScale {
+        fn start(protocol: Protocol, end: u8, replies: &[&'static [u8]]) -> FakeScale {
+            let (mut scale, device) = TTYPort::pair().expect("a pseudo-terminal");
+            let path = device.name().expect("the pseudo-terminal has a path");
+            // The port is opened again by path, as a station opens it.
+            drop(device);
+            let port = ScalePort::open(&PortSettings::new(path, protocol)).unwrap();
+            let replies = replies.to_vec();
+            let answering = std::thread::spawn(move || {
+                let mut next =
+                    replies.iter().copied().chain(std::iter::repeat(replies[replies.len() - 1]));
+                let mut buffer = [0; 64];
+                loop {
+                    match scale.read(&mut buffer) {
+                        Ok(0) => return,
+                        Ok(count) => {
+                            for _ in buffer[..count].iter().filter(|&&byte| byte == end) {
+                                let reply = next.next().expect("replies repeat");
+                                if scale.write_all(reply).is_err() {
+                                    return;
+                                }
+                            }
+                        }
+                        Err(e) if e.kind() == ErrorKind::TimedOut => {}
+                        // The other end closed.
+                        Err(_) => return,
+                    }
+                }
+            });
+            FakeScale { port, answering: Some(answering) }
+        }
+
+        fn read_stable(mut self, timeout: Duration) -> Result<Reading, ScalePortError> {
+            let result = read_stable(&mut self.port, timeout);
+            drop(self.port);
+            if let Some(answering) = self.answering.take() {
+                answering.join().unwrap();
+            }
+            result
+        }
+    }
+
+    /// The issue: `S S      1.234 kg` with its point dropped made `scale read` print a stable
+    /// 1,234 kg.
+    #[test]
+    fn a_value_with_a_dropped_point_is_never_a_stable_weight() {
+        let scale = FakeScale::start(Protocol::MtSics, b'\n', &[b"S S      1234 kg\r\n"]);
+        let error = scale.read_stable(Duration::from_millis(400)).unwrap_err();
+        assert!(matches!(error, ScalePortError::Silent { .. }), "{error:?}");
+    }
+
+    /// The issue: noise that looked like a status ended `scale read` with a false alarm.
+    #[test]
+    fn status_looking_noise_does_not_end_the_read() {
+        let cases: [(Protocol, u8, &[&'static [u8]], f64); 3] = [
+            (Protocol::MtSics, b'\n', &[b"\x16S +\r\n", b"S S      1.234 kg\r\n"], 1234.0),
+            (
+                Protocol::Nci,
+                b'\r',
+                &[b"\n002.35lb\r\n40\r\x03", b"\n002.35lb\r\n00\r\x03"],
+                2.35 * 453.592_37,
+            ),
+            (Protocol::Toledo8217, b'W', &[b"\x02?B\r", b"\x02001.23\r"], 1230.0),
+        ];
+        for (protocol, end, replies, grams) in cases {
+            let scale = FakeScale::start(protocol, end, replies);
+            let reading = scale.read_stable(Duration::from_secs(3)).unwrap();
+            assert_eq!(reading.stable_grams(), Some(grams), "{protocol}");
+        }
+    }
+
+    #[test]
+    fn a_scale_that_keeps_raising_an_alarm_ends_the_read() {
+        let scale = FakeScale::start(Protocol::Nci, b'\r', &[b"\n002.35lb\r\n40\r\x03"]);
+        let error = scale.read_stable(Duration::from_secs(3)).unwrap_err();
+        assert_eq!(error, ScalePortError::Fault);
     }
 }

@@ -2,13 +2,15 @@
 //!
 //! Each protocol module supplies a framer that cuts bytes into frames and parses them into
 //! [`Message`]s, knowing nothing of time or of what was asked. The [`Decoder`] stamps messages
-//! with the time, drops partial frames that went stale, and reads bare status replies in the
-//! light of the command they answer.
+//! with the time, drops partial frames that went stale, reads bare status replies in the light
+//! of the command they answer, and reports a claim only once two frames agree on it (see
+//! [`agreement`](super::agreement)).
 
 use std::collections::VecDeque;
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use super::agreement::Agreement;
 use super::reading::Sample;
 use super::{Command, FrameError, Protocol, Range, Refusal, ScaleEvent, Weight};
 use super::{mt_sics, nci, toledo_8217, toledo_continuous};
@@ -102,6 +104,7 @@ pub struct Decoder {
     parsed: Vec<Result<Message, FrameError>>,
     events: VecDeque<ScaleEvent>,
     pending: VecDeque<(Command, Instant)>,
+    agreement: Agreement,
     last_byte: Option<Instant>,
     last_heard: Option<Instant>,
 }
@@ -122,6 +125,7 @@ impl Decoder {
             parsed: Vec::new(),
             events: VecDeque::new(),
             pending: VecDeque::new(),
+            agreement: Agreement::default(),
             last_byte: None,
             last_heard: None,
         }
@@ -159,7 +163,7 @@ impl Decoder {
         for result in parsed.drain(..) {
             match result {
                 Ok(message) => self.receive(message, now),
-                Err(error) => self.events.push_back(ScaleEvent::Fault(error)),
+                Err(error) => self.fault(error),
             }
         }
         self.parsed = parsed;
@@ -176,7 +180,7 @@ impl Decoder {
         if now >= deadline {
             let bytes = self.framer.partial_len();
             self.framer.discard_partial();
-            self.events.push_back(ScaleEvent::Fault(FrameError::Stale { bytes }));
+            self.fault(FrameError::Stale { bytes });
         }
     }
 
@@ -215,18 +219,32 @@ impl Decoder {
         }
     }
 
+    fn fault(&mut self, error: FrameError) {
+        self.agreement.interrupt();
+        self.events.push_back(ScaleEvent::Fault(error));
+    }
+
     fn receive(&mut self, message: Message, now: Instant) {
         self.last_heard = Some(now);
         let event = match message {
             Message::Reading(sample) => {
                 self.settle(Command::Weight);
-                ScaleEvent::Reading(sample.reading(self.protocol, now))
+                self.reading(sample, now)
             }
             Message::Status { sample, outside_zero_range } => {
                 let command = self.pending.pop_front().map(|(command, _)| command);
-                self.status_event(sample, outside_zero_range, command, now)
+                match command
+                    .and_then(|command| status_answer(&sample, outside_zero_range, command))
+                {
+                    Some(answer) => {
+                        self.agreement.interrupt();
+                        answer
+                    }
+                    None => self.reading(sample, now),
+                }
             }
             Message::Reply { target, answer } => {
+                self.agreement.interrupt();
                 let command = match target {
                     Target::Command(command) => {
                         self.settle(command);
@@ -242,94 +260,71 @@ impl Decoder {
                     Answer::Refused(reason) => ScaleEvent::Refused { command, reason },
                 }
             }
-            Message::Identity(text) => ScaleEvent::Identity { text },
-            Message::Nothing => return,
+            Message::Identity(text) => {
+                self.agreement.interrupt();
+                ScaleEvent::Identity { text }
+            }
+            Message::Nothing => {
+                self.agreement.interrupt();
+                return;
+            }
         };
         self.events.push_back(event);
     }
 
-    /// Reads a bare status as the answer to `command`. The NCI and 8213/8217 scales answer zero
-    /// and tare commands with their status, so success shows only in the flags.
-    fn status_event(
-        &self,
-        sample: Sample,
-        outside_zero_range: bool,
-        command: Option<Command>,
-        now: Instant,
-    ) -> ScaleEvent {
-        let range_refusal = match sample.range {
-            Range::InRange => None,
-            Range::Over | Range::OutOfRange => Some(Refusal::AboveRange),
-            Range::Under => Some(Refusal::BelowRange),
-        };
-        let refused = |reason| ScaleEvent::Refused { command, reason };
-        match command {
-            Some(Command::Zero) => {
-                if outside_zero_range {
-                    refused(Refusal::OutsideZeroRange)
-                } else if sample.motion {
-                    refused(Refusal::Motion)
-                } else if let Some(reason) = range_refusal {
-                    refused(reason)
-                } else if sample.at_zero == Some(true) {
-                    ScaleEvent::Zeroed
-                } else {
-                    refused(Refusal::NotAtZero)
-                }
+    fn reading(&mut self, sample: Sample, now: Instant) -> ScaleEvent {
+        ScaleEvent::Reading(self.agreement.judge(sample).reading(self.protocol, now))
+    }
+}
+
+/// Reads a bare status as the answer to `command`. The NCI and 8213/8217 scales answer zero and
+/// tare commands with their status, so success shows only in the flags. `None` when the status
+/// answers a weight request, and so is a reading.
+fn status_answer(
+    sample: &Sample,
+    outside_zero_range: bool,
+    command: Command,
+) -> Option<ScaleEvent> {
+    let range_refusal = match sample.range {
+        Range::InRange => None,
+        Range::Over | Range::OutOfRange => Some(Refusal::AboveRange),
+        Range::Under => Some(Refusal::BelowRange),
+    };
+    let refused = |reason| ScaleEvent::Refused { command: Some(command), reason };
+    Some(match command {
+        Command::Weight => return None,
+        Command::Zero => {
+            if outside_zero_range {
+                refused(Refusal::OutsideZeroRange)
+            } else if sample.motion {
+                refused(Refusal::Motion)
+            } else if let Some(reason) = range_refusal {
+                refused(reason)
+            } else if sample.at_zero == Some(true) {
+                ScaleEvent::Zeroed
+            } else {
+                refused(Refusal::NotAtZero)
             }
-            Some(Command::Tare) => {
-                if sample.motion {
-                    refused(Refusal::Motion)
-                } else if let Some(reason) = range_refusal {
-                    refused(reason)
-                } else {
-                    ScaleEvent::Tared { tare: None }
-                }
+        }
+        Command::Tare => {
+            if sample.motion {
+                refused(Refusal::Motion)
+            } else if let Some(reason) = range_refusal {
+                refused(reason)
+            } else {
+                ScaleEvent::Tared { tare: None }
             }
-            Some(Command::ClearTare) => ScaleEvent::TareCleared,
-            Some(Command::Weight) | None => ScaleEvent::Reading(sample.reading(self.protocol, now)),
         }
-    }
+        Command::ClearTare => ScaleEvent::TareCleared,
+    })
 }
 
-/// Reads an unsigned decimal such as `002.35` or `1235`: digits with at most one point and
-/// nothing else, so stray characters never turn into a weight.
-pub(super) fn parse_decimal(text: &str) -> Option<f64> {
-    let mut digits = 0;
-    let mut points = 0;
-    for c in text.chars() {
-        match c {
-            '0'..='9' => digits += 1,
-            '.' => points += 1,
-            _ => return None,
-        }
-    }
-    if digits == 0 || points > 1 {
-        return None;
-    }
-    text.parse().ok()
-}
-
-/// Reads a decimal with an optional sign, which may be followed by spaces (SCP-12 puts its
-/// polarity character in a fixed column).
-pub(super) fn parse_signed(text: &str) -> Option<f64> {
-    let text = text.trim();
-    if let Some(rest) = text.strip_prefix('-') {
-        parse_decimal(rest.trim_start()).map(|value| -value)
-    } else {
-        parse_decimal(text.strip_prefix('+').unwrap_or(text).trim_start())
-    }
-}
-
-/// The weight unit a scale writes as `symbol`, in either case.
+/// The weight unit a scale writes as `symbol`, in lower case as MT-SICS and SCP-01 write it.
 pub(super) fn unit_named(symbol: &str) -> Result<WeightUnit, FrameError> {
-    match symbol.to_ascii_lowercase().as_str() {
-        "g" => Ok(WeightUnit::G),
-        "kg" => Ok(WeightUnit::Kg),
-        "lb" => Ok(WeightUnit::Lb),
-        "oz" => Ok(WeightUnit::Oz),
-        _ => Err(FrameError::UnsupportedUnit { unit: symbol.to_owned() }),
-    }
+    [WeightUnit::G, WeightUnit::Kg, WeightUnit::Lb, WeightUnit::Oz]
+        .into_iter()
+        .find(|unit| unit.symbol() == symbol)
+        .ok_or_else(|| FrameError::UnsupportedUnit { unit: symbol.to_owned() })
 }
 
 pub(super) fn unreadable(frame: &[u8]) -> FrameError {
@@ -363,27 +358,20 @@ pub(super) mod tests {
         }
     }
 
+    /// The reading the second of two copies of `bytes` decodes to, checking that the first was
+    /// reported as unsettled: a claim needs a second frame that agrees.
+    pub fn settled(decoder: &mut Decoder, bytes: &[u8], at: Instant) -> Reading {
+        let first = reading(decoder, bytes, at);
+        assert!(first.motion && first.range == Range::InRange && !first.fault, "{first:?}");
+        reading(decoder, bytes, at)
+    }
+
     /// Asserts a reading carries `value` in `unit`, and its grams.
     pub fn assert_weight(reading: &Reading, value: f64, unit: WeightUnit) {
         let weight = reading.weight.unwrap_or_else(|| panic!("no weight in {reading:?}"));
         assert_eq!(weight.unit, unit, "{reading:?}");
         assert!((weight.value - value).abs() < 1e-9, "{} != {value}", weight.value);
         assert!((weight.grams - unit.to_grams(value)).abs() < 1e-6, "{reading:?}");
-    }
-
-    #[test]
-    fn numbers_are_read_strictly() {
-        assert_eq!(parse_decimal("002.35"), Some(2.35));
-        assert_eq!(parse_decimal("1235"), Some(1235.0));
-        for bad in ["", ".", "1.2.3", "1e3", " 1", "1,5", "+1", "inf", "NaN"] {
-            assert_eq!(parse_decimal(bad), None, "{bad}");
-        }
-        assert_eq!(parse_signed("-00.05"), Some(-0.05));
-        assert_eq!(parse_signed("- 12.5"), Some(-12.5));
-        assert_eq!(parse_signed(" 002.35"), Some(2.35));
-        assert_eq!(parse_signed("--1"), None);
-        assert_eq!(unit_named("LB"), Ok(WeightUnit::Lb));
-        assert_eq!(unit_named("ct"), Err(FrameError::UnsupportedUnit { unit: "ct".into() }));
     }
 
     #[test]
@@ -453,8 +441,29 @@ pub(super) mod tests {
         let mut decoder = Protocol::NciScp12.decoder();
         assert_eq!(decoder.request(Command::Zero, start), Some(&b"Z\r"[..]));
         assert_eq!(decoder.request(Command::Tare, start), None);
-        let events = feed(&mut decoder, b"\n02\r\x03", start);
-        let [ScaleEvent::Reading(reading)] = events.as_slice() else { panic!("{events:?}") };
-        assert_eq!(reading.range, Range::Over);
+        let over = settled(&mut decoder, b"\n02\r\x03", start);
+        assert_eq!(over.range, Range::Over);
+    }
+
+    #[test]
+    fn a_reply_between_two_frames_keeps_them_from_agreeing() {
+        let start = Instant::now();
+        let mut decoder = Protocol::MtSics.decoder();
+        let frame = b"S S      1.234 kg\r\n";
+        assert!(reading(&mut decoder, frame, start).motion);
+        assert_eq!(feed(&mut decoder, b"Z A\r\n", start), [ScaleEvent::Zeroed]);
+        assert!(reading(&mut decoder, frame, start).motion);
+        assert_eq!(reading(&mut decoder, frame, start).stable_grams(), Some(1234.0));
+    }
+
+    #[test]
+    fn a_damaged_frame_between_two_frames_keeps_them_from_agreeing() {
+        let start = Instant::now();
+        let mut decoder = Protocol::MtSics.decoder();
+        let frame = b"S S      1.234 kg\r\n";
+        assert!(reading(&mut decoder, frame, start).motion);
+        let events = feed(&mut decoder, b"S S      1.2#4 kg\r\n", start);
+        assert!(matches!(events.as_slice(), [ScaleEvent::Fault(_)]), "{events:?}");
+        assert!(reading(&mut decoder, frame, start).motion);
     }
 }

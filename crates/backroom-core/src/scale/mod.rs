@@ -6,12 +6,20 @@
 //! current [`Instant`](std::time::Instant), and drains [`Decoder::poll`]. Frames may arrive split
 //! across reads or several to a read; bytes that belong to no frame are skipped and counted.
 //!
+//! Frames are read to the letter of their protocol: field widths and positions, the characters
+//! allowed in each, the decimal point where the protocol prints one, and what may come before a
+//! frame. Anything else is unreadable, never a weight and never a status. And since most
+//! protocols carry no checksum, a stable weight, a load out of range or a fault is reported only
+//! once the next frame agrees (see `agreement.rs`).
+//!
 //! Five protocols are read, named as the scale simulator names them: `mt-sics`, `nci`,
 //! `nci-scp12`, `toledo-8217` and `toledo-continuous`. [`identify`] tells, from the answer to a
 //! probe, which of them a scale speaks.
 
+mod agreement;
 mod decoder;
 mod detect;
+mod field;
 mod mt_sics;
 mod nci;
 mod protocol;

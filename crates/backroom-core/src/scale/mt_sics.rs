@@ -1,14 +1,13 @@
 //! METTLER TOLEDO Standard Interface Command Set (MT-SICS), levels 0 and 1.
 //!
-//! Every reply is one ASCII line ending in CR LF: an identifier, a status and, for weights, the
-//! value right-aligned in ten characters and the unit, as in `S S      1.234 kg`. There is no
-//! checksum and no net or centre-of-zero flag. Bytes in front of a reply on the same line (line
-//! noise, or the tail of a line cut off) are skipped by reading the longest tail of the line that
-//! is a whole reply.
+//! Every reply is one ASCII line ending in CR LF: an identifier, then one space and a status,
+//! and for weights one space, the value right-aligned in ten characters with its sign directly
+//! before the first digit, one space and the unit, as in `S S      1.234 kg`. There is no
+//! checksum and no net or centre-of-zero flag. A reply fills its line: a line with anything
+//! else on it, before the reply or inside it, is unreadable.
 
-use super::decoder::{
-    Answer, CR, Framing, LF, Message, Target, parse_signed, unit_named, unreadable,
-};
+use super::decoder::{Answer, CR, Framing, LF, Message, Target, unit_named, unreadable};
+use super::field::{self, Point};
 use super::reading::Sample;
 use super::{Command, FrameError, Range, Refusal, Weight};
 
@@ -19,8 +18,11 @@ const ZERO: &[u8] = b"Z\r\n";
 const TARE: &[u8] = b"T\r\n";
 const CLEAR_TARE: &[u8] = b"TAC\r\n";
 
-/// Longer than any reply; a line that grows past this is noise, and only its tail is kept.
+/// Longer than any reply; a line that grows past this is noise and is dropped up to its LF.
 const MAX_LINE: usize = 128;
+
+/// The value field of a weight reply, right-aligned: `    -0.004`.
+const VALUE_WIDTH: usize = 10;
 
 pub(super) fn command(command: Command) -> Option<&'static [u8]> {
     Some(match command {
@@ -34,6 +36,8 @@ pub(super) fn command(command: Command) -> Option<&'static [u8]> {
 #[derive(Debug, Default)]
 pub(super) struct Framer {
     line: Vec<u8>,
+    /// Bytes of a line that grew past [`MAX_LINE`], dropped until its LF.
+    overlong: usize,
     garbage: u64,
 }
 
@@ -41,27 +45,28 @@ impl Framing for Framer {
     fn feed(&mut self, bytes: &[u8], out: &mut Vec<Result<Message, FrameError>>) {
         for &byte in bytes {
             if byte == LF {
-                let line = std::mem::take(&mut self.line);
-                self.end_line(&line, out);
-                continue;
-            }
-            self.line.push(byte);
-            if self.line.len() > MAX_LINE {
-                let dropped = self.line.len() - MAX_LINE / 2;
-                self.line.drain(..dropped);
-                self.garbage += dropped as u64;
-                out.push(Err(FrameError::Overflow { bytes: dropped }));
+                self.end_line(out);
+            } else if self.overlong > 0 {
+                self.overlong += 1;
+            } else {
+                self.line.push(byte);
+                if self.line.len() > MAX_LINE {
+                    self.overlong = self.line.len();
+                    self.line.clear();
+                    out.push(Err(FrameError::Overflow { bytes: self.overlong }));
+                }
             }
         }
     }
 
     fn partial_len(&self) -> usize {
-        self.line.len()
+        self.line.len() + self.overlong
     }
 
     fn discard_partial(&mut self) {
-        self.garbage += self.line.len() as u64;
+        self.garbage += self.partial_len() as u64;
         self.line.clear();
+        self.overlong = 0;
     }
 
     fn garbage_bytes(&self) -> u64 {
@@ -70,94 +75,112 @@ impl Framing for Framer {
 }
 
 impl Framer {
-    /// Reads one line, given without its LF.
-    fn end_line(&mut self, line: &[u8], out: &mut Vec<Result<Message, FrameError>>) {
-        let body = line.strip_suffix(&[CR]).unwrap_or(line);
-        if body.is_empty() {
-            self.garbage += line.len() as u64 + 1;
+    /// Reads the line an LF just ended. Bytes in front of a reply are not skipped: the tail of
+    /// a damaged line can look like a whole reply (`x5S +` would read as over capacity).
+    fn end_line(&mut self, out: &mut Vec<Result<Message, FrameError>>) {
+        let line = std::mem::take(&mut self.line);
+        let overlong = std::mem::take(&mut self.overlong);
+        let dropped = (line.len() + overlong + 1) as u64;
+        // An overlong line was reported when it overflowed; an empty one holds nothing.
+        if overlong > 0 || line.is_empty() || line == [CR] {
+            self.garbage += dropped;
             return;
         }
-        for start in 0..body.len() {
-            if let Some(result) = parse(&body[start..]) {
-                self.garbage += start as u64;
-                if result.is_err() {
-                    self.garbage += (line.len() + 1 - start) as u64;
-                }
-                out.push(result);
-                return;
-            }
+        // Every reply ends in CR LF; a line without the CR is unreadable too.
+        let result =
+            line.strip_suffix(&[CR]).and_then(parse).unwrap_or_else(|| Err(unreadable(&line)));
+        if result.is_err() {
+            self.garbage += dropped;
         }
-        self.garbage += line.len() as u64 + 1;
-        out.push(Err(unreadable(line)));
+        out.push(result);
     }
 }
 
-/// Parses a reply line without its CR LF; `None` when it is not an MT-SICS reply at all.
+/// What follows a reply's identifier.
+enum Fields<'a> {
+    /// Nothing: `ES`.
+    Bare,
+    /// One status character: `S +`, `Z A`.
+    Status(&'a str),
+    /// A status, the value field and the unit: `S S      1.234 kg`.
+    Weight { status: &'a str, value: &'a str, unit: &'a str },
+    /// Quoted text: `I4 A "0123456789"`.
+    Text(&'a str),
+}
+
+impl Fields<'_> {
+    /// Splits what follows the identifier's space (`rest` is `None` for a bare identifier);
+    /// `None` when it has no reply's shape.
+    fn split(rest: Option<&str>) -> Option<Fields<'_>> {
+        let Some(rest) = rest else { return Some(Fields::Bare) };
+        if let Some(quoted) = rest.strip_prefix("A \"") {
+            let text = quoted.strip_suffix('"').filter(|text| !text.contains('"'))?;
+            return Some(Fields::Text(text));
+        }
+        let (status, rest) = rest.split_at_checked(1)?;
+        if status == " " {
+            return None;
+        }
+        let Some(rest) = rest.strip_prefix(' ') else {
+            return rest.is_empty().then_some(Fields::Status(status));
+        };
+        let value = rest.get(..VALUE_WIDTH)?;
+        let unit = rest.get(VALUE_WIDTH..)?.strip_prefix(' ')?;
+        Some(Fields::Weight { status, value, unit })
+    }
+}
+
+/// Parses a reply line without its CR LF; `None` when it is not an MT-SICS reply.
 fn parse(line: &[u8]) -> Option<Result<Message, FrameError>> {
-    if !line.iter().all(|byte| (0x20..0x7F).contains(byte)) || line.first() == Some(&b' ') {
+    if !line.iter().all(|byte| (0x20..0x7F).contains(byte)) {
         return None;
     }
     let text = std::str::from_utf8(line).ok()?;
-    let (head, quoted) = match text.split_once('"') {
-        Some((head, rest)) => {
-            let quoted = rest.strip_suffix('"')?;
-            if quoted.contains('"') {
-                return None;
-            }
-            (head, Some(quoted))
-        }
+    let (id, rest) = match text.split_once(' ') {
+        Some((id, rest)) => (id, Some(rest)),
         None => (text, None),
     };
-    let fields: Vec<&str> = head.split(' ').filter(|field| !field.is_empty()).collect();
-    let (&id, rest) = fields.split_first()?;
-    if let Some(quoted) = quoted {
-        return match (id, rest) {
-            ("I2" | "I3" | "I4", ["A"]) => Some(Ok(Message::Identity(quoted.to_owned()))),
-            _ => None,
-        };
-    }
     let reply = |target, answer| Some(Ok(Message::Reply { target, answer }));
-    let refused = |target, status: &str| {
-        let reason = refusal(status)?;
-        reply(target, Answer::Refused(reason))
-    };
-    let weighed = |motion, value, unit| {
-        Some(
-            weight(value, unit)?
-                .map(|weight| Message::Reading(Sample::new(Some(weight), motion, Range::InRange))),
-        )
-    };
-    let tared = |value, unit| {
-        let target = Target::Command(Command::Tare);
-        Some(
-            weight(value, unit)?
-                .map(|weight| Message::Reply { target, answer: Answer::Tared(Some(weight)) }),
-        )
-    };
+    let refused = |target, status: &str| reply(target, Answer::Refused(refusal(status)?));
     let weight_target = Target::Command(Command::Weight);
     let zero_target = Target::Command(Command::Zero);
     let tare_target = Target::Command(Command::Tare);
     let clear_target = Target::Command(Command::ClearTare);
-    match (id, rest) {
-        ("ES", []) => reply(Target::Oldest, Answer::Refused(Refusal::UnknownCommand)),
-        ("ET", []) => reply(Target::Oldest, Answer::Refused(Refusal::TransmissionError)),
-        ("EL", []) => reply(Target::Oldest, Answer::Refused(Refusal::LogicalError)),
-        ("S", ["S", value, unit]) => weighed(false, value, unit),
-        ("S", ["D", value, unit]) => weighed(true, value, unit),
-        ("S", ["+"]) => Some(Ok(Message::Reading(Sample::new(None, false, Range::Over)))),
-        ("S", ["-"]) => Some(Ok(Message::Reading(Sample::new(None, false, Range::Under)))),
-        ("S", [status]) => refused(weight_target, status),
-        ("Z", ["A"]) | ("ZI", ["S" | "D"]) => reply(zero_target, Answer::Zeroed),
-        ("Z" | "ZI", [status]) => refused(zero_target, status),
-        ("T", ["S", value, unit])
-        | ("TI", ["S" | "D", value, unit])
-        | ("TA", ["A", value, unit]) => tared(value, unit),
-        ("T" | "TI" | "TA", [status]) => refused(tare_target, status),
-        ("TAC", ["A"]) => reply(clear_target, Answer::TareCleared),
-        ("TAC", [status]) => refused(clear_target, status),
-        ("I2" | "I3" | "I4", [status]) => refused(Target::Untracked, status),
+    match (id, Fields::split(rest)?) {
+        ("ES", Fields::Bare) => reply(Target::Oldest, Answer::Refused(Refusal::UnknownCommand)),
+        ("ET", Fields::Bare) => reply(Target::Oldest, Answer::Refused(Refusal::TransmissionError)),
+        ("EL", Fields::Bare) => reply(Target::Oldest, Answer::Refused(Refusal::LogicalError)),
+        ("S", Fields::Weight { status: "S", value, unit }) => weighed(false, value, unit),
+        ("S", Fields::Weight { status: "D", value, unit }) => weighed(true, value, unit),
+        ("S", Fields::Status("+")) => out_of_range(Range::Over),
+        ("S", Fields::Status("-")) => out_of_range(Range::Under),
+        ("S", Fields::Status(status)) => refused(weight_target, status),
+        ("Z", Fields::Status("A")) | ("ZI", Fields::Status("S" | "D")) => {
+            reply(zero_target, Answer::Zeroed)
+        }
+        ("Z" | "ZI", Fields::Status(status)) => refused(zero_target, status),
+        ("T", Fields::Weight { status: "S", value, unit })
+        | ("TI", Fields::Weight { status: "S" | "D", value, unit })
+        | ("TA", Fields::Weight { status: "A", value, unit }) => {
+            let tared = weight(value, unit)?.map(|tare| Answer::Tared(Some(tare)));
+            Some(tared.map(|answer| Message::Reply { target: tare_target, answer }))
+        }
+        ("T" | "TI" | "TA", Fields::Status(status)) => refused(tare_target, status),
+        ("TAC", Fields::Status("A")) => reply(clear_target, Answer::TareCleared),
+        ("TAC", Fields::Status(status)) => refused(clear_target, status),
+        ("I2" | "I3" | "I4", Fields::Text(text)) => Some(Ok(Message::Identity(text.to_owned()))),
+        ("I2" | "I3" | "I4", Fields::Status(status)) => refused(Target::Untracked, status),
         _ => None,
     }
+}
+
+fn weighed(motion: bool, value: &str, unit: &str) -> Option<Result<Message, FrameError>> {
+    let sample = |weight| Message::Reading(Sample::new(Some(weight), motion, Range::InRange));
+    Some(weight(value, unit)?.map(sample))
+}
+
+fn out_of_range(range: Range) -> Option<Result<Message, FrameError>> {
+    Some(Ok(Message::Reading(Sample::new(None, false, range))))
 }
 
 /// The per-command status letters that mean the command was not carried out.
@@ -171,11 +194,12 @@ fn refusal(status: &str) -> Option<Refusal> {
     }
 }
 
-/// A value and unit field pair. A well-formed value with a unit Backroom cannot convert (a
+/// The value field and the unit. A well-formed value with a unit Backroom cannot convert (a
 /// balance set to carats) is still an MT-SICS reply, so it is reported rather than skipped.
+/// Balances print grams whole at a 1 g division, so the point is optional.
 fn weight(value: &str, unit: &str) -> Option<Result<Weight, FrameError>> {
-    let value = parse_signed(value)?;
-    if !unit.bytes().all(|byte| byte.is_ascii_alphabetic()) {
+    let value = field::right_aligned(value, Point::Optional)?;
+    if unit.is_empty() || !unit.bytes().all(|byte| byte.is_ascii_alphabetic()) {
         return None;
     }
     Some(unit_named(unit).map(|unit| Weight::new(value, unit)))
@@ -186,7 +210,7 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::scale::decoder::tests::{assert_weight, feed, feed_bytewise, reading};
+    use crate::scale::decoder::tests::{assert_weight, feed, feed_bytewise, reading, settled};
     use crate::scale::{Decoder, Protocol, ScaleEvent};
     use crate::weight::WeightUnit;
 
@@ -198,7 +222,7 @@ mod tests {
     fn si_stable_from_sim_default_kg() {
         let mut decoder = decoder();
         let now = Instant::now();
-        let reading = reading(&mut decoder, b"S S       1.23 kg\r\n", now);
+        let reading = settled(&mut decoder, b"S S       1.23 kg\r\n", now);
         assert_weight(&reading, 1.23, WeightUnit::Kg);
         assert!((reading.grams().unwrap() - 1230.0).abs() < 1e-9);
         assert!(!reading.motion);
@@ -245,9 +269,9 @@ mod tests {
     fn overload_and_underload_from_sim_overload_underload_carry_no_weight() {
         let mut decoder = decoder();
         let now = Instant::now();
-        let over = reading(&mut decoder, b"S +\r\n", now);
+        let over = settled(&mut decoder, b"S +\r\n", now);
         assert_eq!((over.weight, over.range), (None, Range::Over));
-        let under = reading(&mut decoder, b"S -\r\n", now);
+        let under = settled(&mut decoder, b"S -\r\n", now);
         assert_eq!((under.weight, under.range), (None, Range::Under));
         assert_eq!(under.stable_grams(), None);
     }
@@ -360,7 +384,8 @@ mod tests {
                 other => panic!("{other:?}"),
             })
             .collect();
-        assert_eq!(motion, [false, false, true, false]);
+        // Each stable line is believed once the line before said the same.
+        assert_eq!(motion, [true, false, true, true]);
     }
 
     #[test]
@@ -375,12 +400,14 @@ mod tests {
     }
 
     #[test]
-    fn garbage_before_a_reply_from_sim_garbage_7_is_skipped_and_counted() {
+    fn garbage_before_a_reply_from_sim_garbage_7_makes_its_line_unreadable() {
         let mut decoder = decoder();
-        let reading =
-            reading(&mut decoder, b"\x8f\x89\xec_\xbd\"\x16S S       0.53 kg\r\n", Instant::now());
-        assert_weight(&reading, 0.53, WeightUnit::Kg);
-        assert_eq!(decoder.garbage_bytes(), 7);
+        let events = feed(&mut decoder, b"\x8f\x89\xec_\xbd\"\x16S S       0.53 kg\r\n", now());
+        assert!(
+            matches!(events.as_slice(), [ScaleEvent::Fault(FrameError::Unreadable { .. })]),
+            "{events:?}"
+        );
+        assert_eq!(decoder.garbage_bytes(), 26);
     }
 
     #[test]
@@ -398,17 +425,15 @@ mod tests {
     }
 
     #[test]
-    fn endless_noise_keeps_only_a_tail_and_still_finds_the_reply() {
+    fn endless_noise_is_dropped_up_to_its_lf_and_the_next_line_read() {
         let mut decoder = decoder();
         let mut bytes = vec![b'x'; 300];
         bytes.extend_from_slice(b"S S       1.23 kg\r\n");
-        let events = feed(&mut decoder, &bytes, Instant::now());
-        let faults = events
-            .iter()
-            .filter(|event| matches!(event, ScaleEvent::Fault(FrameError::Overflow { .. })));
-        assert!(faults.count() >= 1);
-        assert!(matches!(events.last(), Some(ScaleEvent::Reading(_))), "{events:?}");
-        assert_eq!(decoder.garbage_bytes(), 300);
+        let events = feed(&mut decoder, &bytes, now());
+        assert_eq!(events, [ScaleEvent::Fault(FrameError::Overflow { bytes: MAX_LINE + 1 })]);
+        assert_eq!(decoder.garbage_bytes(), 319, "the reply on the noise's line is noise too");
+        let reading = reading(&mut decoder, b"S S       1.23 kg\r\n", now());
+        assert_weight(&reading, 1.23, WeightUnit::Kg);
     }
 
     #[test]
@@ -433,15 +458,77 @@ mod tests {
     #[test]
     fn lines_that_only_look_like_replies_are_not_read() {
         for line in [
-            "S S 1.2.3 kg",
-            "S S 12 34 kg",
-            "S X 1.00 kg",
-            "SI S 1.00 kg",
-            "S S 1.00",
+            "S S      1.2.3 kg",
+            "S S      12 34 kg",
+            "S X       1.00 kg",
+            "SI S       1.00 kg",
+            "S S       1.00",
+            "S S 1.00 kg",
+            "S S     1.234 kg",
+            "S S       1.234 kg",
+            "S S      1.234  kg",
+            "S S  1.234     kg",
+            "S S      1.234 k1",
+            "S  S      1.234 kg",
+            " S S      1.234 kg",
+            "S S    - 1.234 kg",
+            "S S      1.234- kg",
+            "S S           kg",
             "Z Q",
+            "Z  A",
+            "S ++",
+            "S + ",
+            "x5S +",
             "I4 A \"x",
+            "I4 A \"x\"y\"",
         ] {
             assert_eq!(parse(line.as_bytes()), None, "{line}");
         }
+    }
+
+    /// The issue: `S S      1.234 kg` with its point dropped was read as a stable 1,234 kg.
+    #[test]
+    fn a_value_with_a_dropped_point_from_the_issue_is_unreadable_not_1234_kg() {
+        let mut decoder = decoder();
+        let frame = b"S S      1234 kg\r\n";
+        let events = feed(&mut decoder, &[&frame[..], frame].concat(), now());
+        assert_eq!(
+            events,
+            [
+                ScaleEvent::Fault(FrameError::Unreadable { frame: "S S      1234 kg\\r".into() }),
+                ScaleEvent::Fault(FrameError::Unreadable { frame: "S S      1234 kg\\r".into() }),
+            ]
+        );
+    }
+
+    /// The issue: noise in front of `S +` on the same line was read as over capacity.
+    #[test]
+    fn status_looking_noise_is_unreadable_not_over_capacity() {
+        let mut decoder = decoder();
+        for noise in [&b"\x16S +\r\n"[..], b"S  +\r\n", b"S +\n", b"S + \r\n"] {
+            let events = feed(&mut decoder, &[noise, noise].concat(), now());
+            assert!(
+                events.iter().all(|event| matches!(event, ScaleEvent::Fault(_))),
+                "{} gave {events:?}",
+                noise.escape_ascii()
+            );
+        }
+    }
+
+    #[test]
+    fn a_lone_overload_line_is_unsettled_until_the_next_agrees() {
+        let mut decoder = decoder();
+        let lone = reading(&mut decoder, b"S +\r\n", now());
+        assert_eq!((lone.range, lone.motion), (Range::InRange, true));
+        let stable = reading(&mut decoder, b"S S       1.23 kg\r\n", now());
+        assert!(stable.motion, "{stable:?}");
+        assert_eq!(
+            reading(&mut decoder, b"S S       1.23 kg\r\n", now()).stable_grams(),
+            Some(1230.0)
+        );
+    }
+
+    fn now() -> Instant {
+        Instant::now()
     }
 }

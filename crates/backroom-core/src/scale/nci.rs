@@ -5,15 +5,15 @@
 //! bare status as `LF 00 CR ETX`. Status bytes have bits 4 and 5 set, and the weight is left out
 //! when the scale is over or under capacity. One framer reads both layouts (and the SCP-02
 //! flavour, whose status starts with `S`), so a scale set to a neighbouring layout still reads.
+//! Each layout is read to the letter: the width of the weight, a decimal point in pounds,
+//! kilograms and ounces, the case of the unit, and status bytes chained as SCP-01 chains them.
 //!
 //! The exception to the framing is the unknown-command reply: SCP-01 sends `LF ? CR ETX`, SCP-12
 //! sends `LF ? CR` with no ETX, so `LF ? CR` ends a frame by itself and an ETX right after it is
 //! part of it.
 
-use super::decoder::{
-    Answer, CR, ETX, Framing, LF, Message, Target, parse_decimal, parse_signed, unit_named,
-    unreadable,
-};
+use super::decoder::{Answer, CR, ETX, Framing, LF, Message, Target, unit_named, unreadable};
+use super::field::{self, Point};
 use super::reading::Sample;
 use super::{Command, FrameError, Protocol, Range, Refusal, Weight};
 use crate::weight::WeightUnit;
@@ -144,54 +144,122 @@ impl Framer {
 /// Parses what lies between the LF and the ETX; `None` when it is not an NCI reply.
 fn parse(body: &[u8]) -> Option<Result<Message, FrameError>> {
     let printable = |byte: &u8| (0x20..0x7F).contains(byte);
-    if !body.first().is_some_and(printable)
-        || !body.iter().all(|byte| *byte == CR || *byte == LF || printable(byte))
-    {
+    if !body.iter().all(|byte| *byte == CR || *byte == LF || printable(byte)) {
         return None;
     }
-    let mut parts = body.split(|&byte| byte == CR || byte == LF).filter(|part| !part.is_empty());
-    let first = parts.next()?;
-    let second = parts.next();
-    if parts.next().is_some() {
-        return None;
-    }
-    let Some(status) = second else {
-        let sample = Status::parse(first)?.sample(None);
-        return Some(Ok(Message::Status { sample, outside_zero_range: false }));
+    let text = std::str::from_utf8(body).ok()?;
+    let Some(lines) = text.strip_suffix('\r') else {
+        // SCP-12: `p002.35LB CR 00`.
+        let (weight, status) = text.split_once('\r')?;
+        return weighed(scp12_weight(weight)?, Status::parse(status)?);
     };
-    let status = Status::parse(status)?;
-    Some(weight(first)?.map(|weight| Message::Reading(status.sample(Some(weight)))))
+    match lines.split_once("\r\n") {
+        // SCP-02 marks its status with `S` and writes the unit in upper case.
+        Some((weight, status)) => match status.strip_prefix('S') {
+            Some(status) => weighed(scp02_weight(weight)?, Status::parse(status)?),
+            None => weighed(scp01_weight(weight)?, Status::parse(status)?),
+        },
+        None => {
+            let status = Status::parse(lines.strip_prefix('S').unwrap_or(lines))?;
+            Some(Ok(Message::Status { sample: status.sample(None), outside_zero_range: false }))
+        }
+    }
 }
 
-/// The weight field: `002.35lb`, `-00.05lb`, ` 002.35LB`, `001235g`, or lb-oz as `2lb 5.3oz`.
-fn weight(field: &[u8]) -> Option<Result<Weight, FrameError>> {
-    let text = std::str::from_utf8(field).ok()?.trim();
-    if let Some(ounces) = pounds_and_ounces(text) {
+fn weighed(
+    weight: Result<Weight, FrameError>,
+    status: Status,
+) -> Option<Result<Message, FrameError>> {
+    Some(weight.map(|weight| Message::Reading(status.sample(Some(weight)))))
+}
+
+/// SCP-01: the display digits, zero-padded with a minus in front when negative, six wide (seven
+/// with the extra decimal of `H`), then the lower-case unit: `002.35lb`, `-00.05lb`, `001235g`.
+/// Also the two layouts the research notes quote: the 3700LP's blank-padded grams ` 1234g ` and
+/// pounds with ounces, ` 2lb  5.3oz`.
+fn scp01_weight(field: &str) -> Option<Result<Weight, FrameError>> {
+    if let Some(ounces) = pounds_and_ounces(field) {
         return Some(Ok(Weight::new(ounces, WeightUnit::Oz)));
     }
-    let split = text.rfind(|c: char| c.is_ascii_digit() || c == '.')? + 1;
-    let (number, unit) = text.split_at(split);
-    let unit = unit.trim_start();
-    if unit.is_empty() || !unit.bytes().all(|byte| byte.is_ascii_alphabetic()) {
+    if let Some(number) = field.strip_suffix("g ") {
+        let grams = field::right_aligned(number, Point::Optional).filter(|_| number.len() == 5)?;
+        return Some(Ok(Weight::new(grams, WeightUnit::G)));
+    }
+    let (number, unit) = split_unit(field);
+    let shaped = (6..=7).contains(&number.len()) && unit.bytes().all(|b| b.is_ascii_lowercase());
+    if !shaped {
         return None;
     }
-    let value = parse_signed(number)?;
-    Some(unit_named(unit).map(|unit| Weight::new(value, unit)))
+    weight(unit, |point| field::right_aligned(number, point))
 }
 
-/// Scales in lb-oz mode send both, e.g. `2lb 5.3oz`; ounces hold the value exactly.
-fn pounds_and_ounces(text: &str) -> Option<f64> {
-    let lower = text.to_ascii_lowercase();
-    let (pounds, rest) = lower.split_once("lb")?;
-    let ounces = parse_decimal(rest.trim().strip_suffix("oz")?.trim_end())?;
-    let pounds = parse_signed(pounds)?;
+/// SCP-02: always six characters with leading zeros, never negative, unit in upper case:
+/// `01.234KG`.
+fn scp02_weight(field: &str) -> Option<Result<Weight, FrameError>> {
+    let (number, unit) = split_unit(field);
+    if number.len() != 6 || !unit.bytes().all(|byte| byte.is_ascii_uppercase()) {
+        return None;
+    }
+    weight(unit, |point| field::unsigned(number, point))
+}
+
+/// SCP-12: a polarity column (space or minus), the zero-padded digits six or seven wide, and a
+/// two-letter upper-case unit: ` 002.35LB`, `-000.05LB`.
+fn scp12_weight(field: &str) -> Option<Result<Weight, FrameError>> {
+    let (polarity, rest) = field.split_at_checked(1)?;
+    let sign = match polarity {
+        " " => 1.0,
+        "-" => -1.0,
+        _ => return None,
+    };
+    let (number, unit) = split_unit(rest);
+    let shaped = (6..=7).contains(&number.len())
+        && unit.len() == 2
+        && unit.bytes().all(|byte| byte.is_ascii_uppercase());
+    if !shaped {
+        return None;
+    }
+    weight(unit, |point| field::unsigned(number, point).map(|value| sign * value))
+}
+
+/// The field up to its trailing letters, and the letters.
+fn split_unit(field: &str) -> (&str, &str) {
+    field.split_at(field.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len())
+}
+
+/// The weight `number` reads to in `unit`, `number` being told whether the unit needs a point.
+/// A well-formed number in a unit Backroom cannot convert is still an NCI frame.
+fn weight(unit: &str, number: impl Fn(Point) -> Option<f64>) -> Option<Result<Weight, FrameError>> {
+    if !(1..=2).contains(&unit.len()) {
+        return None;
+    }
+    match unit_named(&unit.to_ascii_lowercase()) {
+        Ok(known) => Some(Ok(Weight::new(number(Point::for_unit(known))?, known))),
+        Err(_) => {
+            number(Point::Optional)?;
+            Some(Err(FrameError::UnsupportedUnit { unit: unit.to_owned() }))
+        }
+    }
+}
+
+/// Pounds and ounces, `xxlb SP xx.xoz`: two columns of whole pounds, then ounces to a tenth in
+/// four. Ounces hold the value exactly.
+fn pounds_and_ounces(field: &str) -> Option<f64> {
+    let (pounds, rest) = field.split_at_checked(2)?;
+    let ounces = rest.strip_prefix("lb ")?.strip_suffix("oz")?;
+    if ounces.len() != 4 || ounces.as_bytes()[2] != b'.' {
+        return None;
+    }
+    let pounds = field::right_aligned(pounds, Point::Forbidden)?;
+    let ounces = field::unsigned(ounces.trim_start_matches(' '), Point::Required)?;
     let total = pounds.abs() * 16.0 + ounces;
     Some(if pounds.is_sign_negative() { -total } else { total })
 }
 
 /// The status bytes: byte 1 motion (b0), centre of zero (b1), RAM and EEPROM errors (b2, b3);
-/// byte 2 under capacity (b0), over capacity (b1), ROM and calibration errors (b2, b3); an
-/// optional byte 3 net (b2) and initial-zero error (b3).
+/// byte 2 under capacity (b0), over capacity (b1), ROM and calibration errors (b2, b3), and b6
+/// when a third byte follows; byte 3 the range (b0-1, both off or both on), net (b2) and an
+/// initial-zero error (b3). Every byte has bits 4 and 5 set.
 struct Status {
     motion: bool,
     at_zero: bool,
@@ -202,11 +270,20 @@ struct Status {
 }
 
 impl Status {
-    fn parse(part: &[u8]) -> Option<Status> {
-        let bytes = part.strip_prefix(b"S").unwrap_or(part);
-        if !(2..=3).contains(&bytes.len()) || bytes.iter().any(|byte| byte & 0x30 != 0x30) {
+    fn parse(text: &str) -> Option<Status> {
+        let plain = |byte: u8| byte & 0xF0 == 0x30;
+        let shaped = match *text.as_bytes() {
+            [first, second] => plain(first) && plain(second),
+            [first, second, third] => {
+                let range = third & 0x03;
+                plain(first) && second & 0xF0 == 0x70 && plain(third) && (range == 0 || range == 3)
+            }
+            _ => false,
+        };
+        if !shaped {
             return None;
         }
+        let bytes = text.as_bytes();
         let bit = |index: usize, mask: u8| bytes.get(index).is_some_and(|byte| byte & mask != 0);
         Some(Status {
             motion: bit(0, 0x01),
@@ -239,7 +316,7 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::scale::decoder::tests::{assert_weight, feed, feed_bytewise, reading};
+    use crate::scale::decoder::tests::{assert_weight, feed, feed_bytewise, reading, settled};
     use crate::scale::{Decoder, ScaleEvent};
 
     fn nci() -> Decoder {
@@ -262,7 +339,7 @@ mod tests {
     fn w_stable_from_sim_default_lb() {
         let mut decoder = nci();
         let now = Instant::now();
-        let reading = reading(&mut decoder, b"\n002.35lb\r\n00\r\x03", now);
+        let reading = settled(&mut decoder, b"\n002.35lb\r\n00\r\x03", now);
         assert_weight(&reading, 2.35, WeightUnit::Lb);
         assert!(!reading.motion);
         assert_eq!(
@@ -321,15 +398,15 @@ mod tests {
         let mut decoder = nci();
         let now = Instant::now();
         decoder.request(Command::Weight, now);
-        let over = reading(&mut decoder, b"\n02\r\x03", now);
+        let over = settled(&mut decoder, b"\n02\r\x03", now);
         assert_eq!((over.weight, over.range), (None, Range::Over));
-        let under = reading(&mut decoder, b"\n01\r\x03", now);
+        let under = settled(&mut decoder, b"\n01\r\x03", now);
         assert_eq!((under.weight, under.range), (None, Range::Under));
     }
 
     #[test]
     fn a_weight_sent_with_an_over_capacity_flag_is_dropped() {
-        let reading = reading(&mut nci(), b"\n152.35lb\r\n02\r\x03", Instant::now());
+        let reading = settled(&mut nci(), b"\n152.35lb\r\n02\r\x03", Instant::now());
         assert_eq!((reading.weight, reading.range), (None, Range::Over));
     }
 
@@ -483,10 +560,10 @@ mod tests {
         assert_eq!((net.net, net.fault), (Some(true), false));
         let gross = reading(&mut decoder, b"\n001.20lb\r\n0p0\r\x03", now);
         assert_eq!(gross.net, Some(false));
-        let ram_error = reading(&mut decoder, b"\n001.20lb\r\n40\r\x03", now);
+        let ram_error = settled(&mut decoder, b"\n001.20lb\r\n40\r\x03", now);
         assert!(ram_error.fault);
         assert_eq!(ram_error.stable_grams(), None);
-        let initial_zero_error = reading(&mut decoder, b"\n0p8\r\x03", now);
+        let initial_zero_error = settled(&mut decoder, b"\n0p8\r\x03", now);
         assert!(initial_zero_error.fault);
     }
 
@@ -511,7 +588,7 @@ mod tests {
     fn scp12_weight_from_sim_nci_scp12() {
         let mut decoder = scp12();
         let now = Instant::now();
-        let reading = reading(&mut decoder, b"\n 002.35LB\r00\x03", now);
+        let reading = settled(&mut decoder, b"\n 002.35LB\r00\x03", now);
         assert_weight(&reading, 2.35, WeightUnit::Lb);
         assert_eq!(
             (reading.motion, reading.at_zero, reading.protocol),
@@ -532,7 +609,7 @@ mod tests {
         assert_weight(&reading(&mut decoder, b"\n 001.23KG\r00\x03", now), 1.23, WeightUnit::Kg);
         assert_weight(&reading(&mut decoder, b"\n 0012.5OZ\r00\x03", now), 12.5, WeightUnit::Oz);
         assert_weight(&reading(&mut decoder, b"\n-0001.0OZ\r00\x03", now), -1.0, WeightUnit::Oz);
-        let over = reading(&mut decoder, b"\n02\r\x03", now);
+        let over = settled(&mut decoder, b"\n02\r\x03", now);
         assert_eq!((over.weight, over.range), (None, Range::Over));
     }
 
@@ -572,5 +649,84 @@ mod tests {
         assert_eq!(layout(b"\n?\r"), Some(Protocol::NciScp12));
         assert_eq!(layout(b"\n?\r\x03"), None);
         assert_eq!(layout(b"\n02\r\x03"), None);
+    }
+
+    /// The issue: `002.35lb` with its point dropped was read as 235 lb.
+    #[test]
+    fn a_weight_with_a_dropped_point_from_the_issue_is_unreadable_not_235_lb() {
+        let mut decoder = nci();
+        let frame = b"\n00235lb\r\n00\r\x03";
+        let events = feed(&mut decoder, &[&frame[..], frame].concat(), Instant::now());
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert!(
+            events
+                .iter()
+                .all(|event| matches!(event, ScaleEvent::Fault(FrameError::Unreadable { .. }))),
+            "{events:?}"
+        );
+    }
+
+    /// The issue: noise shaped like status bytes was read as an internal fault.
+    #[test]
+    fn status_looking_noise_is_unreadable_not_a_fault() {
+        let noises: [&[u8]; 8] = [
+            b"\n4p\r\x03",
+            b"\n0\r\x03",
+            b"\n4\r\x03",
+            b"\n4000\r\x03",
+            b"\n0p1\r\x03",
+            b"\n0p:\r\x03",
+            b"\n002.35lb\r\n4@\r\x03",
+            b"\n S40\r\x03",
+        ];
+        for noise in noises {
+            let mut decoder = nci();
+            let events = feed(&mut decoder, &[noise, noise].concat(), Instant::now());
+            assert!(
+                events.iter().all(|event| matches!(event, ScaleEvent::Fault(_))),
+                "{} gave {events:?}",
+                noise.escape_ascii()
+            );
+        }
+    }
+
+    #[test]
+    fn one_damaged_status_byte_is_not_a_fault_until_the_next_frame_agrees() {
+        let mut decoder = nci();
+        let now = Instant::now();
+        let good = b"\n002.35lb\r\n00\r\x03";
+        let flipped = reading(&mut decoder, b"\n002.35lb\r\n40\r\x03", now);
+        assert_eq!((flipped.fault, flipped.motion), (false, true));
+        assert!(reading(&mut decoder, good, now).motion);
+        assert_eq!(reading(&mut decoder, good, now).stable_grams(), Some(2.35 * 453.592_37));
+    }
+
+    #[test]
+    fn fields_off_the_letter_are_unreadable() {
+        for body in [
+            &b"02.35lb\r\n00\r"[..],
+            b"0002.350lb\r\n00\r",
+            b"002.35Lb\r\n00\r",
+            b"002.35LB\r\n00\r",
+            b"002.35lb\r\nS00\r",
+            b"002.35 lb\r\n00\r",
+            b"0-02.35lb\r\n00\r",
+            b"002.35lb\r00\r",
+            b"002.35lb\n\r00\r",
+            b"002.35lb\r\n00",
+            b"01.234kg\r\nS00\r",
+            b"1.234KG\r\nS00\r",
+            b"002.35LB\r00",
+            b"+002.35LB\r00",
+            b" 02.35LB\r00",
+            b" 002.35lb\r00",
+            b" 002.35L\r00",
+            b" 00235LB\r00",
+            b" 2lb 5.3oz\r\n00\r",
+            b" 2lb  53.oz\r\n00\r",
+            b"1234g \r\n00\r",
+        ] {
+            assert_eq!(parse(body).map(|result| result.is_ok()), None, "{}", body.escape_ascii());
+        }
     }
 }

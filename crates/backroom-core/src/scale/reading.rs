@@ -44,11 +44,16 @@ pub enum Range {
 /// A reading carries a weight only when the frame did. Over and under capacity never come with
 /// a weight, and status-only frames (NCI and Toledo 8213/8217 withhold the weight in some states)
 /// give the flags alone.
+///
+/// A stable weight, a load out of range and a fault are reported only once a second frame in a
+/// row said the same, or the frame's checksum vouched for it (Toledo continuous output). Before
+/// that the reading shows the load as in motion, in range and without a fault.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Reading {
     pub protocol: Protocol,
     pub weight: Option<Weight>,
-    /// The scale is not settled. Toledo 8213/8217 send a weight only when it is stable.
+    /// The scale is not settled, or it says so in a frame not yet confirmed by the next one.
+    /// Toledo 8213/8217 send a weight only when it is stable.
     pub motion: bool,
     pub range: Range,
     /// At the centre of zero; `None` when the frame does not say (MT-SICS, Toledo 8213/8217
@@ -91,11 +96,22 @@ pub(super) struct Sample {
     pub net: Option<bool>,
     pub tare: Option<Weight>,
     pub fault: bool,
+    /// A checksum proved the frame whole, so it needs no second frame to be believed.
+    pub vouched: bool,
 }
 
 impl Sample {
     pub fn new(weight: Option<Weight>, motion: bool, range: Range) -> Sample {
-        Sample { weight, motion, range, at_zero: None, net: None, tare: None, fault: false }
+        Sample {
+            weight,
+            motion,
+            range,
+            at_zero: None,
+            net: None,
+            tare: None,
+            fault: false,
+            vouched: false,
+        }
     }
 
     /// Stamps the sample. A weight that came with an over or under capacity flag is dropped here,

@@ -4,9 +4,11 @@
 //! (net adds `N`), or a status alone, `STX ? s CR`, whenever the scale is in motion, below zero
 //! or over capacity. The status byte has bit 6 set and reads b0 motion, b1 over capacity,
 //! b2 under zero, b3 outside the zero capture range, b4 centre of zero, b5 net. Frames carry no
-//! unit: the decoder is told the unit the scale is set to.
+//! unit: the decoder is told the unit the scale is set to. The weight is six characters with
+//! its leading zeros kept (seven from `H`), with a decimal point except in grams.
 
-use super::decoder::{CR, Framing, Message, STX, parse_decimal, unreadable};
+use super::decoder::{CR, Framing, Message, STX, unreadable};
+use super::field::{self, Point};
 use super::reading::Sample;
 use super::{Command, FrameError, Range, Weight};
 use crate::weight::WeightUnit;
@@ -68,8 +70,8 @@ impl Framer {
                 };
                 let value = std::str::from_utf8(digits)
                     .ok()
-                    .map(|text| text.trim_start_matches(' '))
-                    .and_then(parse_decimal)
+                    .filter(|digits| (6..=7).contains(&digits.len()))
+                    .and_then(|digits| field::unsigned(digits, Point::for_unit(self.unit)))
                     .ok_or_else(|| unreadable(body))?;
                 let weight = Weight::new(value, self.unit);
                 // The scale withholds the weight unless it is settled, in range and not negative.
@@ -133,7 +135,7 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::scale::decoder::tests::{assert_weight, feed, feed_bytewise, reading};
+    use crate::scale::decoder::tests::{assert_weight, feed, feed_bytewise, reading, settled};
     use crate::scale::{Decoder, Protocol, Refusal, ScaleEvent};
 
     fn decoder() -> Decoder {
@@ -143,7 +145,7 @@ mod tests {
     #[test]
     fn w_from_sim_default_kg() {
         let mut decoder = decoder();
-        let reading = reading(&mut decoder, b"\x02001.23\r", Instant::now());
+        let reading = settled(&mut decoder, b"\x02001.23\r", Instant::now());
         assert_weight(&reading, 1.23, WeightUnit::Kg);
         assert_eq!(
             (reading.motion, reading.range, reading.net, reading.at_zero),
@@ -202,9 +204,9 @@ mod tests {
         decoder.request(Command::Weight, now);
         let motion = reading(&mut decoder, b"\x02?A\r", now);
         assert_eq!((motion.weight, motion.motion, motion.range), (None, true, Range::InRange));
-        let over = reading(&mut decoder, b"\x02?B\r", now);
+        let over = settled(&mut decoder, b"\x02?B\r", now);
         assert_eq!((over.weight, over.range), (None, Range::Over));
-        let under = reading(&mut decoder, b"\x02?D\r", now);
+        let under = settled(&mut decoder, b"\x02?D\r", now);
         assert_eq!((under.weight, under.range), (None, Range::Under));
         let net = reading(&mut decoder, b"\x02?`\r", now);
         assert_eq!((net.net, net.at_zero), (Some(true), Some(false)));
@@ -306,5 +308,40 @@ mod tests {
         let events = feed(&mut decoder, b".23\r", start + Duration::from_secs(1));
         assert_eq!(events, [ScaleEvent::Fault(FrameError::Stale { bytes: 4 })]);
         assert_eq!(decoder.garbage_bytes(), 8);
+    }
+
+    #[test]
+    fn weights_off_the_letter_are_unreadable() {
+        let now = Instant::now();
+        let mut kg = decoder();
+        for frame in [
+            &b"\x0200123\r"[..],
+            b"\x0201.23\r",
+            b"\x02 01.23\r",
+            b"\x020001.230\r",
+            b"\x02001.2.3\r",
+            b"\x02001.23n\r",
+            b"\x02001.23NN\r",
+            b"\x02?\r",
+            b"\x02?A@\r",
+            b"\x02?\x01\r",
+        ] {
+            let events = feed(&mut kg, frame, now);
+            assert!(
+                matches!(events.as_slice(), [ScaleEvent::Fault(_)]),
+                "{} gave {events:?}",
+                frame.escape_ascii()
+            );
+        }
+    }
+
+    #[test]
+    fn one_damaged_status_byte_is_not_over_capacity_until_the_next_frame_agrees() {
+        let mut decoder = decoder();
+        let now = Instant::now();
+        let lone = reading(&mut decoder, b"\x02?B\r", now);
+        assert_eq!((lone.range, lone.motion), (Range::InRange, true));
+        assert!(reading(&mut decoder, b"\x02001.23\r", now).motion);
+        assert_eq!(reading(&mut decoder, b"\x02001.23\r", now).stable_grams(), Some(1230.0));
     }
 }

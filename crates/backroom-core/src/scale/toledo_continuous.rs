@@ -3,8 +3,9 @@
 //! `STX SWA SWB SWC w w w w w w t t t t t t CR CHK`. The weight and tare are six digits with no
 //! sign or point (leading zeros may come as spaces); status word A places the decimal point,
 //! B carries net (b0), negative (b1), out of range (b2), motion (b3), kg (b4) and power-up not
-//! zeroed (b6), and C the unit code (b0-2). CHK makes the low seven bits of all 18 bytes add up
-//! to zero, so a frame is read only when its checksum holds.
+//! zeroed (b6), and C the unit code (b0-2). Words A and C have b5 set and b6 clear, and A names
+//! an increment of 1, 2 or 5. CHK makes the low seven bits of all 18 bytes add up to zero, so a
+//! frame is read only when its checksum holds, and then it needs no second frame to be believed.
 
 use super::decoder::{CR, Framing, Message, STX, unreadable};
 use super::reading::Sample;
@@ -95,9 +96,20 @@ impl Framer {
     }
 }
 
+/// Whether status words A and C hold what the protocol fixes in them: b5 set, b6 clear, and an
+/// increment code other than 00 in A. Word B is not checked: Fairbanks clears its b5, where
+/// METTLER TOLEDO sets it.
+fn words_shaped(swa: u8, swc: u8) -> bool {
+    let fixed = |word: u8| word & 0x60 == 0x20;
+    fixed(swa) && fixed(swc) && swa & 0x18 != 0
+}
+
 /// Reads a frame whose framing and checksum are already checked.
 fn parse(frame: &[u8; FRAME_LEN]) -> Result<Message, FrameError> {
     let [_, swa, swb, swc, ..] = *frame;
+    if !words_shaped(swa, swc) {
+        return Err(unreadable(frame));
+    }
     let bit = |word: u8, mask: u8| word & mask != 0;
     let unit = match swc & 0x07 {
         0 if bit(swb, 0x10) => WeightUnit::Kg,
@@ -123,6 +135,7 @@ fn parse(frame: &[u8; FRAME_LEN]) -> Result<Message, FrameError> {
         net: Some(bit(swb, 0x01)),
         tare: Some(Weight::new(scaled(tare), unit)),
         fault: bit(swb, 0x40),
+        vouched: true,
         ..Sample::new(Some(Weight::new(sign * scaled(weight), unit)), bit(swb, 0x08), range)
     };
     Ok(Message::Reading(sample))
