@@ -7,17 +7,19 @@ use crate::support::{self, receive};
 fn movements_move_stock_and_are_listed_with_who_and_where() {
     let w = support::warehouse();
     receive(&w, "MUG-1", "RECEIVING", 10);
-    let token = w.sign_in("Pick 1", "OP-PICK");
+    let token = w.sign_in("Pick 1", "OP-MGR");
     let moved = w
         .app
         .call(
             Caller::Session(Some(&token)),
             "record_movement",
-            json!({"kind": "transfer", "product": "036000291452", "qty": 4, "from": "RECEIVING", "to": "a1-1-2-l"}),
+            json!({"kind": "transfer", "product": "036000291452", "qty": 4, "from": "RECEIVING",
+                   "to": "a1-1-2-l", "reason": "restock the pick face"}),
         )
         .unwrap();
     assert_eq!(moved["to"], "A01-1-02-L", "bin codes are read in any case and padding");
-    assert_eq!(moved["operator"], "Pat Picker");
+    assert_eq!(moved["reason"], "restock the pick face");
+    assert_eq!(moved["operator"], "Max Manager");
     assert_eq!(moved["station"], "Pick 1");
     let found = w.local("lookup_product", json!({"code": "MUG-1"}));
     assert_eq!(found["totals"], json!({"on_hand": 10, "reserved": 0, "available": 4}));
@@ -37,7 +39,7 @@ fn a_movement_that_would_go_below_zero_is_refused_and_leaves_nothing() {
             Caller::Local,
             "record_movement",
             json!({"kind": "transfer", "product": "MUG-1", "qty": 4,
-            "from": "A01-1-01-L", "to": "A01-1-02-L"}),
+            "from": "A01-1-01-L", "to": "A01-1-02-L", "reason": "consolidate"}),
         )
         .unwrap_err();
     assert_eq!(err.code, backroom_api::ErrorCode::Conflict);
@@ -50,17 +52,41 @@ fn a_movement_that_would_go_below_zero_is_refused_and_leaves_nothing() {
 fn movements_need_the_right_ends_reasons_and_known_places() {
     let w = support::warehouse();
     let bad = [
-        (json!({"kind": "receipt", "product": "MUG-1", "qty": 1}), "destination"),
-        (json!({"kind": "receipt", "product": "MUG-1", "qty": 0, "to": "RECEIVING"}), "at least 1"),
-        (json!({"kind": "adjustment", "product": "MUG-1", "qty": 1, "to": "RECEIVING"}), "reason"),
-        (json!({"kind": "receipt", "product": "NOPE", "qty": 1, "to": "RECEIVING"}), "NOPE"),
         (
-            json!({"kind": "receipt", "product": "MUG-1", "qty": 1, "to": "A09-1-01-L"}),
+            json!({"kind": "adjustment", "product": "MUG-1", "qty": 1, "reason": "found"}),
+            "destination",
+        ),
+        (
+            json!({"kind": "adjustment", "product": "MUG-1", "qty": 0, "to": "RECEIVING",
+                   "reason": "found"}),
+            "from 1 to 1,000,000",
+        ),
+        (json!({"kind": "adjustment", "product": "MUG-1", "qty": 1, "to": "RECEIVING"}), "reason"),
+        (
+            json!({"kind": "adjustment", "product": "NOPE", "qty": 1, "to": "RECEIVING",
+                   "reason": "found"}),
+            "NOPE",
+        ),
+        (
+            json!({"kind": "adjustment", "product": "MUG-1", "qty": 1, "to": "A09-1-01-L",
+                   "reason": "found"}),
             "A09-1-01-L",
         ),
+        // Receipts have their own command, which keeps expected receipts in step.
+        (json!({"kind": "receipt", "product": "MUG-1", "qty": 1, "to": "RECEIVING"}), "receive"),
     ];
     for (req, needle) in bad {
         let err = w.app.call(Caller::Local, "record_movement", req.clone()).unwrap_err();
+        assert!(err.message.contains(needle), "{req}: {}", err.message);
+    }
+    let bad_receipts = [
+        (json!({"product": "MUG-1", "qty": 0, "to": "RECEIVING"}), "from 1 to 1,000,000"),
+        (json!({"product": "NOPE", "qty": 1, "to": "RECEIVING"}), "NOPE"),
+        (json!({"product": "MUG-1", "qty": 1, "to": "A09-1-01-L"}), "A09-1-01-L"),
+        (json!({"product": "MUG-1", "qty": 1, "to": "PACKING"}), "receiving area"),
+    ];
+    for (req, needle) in bad_receipts {
+        let err = w.app.call(Caller::Local, "receive", req.clone()).unwrap_err();
         assert!(err.message.contains(needle), "{req}: {}", err.message);
     }
     assert_eq!(w.local("check_ledger", json!({}))["movements"], 0);
@@ -116,8 +142,8 @@ fn many_stations_at_once_lose_no_movement() {
                         let result = app.call(
                             Caller::Local,
                             "record_movement",
-                            json!({"kind": "transfer",
-                            "product": "MUG-1", "qty": 1, "from": "A01-1-01-L", "to": to}),
+                            json!({"kind": "transfer", "product": "MUG-1", "qty": 1,
+                            "from": "A01-1-01-L", "to": to, "reason": "spread the stock"}),
                         );
                         match result {
                             Ok(_) => ok += 1,

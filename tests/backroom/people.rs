@@ -96,7 +96,8 @@ fn the_lifecycle_refuses_skipping_and_holds_need_a_reason() {
         .app
         .call(Caller::Local, "change_order_status", json!({"number": "2002", "to": "allocated"}))
         .unwrap_err();
-    assert!(err.message.contains("held cannot become allocated"), "{}", err.message);
+    assert_eq!(err.code, ErrorCode::Conflict);
+    assert!(err.message.contains("held cannot be made allocated"), "{}", err.message);
 }
 
 #[test]

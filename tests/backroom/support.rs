@@ -79,9 +79,10 @@ pub fn warehouse() -> Warehouse {
     w
 }
 
-/// Receives `qty` of a product into a location as the local manager.
+/// Receives `qty` of a product into a location (receiving, quarantine or a pick bin) as the
+/// local manager.
 pub fn receive(w: &Warehouse, sku: &str, to: &str, qty: i64) {
-    w.local("record_movement", json!({"kind": "receipt", "product": sku, "qty": qty, "to": to}));
+    w.local("receive", json!({"product": sku, "qty": qty, "to": to}));
 }
 
 /// Enters an order for the given (sku, qty) lines.

@@ -30,7 +30,7 @@ before(async () => {
     }
   }
   assert.ok(bin, "the demo has an empty bin");
-  await backroom.api("record_movement", { kind: "receipt", product: SKU, qty: 20, to: bin, reason: "e2e" }, admin);
+  await backroom.api("receive", { product: SKU, qty: 20, to: bin }, admin);
 });
 
 after(async () => {

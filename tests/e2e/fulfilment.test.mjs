@@ -37,12 +37,16 @@ before(async () => {
   admin = (await backroom.api("sign_in", { station: "Office", credential: manager.badge })).token;
   // Three products of our own, so no demo order competes for their stock.
   for (const sku of [HELD_SKU, WAIT_SKU, RETURN_SKU]) {
-    await backroom.api("save_product", { sku, name: `E2E product ${sku}`, category: "Test", price_cents: 1000, barcodes: [] }, admin);
+    await backroom.api(
+      "save_product",
+      { sku, name: `E2E product ${sku}`, category: "Test", unit_weight: "250 g", price_cents: 1000, barcodes: [] },
+      admin,
+    );
   }
   const bins = await backroom.api("list_locations", { kind: "bin", limit: 50 }, admin);
   bin = bins[bins.length - 1].code;
-  await backroom.api("record_movement", { kind: "receipt", product: HELD_SKU, qty: 10, to: bin, reason: "e2e" }, admin);
-  await backroom.api("record_movement", { kind: "receipt", product: RETURN_SKU, qty: 5, to: bin, reason: "e2e" }, admin);
+  await backroom.api("receive", { product: HELD_SKU, qty: 10, to: bin }, admin);
+  await backroom.api("receive", { product: RETURN_SKU, qty: 5, to: bin }, admin);
 });
 
 after(async () => {
@@ -193,7 +197,7 @@ test("receiving and putting away stock allocates the order waiting for it", asyn
 });
 
 test("a shipped item returned and restocked makes its bin's stock available again", async () => {
-  // Enter, pick, pack and ship an order through the API, as the floor would.
+  // Enter, pick, weigh (which packs it) and ship an order through the API, as the floor would.
   const order = await backroom.api(
     "create_order",
     {
@@ -210,10 +214,17 @@ test("a shipped item returned and restocked makes its bin's stock available agai
   const picker = operator("Sam Okafor");
   const packer = operator("Tomás Novák");
   const pickToken = (await backroom.api("sign_in", { station: "Pick 1", credential: picker.badge })).token;
-  const packToken = (await backroom.api("sign_in", { station: "Pack 1", credential: packer.badge })).token;
+  // Pack 2 has no connected scale, so the packer types the weight the scale shows.
+  const packToken = (await backroom.api("sign_in", { station: "Pack 2", credential: packer.badge })).token;
   const picked = await backroom.api("pick", { order: "E2E-1003", product: RETURN_SKU, bin, qty: 2 }, pickToken);
   assert.equal(picked.status, "picked");
-  await backroom.api("change_order_status", { number: "E2E-1003", to: "packed", reason: "" }, packToken);
+  const expected = await backroom.api("expected_weight", { order: "E2E-1003", box: "BOX-S" }, packToken);
+  const weighed = await backroom.api(
+    "weigh",
+    { order: "E2E-1003", box: "BOX-S", grams: expected.expected_g, stable: true },
+    packToken,
+  );
+  assert.equal(weighed.status, "packed");
   const shipped = await backroom.api("ship_order", { number: "E2E-1003" }, packToken);
   assert.equal(shipped.status, "shipped");
 

@@ -38,7 +38,7 @@ before(async () => {
   assert.ok(manager, "the demo has a manager");
   admin = (await backroom.api("sign_in", { station: "Office", credential: manager.badge })).token;
   await backroom.api("save_product", { sku: SKU, name: "E2E layout product", category: "Test", price_cents: 1000, barcodes: [] }, admin);
-  await backroom.api("record_movement", { kind: "receipt", product: SKU, qty: QTY, to: STOCKED_BIN, reason: "e2e" }, admin);
+  await backroom.api("receive", { product: SKU, qty: QTY, to: STOCKED_BIN }, admin);
   page = await newStationPage(browser);
   await signIn(page, backroom.url, stations, "Office", manager);
   await page.keyboard.press("F6");

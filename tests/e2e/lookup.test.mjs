@@ -105,9 +105,11 @@ test("a scanned barcode shows the product and its stock per location", async () 
   assert.equal(await focusedTestId(page), "lookup-input");
   await screenshot(page, "lookup-product");
 
-  // Stock received elsewhere shows up without another scan (server-sent events).
-  const bin = expected.locations[0].location;
-  await backroom.api("record_movement", { kind: "receipt", product: expected.product.sku, qty: 3, to: bin, reason: "e2e: live update" }, token);
+  // Stock received elsewhere shows up without another scan (server-sent events). Goods are
+  // received into a bin, a receiving or a quarantine area, never straight into packing.
+  const receivable = ["bin", "receiving", "quarantine"];
+  const bin = (expected.locations.find((l) => receivable.includes(l.kind)) ?? expected.locations[0]).location;
+  await backroom.api("receive", { product: expected.product.sku, qty: 3, to: bin }, token);
   await page.waitForFunction(
     (n) => document.querySelector('[data-testid="total-on-hand"]')?.textContent === String(n),
     expected.totals.on_hand + 3,

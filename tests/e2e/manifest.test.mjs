@@ -33,7 +33,7 @@ before(async () => {
     },
     admin,
   );
-  await backroom.api("record_movement", { kind: "receipt", product: MUG.sku, qty: 10, to: BIN }, admin);
+  await backroom.api("receive", { product: MUG.sku, qty: 10, to: BIN }, admin);
 });
 
 after(async () => {

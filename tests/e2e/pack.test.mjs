@@ -45,7 +45,7 @@ before(async () => {
       { sku: p.sku, name: p.name, category: "Test", unit_weight: `${p.grams} g`, price_cents: 500, barcodes: [p.barcode] },
       admin,
     );
-    await backroom.api("record_movement", { kind: "receipt", product: p.sku, qty: 20, to: BIN }, admin);
+    await backroom.api("receive", { product: p.sku, qty: 20, to: BIN }, admin);
   }
   for (const number of ["E2E-P1", "E2E-P2"]) await pickedOrder(number);
 });

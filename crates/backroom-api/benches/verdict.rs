@@ -53,10 +53,7 @@ fn warehouse(app: &App, port: &str) -> String {
     local("save_operator", json!({"name": "Pat", "role": "picker", "badge": "PICK"}));
     local("save_operator", json!({"name": "Pia", "role": "packer", "badge": "PACK"}));
     let bin = "A01-1-01-L";
-    local(
-        "record_movement",
-        json!({"kind": "receipt", "product": "KETTLE", "qty": ORDERS, "to": bin}),
-    );
+    local("receive", json!({"product": "KETTLE", "qty": ORDERS, "to": bin}));
     let picker =
         call(app, Caller::Local, "sign_in", json!({"station": "Pack 1", "credential": "PICK"}));
     let picker = Caller::Session(picker["token"].as_str());

@@ -11,8 +11,13 @@ use serde_json::{Value, json};
 impl Warehouse {
     fn new() -> Warehouse {
         let w = Warehouse::with_floor();
-        for (sku, price) in [("MUG-1", 1299), ("TEE-M", 1999), ("PEN-1", 199)] {
-            w.local("save_product", json!({"sku": sku, "name": sku, "price_cents": price}));
+        for (sku, price, weight) in
+            [("MUG-1", 1299, "350 g"), ("TEE-M", 1999, "180 g"), ("PEN-1", 199, "10 g")]
+        {
+            w.local(
+                "save_product",
+                json!({"sku": sku, "name": sku, "price_cents": price, "unit_weight": weight}),
+            );
         }
         w.local("save_station", json!({"name": "Pick 1"}));
         w.local("save_operator", json!({"name": "Pat", "role": "picker", "badge": "OP-PICK"}));
@@ -25,10 +30,7 @@ impl Warehouse {
     }
 
     fn stock(&self, sku: &str, bin: &str, qty: i64) {
-        self.local(
-            "record_movement",
-            json!({"kind": "receipt", "product": sku, "qty": qty, "to": bin}),
-        );
+        self.local("receive", json!({"product": sku, "qty": qty, "to": bin}));
     }
 
     fn order(&self, number: &str, lines: &[(&str, i64)], extra: Value) -> Value {
@@ -254,7 +256,7 @@ fn picks_follow_reservations_and_a_partial_shipment_waits_for_its_back_order() {
     let done = pick("PEN-1", "A02-2-03-L", 1).unwrap();
     assert_eq!((done["status"].as_str(), done["left_to_pick"].as_i64()), (Some("picked"), Some(0)));
     let packer = |name: &str, req: Value| w.as_("OP-PACK", name, req).unwrap();
-    packer("change_order_status", json!({"number": "7001", "to": "packed"}));
+    w.weigh_to_pack("Pick 1", "OP-PACK", "7001");
     let shipped = packer("ship_order", json!({"number": "7001"}));
     assert_eq!(shipped["status"], "released", "one mug is still to come");
     assert_eq!((line(&shipped, 0, "shipped"), line(&shipped, 0, "backordered")), (2, 1));
@@ -262,7 +264,7 @@ fn picks_follow_reservations_and_a_partial_shipment_waits_for_its_back_order() {
     w.stock("MUG-1", "A01-1-01-L", 1);
     assert_eq!(w.get("7001")["status"], "allocated");
     pick("MUG-1", "A01-1-01-L", 1).unwrap();
-    packer("change_order_status", json!({"number": "7001", "to": "packed"}));
+    w.weigh_to_pack("Pick 1", "OP-PACK", "7001");
     let done = packer("ship_order", json!({"number": "7001"}));
     assert_eq!(done["status"], "shipped");
     assert_eq!(w.local("lookup_product", json!({"code": "MUG-1"}))["totals"]["on_hand"], 0);

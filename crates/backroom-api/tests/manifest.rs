@@ -47,10 +47,7 @@ impl Warehouse {
     /// Enters an order for `qty` of `sku` with these shipping fields and picks what was
     /// reserved.
     fn picked(&self, number: &str, sku: &str, qty: i64, shipping: Value) {
-        self.local(
-            "record_movement",
-            json!({"kind": "receipt", "product": sku, "qty": qty, "to": "A01-1-01-L"}),
-        );
+        self.local("receive", json!({"product": sku, "qty": qty, "to": "A01-1-01-L"}));
         let mut order = json!({"number": number,
             "customer": {"name": "Ada Lee", "email": "ada@example.com"},
             "ship_to": {"name": format!("Ada Lee {number}"), "address1": "1 High Street",
@@ -209,10 +206,7 @@ fn only_todays_packed_packages_are_listed_each_once_by_carrier() {
 fn an_order_shipped_in_two_parts_is_two_packages() {
     let w = Warehouse::new();
     // Two ordered, one in stock: one ships now, the other follows when stock arrives.
-    w.local(
-        "record_movement",
-        json!({"kind": "receipt", "product": "MUG-B", "qty": 1, "to": "A01-1-01-L"}),
-    );
+    w.local("receive", json!({"product": "MUG-B", "qty": 1, "to": "A01-1-01-L"}));
     let order = w.local(
         "create_order",
         json!({"number": "2001", "customer": {"name": "Bo"},
@@ -225,10 +219,7 @@ fn an_order_shipped_in_two_parts_is_two_packages() {
     w.pick("2001", "MUG-B");
     w.pack("2001", ONE_MUG_G);
     assert_eq!(w.ship("2001")["status"], "released", "one mug waits for stock");
-    w.local(
-        "record_movement",
-        json!({"kind": "receipt", "product": "MUG-B", "qty": 1, "to": "A01-1-01-L"}),
-    );
+    w.local("receive", json!({"product": "MUG-B", "qty": 1, "to": "A01-1-01-L"}));
     assert_eq!(w.order("2001")["status"], "allocated");
     let m = w.manifest(None);
     assert_eq!(carriers(&m), [("Royal Mail".to_owned(), 1, ONE_MUG_G)], "the first part left");
@@ -466,10 +457,7 @@ fn orders_carry_carrier_and_service_from_entry_csv_and_shopify() {
     let mut settings = w.local("get_settings", json!({}));
     settings["shipping"] = json!({"default_carrier": "Evri", "default_service": "Evri Standard"});
     w.local("save_settings", settings);
-    w.local(
-        "record_movement",
-        json!({"kind": "receipt", "product": "MUG-B", "qty": 1, "to": "A01-1-01-L"}),
-    );
+    w.local("receive", json!({"product": "MUG-B", "qty": 1, "to": "A01-1-01-L"}));
     // The oldest order waiting for mugs gets the one that arrived.
     assert_eq!(w.order("#7002")["status"], "allocated");
     w.pick("#7002", "MUG-B");

@@ -54,10 +54,7 @@ impl Warehouse {
     fn picked(&self, number: &str, lines: &[(&str, i64)]) {
         for (i, (sku, qty)) in lines.iter().enumerate() {
             let bin = format!("A01-1-0{}-L", i + 1);
-            self.local(
-                "record_movement",
-                json!({"kind": "receipt", "product": sku, "qty": qty, "to": bin}),
-            );
+            self.local("receive", json!({"product": sku, "qty": qty, "to": bin}));
         }
         let order = self.local(
             "create_order",

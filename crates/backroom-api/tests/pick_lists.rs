@@ -29,10 +29,7 @@ impl Warehouse {
     fn order_from(&self, number: &str, bin: &str) {
         let sku = format!("SKU-{number}");
         self.local("save_product", json!({"sku": sku, "name": sku, "unit_weight": "100 g"}));
-        self.local(
-            "record_movement",
-            json!({"kind": "receipt", "product": sku, "qty": 5, "to": bin}),
-        );
+        self.local("receive", json!({"product": sku, "qty": 5, "to": bin}));
         self.local(
             "create_order",
             json!({"number": number, "payment_status": "paid",

@@ -30,10 +30,7 @@ impl Warehouse {
     }
 
     fn receive(&self, sku: &str, qty: i64, bin: &str) {
-        self.local(
-            "record_movement",
-            json!({"kind": "receipt", "product": sku, "qty": qty, "to": bin}),
-        );
+        self.local("receive", json!({"product": sku, "qty": qty, "to": bin}));
     }
 
     fn order(&self, number: &str, lines: &[(&str, i64)]) -> Value {

@@ -74,10 +74,7 @@ fn shop() -> Shop {
         [("MUG-1", 12), ("TEE-M", 5), ("BOOK-GR", 3), ("BOOK-RU", 3)].iter().enumerate()
     {
         let bin = bins[k]["code"].as_str().unwrap().to_owned();
-        s.local(
-            "record_movement",
-            json!({"kind": "receipt", "product": sku, "qty": qty, "to": bin}),
-        );
+        s.local("receive", json!({"product": sku, "qty": qty, "to": bin}));
     }
     s.local(
         "save_product",

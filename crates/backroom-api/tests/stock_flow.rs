@@ -39,10 +39,18 @@ impl Floor {
         );
         f.local(
             "save_product",
-            json!({"sku": "TEE-M", "name": "T-shirt M", "price_cents": 1999,
-                   "barcodes": ["4006381333931"]}),
+            json!({"sku": "TEE-M", "name": "T-shirt M", "unit_weight": "180 g",
+                   "price_cents": 1999, "barcodes": ["4006381333931"]}),
         );
-        f.local("save_product", json!({"sku": "BOOK-9", "name": "Book", "price_cents": 2500}));
+        f.local(
+            "save_product",
+            json!({"sku": "BOOK-9", "name": "Book", "unit_weight": "400 g", "price_cents": 2500}),
+        );
+        f.local(
+            "save_box",
+            json!({"code": "BOX-T", "name": "Test box", "tare_g": 100,
+                   "inner_mm": {"length": 400, "width": 300, "height": 300}}),
+        );
         f.local("save_station", json!({"name": "Pick 1"}));
         for (name, role, badge) in [
             ("Pat Picker", "picker", "OP-PICK"),
@@ -79,12 +87,9 @@ impl Floor {
         self.try_as(token, name, req).unwrap_or_else(|e| panic!("`{name}` failed: {e}"))
     }
 
-    /// Puts stock straight into a location, as a manager at the command line would.
+    /// Receives stock straight into a location, as a manager at the command line would.
     fn stock(&self, sku: &str, to: &str, qty: i64) {
-        self.local(
-            "record_movement",
-            json!({"kind": "receipt", "product": sku, "qty": qty, "to": to}),
-        );
+        self.local("receive", json!({"product": sku, "qty": qty, "to": to}));
     }
 
     /// Enters an order for one customer; `extra` adds or overrides fields.
@@ -160,7 +165,8 @@ impl Floor {
             .unwrap()
     }
 
-    /// Picks every reserved unit of an order, packs it and ships it.
+    /// Picks every reserved unit of an order, weighs it to pack it (typed at a station with no
+    /// scale, at exactly the expected weight) and ships it.
     fn ship(&self, number: &str) {
         let picker = self.sign_in("OP-PICK");
         let packer = self.sign_in("OP-PACK");
@@ -171,7 +177,14 @@ impl Floor {
                 json!({"order": number, "product": sku, "bin": bin, "qty": qty}),
             );
         }
-        self.as_(&packer, "change_order_status", json!({"number": number, "to": "packed"}));
+        let expected = self.local("expected_weight", json!({"order": number, "box": "BOX-T"}));
+        let weighed = self.as_(
+            &packer,
+            "weigh",
+            json!({"order": number, "box": "BOX-T", "grams": expected["expected_g"],
+                   "stable": true}),
+        );
+        assert_eq!(weighed["status"], "packed", "{weighed}");
         self.as_(&packer, "ship_order", json!({"number": number}));
     }
 }
@@ -492,7 +505,8 @@ fn a_count_below_what_is_reserved_moves_the_promise_or_back_orders_it() {
     }
     f.local(
         "record_movement",
-        json!({"kind": "transfer", "product": "BOOK-9", "qty": 3, "from": "A03-1-01-L", "to": "RECEIVING"}),
+        json!({"kind": "transfer", "product": "BOOK-9", "qty": 3, "from": "A03-1-01-L",
+               "to": "RECEIVING", "reason": "damaged in the bin, back for inspection"}),
     );
     let before = f.movements().len();
     let refused =
@@ -648,7 +662,8 @@ fn returns_are_restocked_quarantined_or_scrapped() {
     assert_eq!(int(&f.line("3003", "MUG-1")["backordered"]), 1);
     f.local(
         "record_movement",
-        json!({"kind": "transfer", "product": "MUG-1", "qty": 1, "from": "QUARANTINE", "to": "A01-1-04-L"}),
+        json!({"kind": "transfer", "product": "MUG-1", "qty": 1, "from": "QUARANTINE",
+               "to": "A01-1-04-L", "reason": "inspected, fit to sell"}),
     );
     assert_eq!(int(&f.line("3003", "MUG-1")["reserved"]), 1);
 

@@ -55,4 +55,28 @@ impl Warehouse {
         let session = self.local("sign_in", json!({"station": station, "credential": badge}));
         self.app.call(Caller::Session(session["token"].as_str()), name, req)
     }
+
+    /// Packs a picked order the one way an order becomes packed: the operator with this badge
+    /// weighs it in a test box at `station` (which watches no scale, so the weight is typed) and
+    /// the scale shows exactly what the order should weigh. Its products need unit weights.
+    pub fn weigh_to_pack(&self, station: &str, badge: &str, number: &str) -> Value {
+        self.local(
+            "save_box",
+            json!({"code": "BOX-T", "name": "Test box", "tare_g": 100,
+                   "inner_mm": {"length": 400, "width": 300, "height": 300}}),
+        );
+        let expected = self.local("expected_weight", json!({"order": number, "box": "BOX-T"}));
+        assert_eq!(expected["cannot_audit"], json!([]), "{expected}");
+        let weighed = self
+            .at(
+                station,
+                badge,
+                "weigh",
+                json!({"order": number, "box": "BOX-T", "grams": expected["expected_g"],
+                       "stable": true}),
+            )
+            .unwrap_or_else(|e| panic!("weigh: {e}"));
+        assert_eq!(weighed["status"], "packed", "{weighed}");
+        weighed
+    }
 }
