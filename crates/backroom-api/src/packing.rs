@@ -605,7 +605,9 @@ fn approver(ctx: &mut Ctx<'_>, manager: Option<&str>) -> Result<Option<i64>, Api
         )
     };
     match manager.map(str::trim).filter(|m| !m.is_empty()) {
-        Some(credential) => people::manager_approval(ctx, credential)?.map(Some).ok_or_else(refused),
+        Some(credential) => {
+            people::manager_approval(ctx, credential)?.map(Some).ok_or_else(refused)
+        }
         None if ctx.actor()?.role == Role::Manager => Ok(ctx.operator_id()),
         None => Err(refused()),
     }
