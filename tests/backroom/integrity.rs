@@ -130,6 +130,43 @@ fn a_packer_cannot_skip_the_weight_audit() {
     ledger_is_clean(&w);
 }
 
+// A barcode scanned into the weight field at a bench without a scale is no weighing: it is
+// refused, nothing is logged, and the audit statistics never see it.
+#[test]
+fn a_barcode_typed_as_a_weight_is_refused_and_not_logged() {
+    let w = stocked();
+    pick_all(&w, "5036");
+    let packer = w.sign_in("Pack 1", "OP-PACK");
+    for grams in [7_600_007_004_389.0, 1e300, 20_000.0] {
+        let err = call(
+            &w,
+            &packer,
+            "weigh",
+            json!({"order": "5036", "box": "BOX-S", "grams": grams, "stable": true}),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Invalid, "{grams}: {err}");
+    }
+    let err = call(
+        &w,
+        &packer,
+        "weigh",
+        json!({"order": "5036", "box": "BOX-S", "grams": 7_600_007_004_389.0, "stable": true}),
+    )
+    .unwrap_err();
+    assert!(err.message.contains("looks like a barcode"), "{err}");
+    assert_eq!(w.local("list_weighings", json!({})).as_array().unwrap().len(), 0);
+    // A real weight still gets its verdict, a wrong one included.
+    let weighed = call(
+        &w,
+        &packer,
+        "weigh",
+        json!({"order": "5036", "box": "BOX-S", "grams": 1_200, "stable": true}),
+    )
+    .unwrap();
+    assert_eq!(weighed["weighing"]["verdict"], "fail");
+}
+
 // Row 2: an order packed by hand (as an older Backroom allowed) does not ship unweighed,
 // unless a manager turned the audit off, which is logged.
 #[test]
@@ -426,7 +463,7 @@ fn expected_access(command: &str) -> &'static [&'static str] {
         | "record_chargeback" | "allocate" | "expect_receipt" | "create_counts"
         | "decide_count" | "import_csv" | "get_settings" | "save_settings" | "save_box"
         | "fill_rates" | "fill_rate_orders" | "what_if" | "set_lead_time" | "dashboard"
-        | "unweighed_products" => MANAGER,
+        | "unweighed_products" | "map_unknown_line" => MANAGER,
         _ => FLOOR,
     }
 }

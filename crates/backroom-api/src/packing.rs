@@ -475,6 +475,9 @@ pub fn weigh(ctx: &mut Ctx<'_>, req: Weigh) -> Result<Weighed, ApiError> {
     let pack_box = find_box(ctx, &req.box_code)?;
     let items = order_items(ctx, order_id)?;
     let exp = audit::expect(&rules(ctx)?, &items, &carton(&pack_box));
+    if let Some(grams) = req.grams {
+        check_plausible(grams, exp.expected_g)?;
+    }
     let (facts, scale) = reading(ctx, &req)?;
     let verdict = audit::judge(&exp, &facts, &items);
     let id = record(ctx, order_id, &pack_box.code, &exp, &facts, &verdict, &scale)?;
@@ -490,6 +493,22 @@ pub fn weigh(ctx: &mut Ctx<'_>, req: Weigh) -> Result<Weighed, ApiError> {
     }
     ctx.emit(Event::DataChanged { what: "weighings".into() });
     Ok(Weighed { weighing: load_weighing(ctx, id)?, verdict, status })
+}
+
+/// Refuses a typed weight no package of this order could weigh, such as a barcode scanned into
+/// the weight field: it is not a weighing, so nothing is logged. A real package stays well
+/// within four times what it should weigh, or ten kilograms over it for a light order.
+fn check_plausible(grams: f64, expected_g: f64) -> Result<(), ApiError> {
+    let most = (expected_g * 4.0).max(expected_g + 10_000.0);
+    if grams.is_finite() && grams <= most {
+        return Ok(());
+    }
+    Err(ApiError::invalid(format!(
+        "{} g looks like a barcode, not a weight; type the weight the scale shows (this package \
+         should weigh about {:.0} g)",
+        backroom_core::limits::shorten(&format!("{grams:.0}"), 16),
+        expected_g
+    )))
 }
 
 /// The reading to judge: the latest of the station's watched scale, or a weight typed at a
