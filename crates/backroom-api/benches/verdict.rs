@@ -3,13 +3,16 @@
 //! reads frames. Run with `cargo bench -p backroom-api --bench verdict`.
 //!
 //! The scale is a pseudo-terminal whose other end this bench writes Toledo continuous frames
-//! to, as a floor scale streams them. The path measured is the one a station takes: the
+//! to, as a floor scale streams them; then a USB HID scale, whose hidraw node is a FIFO in
+//! packet mode (one report per read, as hidraw) found through a sysfs tree laid out in a
+//! temporary directory (`BACKROOM_HIDRAW_SYSFS`). The path measured is the one a station takes: the
 //! station's scale monitor decodes the frame and puts the reading on the board, the `scale`
 //! event goes out, and the listener (standing in for the screen) calls `weigh`, which reads
 //! the board, judges, logs and packs the order in one transaction. The hop from the event to
 //! a browser and back is not in it; on one machine it adds a few milliseconds of HTTP.
 
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -29,9 +32,13 @@ fn call(app: &App, caller: Caller<'_>, name: &str, req: Value) -> Value {
     app.call(caller, name, req).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// A HID scale's data report, stable, 1.234 kg in grams; and the same load in motion.
+const HID_STABLE: &[u8] = &[0x03, 0x04, 0x02, 0x00, 0xd2, 0x04];
+const HID_MOTION: &[u8] = &[0x03, 0x03, 0x02, 0x00, 0xce, 0x04];
+
 /// A warehouse with `ORDERS` picked orders of one 1,224 g item each: in a box of no tare with
 /// 10 g of packing, each should weigh 1,234 g, what the stable frame says.
-fn warehouse(app: &App, port: &str) -> String {
+fn warehouse(app: &App, scale: Value) -> String {
     let local = |name: &str, req: Value| call(app, Caller::Local, name, req);
     local(
         "set_layout",
@@ -45,11 +52,7 @@ fn warehouse(app: &App, port: &str) -> String {
         json!({"code": "BOX", "name": "Bench box", "tare_g": 0,
                "inner_mm": {"length": 400, "width": 300, "height": 300}}),
     );
-    local(
-        "save_station",
-        json!({"name": "Pack 1", "scale": {"port": port, "protocol": "toledo-continuous",
-               "baud": 9600, "data_bits": 7, "parity": "even", "stop_bits": 1}}),
-    );
+    local("save_station", json!({"name": "Pack 1", "scale": scale}));
     local("save_operator", json!({"name": "Pat", "role": "picker", "badge": "PICK"}));
     local("save_operator", json!({"name": "Pia", "role": "packer", "badge": "PACK"}));
     let bin = "A01-1-01-L";
@@ -78,7 +81,7 @@ fn warehouse(app: &App, port: &str) -> String {
 fn wait_state(
     events: &mut tokio::sync::broadcast::Receiver<Event>,
     state: &str,
-    mut resend: Option<(&mut TTYPort, &[u8])>,
+    mut resend: Option<(&mut dyn Write, &[u8])>,
 ) {
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut sent = Instant::now();
@@ -108,14 +111,105 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-fn verdict_latency() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = Arc::new(App::open(&dir.path().join("bench.db")).unwrap());
-    let (mut scale, device) = TTYPort::pair().expect("a pseudo-terminal");
+/// A scale the bench writes to: the other end of the station's port.
+struct Scale {
+    name: &'static str,
+    station: Value,
+    write: Box<dyn Write>,
+    stable: &'static [u8],
+    motion: &'static [u8],
+    /// Kept until the bench ends: the pty's path or the fake sysfs tree.
+    _keep: Box<dyn std::any::Any>,
+}
+
+/// A Toledo continuous scale on a pseudo-terminal.
+fn serial_scale() -> Scale {
+    let (scale, device) = TTYPort::pair().expect("a pseudo-terminal");
     let port = device.name().expect("the pseudo-terminal has a path");
     // The monitor opens the port itself, and would find it locked by the pair's own handle.
     drop(device);
-    let token = warehouse(&app, &port);
+    Scale {
+        name: "toledo-continuous on a pty",
+        station: json!({"port": port, "protocol": "toledo-continuous",
+                        "baud": 9600, "data_bits": 7, "parity": "even", "stop_bits": 1}),
+        write: Box::new(scale),
+        stable: STABLE,
+        motion: MOTION,
+        _keep: Box::new(()),
+    }
+}
+
+/// A USB HID scale: a sysfs tree naming a scale descriptor, and a FIFO as its hidraw node,
+/// written in packet mode once the station's monitor has opened it.
+fn hid_scale() -> Scale {
+    let dir = tempfile::tempdir().unwrap();
+    let device = dir.path().join("class/hidraw0/device");
+    std::fs::create_dir_all(&device).unwrap();
+    std::fs::create_dir_all(dir.path().join("dev")).unwrap();
+    std::fs::write(device.join("uevent"), "HID_ID=0003:00000922:00008003\nHID_NAME=Bench\n")
+        .unwrap();
+    // Scales page, Scale Device, application; report 3; Data Weight with Logical Minimum 0.
+    let descriptor = [
+        0x05, 0x8D, 0x09, 0x20, 0xA1, 0x01, 0x85, 0x03, 0x15, 0x00, 0x75, 0x10, 0x09, 0x40, 0x81,
+        0x02, 0xC0,
+    ];
+    std::fs::write(device.join("report_descriptor"), descriptor).unwrap();
+    let node = dir.path().join("dev/hidraw0");
+    let fifo = std::ffi::CString::new(node.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads the NUL-terminated path and nothing else.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    // SAFETY: set before any thread of this process reads the environment; the scale watch
+    // that reads it starts later.
+    unsafe {
+        std::env::set_var("BACKROOM_HIDRAW_SYSFS", dir.path().join("class"));
+        std::env::set_var("BACKROOM_HIDRAW_DEV", dir.path().join("dev"));
+    }
+    Scale {
+        name: "hid-pos on a packet FIFO",
+        station: json!({"port": "auto", "protocol": "hid-pos",
+                        "baud": 9600, "data_bits": 8, "parity": "none", "stop_bits": 1}),
+        write: Box::new(FifoWriter { node, file: None }),
+        stable: HID_STABLE,
+        motion: HID_MOTION,
+        _keep: Box::new(dir),
+    }
+}
+
+/// Writes to the FIFO once a reader has it open, one report per write (`O_DIRECT`).
+struct FifoWriter {
+    node: std::path::PathBuf,
+    file: Option<std::fs::File>,
+}
+
+impl Write for FifoWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.file.is_none() {
+            // Without a reader, a non-blocking open for writing fails (ENXIO).
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(&self.node)?;
+            // Packet mode is set on the open pipe (Linux 4.5 and later), not at open.
+            let fd = std::os::fd::AsRawFd::as_raw_fd(&file);
+            // SAFETY: fcntl on a descriptor `file` owns; no memory is passed.
+            unsafe {
+                let flags = libc::fcntl(fd, libc::F_GETFL);
+                assert_eq!(libc::fcntl(fd, libc::F_SETFL, flags | libc::O_DIRECT), 0);
+            }
+            self.file = Some(file);
+        }
+        self.file.as_mut().unwrap().write(bytes)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn verdict_latency(mut scale: Scale) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Arc::new(App::open(&dir.path().join("bench.db")).unwrap());
+    let token = warehouse(&app, scale.station.clone());
     let packer = Caller::Session(Some(&token));
     let _watch = ScaleWatch::start(&app);
     let mut events = app.subscribe();
@@ -124,9 +218,9 @@ fn verdict_latency() {
     for n in 0..ORDERS {
         // The monitor may still be opening the port, which drops what came before: the load
         // goes on in motion until the monitor sees it move.
-        wait_state(&mut events, "motion", Some((&mut scale, MOTION)));
+        wait_state(&mut events, "motion", Some((scale.write.as_mut(), scale.motion)));
         let start = Instant::now();
-        scale.write_all(STABLE).unwrap();
+        scale.write.write_all(scale.stable).unwrap();
         wait_state(&mut events, "stable", None);
         let weighed =
             call(&app, packer, "weigh", json!({"order": format!("B{n:04}"), "box": "BOX"}));
@@ -135,7 +229,8 @@ fn verdict_latency() {
     }
     times.sort();
     println!(
-        "verdict after the stable frame, {ORDERS} weighings: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        "{}: verdict after the stable frame, {ORDERS} weighings: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        scale.name,
         ms(percentile(&times, 0.5)),
         ms(percentile(&times, 0.95)),
         ms(times[times.len() - 1]),
@@ -153,7 +248,7 @@ fn decoder_throughput() {
         (Protocol::MtSics, b"S S     100.00 g\r\n"),
         (Protocol::Nci, b"\n002.35lb\r\n00\r\x03"),
         (Protocol::NciScp12, b"\n 002.35LB\r00\x03"),
-        (Protocol::Toledo8217, b"\x02001.23\r"),
+        (Protocol::Toledo8217, b"\x0201.234\r"),
         (Protocol::ToledoContinuous, STABLE),
     ];
     for (protocol, frame) in cases {
@@ -177,10 +272,26 @@ fn decoder_throughput() {
             stream.len() as f64 / seconds / 1e6,
         );
     }
+    // A HID scale's reports come one per read: one push each.
+    let reports = 2_000_000;
+    let mut decoder = Protocol::HidPos.decoder();
+    let now = Instant::now();
+    let start = Instant::now();
+    let mut readings = 0usize;
+    for n in 0..reports {
+        decoder.push(if n % 2 == 0 { HID_STABLE } else { HID_MOTION }, now);
+        while decoder.poll().is_some() {
+            readings += 1;
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    assert_eq!(readings, reports, "hid-pos: every report is one reading");
+    println!("hid-pos: {:.2} M reports/s", reports as f64 / seconds / 1e6);
 }
 
 fn main() {
     // `cargo test --benches` runs benches with `--bench` absent: a quick smoke run is enough.
     decoder_throughput();
-    verdict_latency();
+    verdict_latency(serial_scale());
+    verdict_latency(hid_scale());
 }

@@ -556,7 +556,7 @@ fn facts_of(status: &ScaleStatus) -> ReadingFacts {
         age_ms: status.age_ms.unwrap_or(u64::MAX),
         online: !matches!(
             status.state,
-            ScaleState::Offline | ScaleState::Silent | ScaleState::Fault
+            ScaleState::Offline | ScaleState::Silent | ScaleState::Asleep | ScaleState::Fault
         ),
         range: match status.state {
             ScaleState::Over => Range::Over,

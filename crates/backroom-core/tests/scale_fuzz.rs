@@ -175,6 +175,7 @@ fn frame(protocol: Protocol, hundredths: u32) -> Vec<u8> {
             frame.push(sum.wrapping_neg() & 0x7F);
             frame
         }
+        Protocol::HidPos => unreachable!("HID reports are tested by `any_report_hid_pos`"),
     }
 }
 
@@ -216,7 +217,7 @@ proptest! {
 
     #[test]
     fn a_frame_cut_anywhere_reads_whole(
-        protocol in select(&Protocol::ALL[..]),
+        protocol in select(&Protocol::SERIAL[..]),
         hundredths in 0u32..100_000,
         cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..6),
     ) {
@@ -229,7 +230,10 @@ proptest! {
         for piece in cuts.windows(2) {
             decoder.push(&bytes[piece[0]..piece[1]], now);
         }
-        let events: Vec<ScaleEvent> = std::iter::from_fn(|| decoder.poll()).collect();
+        // Two decimals read as kilograms raise a doubt about the unit first (Toledo 8217).
+        let events: Vec<ScaleEvent> = std::iter::from_fn(|| decoder.poll())
+            .filter(|event| !matches!(event, ScaleEvent::UnitInDoubt { .. }))
+            .collect();
         let [ScaleEvent::Reading(reading)] = events.as_slice() else {
             return Err(TestCaseError::fail(format!("{events:?} from {}", bytes.escape_ascii())));
         };
@@ -250,7 +254,7 @@ const STREAMS: u64 = 3_000;
 const SEED: u64 = 0x5CA1_E000_0000_0000;
 
 fn assert_streams_hold(kind: Kind) {
-    for protocol in Protocol::ALL {
+    for protocol in Protocol::SERIAL {
         let report = scale_stream::run(protocol, kind, STREAMS, SEED);
         if let Some(first) = &report.first_violation {
             panic!(

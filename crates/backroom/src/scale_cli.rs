@@ -1,5 +1,6 @@
-//! `backroom scale`: list the serial ports, read a weight, watch a scale, zero and tare it.
-//! It opens no database, so a scale can be checked on a bench before Backroom is set up.
+//! `backroom scale`: list the scales and serial ports, read a weight, watch a scale, zero and
+//! tare it. Serial scales and USB HID scales alike; `auto` finds either kind. It opens no
+//! database, so a scale can be checked on a bench before Backroom is set up.
 
 use std::io::Write;
 use std::sync::mpsc;
@@ -17,8 +18,8 @@ use crate::cli::CliError;
 
 #[derive(Debug, Subcommand)]
 pub enum ScaleAction {
-    /// List the serial ports the OS knows of. Pseudo-terminals (the scale simulator) are never
-    /// listed; give their path with --port.
+    /// List the USB HID scales and the serial ports the OS knows of. Pseudo-terminals (the
+    /// scale simulator) are never listed; give their path with --port.
     List,
     /// Print the first stable weight, or fail if none comes in time.
     Read {
@@ -63,10 +64,12 @@ pub enum ScaleAction {
 /// Where the scale is and how it talks.
 #[derive(Debug, Args)]
 pub struct PortArgs {
-    /// The scale's serial port: /dev/ttyUSB0, COM3, or a simulator's /dev/pts/N.
-    #[arg(long, value_name = "PATH")]
+    /// The scale's port: a serial port (/dev/ttyUSB0, COM3, a simulator's /dev/pts/N), a USB
+    /// scale's /dev/hidrawN or vendor:product (0922:8003), or auto: the first USB scale, else
+    /// the first USB serial port that answers.
+    #[arg(long, value_name = "PATH", default_value = "auto")]
     pub port: String,
-    /// mt-sics, nci, nci-scp12, toledo-8217 or toledo-continuous; auto probes for it.
+    /// mt-sics, nci, nci-scp12, toledo-8217, toledo-continuous or hid-pos; auto finds it.
     #[arg(long, value_name = "NAME", default_value = "auto", value_parser = parse_protocol)]
     pub protocol: ProtocolChoice,
     /// The baud rate, when the scale is not set to its protocol's usual one.
@@ -122,9 +125,10 @@ pub fn run(action: &ScaleAction) -> Result<(), CliError> {
 }
 
 fn list() -> Result<(), ScalePortError> {
-    let ports = scale_port::list_ports()?;
+    let mut ports = scale_port::list_hid_scales();
+    ports.extend(scale_port::list_ports()?);
     if ports.is_empty() {
-        eprintln!("no serial ports found");
+        eprintln!("no USB scales or serial ports found");
     }
     for port in ports {
         let description = port.description.map(|d| format!("  {d}")).unwrap_or_default();
@@ -134,12 +138,16 @@ fn list() -> Result<(), ScalePortError> {
     Ok(())
 }
 
-/// Opens the scale, probing for its protocol when asked to.
+/// Opens the scale, finding it and its protocol when asked to.
 fn open(args: &PortArgs) -> Result<ScalePort, ScalePortError> {
-    match args.protocol {
-        ProtocolChoice::Auto => scale_port::detect(&args.port, args.baud, args.unit),
-        ProtocolChoice::Named(protocol) => ScalePort::open(&settings(args, protocol)),
+    let scale = match args.protocol {
+        ProtocolChoice::Auto => scale_port::detect_any(&args.port, args.baud, args.unit)?,
+        ProtocolChoice::Named(protocol) => ScalePort::open(&settings(args, protocol))?,
+    };
+    if args.port.trim().eq_ignore_ascii_case("auto") {
+        eprintln!("found: {} on {}", scale.protocol(), scale.settings().path);
     }
+    Ok(scale)
 }
 
 fn settings(args: &PortArgs, protocol: Protocol) -> PortSettings {
@@ -179,6 +187,9 @@ struct StableReading {
 fn read(args: &PortArgs, timeout_ms: u64, json: bool) -> Result<(), ScalePortError> {
     let mut scale = open(args)?;
     let reading = scale_port::read_stable(&mut scale, Duration::from_millis(timeout_ms))?;
+    if let Some(doubt) = scale.unit_doubt() {
+        eprintln!("warning: {doubt}");
+    }
     // A stable reading always carries its weight.
     let Some(weight) = reading.weight else { return Err(ScalePortError::Fault) };
     let out = StableReading {
@@ -193,7 +204,11 @@ fn read(args: &PortArgs, timeout_ms: u64, json: bool) -> Result<(), ScalePortErr
     } else {
         println!(
             "{} {} ({} g), stable, {} on {}",
-            out.value, out.unit, out.grams, out.protocol, args.port
+            out.value,
+            out.unit,
+            out.grams,
+            out.protocol,
+            scale.settings().path
         );
     }
     Ok(())
@@ -201,8 +216,18 @@ fn read(args: &PortArgs, timeout_ms: u64, json: bool) -> Result<(), ScalePortErr
 
 fn watch(args: &PortArgs, count: Option<u64>, silence_ms: u64) -> Result<(), ScalePortError> {
     let settings = match args.protocol {
-        // The probe's port is closed again; the monitor opens its own and keeps it.
-        ProtocolChoice::Auto => open(args)?.settings().clone(),
+        // The probe's port is closed again; the monitor opens its own and keeps it. A USB
+        // scale found as `auto` is looked for again at each reconnect, as it may come back as
+        // another node.
+        ProtocolChoice::Auto => {
+            let found = open(args)?.settings().clone();
+            let auto = args.port.trim().eq_ignore_ascii_case("auto");
+            if found.protocol.is_hid() && auto {
+                PortSettings::new("auto", Protocol::HidPos)
+            } else {
+                found
+            }
+        }
         ProtocolChoice::Named(protocol) => settings(args, protocol),
     };
     let options = MonitorOptions {
@@ -309,6 +334,7 @@ mod tests {
     fn protocol_names_are_the_simulators() {
         assert_eq!(parse_protocol("auto"), Ok(ProtocolChoice::Auto));
         assert_eq!(parse_protocol("toledo-8217"), Ok(ProtocolChoice::Named(Protocol::Toledo8217)));
+        assert_eq!(parse_protocol("hid-pos"), Ok(ProtocolChoice::Named(Protocol::HidPos)));
         let error = parse_protocol("toledo").unwrap_err();
         assert!(error.contains("use mt-sics") && error.ends_with("or auto to probe"), "{error}");
     }

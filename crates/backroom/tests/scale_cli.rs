@@ -1,6 +1,7 @@
 //! `backroom scale` against the scale simulator on a pseudo-terminal: `read --json` for every
 //! protocol, auto-detection, the failures a packer meets (overload, underload, motion, a silent
-//! or unplugged scale), zero and tare, and `watch`.
+//! or unplugged scale), zero and tare, and `watch`. And against a USB HID scale made of a fake
+//! sysfs tree and a packet-mode FIFO as its hidraw node (see `HidScale`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -23,10 +24,15 @@ struct Sim {
 
 impl Sim {
     fn start(protocol: &str, unit: &str, weight: &str) -> Sim {
+        Sim::start_with(protocol, unit, weight, &[])
+    }
+
+    fn start_with(protocol: &str, unit: &str, weight: &str, more: &[&str]) -> Sim {
         let dir = tempfile::tempdir().unwrap();
         let link = dir.path().join("scale");
         let mut child = Command::new(SIMULATOR)
             .args(["--protocol", protocol, "--unit", unit, "--weight", weight, "--exit-on-eof"])
+            .args(more)
             .arg("--link")
             .arg(&link)
             .stdin(Stdio::piped())
@@ -284,5 +290,186 @@ fn an_unknown_protocol_lists_the_known_ones() {
         .unwrap();
     assert!(!output.status.success());
     let error = stderr(&output);
-    assert!(error.contains("use mt-sics, nci, nci-scp12, toledo-8217 or toledo-continuous"));
+    assert!(
+        error.contains("use mt-sics, nci, nci-scp12, toledo-8217, toledo-continuous or hid-pos"),
+        "{error}"
+    );
+}
+
+/// Toledo 8213/8217 frames name no unit. Three decimals are how such a scale prints kilograms,
+/// so a `scale read` that takes the scale for one in pounds is refused, never 1.235 lb.
+#[test]
+fn toledo_frames_that_rule_out_the_unit_are_refused() {
+    let sim = Sim::start_with("toledo-8217", "kg", "1.235", &["--resolution", "0.005"]);
+    let output = sim.scale("read", &["--protocol", "toledo-8217", "--unit", "lb"]);
+    assert!(!output.status.success(), "{}", stdout(&output));
+    let error = stderr(&output);
+    assert!(error.contains("as a scale set to kg prints its weights"), "{error}");
+    assert!(error.contains("--unit kg"), "{error}");
+    assert_eq!(stdout(&output), "");
+}
+
+/// Two decimals are how pounds are printed, but also kilograms at a 0.01 kg division: read,
+/// with a warning to check the unit.
+#[test]
+fn toledo_frames_in_doubt_are_read_with_a_warning() {
+    let sim = Sim::start("toledo-8217", "lb", "4.65");
+    let output = sim.scale("read", &["--protocol", "toledo-8217", "--unit", "kg"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("4.65 kg"), "{}", stdout(&output));
+    let error = stderr(&output);
+    assert!(error.contains("warning: the frames are shaped as a scale set to lb"), "{error}");
+}
+
+/// A USB HID scale without USB: a directory laid out as `/sys/class/hidraw` describes it, and
+/// its "hidraw node" is a FIFO whose writer is in packet mode (`O_DIRECT`), so each report
+/// written is one read, as on hidraw, and closing it reads as an unplug.
+struct HidScale {
+    dir: tempfile::TempDir,
+    writer: Option<Child>,
+}
+
+/// The Pitney Bowes scale descriptor's data report: report 3, unsigned 16-bit weight.
+const SCALE_DESCRIPTOR: &[u8] = &[
+    0x05, 0x8D, 0x09, 0x20, 0xA1, 0x01, 0x09, 0x32, 0xA1, 0x02, 0x85, 0x03, 0x75, 0x08, 0x15, 0x01,
+    0x09, 0x70, 0xA1, 0x02, 0x25, 0x08, 0x19, 0x71, 0x29, 0x78, 0x81, 0x00, 0xC0, 0x09, 0x50, 0xA1,
+    0x02, 0x25, 0x0C, 0x19, 0x51, 0x29, 0x5C, 0x81, 0x00, 0xC0, 0x15, 0x81, 0x25, 0x7F, 0x09, 0x41,
+    0x81, 0x02, 0x75, 0x10, 0x15, 0x00, 0x27, 0xFF, 0xFF, 0x00, 0x00, 0x09, 0x40, 0x81, 0x02, 0xC0,
+    0xC0,
+];
+
+/// A keyboard's descriptor, as a barcode scanner's.
+const KEYBOARD_DESCRIPTOR: &[u8] =
+    &[0x05, 0x01, 0x09, 0x06, 0xA1, 0x01, 0x05, 0x07, 0x75, 0x01, 0x95, 0x08, 0x81, 0x02, 0xC0];
+
+/// Writes the hex report given as its second argument to the FIFO, in packet mode, every
+/// 20 ms, to each reader in turn; with no report, holds the FIFO open and writes nothing, as a
+/// scale that switched itself off.
+const REPORT_WRITER: &str = "
+import fcntl, os, sys, time
+report = bytes.fromhex(sys.argv[2])
+while True:
+    fd = os.open(sys.argv[1], os.O_WRONLY)
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_DIRECT)
+    if not report:
+        time.sleep(60)
+    try:
+        while True:
+            os.write(fd, report)
+            time.sleep(0.02)
+    except BrokenPipeError:
+        # The reader closed: wait for the next one, as a scale stays on between programs.
+        os.close(fd)
+";
+
+impl HidScale {
+    /// A scanner on hidraw0 and a DYMO M10 on hidraw1 that keeps sending `report` (hex).
+    fn start(report: &str) -> HidScale {
+        let dir = tempfile::tempdir().unwrap();
+        let mut scale = HidScale { dir, writer: None };
+        scale.device("hidraw0", "0003:000005E0:00001200", "Symbol Scanner", KEYBOARD_DESCRIPTOR);
+        scale.device("hidraw1", "0003:00000922:00008003", "DYMO M10 Scale", SCALE_DESCRIPTOR);
+        let node = scale.dir.path().join("dev/hidraw1");
+        let made = Command::new("mkfifo").arg(&node).status().unwrap();
+        assert!(made.success());
+        let writer = Command::new("python3")
+            .args(["-c", REPORT_WRITER])
+            .arg(&node)
+            .arg(report)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        scale.writer = Some(writer);
+        scale
+    }
+
+    fn device(&self, name: &str, id: &str, product: &str, descriptor: &[u8]) {
+        let device = self.dir.path().join("class").join(name).join("device");
+        std::fs::create_dir_all(&device).unwrap();
+        std::fs::create_dir_all(self.dir.path().join("dev")).unwrap();
+        std::fs::write(device.join("uevent"), format!("HID_ID={id}\nHID_NAME={product}\n"))
+            .unwrap();
+        std::fs::write(device.join("report_descriptor"), descriptor).unwrap();
+        if name == "hidraw0" {
+            std::fs::write(self.dir.path().join("dev").join(name), b"").unwrap();
+        }
+    }
+
+    fn scale(&self, action: &str, args: &[&str]) -> Output {
+        Command::new(BACKROOM)
+            .args(["scale", action])
+            .args(args)
+            .env("BACKROOM_HIDRAW_SYSFS", self.dir.path().join("class"))
+            .env("BACKROOM_HIDRAW_DEV", self.dir.path().join("dev"))
+            .output()
+            .unwrap()
+    }
+}
+
+impl Drop for HidScale {
+    fn drop(&mut self) {
+        if let Some(mut writer) = self.writer.take() {
+            let _ = writer.kill();
+            let _ = writer.wait();
+        }
+    }
+}
+
+#[test]
+fn list_shows_usb_scales_by_their_usage_page() {
+    let scale = HidScale::start("030402006e03");
+    let output = scale.scale("list", &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("hidraw1  hid  0922:8003 DYMO M10 Scale"), "{text}");
+    assert!(!text.contains("Scanner"), "{text}");
+}
+
+#[test]
+fn read_json_hid_pos_found_automatically() {
+    // A DYMO in ounces: 7.8 oz in tenths.
+    let scale = HidScale::start("03040bff4e00");
+    let output = scale.scale("read", &["--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output).trim(),
+        r#"{"grams": 221.1, "unit": "oz", "value": 7.8, "stable": true, "protocol": "hid-pos"}"#
+    );
+    assert!(stderr(&output).contains("found: hid-pos on "), "{}", stderr(&output));
+    let by_ids = scale.scale("read", &["--port", "0922:8003", "--protocol", "hid-pos"]);
+    assert!(by_ids.status.success(), "{}", stderr(&by_ids));
+    assert!(stdout(&by_ids).starts_with("7.8 oz (221.1 g), stable, hid-pos on "));
+}
+
+#[test]
+fn a_hid_scale_over_capacity_or_not_a_scale_is_an_error() {
+    let asleep = HidScale::start("");
+    let output = asleep.scale("read", &["--port", "auto", "--timeout-ms", "500"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("switched itself off"), "{}", stderr(&output));
+    let scale = HidScale::start("03060cff7017");
+    let output = scale.scale("read", &[]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("over capacity"), "{}", stderr(&output));
+    let scanner = scale.dir.path().join("dev/hidraw0");
+    let output = scale.scale("read", &["--port", scanner.to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("is not a scale"), "{}", stderr(&output));
+}
+
+#[test]
+fn watch_follows_a_hid_scale() {
+    let scale = HidScale::start("030402006e03");
+    let output = scale.scale("watch", &["--count", "2"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let statuses: Vec<serde_json::Value> =
+        stdout(&output).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(statuses.len(), 2);
+    for status in statuses {
+        assert_eq!(
+            (status["state"].as_str(), status["grams"].as_f64()),
+            (Some("stable"), Some(878.0))
+        );
+        assert_eq!(status["protocol"], "hid-pos");
+    }
 }

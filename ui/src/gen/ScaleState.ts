@@ -3,4 +3,4 @@
 /**
  * What a scale shows, in one word.
  */
-export type ScaleState = "stable" | "motion" | "over" | "under" | "out_of_range" | "fault" | "silent" | "offline";
+export type ScaleState = "stable" | "motion" | "over" | "under" | "out_of_range" | "fault" | "silent" | "offline" | "asleep";

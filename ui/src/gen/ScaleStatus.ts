@@ -25,6 +25,6 @@ net: boolean | null,
  */
 age_ms: number | null, 
 /**
- * Why the scale is silent or offline, for people.
+ * Why the scale is silent, asleep or offline, or a doubt about its unit, for people.
  */
 detail: string | null, };

@@ -1,4 +1,5 @@
-//! Finding which protocol a scale speaks by probing it, in the order the core gives.
+//! Finding a scale and which protocol it speaks: a USB HID scale by its report descriptor,
+//! a serial one by probing it, in the order the core gives.
 
 use std::io::ErrorKind;
 use std::time::{Duration, Instant};
@@ -7,7 +8,7 @@ use backroom_core::scale::{PROBE_ORDER, Protocol, identify};
 use backroom_core::weight::WeightUnit;
 use serialport::{ClearBuffer, SerialPort};
 
-use super::port::WRITE_TIMEOUT;
+use super::port::{WRITE_TIMEOUT, open_serial};
 use super::{PortSettings, ScalePort, ScalePortError, serial_parts};
 
 /// How long to wait for an answer to one probe. A scale answers a request within tens of
@@ -34,7 +35,7 @@ pub fn detect(
         settings
     };
     let first = settings_for(PROBE_ORDER[0]);
-    let mut port = ScalePort::open(&first)?.into_port();
+    let mut port = open_serial(&first)?;
     for probe in PROBE_ORDER {
         let settings = settings_for(probe);
         configure(port.as_mut(), &settings)?;
@@ -50,6 +51,47 @@ pub fn detect(
         }
     }
     Err(ScalePortError::NotDetected { path: path.to_owned() })
+}
+
+/// Opens the scale `port` names, whichever kind it is: a hidraw node or `vendor:product` is a
+/// USB HID scale; `auto` is the first USB HID scale sysfs lists (no bytes sent), or else the
+/// first USB serial port that answers a probe; any other path is a serial port to probe.
+pub fn detect_any(
+    port: &str,
+    baud: Option<u32>,
+    unit: WeightUnit,
+) -> Result<ScalePort, ScalePortError> {
+    #[cfg(unix)]
+    {
+        let hid = PortSettings::new(port.trim(), Protocol::HidPos);
+        if super::hid_scan::names_hid(port) {
+            return ScalePort::open(&hid);
+        }
+        if !port.trim().eq_ignore_ascii_case("auto") {
+            return detect(port, baud, unit);
+        }
+        match ScalePort::open(&hid) {
+            Ok(scale) => return Ok(scale),
+            // A scale this user may not read is the answer, with the rule to install.
+            Err(error @ ScalePortError::Open { hint: super::hid_scan::PERMISSION_HINT, .. }) => {
+                return Err(error);
+            }
+            // None found, or it went away between the scan and the open.
+            Err(ScalePortError::NoHidScale { .. } | ScalePortError::Open { .. }) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    #[cfg(not(unix))]
+    if !port.trim().eq_ignore_ascii_case("auto") {
+        return detect(port, baud, unit);
+    }
+    let serial = super::list_ports()?;
+    for candidate in serial.iter().filter(|candidate| candidate.kind == "usb") {
+        if let Ok(scale) = detect(&candidate.path, baud, unit) {
+            return Ok(scale);
+        }
+    }
+    Err(ScalePortError::NoScaleFound)
 }
 
 fn configure(port: &mut dyn SerialPort, settings: &PortSettings) -> Result<(), ScalePortError> {

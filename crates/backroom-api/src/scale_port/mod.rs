@@ -1,15 +1,25 @@
-//! Serial scales on real ports: opening them, asking for weights, finding the protocol, and a
-//! monitor thread that reports what a station's scale shows.
+//! Scales on real ports: serial ports and USB HID scales' hidraw nodes. Opening them, asking
+//! for weights, finding the protocol, and a monitor thread that reports what a station's scale
+//! shows.
 //!
 //! Every byte is read by the sans-IO [`Decoder`](backroom_core::scale::Decoder) of the core; this
-//! module only moves bytes between a port and the decoder and keeps the time. Request/response
-//! scales are asked for their weight about twenty times a second; continuous scales are listened
-//! to. Nothing here needs an async runtime: the monitor is one plain thread per scale.
+//! module only moves bytes and reports between a device and the decoder and keeps the time.
+//! Request/response scales are asked for their weight about twenty times a second; continuous
+//! scales and HID scales are listened to. Nothing here needs an async runtime: the monitor is one
+//! plain thread per scale.
 //!
-//! Ports are opened by path. `available_ports` lists the serial devices the OS knows of, but not
-//! pseudo-terminals, so a simulator on `/dev/pts/N` is reached by giving its path.
+//! Serial ports are opened by path. `available_ports` lists the serial devices the OS knows of,
+//! but not pseudo-terminals, so a simulator on `/dev/pts/N` is reached by giving its path. HID
+//! scales are found in sysfs by their usage page (`hid_scan`), and named by node, by
+//! `vendor:product` or as `auto`.
 
 mod detect;
+#[cfg(unix)]
+pub mod hid_scan;
+#[cfg(all(test, unix))]
+mod hid_tests;
+#[cfg(unix)]
+mod hidraw;
 mod monitor;
 mod port;
 
@@ -25,8 +35,8 @@ use ts_rs::TS;
 
 use crate::people::ScaleSettings;
 
-pub use detect::detect;
-pub use monitor::{MonitorOptions, ScaleMonitor, ScaleState, ScaleStatus};
+pub use detect::{detect, detect_any};
+pub use monitor::{HID_SLEEP, MonitorOptions, ScaleMonitor, ScaleState, ScaleStatus};
 pub use port::{CommandOutcome, ScalePort, read_stable};
 
 /// Where a scale is attached and how to talk to it.
@@ -108,6 +118,24 @@ pub struct PortInfo {
 pub const PTY_NOTE: &str = "pseudo-terminals such as /dev/pts/N (the scale simulator, socat) \
                             are never listed; give their path with --port";
 
+/// The USB HID scales sysfs lists, readable or not, as ports of kind `hid`.
+pub fn list_hid_scales() -> Vec<PortInfo> {
+    #[cfg(unix)]
+    {
+        hid_scan::scan()
+            .into_iter()
+            .filter(|device| device.scale.is_some())
+            .map(|device| PortInfo {
+                description: Some(device.description()),
+                path: device.node,
+                kind: "hid".into(),
+            })
+            .collect()
+    }
+    #[cfg(not(unix))]
+    Vec::new()
+}
+
 /// The serial ports the OS knows of. Pseudo-terminals are not among them (see [`PTY_NOTE`]).
 pub fn list_ports() -> Result<Vec<PortInfo>, ScalePortError> {
     let ports = serialport::available_ports()
@@ -183,11 +211,47 @@ pub enum ScalePortError {
     NotDetected { path: String },
     #[error("the scale on {path} is offline; check its cable and power, then try again")]
     Offline { path: String },
+    #[error(
+        "the USB scale on {path} has sent nothing for {waited_ms} ms: it has probably switched \
+         itself off; press a key on it or put a load on it"
+    )]
+    Asleep { path: String, waited_ms: u64 },
+    #[error("the scale on {path} sends what Backroom cannot use: {reason}")]
+    Unusable { path: String, reason: String },
+    #[error(
+        "the HID device on {path} ({name}) is not a scale: its report descriptor has no scale \
+         usage page (0x8D); run `backroom scale list` for the scales"
+    )]
+    NotAScale { path: String, name: String },
+    #[error(
+        "no USB scale found for `{port}` (no hidraw device with the scale usage page 0x8D); \
+         check that it is plugged in and switched on, or run `backroom scale list`"
+    )]
+    NoHidScale { port: String },
+    #[error(
+        "no scale found: no USB scale is plugged in, and no USB serial port answered in any \
+         protocol Backroom knows; give the scale's port, or run `backroom scale list`"
+    )]
+    NoScaleFound,
     #[error("the scale monitor has stopped; start it again")]
     Stopped,
 }
 
 impl ScalePortError {
+    /// The error for a hidraw node that would not open, with advice that fits the cause: a
+    /// node this user may not read needs the udev rule.
+    #[cfg(unix)]
+    fn open_hid(path: &str, error: &std::io::Error) -> ScalePortError {
+        let hint = match error.kind() {
+            std::io::ErrorKind::PermissionDenied => hid_scan::PERMISSION_HINT,
+            std::io::ErrorKind::NotFound => {
+                "the scale was unplugged; plug it in, or run `backroom scale list` for the scales"
+            }
+            _ => "check that the scale is plugged in",
+        };
+        ScalePortError::Open { path: path.to_owned(), reason: error.to_string(), hint }
+    }
+
     /// The error for a port that would not open, with advice that fits the cause.
     fn open(path: &str, error: &serialport::Error) -> ScalePortError {
         let hint = match error.kind {

@@ -23,10 +23,15 @@ const POLL_WAIT: Duration = Duration::from_millis(50);
 /// and knows the monitor is alive.
 const HEARTBEAT: Duration = Duration::from_secs(1);
 
+/// The least time without a report before a USB scale counts as asleep. HID scales stream
+/// reports several times a second while on, but some refresh only every second or two.
+pub const HID_SLEEP: Duration = Duration::from_secs(3);
+
 /// How the monitor watches its scale.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonitorOptions {
-    /// No readable frame for this long makes the scale [`ScaleState::Silent`].
+    /// No readable frame for this long makes the scale [`ScaleState::Silent`]; no report for
+    /// this long, and at least [`HID_SLEEP`], makes a USB scale [`ScaleState::Asleep`].
     pub silence: Duration,
     /// How often to try opening a port that is gone or would not open.
     pub retry: Duration,
@@ -66,6 +71,9 @@ pub enum ScaleState {
     Silent,
     /// The port is gone or will not open: the adapter is unplugged or the path is wrong.
     Offline,
+    /// A USB scale is plugged in but sends no reports: it switched itself off, as DYMO scales
+    /// do after about three minutes. It comes back at a key press or a load.
+    Asleep,
 }
 
 /// One update about a scale, as screens receive it.
@@ -83,7 +91,7 @@ pub struct ScaleStatus {
     /// How old the last reading was when this status was made, in milliseconds; null before
     /// the first reading. For a silent or offline scale this is the time since it was last heard.
     pub age_ms: Option<u64>,
-    /// Why the scale is silent or offline, for people.
+    /// Why the scale is silent, asleep or offline, or a doubt about its unit, for people.
     pub detail: Option<String>,
 }
 
@@ -156,12 +164,24 @@ impl ScaleMonitor {
         options: MonitorOptions,
         publish: impl FnMut(ScaleStatus) + Send + 'static,
     ) -> ScaleMonitor {
+        ScaleMonitor::start_with(settings, options, ScalePort::open, publish)
+    }
+
+    /// [`ScaleMonitor::start`] with `open` in place of [`ScalePort::open`], called each time the
+    /// scale is to be opened: tests hand it scripted devices, and an unplug and a replug.
+    pub(crate) fn start_with(
+        settings: PortSettings,
+        options: MonitorOptions,
+        open: impl FnMut(&PortSettings) -> Result<ScalePort, ScalePortError> + Send + 'static,
+        publish: impl FnMut(ScaleStatus) + Send + 'static,
+    ) -> ScaleMonitor {
         let (control, commands) = mpsc::channel();
         let name = format!("scale {}", settings.path);
         let worker = Worker {
             settings,
             options,
             commands,
+            open,
             publish,
             last: None,
             last_reading: None,
@@ -232,10 +252,11 @@ enum End {
     Lost(ScalePortError),
 }
 
-struct Worker<F> {
+struct Worker<O, F> {
     settings: PortSettings,
     options: MonitorOptions,
     commands: Receiver<Control>,
+    open: O,
     publish: F,
     /// The last status sent and when.
     last: Option<(ScaleStatus, Instant)>,
@@ -245,10 +266,14 @@ struct Worker<F> {
     pending: Vec<(Command, Reply, Instant)>,
 }
 
-impl<F: FnMut(ScaleStatus)> Worker<F> {
+impl<O, F> Worker<O, F>
+where
+    O: FnMut(&PortSettings) -> Result<ScalePort, ScalePortError>,
+    F: FnMut(ScaleStatus),
+{
     fn run(mut self) {
         loop {
-            let end = match ScalePort::open(&self.settings) {
+            let end = match (self.open)(&self.settings) {
                 Ok(port) => self.watch(port),
                 Err(error) => End::Lost(error),
             };
@@ -267,6 +292,8 @@ impl<F: FnMut(ScaleStatus)> Worker<F> {
 
     fn watch(&mut self, mut port: ScalePort) -> End {
         let opened = Instant::now();
+        let hid = port.protocol().is_hid();
+        let silence = if hid { self.options.silence.max(HID_SLEEP) } else { self.options.silence };
         loop {
             loop {
                 match self.commands.try_recv() {
@@ -287,16 +314,21 @@ impl<F: FnMut(ScaleStatus)> Worker<F> {
                 match event {
                     ScaleEvent::Reading(reading) => {
                         self.last_reading = Some(reading.at);
-                        if let Some(status) = ScaleStatus::from_reading(&reading, now) {
+                        if let Some(mut status) = ScaleStatus::from_reading(&reading, now) {
+                            status.detail = port.unit_doubt();
                             self.send(status, self.options.every_reading);
                         }
                     }
                     other => self.settle(&other),
                 }
             }
-            if port.is_silent(opened, self.options.silence) {
-                let error = port.silent(self.options.silence);
-                self.quiet(ScaleState::Silent, error.to_string());
+            if port.is_silent(opened, silence) {
+                let error = port.silent(silence);
+                let state = match error {
+                    ScalePortError::Asleep { .. } => ScaleState::Asleep,
+                    _ => ScaleState::Silent,
+                };
+                self.quiet(state, error.to_string());
             }
             self.pending.retain(|(command, reply, sent)| {
                 let waiting = now.saturating_duration_since(*sent) < REPLY_TIMEOUT;

@@ -1,11 +1,19 @@
-//! One open scale port: writes requests, reads bytes into the decoder, keeps the polling pace.
+//! One open scale: a serial port or a USB HID scale's hidraw node. Writes requests, reads bytes
+//! or reports into the decoder, keeps the polling pace.
 
 use std::io::{ErrorKind, Read, Write};
 use std::time::{Duration, Instant};
 
-use backroom_core::scale::{Command, Decoder, Protocol, Range, Reading, ScaleEvent, Weight};
+#[cfg(unix)]
+use backroom_core::scale::hid::ReportFormat;
+use backroom_core::scale::{
+    Command, Decoder, FrameError, Protocol, Range, Reading, ScaleEvent, Weight,
+};
+use backroom_core::weight::WeightUnit;
 use serialport::{ClearBuffer, SerialPort};
 
+#[cfg(unix)]
+use super::hidraw::HidLink;
 use super::{CommandName, PortSettings, RefusalText, ScalePortError, millis, serial_parts};
 
 /// The shortest gap between two weight requests. A pty answers at once, so this caps the pace
@@ -19,15 +27,26 @@ const REPLY_WAIT: Duration = Duration::from_millis(300);
 /// Writes go to the driver's buffer and return at once unless the line is stuck.
 pub(super) const WRITE_TIMEOUT: Duration = Duration::from_millis(200);
 
-/// A scale on an open serial port, with the decoder for its protocol.
+/// What a scale is reached through.
+enum Link {
+    Serial(Box<dyn SerialPort>),
+    #[cfg(unix)]
+    Hid(HidLink),
+}
+
+/// A scale on an open serial port or hidraw node, with the decoder for its protocol.
 pub struct ScalePort {
-    port: Box<dyn SerialPort>,
+    link: Link,
     decoder: Decoder,
     settings: PortSettings,
     buffer: Vec<u8>,
     /// When the last weight request went out, and whether a reading has come since.
     last_request: Option<Instant>,
     answered: bool,
+    /// The last frame or report that could not be read, for when nothing readable comes.
+    last_fault: Option<FrameError>,
+    /// The decoder's doubt about the unit (Toledo 8213/8217), said with every status.
+    unit_doubt: Option<(WeightUnit, WeightUnit)>,
 }
 
 impl std::fmt::Debug for ScalePort {
@@ -37,40 +56,81 @@ impl std::fmt::Debug for ScalePort {
 }
 
 impl ScalePort {
-    /// Opens the port with `settings`. Modem lines are left alone: a pseudo-terminal refuses
-    /// them, and scales need none.
+    /// Opens the scale with `settings`: a serial port, or for `hid-pos` the hidraw node that
+    /// `settings.path` names (`auto`, `/dev/hidrawN` or `vendor:product`). Modem lines are left
+    /// alone: a pseudo-terminal refuses them, and scales need none.
     pub fn open(settings: &PortSettings) -> Result<ScalePort, ScalePortError> {
-        let (data_bits, parity, stop_bits) = serial_parts(&settings.serial);
-        let port = serialport::new(&settings.path, settings.serial.baud)
-            .data_bits(data_bits)
-            .parity(parity)
-            .stop_bits(stop_bits)
-            .flow_control(serialport::FlowControl::None)
-            .timeout(WRITE_TIMEOUT)
-            .open()
-            .map_err(|e| ScalePortError::open(&settings.path, &e))?;
+        if settings.protocol.is_hid() {
+            return ScalePort::open_hid(settings);
+        }
+        let port = open_serial(settings)?;
         Ok(ScalePort::with_port(port, settings.clone()))
     }
 
-    /// Wraps a port that is already open with `settings`.
-    pub(super) fn with_port(port: Box<dyn SerialPort>, settings: PortSettings) -> ScalePort {
-        let scale = ScalePort {
-            port,
-            decoder: Decoder::with_unit(settings.protocol, settings.unit),
+    #[cfg(unix)]
+    fn open_hid(settings: &PortSettings) -> Result<ScalePort, ScalePortError> {
+        let device = super::hid_scan::resolve(&super::hid_scan::scan(), &settings.path)?;
+        let format = device.scale.unwrap_or_default();
+        let link = HidLink::open(&device.node)
+            .map_err(|error| ScalePortError::open_hid(&device.node, &error))?;
+        let settings = PortSettings { path: device.node, ..settings.clone() };
+        Ok(ScalePort::with_hid(link, settings, format))
+    }
+
+    #[cfg(not(unix))]
+    fn open_hid(settings: &PortSettings) -> Result<ScalePort, ScalePortError> {
+        Err(ScalePortError::Open {
+            path: settings.path.clone(),
+            reason: "USB HID scales are read through Linux hidraw".into(),
+            hint: "use a serial scale on this system",
+        })
+    }
+
+    /// Wraps a hidraw node (or anything that yields one report per read) already open.
+    #[cfg(unix)]
+    pub(super) fn with_hid(
+        link: HidLink,
+        settings: PortSettings,
+        format: ReportFormat,
+    ) -> ScalePort {
+        ScalePort::new(Link::Hid(link), Decoder::hid(format), settings)
+    }
+
+    fn new(link: Link, decoder: Decoder, settings: PortSettings) -> ScalePort {
+        ScalePort {
+            link,
+            decoder,
             settings,
             buffer: vec![0; 512],
             last_request: None,
             answered: true,
-        };
+            last_fault: None,
+            unit_doubt: None,
+        }
+    }
+}
+
+/// Opens a serial port with `settings`.
+pub(super) fn open_serial(settings: &PortSettings) -> Result<Box<dyn SerialPort>, ScalePortError> {
+    let (data_bits, parity, stop_bits) = serial_parts(&settings.serial);
+    serialport::new(&settings.path, settings.serial.baud)
+        .data_bits(data_bits)
+        .parity(parity)
+        .stop_bits(stop_bits)
+        .flow_control(serialport::FlowControl::None)
+        .timeout(WRITE_TIMEOUT)
+        .open()
+        .map_err(|e| ScalePortError::open(&settings.path, &e))
+}
+
+impl ScalePort {
+    /// Wraps a serial port that is already open with `settings`.
+    pub(super) fn with_port(port: Box<dyn SerialPort>, settings: PortSettings) -> ScalePort {
         // Bytes left from before are old weights. A port that cannot drop them still works;
         // they only come first.
-        let _ = scale.port.clear(ClearBuffer::Input);
-        scale
-    }
-
-    /// Gives the port back, closing nothing.
-    pub(super) fn into_port(self) -> Box<dyn SerialPort> {
-        self.port
+        let _ = port.clear(ClearBuffer::Input);
+        let decoder = Decoder::with_unit(settings.protocol, settings.unit);
+        ScalePort::new(Link::Serial(port), decoder, settings)
     }
 
     pub fn protocol(&self) -> Protocol {
@@ -125,27 +185,52 @@ impl ScalePort {
         self.receive(wait)
     }
 
-    /// Waits up to `wait` for bytes and feeds what came to the decoder.
+    /// Waits up to `wait` for bytes, or for a HID scale's newest report, and feeds what came
+    /// to the decoder.
     pub fn receive(&mut self, wait: Duration) -> Result<(), ScalePortError> {
-        self.port.set_timeout(wait.max(Duration::from_millis(1))).map_err(|e| self.lost(e))?;
-        match self.port.read(&mut self.buffer) {
-            // A pty whose other end closed reads as end of file.
-            Ok(0) => Err(self.lost("the device closed")),
-            Ok(count) => {
-                self.decoder.push(&self.buffer[..count], Instant::now());
-                Ok(())
+        let lost =
+            |path: &str, reason: String| ScalePortError::Lost { path: path.to_owned(), reason };
+        match &mut self.link {
+            Link::Serial(port) => {
+                let timeout = wait.max(Duration::from_millis(1));
+                port.set_timeout(timeout).map_err(|e| lost(&self.settings.path, e.to_string()))?;
+                match port.read(&mut self.buffer) {
+                    // A pty whose other end closed reads as end of file.
+                    Ok(0) => Err(lost(&self.settings.path, "the device closed".into())),
+                    Ok(count) => {
+                        self.decoder.push(&self.buffer[..count], Instant::now());
+                        Ok(())
+                    }
+                    Err(e) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::Interrupted) => {
+                        self.decoder.handle_timeout(Instant::now());
+                        Ok(())
+                    }
+                    Err(e) => Err(lost(&self.settings.path, e.to_string())),
+                }
             }
-            Err(e) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::Interrupted) => {
-                self.decoder.handle_timeout(Instant::now());
-                Ok(())
-            }
-            Err(e) => Err(self.lost(e)),
+            #[cfg(unix)]
+            Link::Hid(link) => match link.newest(wait) {
+                Ok(Some(report)) => {
+                    self.decoder.push(report, Instant::now());
+                    Ok(())
+                }
+                Ok(None) => Ok(()),
+                Err(unplugged) => Err(lost(&self.settings.path, unplugged.0)),
+            },
         }
     }
 
     /// The next thing the scale said.
     pub fn poll(&mut self) -> Option<ScaleEvent> {
         let event = self.decoder.poll()?;
+        match &event {
+            ScaleEvent::Fault(error) => self.last_fault = Some(error.clone()),
+            ScaleEvent::Reading(_) => self.last_fault = None,
+            ScaleEvent::UnitInDoubt { configured, like } => {
+                self.unit_doubt = Some((*configured, *like))
+            }
+            _ => {}
+        }
         let answers_request = match &event {
             ScaleEvent::Reading(_) => true,
             ScaleEvent::Refused { command, .. } => *command == Some(Command::Weight),
@@ -165,14 +250,45 @@ impl ScalePort {
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), ScalePortError> {
-        self.port.set_timeout(WRITE_TIMEOUT).map_err(|e| self.lost(e))?;
-        self.port.write_all(bytes).map_err(|e| self.lost(e))
+        let result = match &mut self.link {
+            Link::Serial(port) => {
+                port.set_timeout(WRITE_TIMEOUT).and_then(|()| Ok(port.write_all(bytes)?))
+            }
+            // No HID command has bytes to write (`Protocol::command`).
+            #[cfg(unix)]
+            Link::Hid(_) => Ok(()),
+        };
+        result.map_err(|e| self.lost(e))
     }
 
-    /// The error for a scale that sent nothing readable for `waited`.
+    /// What the frames say of the scale's unit when they leave it in doubt (Toledo 8213/8217
+    /// frames name none), for people.
+    pub fn unit_doubt(&self) -> Option<String> {
+        let (configured, like) = self.unit_doubt?;
+        Some(format!(
+            "the frames are shaped as a scale set to {like} prints its weights; Backroom reads \
+             them in {configured}: check that the scale is set to {configured}"
+        ))
+    }
+
+    /// The error for a scale that sent nothing readable for `waited`: the reason the last frame
+    /// was refused when that is something to fix (its unit, a report that is not a scale's),
+    /// a USB scale that went quiet is asleep, and a serial one silent.
     pub(super) fn silent(&self, waited: Duration) -> ScalePortError {
+        let path = self.settings.path.clone();
+        if let Some(
+            fault @ (FrameError::UnitMismatch { .. }
+            | FrameError::UnsupportedUnit { .. }
+            | FrameError::BadReport { .. }),
+        ) = &self.last_fault
+        {
+            return ScalePortError::Unusable { path, reason: fault.to_string() };
+        }
+        if self.settings.protocol.is_hid() {
+            return ScalePortError::Asleep { path, waited_ms: millis(waited) };
+        }
         ScalePortError::Silent {
-            path: self.settings.path.clone(),
+            path,
             waited_ms: millis(waited),
             protocol: self.settings.protocol,
             settings: self.settings.serial,
@@ -194,7 +310,8 @@ pub fn read_stable(scale: &mut ScalePort, timeout: Duration) -> Result<Reading, 
     loop {
         let now = Instant::now();
         if now >= deadline {
-            return Err(if scale.decoder.last_heard().is_none() {
+            let unusable = matches!(scale.silent(timeout), ScalePortError::Unusable { .. });
+            return Err(if scale.decoder.last_heard().is_none() || unusable {
                 scale.silent(timeout)
             } else {
                 ScalePortError::NoStableWeight {

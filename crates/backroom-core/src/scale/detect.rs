@@ -21,6 +21,10 @@ pub const PROBE_ORDER: [Protocol; 4] =
 /// hold no frame of any protocol. The probed protocol is tried first. NCI status-only replies
 /// look the same in SCP-01 and SCP-12; for those the probed NCI layout is assumed.
 pub fn identify(probe: Protocol, reply: &[u8]) -> Option<Protocol> {
+    // A HID scale is known by its report descriptor, never by bytes on a serial line.
+    if probe.is_hid() {
+        return None;
+    }
     let probed_nci = matches!(probe, Protocol::Nci | Protocol::NciScp12);
     let others = PROBE_ORDER
         .into_iter()

@@ -1,4 +1,4 @@
-//! Serial scale protocols, sans-IO.
+//! Scale protocols, serial and USB HID, sans-IO.
 //!
 //! A [`Decoder`] turns the bytes a scale sends into [`ScaleEvent`]s: readings, answers to zero
 //! and tare commands, and frame faults. It never touches a port or a clock. The transport writes
@@ -12,14 +12,16 @@
 //! protocols carry no checksum, a stable weight, a load out of range or a fault is reported only
 //! once the next frame agrees (see `agreement.rs`).
 //!
-//! Five protocols are read, named as the scale simulator names them: `mt-sics`, `nci`,
+//! Five serial protocols are read, named as the scale simulator names them: `mt-sics`, `nci`,
 //! `nci-scp12`, `toledo-8217` and `toledo-continuous`. [`identify`] tells, from the answer to a
-//! probe, which of them a scale speaks.
+//! probe, which of them a scale speaks. USB HID point-of-sale scales (`hid-pos`) go through the
+//! same [`Decoder`], one input report per push (see [`hid`]).
 
 mod agreement;
 mod decoder;
 mod detect;
 mod field;
+pub mod hid;
 mod mt_sics;
 mod nci;
 mod protocol;

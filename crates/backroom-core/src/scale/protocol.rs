@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use super::{Command, Decoder, mt_sics, nci, toledo_8217, toledo_continuous};
 
-/// A serial scale protocol, spelled as the scale simulator spells it.
+/// A scale protocol: the serial ones spelled as the scale simulator spells them, and USB HID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 pub enum Protocol {
     /// METTLER TOLEDO Standard Interface Command Set: precision balances and weigh modules.
@@ -27,10 +27,25 @@ pub enum Protocol {
     /// Toledo standard continuous output: 18-byte frames streamed by floor and pallet indicators.
     #[serde(rename = "toledo-continuous")]
     ToledoContinuous,
+    /// A USB HID point-of-sale scale (usage page 0x8D) read through hidraw: DYMO, Stamps.com,
+    /// Mettler Toledo PS60 on USB, Fairbanks Ultegra. It streams reports unasked.
+    #[serde(rename = "hid-pos")]
+    HidPos,
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 5] = [
+    /// Every protocol, the serial ones first.
+    pub const ALL: [Protocol; 6] = [
+        Protocol::MtSics,
+        Protocol::Nci,
+        Protocol::NciScp12,
+        Protocol::Toledo8217,
+        Protocol::ToledoContinuous,
+        Protocol::HidPos,
+    ];
+
+    /// The protocols spoken over a serial port.
+    pub const SERIAL: [Protocol; 5] = [
         Protocol::MtSics,
         Protocol::Nci,
         Protocol::NciScp12,
@@ -45,7 +60,13 @@ impl Protocol {
             Protocol::NciScp12 => "nci-scp12",
             Protocol::Toledo8217 => "toledo-8217",
             Protocol::ToledoContinuous => "toledo-continuous",
+            Protocol::HidPos => "hid-pos",
         }
+    }
+
+    /// Whether the scale is read through a hidraw node rather than a serial port.
+    pub fn is_hid(self) -> bool {
+        self == Protocol::HidPos
     }
 
     pub fn decoder(self) -> Decoder {
@@ -54,7 +75,7 @@ impl Protocol {
 
     /// The scale sends readings unasked, so the transport only listens.
     pub fn is_continuous(self) -> bool {
-        self == Protocol::ToledoContinuous
+        matches!(self, Protocol::ToledoContinuous | Protocol::HidPos)
     }
 
     /// Whether frames name their unit. Toledo 8213/8217 do not: the unit is set on the scale and
@@ -65,6 +86,7 @@ impl Protocol {
 
     /// The settings these scales ship with. MT-SICS balances use 8N1; the shipping-scale
     /// protocols are 7E1 by default. Some SCP-12 scales are set to 4800 baud for UPS WorldShip.
+    /// A HID scale has no serial line; it is given 8N1, which nothing uses.
     pub fn serial_settings(self) -> SerialSettings {
         let seven_even_one = SerialSettings {
             baud: 9600,
@@ -73,7 +95,7 @@ impl Protocol {
             stop_bits: StopBits::One,
         };
         match self {
-            Protocol::MtSics => SerialSettings {
+            Protocol::MtSics | Protocol::HidPos => SerialSettings {
                 baud: 9600,
                 data_bits: DataBits::Eight,
                 parity: Parity::None,
@@ -94,6 +116,9 @@ impl Protocol {
             Protocol::NciScp12 => nci::command(command, true),
             Protocol::Toledo8217 => toledo_8217::command(command),
             Protocol::ToledoContinuous => toledo_continuous::command(command),
+            // Zeroing over USB is vendor-specific and often ignored (research/hid-scales.md,
+            // section 2), so Backroom sends nothing and asks for the key on the scale.
+            Protocol::HidPos => None,
         }
     }
 
@@ -121,16 +146,17 @@ impl Protocol {
             Protocol::MtSics | Protocol::Toledo8217 => true,
             Protocol::Nci => command != Command::ClearTare,
             Protocol::NciScp12 => command == Command::Weight,
-            Protocol::ToledoContinuous => false,
+            Protocol::ToledoContinuous | Protocol::HidPos => false,
         }
     }
 
-    /// The bytes to send when checking whether a scale speaks this protocol; empty means listen.
+    /// The bytes to send when checking whether a serial scale speaks this protocol; empty means
+    /// listen. A HID scale is known by its report descriptor instead.
     /// Each probe only reads: none of them zeroes, tares or changes a mode on a scale of another
     /// protocol.
     pub fn probe(self) -> &'static [u8] {
         match self {
-            Protocol::ToledoContinuous => b"",
+            Protocol::ToledoContinuous | Protocol::HidPos => b"",
             other => other.weight_request().unwrap_or(b""),
         }
     }
@@ -145,7 +171,8 @@ impl fmt::Display for Protocol {
 /// A protocol name Backroom does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "`{0}` is not a scale protocol (use mt-sics, nci, nci-scp12, toledo-8217 or toledo-continuous)"
+    "`{0}` is not a scale protocol (use mt-sics, nci, nci-scp12, toledo-8217, toledo-continuous \
+     or hid-pos)"
 )]
 pub struct UnknownProtocol(pub String);
 
@@ -218,13 +245,19 @@ mod tests {
 
     #[test]
     fn names_read_back_and_match_the_serialized_form() {
+        assert_eq!(&Protocol::ALL[..5], &Protocol::SERIAL[..]);
         for protocol in Protocol::ALL {
             let name = protocol.to_string();
             assert_eq!(name.parse::<Protocol>().unwrap(), protocol);
             assert_eq!(serde_json::to_string(&protocol).unwrap(), format!("\"{name}\""));
         }
         let names: Vec<_> = Protocol::ALL.iter().map(|protocol| protocol.name()).collect();
-        assert_eq!(names, ["mt-sics", "nci", "nci-scp12", "toledo-8217", "toledo-continuous"]);
+        assert_eq!(
+            names,
+            ["mt-sics", "nci", "nci-scp12", "toledo-8217", "toledo-continuous", "hid-pos"]
+        );
+        assert!(Protocol::HidPos.is_hid() && Protocol::HidPos.is_continuous());
+        assert_eq!(Protocol::HidPos.zero_command(), None);
         assert_eq!(" NCI-SCP12 ".parse::<Protocol>().unwrap(), Protocol::NciScp12);
         assert_eq!("toledo".parse::<Protocol>(), Err(UnknownProtocol("toledo".into())));
     }
@@ -241,12 +274,13 @@ mod tests {
 
     #[test]
     fn command_bytes_per_protocol() {
-        let table: [(Protocol, [Option<&[u8]>; 4]); 5] = [
+        let table: [(Protocol, [Option<&[u8]>; 4]); 6] = [
             (Protocol::MtSics, [Some(b"SI\r\n"), Some(b"Z\r\n"), Some(b"T\r\n"), Some(b"TAC\r\n")]),
             (Protocol::Nci, [Some(b"W\r"), Some(b"Z\r"), Some(b"T\r"), None]),
             (Protocol::NciScp12, [Some(b"W\r"), Some(b"Z\r"), None, None]),
             (Protocol::Toledo8217, [Some(b"W"), Some(b"Z"), Some(b"T\r"), Some(b"C")]),
             (Protocol::ToledoContinuous, [None, Some(b"Z"), Some(b"T"), Some(b"C")]),
+            (Protocol::HidPos, [None, None, None, None]),
         ];
         for (protocol, [weight, zero, tare, clear]) in table {
             assert_eq!(protocol.weight_request(), weight, "{protocol}");

@@ -192,6 +192,14 @@ pub enum ScaleEvent {
     },
     /// Bytes were dropped; they are also counted in [`Decoder::garbage_bytes`](super::Decoder::garbage_bytes).
     Fault(FrameError),
+    /// Toledo 8213/8217 frames name no unit, and these are shaped as a scale set to `like`
+    /// prints its weights, though such a scale set to `configured` may print them so too (two
+    /// decimals: pounds, or kilograms at a 0.01 to 0.05 kg division). Said once, before the
+    /// first reading in that shape, so that people check the scale's unit.
+    UnitInDoubt {
+        configured: WeightUnit,
+        like: WeightUnit,
+    },
 }
 
 /// Why received bytes were dropped instead of read.
@@ -207,6 +215,14 @@ pub enum FrameError {
     Unreadable { frame: String },
     #[error("the scale weighs in `{unit}`; set it to g, kg, oz or lb")]
     UnsupportedUnit { unit: String },
+    #[error(
+        "the frame `{frame}` has {decimals} decimals, as a scale set to {like} prints its \
+         weights, but Backroom reads this scale in {configured}; set the scale to {configured}, \
+         or tell Backroom the scale's unit (`--unit {like}`)"
+    )]
+    UnitMismatch { frame: String, decimals: usize, configured: WeightUnit, like: WeightUnit },
+    #[error("cannot read the HID report `{report}`: {problem}")]
+    BadReport { report: String, problem: String },
 }
 
 #[cfg(test)]

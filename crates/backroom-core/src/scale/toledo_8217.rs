@@ -6,6 +6,14 @@
 //! b2 under zero, b3 outside the zero capture range, b4 centre of zero, b5 net. Frames carry no
 //! unit: the decoder is told the unit the scale is set to. The weight is six characters with
 //! its leading zeros kept (seven from `H`), with a decimal point except in grams.
+//!
+//! The decimals hint at the unit all the same: the protocol prints pounds as `WW.WW` and
+//! kilograms as `WW.WWW`, grams whole and ounces in tenths. Where the frames' decimals rule out
+//! the configured unit (three decimals read as pounds, a point read as grams), a frame is
+//! refused as [`FrameError::UnitMismatch`], never read as a weight. Two decimals are also what
+//! a kilogram scale at a 0.01 to 0.05 kg division prints (a PS60 in kilograms, the scale
+//! simulator), and one what a 300 lb scale at 0.1 lb prints, so those are read, after a
+//! [`ScaleEvent::UnitInDoubt`](super::ScaleEvent::UnitInDoubt) that asks people to check the unit.
 
 use super::decoder::{CR, Framing, Message, STX, unreadable};
 use super::field::{self, Point};
@@ -37,17 +45,49 @@ pub(super) struct Framer {
     /// The frame so far, from its STX; empty between frames.
     frame: Vec<u8>,
     garbage: u64,
+    /// Whether the doubt about the unit was said already; once is enough.
+    doubted: bool,
+}
+
+/// The units whose weights a scale prints with `decimals` decimals from `W`, the likeliest
+/// first: grams whole, ounces in tenths, pounds as `WW.WW` (or tenths at a 0.1 lb division),
+/// kilograms as `WW.WWW` (or hundredths at a 0.01 to 0.05 kg division).
+pub(super) fn units_printing(decimals: usize) -> &'static [WeightUnit] {
+    match decimals {
+        0 => &[WeightUnit::G],
+        1 => &[WeightUnit::Oz, WeightUnit::Lb],
+        2 => &[WeightUnit::Lb, WeightUnit::Kg],
+        _ => &[WeightUnit::Kg],
+    }
 }
 
 impl Framer {
     pub fn new(unit: WeightUnit) -> Framer {
-        Framer { unit, frame: Vec::new(), garbage: 0 }
+        Framer { unit, frame: Vec::new(), garbage: 0, doubted: false }
     }
 
-    fn parse(&self, body: &[u8]) -> Result<Message, FrameError> {
+    /// Checks the weight's decimals against the configured unit: an error where they rule it
+    /// out, the unit they suggest where they only hint at another.
+    fn check_unit(&self, digits: &str) -> Result<Option<WeightUnit>, FrameError> {
+        let decimals = digits.split_once('.').map_or(0, |(_, fraction)| fraction.len());
+        // `H` prints one more decimal in a field one wider.
+        let shown = decimals.saturating_sub(digits.len().saturating_sub(6));
+        let units = units_printing(shown);
+        if !units.contains(&self.unit) {
+            return Err(FrameError::UnitMismatch {
+                frame: digits.to_owned(),
+                decimals: shown,
+                configured: self.unit,
+                like: units[0],
+            });
+        }
+        Ok(Some(units[0]).filter(|&like| like != self.unit))
+    }
+
+    fn parse(&mut self, body: &[u8]) -> Result<Vec<Message>, FrameError> {
         match body {
             // The answers to the confidence test (`A`) and to the start of echo mode (`E`).
-            b"" | b"E" => Ok(Message::Nothing),
+            b"" | b"E" => Ok(vec![Message::Nothing]),
             [b'?', status] if status & 0x40 != 0 => {
                 let bit = |mask: u8| status & mask != 0;
                 let range = match (bit(0x02), bit(0x04)) {
@@ -61,24 +101,34 @@ impl Framer {
                     net: Some(bit(0x20)),
                     ..Sample::new(None, bit(0x01), range)
                 };
-                Ok(Message::Status { sample, outside_zero_range: bit(0x08) })
+                Ok(vec![Message::Status { sample, outside_zero_range: bit(0x08) }])
             }
             _ => {
                 let (digits, net) = match body.strip_suffix(b"N") {
                     Some(digits) => (digits, true),
                     None => (body, false),
                 };
-                let value = std::str::from_utf8(digits)
+                let digits = std::str::from_utf8(digits)
                     .ok()
                     .filter(|digits| (6..=7).contains(&digits.len()))
-                    .and_then(|digits| field::unsigned(digits, Point::for_unit(self.unit)))
                     .ok_or_else(|| unreadable(body))?;
+                // Any point is allowed here, so that a point read as grams is a unit mismatch.
+                let value =
+                    field::unsigned(digits, Point::Optional).ok_or_else(|| unreadable(body))?;
+                let doubt = self.check_unit(digits)?;
                 let weight = Weight::new(value, self.unit);
                 // The scale withholds the weight unless it is settled, in range and not negative.
-                Ok(Message::Reading(Sample {
+                let reading = Message::Reading(Sample {
                     net: Some(net),
                     ..Sample::new(Some(weight), false, Range::InRange)
-                }))
+                });
+                Ok(match doubt {
+                    Some(like) if !self.doubted => {
+                        self.doubted = true;
+                        vec![Message::UnitInDoubt { configured: self.unit, like }, reading]
+                    }
+                    _ => vec![reading],
+                })
             }
         }
     }
@@ -102,11 +152,13 @@ impl Framing for Framer {
             self.frame.push(byte);
             if byte == CR {
                 let frame = std::mem::take(&mut self.frame);
-                let result = self.parse(&frame[1..frame.len() - 1]);
-                if result.is_err() {
-                    self.garbage += frame.len() as u64;
+                match self.parse(&frame[1..frame.len() - 1]) {
+                    Ok(messages) => out.extend(messages.into_iter().map(Ok)),
+                    Err(error) => {
+                        self.garbage += frame.len() as u64;
+                        out.push(Err(error));
+                    }
                 }
-                out.push(result);
             } else if self.frame.len() > MAX_FRAME {
                 let bytes = self.frame.len();
                 self.garbage += bytes as u64;
@@ -276,7 +328,8 @@ mod tests {
         let mut decoder = decoder();
         let now = Instant::now();
         let bytes = b"\x02001.23\r\x02?A\r\x02000.00N\r";
-        assert_eq!(feed_bytewise(&mut decoder, bytes, now).len(), 3);
+        // The first frame is preceded by the doubt about its unit, once.
+        assert_eq!(feed_bytewise(&mut decoder, bytes, now).len(), 4);
         assert_eq!(feed(&mut decoder, bytes, now).len(), 3);
         assert_eq!(decoder.garbage_bytes(), 0);
     }
@@ -293,7 +346,7 @@ mod tests {
     fn unreadable_and_overlong_frames_are_reported() {
         let mut decoder = decoder();
         let now = Instant::now();
-        let events = feed(&mut decoder, b"\x02-01.23\r\x02001.234567890\r\x02001.23\r", now);
+        let events = feed(&mut decoder, b"\x02-01.23\r\x02001.234567890\r\x0201.234\r", now);
         assert_eq!(events.len(), 3, "{events:?}");
         assert_eq!(events[0], ScaleEvent::Fault(FrameError::Unreadable { frame: "-01.23".into() }));
         assert_eq!(events[1], ScaleEvent::Fault(FrameError::Overflow { bytes: 13 }));
@@ -333,6 +386,56 @@ mod tests {
                 frame.escape_ascii()
             );
         }
+    }
+
+    #[test]
+    fn decimals_that_rule_out_the_configured_unit_are_refused() {
+        let now = Instant::now();
+        let cases: [(WeightUnit, &[u8], usize, WeightUnit); 6] = [
+            // Kilograms as the protocol prints them, read as pounds: 1.235 lb would be wrong.
+            (WeightUnit::Lb, b"\x0201.235\r", 3, WeightUnit::Kg),
+            (WeightUnit::Lb, b"\x0201.2350\r", 3, WeightUnit::Kg),
+            (WeightUnit::Oz, b"\x02004.65\r", 2, WeightUnit::Lb),
+            (WeightUnit::G, b"\x02004.65\r", 2, WeightUnit::Lb),
+            (WeightUnit::Kg, b"\x020012.5\r", 1, WeightUnit::Oz),
+            (WeightUnit::Kg, b"\x02001235\r", 0, WeightUnit::G),
+        ];
+        for (configured, frame, decimals, like) in cases {
+            let mut decoder = Decoder::with_unit(Protocol::Toledo8217, configured);
+            let events = feed(&mut decoder, frame, now);
+            let digits = String::from_utf8(frame[1..frame.len() - 1].to_vec()).unwrap();
+            let expected = FrameError::UnitMismatch { frame: digits, decimals, configured, like };
+            assert_eq!(events, [ScaleEvent::Fault(expected)], "{}", frame.escape_ascii());
+        }
+        let message = FrameError::UnitMismatch {
+            frame: "01.235".into(),
+            decimals: 3,
+            configured: WeightUnit::Lb,
+            like: WeightUnit::Kg,
+        }
+        .to_string();
+        assert!(message.contains("as a scale set to kg prints") && message.contains("--unit kg"));
+    }
+
+    /// The issue: a scale set to pounds sends `004.65`, which a station that reads kilograms
+    /// took for 4.65 kg without a word. Kilogram scales at a 0.01 kg division print the same,
+    /// so the decoder says its doubt once, before the first such reading.
+    #[test]
+    fn two_decimals_read_as_kilograms_raise_a_doubt_once() {
+        let now = Instant::now();
+        let mut kg = decoder();
+        let events = feed(&mut kg, b"\x02004.65\r\x02004.65\r", now);
+        assert_eq!(
+            events[0],
+            ScaleEvent::UnitInDoubt { configured: WeightUnit::Kg, like: WeightUnit::Lb }
+        );
+        assert_eq!(events.len(), 3, "{events:?}");
+        let mut kg = decoder();
+        let events = feed(&mut kg, b"\x0204.650\r\x0204.650\r", now);
+        assert!(events.iter().all(|e| matches!(e, ScaleEvent::Reading(_))), "{events:?}");
+        let mut lb = Decoder::with_unit(Protocol::Toledo8217, WeightUnit::Lb);
+        let events = feed(&mut lb, b"\x02004.65\r\x02004.650\r", now);
+        assert!(events.iter().all(|e| matches!(e, ScaleEvent::Reading(_))), "{events:?}");
     }
 
     #[test]

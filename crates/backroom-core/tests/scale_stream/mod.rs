@@ -13,6 +13,10 @@ use std::fmt;
 use std::time::Instant;
 
 use backroom_core::scale::{Decoder, Protocol, Range, Reading, ScaleEvent};
+
+/// USB delivers a HID report whole or not at all, so there is no damaged byte stream to make
+/// of one; `scale_fuzz` and `hid_reports` test the HID decoder.
+const SERIAL_ONLY: &str = "streams are made for the serial protocols only";
 use backroom_core::weight::WeightUnit;
 
 /// What is done to a stream of valid frames.
@@ -177,6 +181,7 @@ impl Scale {
             // The scale withholds negative weights.
             Protocol::Toledo8217 => (0, 99_999),
             Protocol::ToledoContinuous => (-999_999, 999_999),
+            Protocol::HidPos => unreachable!("{SERIAL_ONLY}"),
         };
         let zero_pad = rng.percent(50);
         let net = matches!(protocol, Protocol::Toledo8217 | Protocol::ToledoContinuous)
@@ -217,6 +222,7 @@ impl Scale {
             Protocol::Nci | Protocol::NciScp12 => self.nci(load, shown),
             Protocol::Toledo8217 => self.toledo_8217(load, shown),
             Protocol::ToledoContinuous => self.continuous(load, shown, 0, rng),
+            Protocol::HidPos => unreachable!("{SERIAL_ONLY}"),
         }
     }
 
@@ -326,6 +332,7 @@ impl Scale {
                 let alarm = rng.pick(&[0x04u8, 0x40, 0x44]);
                 self.continuous(load, Shown::Stable, alarm, rng)
             }
+            Protocol::HidPos => unreachable!("{SERIAL_ONLY}"),
         }
     }
 
@@ -346,6 +353,7 @@ impl Scale {
             Protocol::Nci | Protocol::NciScp12 => b"\n\r\x03 -.?0123456789:;<=>pSlbkgozLBKGOZ@",
             Protocol::Toledo8217 => b"\x02\r?@ABCDEFHP`ab.N0123456789",
             Protocol::ToledoContinuous => b"\x02\r 0123456789()*+,-./:;<=>?!\"#$%&'08@PX`hp",
+            Protocol::HidPos => unreachable!("{SERIAL_ONLY}"),
         }
     }
 
@@ -357,6 +365,7 @@ impl Scale {
             Protocol::Toledo8217 => 7,
             // Shorter than one frame: a checksum vouches for a single frame.
             Protocol::ToledoContinuous => 16,
+            Protocol::HidPos => unreachable!("{SERIAL_ONLY}"),
         }
     }
 
