@@ -176,6 +176,8 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ),
         ("list_returns", json!({"order": "1001"}), 200),
         ("import_csv", json!({"table": "products", "csv": "sku,name\nPEN-1,Pen\n"}), 200),
+        // Order 1001 has no line naming an unknown product.
+        ("map_unknown_line", json!({"number": "1001", "name": "Pen XL", "product": "PEN-1"}), 404),
         ("export_csv", json!({"table": "products"}), 200),
         ("get_settings", json!({}), 200),
         ("save_settings", json!({"slip": {"store_name": "Corner Shop"}}), 200),

@@ -161,6 +161,8 @@ commands! {
 
     /// Imports products, orders or stock from CSV: all rows or none.
     import_csv(transfer::ImportRequest) -> transfer::ImportReport, MANAGER "an import writes products, orders and stock in bulk" => transfer::import_csv;
+    /// Maps a shop's order line that named no known product to a product, on every order waiting with it; the name is remembered and the hold clears.
+    map_unknown_line(transfer::mapping::MapUnknownLine) -> transfer::mapping::LineMapped, MANAGER "which product a shop's line is changes what is picked for every order naming it" => transfer::mapping::map_unknown_line;
     /// Exports products, stock or orders as CSV with a header row.
     export_csv(transfer::ExportRequest) -> transfer::ExportFile, FLOOR "any role exports; customers' email and phone only for managers" => transfer::export_csv;
     /// Fills an empty database with the demo warehouse.

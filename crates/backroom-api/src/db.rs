@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_planning.sql"),
     include_str!("../migrations/0006_manifest.sql"),
     include_str!("../migrations/0008_integrity.sql"),
+    include_str!("../migrations/0009_shop_exports.sql"),
 ];
 
 /// Where the database lives unless told otherwise: `backroom/backroom.db` in the OS data

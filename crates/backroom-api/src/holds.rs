@@ -319,6 +319,18 @@ pub fn release_order(ctx: &mut Ctx<'_>, req: HoldDecision) -> Result<orders::Ord
             status.as_str()
         )));
     }
+    let unknown: bool = ctx.query_row(
+        "SELECT count(*) > 0 FROM order_shop_lines WHERE order_id = ?1 AND kind = 'unknown'",
+        [id],
+        |r| r.get(0),
+    )?;
+    if unknown {
+        return Err(ApiError::conflict(format!(
+            "order {} has a line naming a product Backroom does not know; map it to a product \
+             with map_unknown_line first, and the hold clears by itself",
+            req.number.trim()
+        )));
+    }
     let reason = if status == OrderStatus::Held {
         required_reason(&req.reason, "released")?
     } else {
@@ -344,6 +356,27 @@ pub fn cancel_order(ctx: &mut Ctx<'_>, req: HoldDecision) -> Result<orders::Orde
     let reason = required_reason(&req.reason, "cancelled")?;
     let status = orders::status_of(ctx, id)?;
     orders::transition(ctx, id, status, OrderStatus::Cancelled, reason)?;
+    close_cancelled(ctx, id, reason)?;
+    let order = orders::load(ctx, id)?;
+    ctx.emit(Event::OrderChanged { number: order.number.clone(), status: order.status });
+    Ok(order)
+}
+
+/// Cancels an order the shop cancelled before it was picked here, as an import finds it: the
+/// same as a manager's cancel, with no role check since the shop has decided. The import
+/// announces its changes once it is kept.
+pub fn cancel(
+    ctx: &mut Ctx<'_>,
+    id: i64,
+    status: OrderStatus,
+    reason: &str,
+) -> Result<(), ApiError> {
+    orders::advance(ctx, id, status, OrderStatus::Cancelled, reason)?;
+    close_cancelled(ctx, id, reason)
+}
+
+/// What follows a cancel: holds cleared, reserved stock given back, open quantities cancelled.
+fn close_cancelled(ctx: &mut Ctx<'_>, id: i64, reason: &str) -> Result<(), ApiError> {
     ctx.execute(
         "UPDATE order_holds SET cleared_at = ?2, cleared_by = ?3, cleared_why = ?4
          WHERE order_id = ?1 AND cleared_at IS NULL",
@@ -354,9 +387,7 @@ pub fn cancel_order(ctx: &mut Ctx<'_>, req: HoldDecision) -> Result<orders::Orde
         "UPDATE order_lines SET cancelled_qty = qty - shipped_qty - picked_qty WHERE order_id = ?1",
         [id],
     )?;
-    let order = orders::load(ctx, id)?;
-    ctx.emit(Event::OrderChanged { number: order.number.clone(), status: order.status });
-    Ok(order)
+    Ok(())
 }
 
 /// Marks an order's payment as charged back; it counts against the customer's later orders.

@@ -81,6 +81,9 @@ pub struct Order {
     pub status: OrderStatus,
     pub priority: i64,
     pub total_cents: i64,
+    /// The currency of the prices and total as the shop gave it (`EUR`); empty when the order
+    /// did not come with one.
+    pub currency: String,
     /// A message from the buyer for a gift; the slip then prints it and leaves prices out.
     pub gift_message: String,
     /// What happens when not everything is in stock; `None` follows the store's setting.
@@ -225,12 +228,37 @@ pub fn create_order(ctx: &mut Ctx<'_>, req: NewOrder) -> Result<Order, ApiError>
 
 /// Checks and stores a new order with status `new`, recording its first status event.
 pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
+    if req.lines.is_empty() {
+        return Err(ApiError::invalid(format!("order {} has no lines", req.number.trim())));
+    }
+    insert_any(ctx, req, &Entry::default())
+}
+
+/// How an order from a shop's export enters, beyond what its [`NewOrder`] says.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    /// `new`, or `held`, `cancelled` or `shipped` for an order the import has decided about.
+    pub status: OrderStatus,
+    /// The reason on the order's first status event.
+    pub reason: &'a str,
+    /// What the shop charged, when it says; otherwise the sum of the lines.
+    pub total_cents: Option<i64>,
+    pub currency: &'a str,
+}
+
+impl Default for Entry<'_> {
+    fn default() -> Self {
+        Entry { status: OrderStatus::New, reason: "entered", total_cents: None, currency: "" }
+    }
+}
+
+/// [`insert`] for an order that may have no line to pick, such as one from a shop's export
+/// whose lines are all fulfilled there, need no shipping or name a product not known yet (the
+/// import keeps those lines as the shop wrote them), entering as `entry` says.
+pub fn insert_any(ctx: &Ctx<'_>, req: &NewOrder, entry: &Entry<'_>) -> Result<i64, ApiError> {
     let number = req.number.trim();
     if number.is_empty() {
         return Err(ApiError::invalid("an order needs a number"));
-    }
-    if req.lines.is_empty() {
-        return Err(ApiError::invalid(format!("order {number} has no lines")));
     }
     let exists: bool =
         ctx.query_row("SELECT count(*) > 0 FROM orders WHERE number = ?1", [number], |r| r.get(0))?;
@@ -290,16 +318,17 @@ pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
         "INSERT INTO orders (number, customer_name, customer_email, customer_phone, ship_name,
              ship_address1, ship_address2, ship_city, ship_region, ship_postal_code, ship_country,
              billing_country, placed_at, ship_by, payment_status, status, priority, total_cents,
-             gift_message, backorder_policy, carrier, service)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 'new', ?16, ?17, ?18, ?19,
-                 ?20, ?21)",
+             gift_message, backorder_policy, carrier, service, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?22, ?16, ?17, ?18, ?19,
+                 ?20, ?21, ?23)",
         params![
             number, c.name.trim(), c.email.trim(), c.phone.trim(), a.name.trim(), a.address1.trim(),
             a.address2.trim(), a.city.trim(), a.region.trim(), a.postal_code.trim(),
             a.country.trim().to_ascii_uppercase(), req.billing_country.trim().to_ascii_uppercase(),
-            placed_at, ship_by, req.payment_status.as_str(), req.priority, total,
-            req.gift_message.trim(), req.backorder_policy.map(BackorderPolicy::as_str), carrier,
-            service
+            placed_at, ship_by, req.payment_status.as_str(), req.priority,
+            entry.total_cents.unwrap_or(total), req.gift_message.trim(),
+            req.backorder_policy.map(BackorderPolicy::as_str), carrier, service,
+            entry.status.as_str(), entry.currency
         ],
     )?;
     let order_id = ctx.tx.last_insert_rowid();
@@ -309,7 +338,7 @@ pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
             params![order_id, i as i64 + 1, product_id, qty, price],
         )?;
     }
-    record_event(ctx, order_id, None, OrderStatus::New, "entered")?;
+    record_event(ctx, order_id, None, entry.status, entry.reason)?;
     Ok(order_id)
 }
 
@@ -533,7 +562,7 @@ pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Order, ApiError> {
         "SELECT number, customer_name, customer_email, customer_phone, ship_name, ship_address1,
                 ship_address2, ship_city, ship_region, ship_postal_code, ship_country, billing_country,
                 placed_at, ship_by, payment_status, status, priority, total_cents, gift_message,
-                backorder_policy, chargeback, carrier, service
+                backorder_policy, chargeback, carrier, service, currency
          FROM orders WHERE id = ?1",
         [id],
         |r| {
@@ -566,6 +595,7 @@ pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Order, ApiError> {
                 chargeback: r.get(20)?,
                 carrier: r.get(21)?,
                 service: r.get(22)?,
+                currency: r.get(23)?,
                 lines: Vec::new(),
                 holds: Vec::new(),
                 history: Vec::new(),

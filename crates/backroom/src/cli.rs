@@ -63,6 +63,14 @@ pub enum Command {
         /// Check the file and report, writing nothing.
         #[arg(long)]
         dry_run: bool,
+        /// How the file writes its dates, when a spreadsheet has re-saved it: strftime-style,
+        /// such as '%d/%m/%Y %H:%M' for 31/12/2023 22:36.
+        #[arg(long, value_name = "FORMAT")]
+        date_format: Option<String>,
+        /// The store's time zone for times written without an offset: UTC or an offset such
+        /// as -05:00.
+        #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
+        time_zone: Option<String>,
     },
     /// Export a table as CSV with a header row.
     Export {
@@ -213,7 +221,16 @@ fn execute(cli: Cli) -> Result<(), CliError> {
             serve(app, &addr, ui, &allow_hosts, &allow_origins)
         }
         Command::Demo => demo(&app),
-        Command::Import { table, file, dry_run } => import(&app, table.into(), &file, dry_run),
+        Command::Import { table, file, dry_run, date_format, time_zone } => {
+            let req = ImportRequest {
+                table: table.into(),
+                csv: String::new(),
+                dry_run,
+                date_format,
+                time_zone,
+            };
+            import(&app, req, &file)
+        }
         Command::Export { table, out } => export(&app, table.into(), out),
         Command::Db { action: DbAction::Check } => check(&app),
         Command::Db { action: DbAction::Info } => {
@@ -292,13 +309,14 @@ fn demo(app: &App) -> Result<(), CliError> {
     Ok(())
 }
 
-fn import(app: &App, table: Table, file: &PathBuf, dry_run: bool) -> Result<(), CliError> {
+fn import(app: &App, mut req: ImportRequest, file: &PathBuf) -> Result<(), CliError> {
     let bytes = std::fs::read(file).map_err(io(format!("cannot read {}", file.display())))?;
     let csv = backroom_api::transfer::utf8_text(bytes).map_err(|bad| {
         CliError::Failed(format!("{}: {bad}\nnothing was imported", file.display()))
     })?;
-    let report: ImportReport =
-        app.run(Caller::Local, "import_csv", &ImportRequest { table, csv, dry_run })?;
+    let dry_run = req.dry_run;
+    req.csv = csv;
+    let report: ImportReport = app.run(Caller::Local, "import_csv", &req)?;
     if !report.ok {
         for e in &report.errors {
             let column = e.column.as_deref().map(|c| format!(", column {c}")).unwrap_or_default();

@@ -9,4 +9,14 @@ csv: string,
 /**
  * Check every row and report, writing nothing.
  */
-dry_run: boolean, };
+dry_run: boolean, 
+/**
+ * How the file writes its dates when not as the format does, strftime-style
+ * (`%d/%m/%Y %H:%M` for `31/12/2023 22:36`), for a file a spreadsheet has re-saved.
+ */
+date_format?: string, 
+/**
+ * The store's time zone for dates written without an offset: `UTC` or an offset such as
+ * `-05:00`.
+ */
+time_zone?: string, };

@@ -10,6 +10,11 @@ import type { StatusEvent } from "./StatusEvent";
 
 export type Order = { number: string, customer: Customer, ship_to: Address, billing_country: string, placed_at: string, ship_by: string | null, payment_status: PaymentStatus, status: OrderStatus, priority: number, total_cents: number, 
 /**
+ * The currency of the prices and total as the shop gave it (`EUR`); empty when the order
+ * did not come with one.
+ */
+currency: string, 
+/**
  * A message from the buyer for a gift; the slip then prints it and leaves prices out.
  */
 gift_message: string, 

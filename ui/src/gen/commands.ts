@@ -35,6 +35,7 @@ import type { ImportReport } from "./ImportReport";
 import type { ImportRequest } from "./ImportRequest";
 import type { LayoutInfo } from "./LayoutInfo";
 import type { LedgerReport } from "./LedgerReport";
+import type { LineMapped } from "./LineMapped";
 import type { Location } from "./Location";
 import type { LocationQuery } from "./LocationQuery";
 import type { LocationRef } from "./LocationRef";
@@ -46,6 +47,7 @@ import type { ManifestFileRequest } from "./ManifestFileRequest";
 import type { ManifestListQuery } from "./ManifestListQuery";
 import type { ManifestQuery } from "./ManifestQuery";
 import type { ManifestSummary } from "./ManifestSummary";
+import type { MapUnknownLine } from "./MapUnknownLine";
 import type { Movement } from "./Movement";
 import type { MovementQuery } from "./MovementQuery";
 import type { NewMovement } from "./NewMovement";
@@ -159,6 +161,7 @@ export interface Commands {
   receive_return: { req: ReceiveReturn; res: ReturnReceived };
   list_returns: { req: ReturnQuery; res: Array<CustomerReturn> };
   import_csv: { req: ImportRequest; res: ImportReport };
+  map_unknown_line: { req: MapUnknownLine; res: LineMapped };
   export_csv: { req: ExportRequest; res: ExportFile };
   load_demo: { req: NoArgs; res: DemoSummary };
   get_settings: { req: NoArgs; res: Settings };
@@ -236,6 +239,7 @@ export const COMMAND_NAMES: CommandName[] = [
   "receive_return",
   "list_returns",
   "import_csv",
+  "map_unknown_line",
   "export_csv",
   "load_demo",
   "get_settings",

@@ -2,14 +2,19 @@
 //! log ([`weighings`]).
 //!
 //! Every file has a header row naming its columns; the formats are described in
-//! [`products`], [`orders`], [`shopify`] and [`stock`]. An orders file is read as Shopify's
-//! orders export when its header has Shopify's `Name` and `Lineitem sku` or `Lineitem quantity`
-//! columns, and as Backroom's own orders format otherwise; the report says which. Header names are matched ignoring case and
+//! [`products`], [`orders`], [`shopify`], [`shopify_products`] and [`stock`]. An orders file is
+//! read as Shopify's orders export when its header has Shopify's `Name` and `Lineitem sku` or
+//! `Lineitem quantity` columns, and as Backroom's own orders format otherwise; a products file
+//! is read as Shopify's products export when its header has `Handle` and `Variant SKU` or
+//! `Variant Price`; the report says which. A Shopify export a spreadsheet has re-saved may
+//! write its dates its own way: the request then says how (`date_format`, `time_zone`). Header names are matched ignoring case and
 //! surrounding spaces, columns a table does not know are ignored, and rows whose values are all
 //! empty are skipped. Values are separated by commas, or by semicolons or tabs when the header
 //! line has no comma but those, as some spreadsheets save CSV. Export writes commas.
 //!
-//! An import is all or nothing. Every row is checked first, against the file and against the
+//! An import is all or nothing. (A Shopify order whose line names a product Backroom does not
+//! know is not a wrong row: the order comes in held until a manager maps the line, see
+//! [`mapping`].) Every row is checked first, against the file and against the
 //! database, and every problem is reported with its line and column; only when there are none is
 //! anything written. The writes run under a savepoint, so a failure part-way (or a dry run, which
 //! makes the same writes to count them) is rolled back to exactly where the import began.
@@ -21,10 +26,12 @@
 //! The text must be UTF-8 (a byte order mark in front is fine). A caller that reads a file
 //! checks that with [`utf8_text`], which names the line and column of the first byte that is not.
 
+pub mod mapping;
 pub mod orders;
 pub mod products;
 mod sheet;
 pub mod shopify;
+pub mod shopify_products;
 pub mod stock;
 pub mod weighings;
 
@@ -56,6 +63,14 @@ pub struct ImportRequest {
     /// Check every row and report, writing nothing.
     #[serde(default)]
     pub dry_run: bool,
+    /// How the file writes its dates when not as the format does, strftime-style
+    /// (`%d/%m/%Y %H:%M` for `31/12/2023 22:36`), for a file a spreadsheet has re-saved.
+    #[serde(default)]
+    pub date_format: Option<String>,
+    /// The store's time zone for dates written without an offset: `UTC` or an offset such as
+    /// `-05:00`.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// One row that cannot be imported, and why.
@@ -98,10 +113,14 @@ pub struct ExportFile {
 
 /// Imports one table from CSV: every row or none.
 pub fn import_csv(ctx: &mut Ctx<'_>, req: ImportRequest) -> Result<ImportReport, ApiError> {
+    let dates = DateReading::new(req.date_format.as_deref(), req.time_zone.as_deref())?;
     match req.table {
+        Table::Products if shopify_products::is_export(&req.csv) => {
+            shopify_products::import(ctx, &req.csv, req.dry_run)
+        }
         Table::Products => products::import(ctx, &req.csv, req.dry_run),
         Table::Orders if shopify::is_export(&req.csv) => {
-            shopify::import(ctx, &req.csv, req.dry_run)
+            shopify::import(ctx, &req.csv, req.dry_run, &dates)
         }
         Table::Orders => orders::import(ctx, &req.csv, req.dry_run),
         Table::Stock => stock::import(ctx, &req.csv, req.dry_run),
@@ -122,6 +141,111 @@ pub fn export_csv(ctx: &mut Ctx<'_>, req: ExportRequest) -> Result<ExportFile, A
     };
     let date = ctx.now.format("%Y-%m-%d");
     Ok(ExportFile { filename: format!("{name}-{date}.csv"), csv })
+}
+
+/// How an import reads the dates of a file: as its format writes them, or, for a file a
+/// spreadsheet has re-saved, as the person says they are written.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DateReading {
+    format: Option<String>,
+    zone: Option<chrono::FixedOffset>,
+}
+
+impl DateReading {
+    fn new(format: Option<&str>, zone: Option<&str>) -> Result<DateReading, ApiError> {
+        let format = format.map(str::trim).filter(|f| !f.is_empty());
+        if let Some(format) = format {
+            use chrono::format::{Item, StrftimeItems};
+            if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
+                return Err(ApiError::invalid(format!(
+                    "the date format `{}` is not a strftime pattern; write it like \
+                     %d/%m/%Y %H:%M for 31/12/2023 22:36",
+                    sheet::cut(format)
+                )));
+            }
+        }
+        let zone = match zone.map(str::trim).filter(|z| !z.is_empty()) {
+            None => None,
+            Some(z) if z.eq_ignore_ascii_case("utc") || z.eq_ignore_ascii_case("z") => {
+                Some(chrono::FixedOffset::east_opt(0).expect("0 is an offset"))
+            }
+            Some(z) => Some(parse_offset(z).ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "the time zone `{}` is not UTC or an offset; write it like -05:00 or +0100",
+                    sheet::cut(z)
+                ))
+            })?),
+        };
+        Ok(DateReading { format: format.map(str::to_owned), zone })
+    }
+
+    /// A time of the file as Backroom stores it (RFC 3339, UTC), or what to tell the person.
+    fn read(&self, text: &str) -> Result<String, String> {
+        let Some(format) = &self.format else {
+            return crate::orders::normalise_time(text).ok_or_else(|| {
+                format!(
+                    "`{}` is not a time as Shopify writes it (2026-11-20 14:03:11 -0500); a \
+                     spreadsheet has probably re-saved the file. Say how its dates are written \
+                     and in which time zone, and import again: backroom import orders FILE \
+                     --date-format '%d/%m/%Y %H:%M' --time-zone=-05:00 (or UTC)",
+                    sheet::cut(text)
+                )
+            });
+        };
+        let text = text.trim();
+        let fail = |why: &str| {
+            format!(
+                "`{}` does not match the date format `{}` ({why}); check the format against \
+                 this value",
+                sheet::cut(text),
+                sheet::cut(format)
+            )
+        };
+        if let Ok(t) = chrono::DateTime::parse_from_str(text, format) {
+            return Ok(crate::time::to_text(t.with_timezone(&chrono::Utc)));
+        }
+        let naive = match chrono::NaiveDateTime::parse_from_str(text, format) {
+            Ok(t) => t,
+            Err(_) => match chrono::NaiveDate::parse_from_str(text, format) {
+                Ok(d) => d.and_hms_opt(0, 0, 0).expect("midnight exists"),
+                Err(e) => return Err(fail(&e.to_string())),
+            },
+        };
+        let Some(zone) = self.zone else {
+            return Err(format!(
+                "`{}` has no offset; say in which time zone the file's times are with \
+                 --time-zone (UTC, or an offset such as --time-zone=-05:00)",
+                sheet::cut(text)
+            ));
+        };
+        use chrono::TimeZone;
+        match zone.from_local_datetime(&naive).single() {
+            Some(t) => Ok(crate::time::to_text(t.with_timezone(&chrono::Utc))),
+            None => Err(fail("no such time")),
+        }
+    }
+}
+
+/// An offset such as `-05:00`, `+0100` or `+01`.
+fn parse_offset(text: &str) -> Option<chrono::FixedOffset> {
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (hours, minutes) = match digits.len() {
+        2 => (digits.parse::<i32>().ok()?, 0),
+        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        _ => return None,
+    };
+    if hours > 14 || minutes > 59 {
+        return None;
+    }
+    chrono::FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
 }
 
 /// The first byte of a text that is not UTF-8, by line and byte column (both from 1).
@@ -172,7 +296,7 @@ pub fn utf8_text(bytes: Vec<u8>) -> Result<String, NotUtf8> {
 
 /// The most notes a report lists; beyond them it says how many more there were, so importing a
 /// shop's whole history does not bury the report.
-const MAX_NOTES: usize = 100;
+pub(super) const MAX_NOTES: usize = 100;
 
 /// What the write phase of an import did.
 #[derive(Debug, Default, Clone)]
@@ -196,12 +320,6 @@ impl Counts {
         } else {
             self.unlisted += 1;
         }
-    }
-
-    /// Counts something left out on purpose, saying what and why.
-    fn skip(&mut self, note: String) {
-        self.skipped += 1;
-        self.note(note);
     }
 }
 
@@ -234,12 +352,12 @@ const SAVEPOINT: &str = "backroom_import";
 /// writing is rare (a rule the checks do not know of); it becomes a row error and the import
 /// writes nothing.
 fn write_all(
-    ctx: &Ctx<'_>,
+    ctx: &mut Ctx<'_>,
     format: &str,
     rows: u32,
     errors: Errors,
     dry_run: bool,
-    writes: impl FnOnce(&Ctx<'_>) -> Result<Counts, WriteFailure>,
+    writes: impl FnOnce(&mut Ctx<'_>) -> Result<Counts, WriteFailure>,
 ) -> Result<Written, ApiError> {
     if !errors.is_empty() {
         return Ok(Written { report: refused(format, rows, errors), kept: None });

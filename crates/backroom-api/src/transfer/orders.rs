@@ -91,15 +91,16 @@ pub(super) struct FileOrder {
     /// What the customer was charged, shipping and taxes included, when the file says. It
     /// replaces the sum of the lines as the order's total, which screening weighs.
     pub total_cents: Option<i64>,
-    /// Why the order is not to be entered, when the shop has already dealt with it; it
-    /// completes "order #1004 ...". An order already in Backroom is matched all the same, so
-    /// its payment is still brought up to date.
-    pub skip: Option<String>,
+    /// The order's currency as the file gives it (`EUR`), empty when it does not.
+    pub currency: String,
+    /// When the shop has finished with the order, the status it enters as (cancelled, or
+    /// shipped when the shop sent everything) and why. It is then never screened or picked.
+    pub closed: Option<(OrderStatus, String)>,
     /// Whether the shop has cancelled the order. One that is already in Backroom and not yet
-    /// shipped is pointed out in the report, since it could still be picked and sent.
+    /// picked is cancelled here too; one on the floor is pointed out in the report.
     pub cancelled: bool,
-    /// Lines of the order left out on purpose, each described for the report.
-    pub left_out: Vec<String>,
+    /// Lines kept on the order as the shop wrote them but not picked here.
+    pub shop_lines: Vec<ShopLine>,
 }
 
 impl FileOrder {
@@ -110,12 +111,56 @@ impl FileOrder {
             order,
             payment,
             total_cents: None,
-            skip: None,
+            currency: String::new(),
+            closed: None,
             cancelled: false,
-            left_out: Vec::new(),
+            shop_lines: Vec::new(),
+        }
+    }
+
+    /// Whether a line names a product Backroom does not know, which holds the order.
+    pub fn has_unknown(&self) -> bool {
+        self.shop_lines.iter().any(|l| l.kind == ShopLineKind::Unknown)
+    }
+}
+
+/// Why a line of a shop's order is kept as written rather than picked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ShopLineKind {
+    /// A tip, gift card or gift wrap.
+    NoShipping,
+    /// The shop has sent it already.
+    Fulfilled,
+    /// The order was cancelled, refunded or voided in the shop.
+    Cancelled,
+    /// Names no product Backroom knows; the order is held until a manager maps it.
+    Unknown,
+}
+
+impl ShopLineKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShopLineKind::NoShipping => "no_shipping",
+            ShopLineKind::Fulfilled => "fulfilled",
+            ShopLineKind::Cancelled => "cancelled",
+            ShopLineKind::Unknown => "unknown",
         }
     }
 }
+
+/// A line of a shop's order kept as the shop wrote it (see [`ShopLineKind`]).
+#[derive(Debug, Clone)]
+pub(super) struct ShopLine {
+    pub kind: ShopLineKind,
+    pub name: String,
+    pub sku: String,
+    pub qty: i64,
+    pub unit_price_cents: i64,
+}
+
+/// The reason on the hold of an order with a line naming no known product; `map_unknown_line`
+/// clears holds whose reason starts so.
+pub const PRODUCT_NOT_KNOWN: &str = "product not known";
 
 /// The columns that hold an order line's product, quantity and price, as a format names them.
 pub(super) struct LineColumns {
@@ -385,60 +430,79 @@ pub(super) fn enter(
     file_orders: &[FileOrder],
 ) -> Result<ImportReport, ApiError> {
     let written = write_all(ctx, format, rows, errors, dry_run, |ctx| write(ctx, file_orders))?;
-    if let Some(entered) = written.kept.filter(|ids| !ids.is_empty()) {
-        orders::after_entry(ctx, &entered)?;
-        ctx.emit(Event::DataChanged { what: "orders".into() });
+    if let Some(entered) = written.kept {
+        if !entered.is_empty() {
+            orders::after_entry(ctx, &entered)?;
+        }
+        if written.report.created + written.report.updated > 0 {
+            ctx.emit(Event::DataChanged { what: "orders".into() });
+        }
     }
     Ok(written.report)
 }
 
-/// Enters the new orders and brings the payment status of existing ones up to date; orders and
-/// lines the file says to leave out are counted and noted instead.
-fn write(ctx: &Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFailure> {
+/// Enters the new orders and brings existing ones up to date: their payment status, and a
+/// cancellation the shop made before the order was picked here.
+fn write(ctx: &mut Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFailure> {
     let mut counts = Counts::default();
+    let (mut held, mut closed, mut kept_lines) = (0u32, 0u32, 0u32);
+    let known = known_numbers(ctx, file_orders.len()).map_err(WriteFailure::at(1))?;
     for file_order in file_orders {
         let at = || WriteFailure::at(file_order.line);
         // The number as the notes quote it.
         let number = cut(&file_order.order.number);
-        let existing = found(orders::order_id(ctx, &file_order.order.number)).map_err(at())?;
+        let existing = match &known {
+            Some(known) => known.get(numbered(&file_order.order.number)).copied(),
+            None => found(orders::order_id(ctx, &file_order.order.number)).map_err(at())?,
+        };
         let Some(id) = existing else {
-            if let Some(why) = &file_order.skip {
-                counts.skip(format!("order {number} {why}; not entered"));
-                continue;
-            }
-            let id = orders::insert(ctx, &file_order.order).map_err(at())?;
-            if let Some(total) = file_order.total_cents {
-                ctx.tx
-                    .prepare_cached("UPDATE orders SET total_cents = ?2 WHERE id = ?1")
-                    .and_then(|mut stmt| stmt.execute(params![id, total]))
-                    .map_err(|e| at()(e.into()))?;
-            }
+            let id = enter_one(ctx, file_order).map_err(at())?;
             counts.created += 1;
-            counts.entered.push(id);
-            for note in &file_order.left_out {
-                counts.skip(note.clone());
+            kept_lines += file_order.shop_lines.len() as u32;
+            if file_order.closed.is_some() {
+                closed += 1;
+            } else if file_order.has_unknown() {
+                // Held until a manager maps the line; the store's rules screen it when that
+                // hold clears, so the held list shows first what must be done first.
+                held += 1;
+            } else {
+                counts.entered.push(id);
             }
             continue;
         };
+        let status = orders::status_of(ctx, id).map_err(at())?;
         if file_order.cancelled {
-            let open: Option<String> = ctx
-                .tx
-                .query_row(
-                    "SELECT status FROM orders WHERE id = ?1 AND status NOT IN (?2, ?3)",
-                    params![id, OrderStatus::Shipped.as_str(), OrderStatus::Cancelled.as_str()],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(|e| at()(e.into()))?;
-            if let Some(status) = open {
-                let why = file_order.skip.as_deref().unwrap_or("is cancelled by the shop");
+            if matches!(
+                status,
+                OrderStatus::New
+                    | OrderStatus::Held
+                    | OrderStatus::Released
+                    | OrderStatus::Allocated
+            ) {
+                crate::holds::cancel(ctx, id, status, "cancelled in the shop (import)")
+                    .map_err(at())?;
+                if let Some(payment) = file_order.payment {
+                    ctx.tx
+                        .prepare_cached("UPDATE orders SET payment_status = ?2 WHERE id = ?1")
+                        .and_then(|mut stmt| stmt.execute(params![id, payment.as_str()]))
+                        .map_err(|e| at()(e.into()))?;
+                }
+                counts.updated += 1;
+                counts.note(format!("order {number} was cancelled in the shop; cancelled here"));
+                continue;
+            }
+            if !matches!(status, OrderStatus::Shipped | OrderStatus::Cancelled) {
                 counts.note(format!(
-                    "order {number} {why} but is {status} in Backroom; cancel it here too unless \
-                     it has already left"
+                    "order {number} is cancelled in the shop but is {} in Backroom; cancel it \
+                     here too unless it has already left",
+                    status.as_str()
                 ));
             }
         }
         let Some(payment) = file_order.payment else { continue };
+        if matches!(status, OrderStatus::Shipped | OrderStatus::Cancelled) {
+            continue;
+        }
         let changed = ctx
             .tx
             .prepare_cached(
@@ -451,7 +515,96 @@ fn write(ctx: &Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFailur
             counts.entered.push(id);
         }
     }
+    if held > 0 {
+        counts.note(format!(
+            "{held} orders are held: a line names a product Backroom does not know ({}); map \
+             each line to a product with map_unknown_line and the hold clears",
+            PRODUCT_NOT_KNOWN
+        ));
+    }
+    if closed > 0 {
+        counts.note(format!(
+            "{closed} orders the shop had finished with (cancelled, refunded, voided or sent) \
+             entered as cancelled or shipped, for the record; nothing is picked for them"
+        ));
+    }
+    if kept_lines > 0 {
+        counts.note(format!(
+            "{kept_lines} lines are kept on their orders as the shop wrote them but not picked: \
+             they need no shipping, were sent by the shop, belong to a cancelled order, or name \
+             a product not known yet"
+        ));
+    }
     Ok(counts)
+}
+
+/// An order number as orders are matched: without spaces around it or a leading `#`.
+fn numbered(number: &str) -> &str {
+    number.trim().trim_start_matches('#')
+}
+
+/// Every order already in Backroom by [`numbered`] number, read in one go when a file has
+/// more orders than one lookup each would be worth; `None` for a small file.
+fn known_numbers(ctx: &Ctx<'_>, orders: usize) -> Result<Option<HashMap<String, i64>>, ApiError> {
+    if orders < 1000 {
+        return Ok(None);
+    }
+    let mut stmt = ctx.tx.prepare("SELECT number, id FROM orders")?;
+    let known = stmt
+        .query_map([], |r| Ok((numbered(&r.get::<_, String>(0)?).to_owned(), r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(known))
+}
+
+/// Enters one new order: its lines to pick, the lines kept as the shop wrote them, and, when
+/// the shop has finished with it or a line names no known product, its status.
+fn enter_one(ctx: &Ctx<'_>, file_order: &FileOrder) -> Result<i64, ApiError> {
+    let unknown: Vec<String> = file_order
+        .shop_lines
+        .iter()
+        .filter(|l| l.kind == ShopLineKind::Unknown)
+        .map(|l| format!("`{}`", cut(if l.name.is_empty() { &l.sku } else { &l.name })))
+        .collect();
+    let held = format!("{PRODUCT_NOT_KNOWN}: {}", unknown.join(", "));
+    let (status, reason) = match &file_order.closed {
+        Some((status, why)) => (*status, why.as_str()),
+        None if !unknown.is_empty() => (OrderStatus::Held, held.as_str()),
+        None => (OrderStatus::New, "entered"),
+    };
+    let entry = orders::Entry {
+        status,
+        reason,
+        total_cents: file_order.total_cents,
+        currency: &file_order.currency,
+    };
+    let id = orders::insert_any(ctx, &file_order.order, &entry)?;
+    let first = file_order.order.lines.len() as i64 + 1;
+    for (i, line) in file_order.shop_lines.iter().enumerate() {
+        ctx.tx
+            .prepare_cached(
+                "INSERT INTO order_shop_lines (order_id, line_no, kind, name, sku, qty,
+                     unit_price_cents)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                id,
+                first + i as i64,
+                line.kind.as_str(),
+                line.name,
+                line.sku,
+                line.qty,
+                line.unit_price_cents
+            ])?;
+    }
+    if status == OrderStatus::Held {
+        ctx.tx
+            .prepare_cached(
+                "INSERT INTO order_holds (order_id, rule, reason, placed_at)
+                 VALUES (?1, 'manual', ?2, ?3)",
+            )?
+            .execute(params![id, held, ctx.now_text()])?;
+    }
+    Ok(id)
 }
 
 /// Every order line as a row of the import format. Customers' email and phone are left empty

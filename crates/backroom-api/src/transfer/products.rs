@@ -254,7 +254,7 @@ fn parse_row(
 
 /// The stored product with this SKU as a request that would save it unchanged; a new product
 /// starts from the same defaults as `save_product`.
-fn stored(ctx: &Ctx<'_>, sku: &str) -> Result<SaveProduct, ApiError> {
+pub(super) fn stored(ctx: &Ctx<'_>, sku: &str) -> Result<SaveProduct, ApiError> {
     let id: Option<i64> = ctx
         .tx
         .query_row("SELECT id FROM products WHERE sku = ?1", [sku], |r| r.get(0))
@@ -314,7 +314,7 @@ fn parse_dimensions(
 }
 
 /// Creates the new products and rewrites the changed ones; unchanged ones are left alone.
-fn write(ctx: &Ctx<'_>, valid: &[(u64, Product)]) -> Result<Counts, WriteFailure> {
+pub(super) fn write(ctx: &Ctx<'_>, valid: &[(u64, Product)]) -> Result<Counts, WriteFailure> {
     let mut counts = Counts::default();
     let mut changed = Vec::new();
     for (line, product) in valid {

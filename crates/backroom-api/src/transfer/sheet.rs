@@ -51,6 +51,13 @@ pub(super) struct Row {
     record: StringRecord,
 }
 
+impl Row {
+    /// How many values the row has as read, which a damaged file can make fewer than the header.
+    pub fn len(&self) -> usize {
+        self.record.len()
+    }
+}
+
 /// A CSV file with a header row, read against the columns a table knows.
 pub(super) struct Sheet {
     /// The header as written, each name trimmed, for naming columns in errors.

@@ -6,57 +6,72 @@
 //! #1001,,,,,,,,,,,,,,,,1,Tea,4.50,,TEA-1,true,...
 //! ```
 //!
-//! The file is recognised by its header (`Name` with `Lineitem sku` or `Lineitem quantity`);
-//! `Name`, `Lineitem quantity` and `Lineitem sku` are required and the columns below are read,
-//! the rest ignored. Shopify fills the order's own columns on its first row only; later rows
-//! carry `Name` and the `Lineitem` columns, so everything about the order is taken from its
+//! The file is recognised by its header (`Name` with `Lineitem sku` or `Lineitem quantity`).
+//! Columns are matched by name: the layouts in use have 79, 75 (two of them) and 34 columns,
+//! and only `Name` and `Lineitem quantity` are required; the columns below are read, the rest
+//! ignored. Shopify fills the order's own columns on its first row only; later rows repeat the
+//! name, email, date and `Lineitem` columns, so everything about the order is taken from its
 //! first row.
 //!
-//! How each order becomes a Backroom order:
+//! How each order becomes a Backroom order. Every order of the file is entered, so the orders
+//! in Backroom are the orders of the export:
 //!
 //! - The number is `Name` as written (`#1001`); an order already in Backroom under `#1001` or
-//!   `1001` is not entered again. Its payment status is brought up to date from
-//!   `Financial Status`, which counts as an update, so importing the same export again, or a
-//!   later one that overlaps it, adds only the orders that are new.
+//!   `1001` is never entered twice. Importing the same export again changes nothing; a later
+//!   export of the same orders brings the payment status up to date (a payment hold then
+//!   clears by itself) and cancels here an order the shop cancelled before it was picked.
 //! - `Financial Status` is one of paid, pending, authorized, partially_paid,
 //!   partially_refunded, refunded or voided; any other value is an error naming it. Empty is
-//!   pending.
-//! - `Created at` (`2026-11-20 14:03:11 -0500`) is when the order was placed.
+//!   pending. `Currency` is kept on the order (`currency` of `get_order`).
+//! - `Created at` (`2026-11-20 14:03:11 -0500`) is when the order was placed, at its own
+//!   offset. A file a spreadsheet has re-saved has other dates (`31/12/2023 22:36`, no offset):
+//!   the import then needs to be told how they are written ([`DateReading`]).
 //! - The customer is `Billing Name` (or `Shipping Name` when there is none), `Email`, and
 //!   `Phone` (or `Shipping Phone`). The ship-to address is the `Shipping` columns, with
 //!   `Shipping Street` standing in for an empty `Shipping Address1`; `Shipping Company`, for
 //!   which Backroom's address has no field of its own, goes in front of the second address line.
 //!   A leading apostrophe on a zip or phone number, written so that spreadsheets keep leading
 //!   zeros, is removed.
-//! - Each line is `Lineitem sku` (a SKU or barcode of a product in Backroom), `Lineitem
-//!   quantity` and `Lineitem price`. An empty or unknown SKU is an error on its line and column.
-//! - The order's total is `Total`, what the customer was charged with shipping and taxes, rather
-//!   than the sum of the lines entered; screening weighs that.
-//! - `Shipping Method` (`UPS Ground`, `Royal Mail Tracked 48`) is the order's service, and its
-//!   carrier when the method names one Backroom knows (UPS, DPD, Royal Mail, ...). A method
-//!   such as `Standard Shipping` names none: the order goes with the store's default carrier.
-//! - `Notes` is the buyer's note to the shop, not a gift message, so the gift message is left
-//!   empty and the slip shows prices.
+//! - The order's total is `Total`; `Shipping Method` is the order's service, and its carrier
+//!   when the method names one Backroom knows (UPS, DPD, Royal Mail, ...).
+//! - `Notes` is the buyer's note to the shop, not a gift message, so the slip shows prices.
 //!
-//! What is deliberately not entered is counted as skipped and named in the report's notes:
+//! Each line is `Lineitem quantity` (1 to 1,000,000) of the product `Lineitem sku` names (an SKU,
+//! with or without spaces, or a barcode), at `Lineitem price`. A line without an SKU, or whose
+//! SKU no product has, is matched by its exact `Lineitem name`, which for a variant is
+//! `Title - Option / Option` as a Shopify products import names products, or by a name a
+//! manager has mapped before. The same product twice in one order becomes one line with the sum.
+//! Lines Backroom does not pick are kept on the order as the shop wrote them:
 //!
-//! - An order Shopify has already dealt with: `Fulfillment Status` fulfilled (shipped from
-//!   somewhere else) or restocked, or a `Cancelled at` time. Its lines are not checked, so an
-//!   old order for a product since removed does not stop the import. If a cancelled order is in
-//!   Backroom already and has not shipped, the report says so, for someone to cancel it here.
-//! - A line item with `Lineitem requires shipping` false (a gift card, digital goods), or with
-//!   `Lineitem fulfillment status` fulfilled (sent already, in a partly fulfilled order); its SKU
-//!   is not checked. An order left with nothing to ship is not entered at all.
+//! - `Lineitem requires shipping` false: tips, gift cards, gift wrap. Never picked or weighed.
+//! - `Lineitem fulfillment status` fulfilled: the shop has sent it. A line that is `partial`
+//!   has had at least one unit sent; the export does not say how many, so one unit is taken as
+//!   sent and the rest are picked (exact for the usual quantity of 2).
+//! - A line matching no product: the order comes in held, with the reason "product not known"
+//!   and the line as written, until a manager maps the line to a product (`map_unknown_line`).
+//!   One unknown product never stops the rest of the file.
 //!
-//! As in the generic format, the same SKU twice in one order is an error on the second row, and
-//! a file with any error enters nothing.
+//! Orders the shop has finished with are entered for the record, never picked: one with a
+//! `Cancelled at` time, restocked, refunded or voided comes in cancelled; one that is fulfilled,
+//! or has nothing left to pick here, comes in shipped.
+//!
+//! A file that cannot be read as an export (a missing column, a value that is not a number or
+//! a date, a quantity out of bounds) enters nothing, and every problem is named by its line
+//! and column. A file a spreadsheet has broken by wrapping every line in quotes is refused
+//! with what happened and how to export again.
 
-use super::orders::{self, FileOrder, Intake, LineColumns, parse_payment};
-use super::sheet::{self, Errors, Row, Sheet, cut, parse_cents, parse_yes_no};
-use super::{ImportReport, refused};
+use std::collections::HashMap;
+
+use backroom_core::limits;
+use backroom_core::order::{OrderStatus, PaymentStatus};
+use rusqlite::OptionalExtension;
+
+use super::orders::{self, FileOrder, Intake, ShopLine, ShopLineKind, parse_payment};
+use super::sheet::{self, Errors, Row, Sheet, cut, parse_cents, parse_whole, parse_yes_no};
+use super::{DateReading, ImportReport, refused};
 use crate::app::Ctx;
 use crate::error::ApiError;
-use crate::orders::{Address, Customer, NewOrder, normalise_time};
+use crate::orders::{Address, Customer, NewLine, NewOrder};
 
 const NAME: &str = "Name";
 const EMAIL: &str = "Email";
@@ -85,9 +100,10 @@ const SHIPPING_PHONE: &str = "Shipping Phone";
 const CANCELLED_AT: &str = "Cancelled at";
 const SHIPPING_METHOD: &str = "Shipping Method";
 const PHONE: &str = "Phone";
+const CURRENCY: &str = "Currency";
 
 /// The columns read, as Shopify names them; the export's other columns are ignored.
-pub const COLUMNS: [&str; 27] = [
+pub const COLUMNS: [&str; 28] = [
     NAME,
     EMAIL,
     FINANCIAL_STATUS,
@@ -115,14 +131,13 @@ pub const COLUMNS: [&str; 27] = [
     CANCELLED_AT,
     PHONE,
     SHIPPING_METHOD,
+    CURRENCY,
 ];
 
-const REQUIRED: [&str; 3] = [NAME, QUANTITY, SKU];
+const REQUIRED: [&str; 2] = [NAME, QUANTITY];
 
 /// How the report names this format.
 const FORMAT: &str = "shopify orders";
-
-const LINE: LineColumns = LineColumns { sku: SKU, qty: QUANTITY, unit_price: PRICE };
 
 /// Whether `text` is a Shopify orders export, judged by its header: Backroom's own orders
 /// format has neither `Name` nor any `Lineitem` column.
@@ -136,13 +151,22 @@ pub(super) fn import(
     ctx: &mut Ctx<'_>,
     text: &str,
     dry_run: bool,
+    dates: &DateReading,
 ) -> Result<ImportReport, ApiError> {
     let mut errors = Errors::default();
     let sheet = Sheet::read(text, "Shopify orders", &COLUMNS, &REQUIRED, &mut errors);
     if !sheet.header_ok {
         return Ok(refused(FORMAT, sheet.records, errors));
     }
+    if let Some(refusal) = wrapped_lines(&sheet) {
+        let mut errors = Errors::default();
+        errors.add(refusal.0, None, refusal.1);
+        return Ok(refused(FORMAT, sheet.records, errors));
+    }
     let mut intake = Intake::default();
+    let mut catalog = Catalog::default();
+    // The line of an order (by index) that already has a product, for summing repeats.
+    let mut lines_of: HashMap<(usize, i64), usize> = HashMap::new();
     for row in &sheet.rows {
         let name = sheet.get(row, NAME);
         if name.is_empty() {
@@ -156,72 +180,249 @@ pub(super) fn import(
         }
         let index = match intake.find(name) {
             Some(index) => index,
-            None => intake.begin(parse_order(&sheet, row, &mut errors)),
+            None => intake.begin(parse_order(&sheet, row, dates, &mut errors)),
         };
-        if intake.orders[index].skip.is_some() {
-            continue;
-        }
-        let ships = match parse_yes_no(sheet.get(row, REQUIRES_SHIPPING), true) {
-            Ok(ships) => ships,
-            Err(reason) => {
-                errors.add(row.line, sheet.column(REQUIRES_SHIPPING), reason);
-                continue;
+        let Some(item) = parse_item(&sheet, row, &mut errors) else { continue };
+        let order = &mut intake.orders[index];
+        let kind = if !item.ships {
+            Some(ShopLineKind::NoShipping)
+        } else {
+            match &order.closed {
+                Some((OrderStatus::Cancelled, _)) => Some(ShopLineKind::Cancelled),
+                Some(_) => Some(ShopLineKind::Fulfilled),
+                None if item.fulfillment == "fulfilled" => Some(ShopLineKind::Fulfilled),
+                None => None,
             }
         };
-        let left_out = if !ships {
-            Some("needs no shipping")
-        } else if sheet.get(row, ITEM_FULFILLMENT).eq_ignore_ascii_case("fulfilled") {
-            Some("is already fulfilled in Shopify")
-        } else {
-            None
-        };
-        if let Some(why) = left_out {
-            let item = match (sheet.get(row, ITEM_NAME), sheet.get(row, SKU)) {
-                ("", "") => "the item".to_owned(),
-                ("", sku) => cut(sku).into_owned(),
-                (item, _) => format!("`{}`", cut(item)),
-            };
-            intake.orders[index].left_out.push(format!(
-                "order {}, line {}: {item} {why}; left out",
-                cut(name),
-                row.line
-            ));
+        let mut qty = item.qty;
+        if kind.is_none() && item.fulfillment == "partial" && qty > 1 {
+            // At least one unit has gone; the export does not say how many.
+            order.shop_lines.push(item.kept(ShopLineKind::Fulfilled, 1));
+            qty -= 1;
+        }
+        if let Some(kind) = kind {
+            order.shop_lines.push(item.kept(kind, item.qty));
             continue;
         }
-        if let Some(line) = intake.check_line(ctx, &sheet, row, &LINE, &mut errors)? {
-            intake.add_line(index, &sheet, row, &LINE, line, &mut errors);
+        let Some((product, sku)) = catalog.find(ctx, &item.sku, &item.name)? else {
+            order.shop_lines.push(item.kept(ShopLineKind::Unknown, qty));
+            continue;
+        };
+        match lines_of.get(&(index, product)) {
+            Some(&at) => {
+                let line = &mut order.order.lines[at];
+                line.qty += qty;
+                if let Err(e) = limits::QTY.check("the quantity of the product's lines", line.qty) {
+                    errors.add(row.line, sheet.column(QUANTITY), format!("{e}; split the order"));
+                }
+            }
+            None => {
+                lines_of.insert((index, product), order.order.lines.len());
+                order.order.lines.push(NewLine {
+                    product: sku,
+                    qty,
+                    unit_price_cents: item.unit_price_cents,
+                });
+            }
         }
     }
     for order in &mut intake.orders {
-        if order.skip.is_none() && order.order.lines.is_empty() && !order.left_out.is_empty() {
-            order.skip = Some(
-                "has nothing to ship (only items that need no shipping or are fulfilled already)"
-                    .into(),
-            );
+        if order.closed.is_none() && order.order.lines.is_empty() && !order.has_unknown() {
+            order.closed = Some((
+                OrderStatus::Shipped,
+                "nothing to pick here: its lines are sent by the shop or need no shipping".into(),
+            ));
         }
     }
     orders::enter(ctx, FORMAT, sheet.records, errors, dry_run, &intake.orders)
 }
 
+/// A line item's own values, checked.
+struct Item {
+    name: String,
+    sku: String,
+    qty: i64,
+    unit_price_cents: Option<i64>,
+    ships: bool,
+    /// `Lineitem fulfillment status`, lower case.
+    fulfillment: String,
+}
+
+impl Item {
+    /// The line as the shop wrote it, kept on the order unpicked.
+    fn kept(&self, kind: ShopLineKind, qty: i64) -> ShopLine {
+        ShopLine {
+            kind,
+            name: self.name.clone(),
+            sku: self.sku.clone(),
+            qty,
+            unit_price_cents: self.unit_price_cents.unwrap_or(0),
+        }
+    }
+}
+
+/// Reads a row's line item, each wrong value an error on its column.
+fn parse_item(sheet: &Sheet, row: &Row, errors: &mut Errors) -> Option<Item> {
+    let before = errors.len();
+    let mut fail =
+        |column: &str, reason: String| errors.add(row.line, sheet.column(column), reason);
+    let qty = match parse_whole(sheet.get(row, QUANTITY), QUANTITY) {
+        Ok(qty) => limits::QTY.check("the quantity", qty).unwrap_or_else(|e| {
+            fail(QUANTITY, format!("{e}; an order line is 1 to 1,000,000 units"));
+            0
+        }),
+        Err(reason) => {
+            fail(QUANTITY, format!("{reason}; write the number of units, such as 2"));
+            0
+        }
+    };
+    let unit_price_cents = match sheet.get(row, PRICE) {
+        "" => None,
+        text => match parse_cents(text) {
+            Ok(cents) => match limits::PRICE_CENTS.check("the price", cents) {
+                Ok(cents) => Some(cents),
+                Err(e) => {
+                    fail(PRICE, format!("{e}; check the amount"));
+                    None
+                }
+            },
+            Err(reason) => {
+                fail(PRICE, reason);
+                None
+            }
+        },
+    };
+    let ships = parse_yes_no(sheet.get(row, REQUIRES_SHIPPING), true).unwrap_or_else(|reason| {
+        fail(REQUIRES_SHIPPING, reason);
+        true
+    });
+    if errors.len() > before {
+        return None;
+    }
+    Some(Item {
+        name: sheet.get(row, ITEM_NAME).to_owned(),
+        sku: sheet.get(row, SKU).to_owned(),
+        qty,
+        unit_price_cents,
+        ships,
+        fulfillment: sheet.get(row, ITEM_FULFILLMENT).to_ascii_lowercase(),
+    })
+}
+
+/// Products as order lines name them, each looked up once: by SKU or barcode, by the SKU
+/// without its spaces, by a name a manager mapped, or by exact product name.
+#[derive(Default)]
+struct Catalog {
+    by_code: HashMap<String, Option<(i64, String)>>,
+    /// Product names that name exactly one product, loaded on the first line without a match.
+    by_name: Option<HashMap<String, Option<(i64, String)>>>,
+}
+
+impl Catalog {
+    fn find(
+        &mut self,
+        ctx: &Ctx<'_>,
+        sku: &str,
+        name: &str,
+    ) -> Result<Option<(i64, String)>, ApiError> {
+        if !sku.is_empty() {
+            if let Some(found) = self.by_code.get(sku) {
+                if found.is_some() {
+                    return Ok(found.clone());
+                }
+            } else {
+                let found = lookup_code(ctx, sku)?;
+                self.by_code.insert(sku.to_owned(), found.clone());
+                if found.is_some() {
+                    return Ok(found);
+                }
+            }
+        }
+        if name.is_empty() {
+            return Ok(None);
+        }
+        if self.by_name.is_none() {
+            self.by_name = Some(load_names(ctx)?);
+        }
+        let names = self.by_name.as_ref().expect("loaded above");
+        Ok(names.get(name).cloned().flatten())
+    }
+}
+
+/// The product an order line's code names: by SKU, barcode, the SKU without spaces (as a
+/// Shopify products import stores it) or an alias a manager mapped.
+fn lookup_code(ctx: &Ctx<'_>, code: &str) -> Result<Option<(i64, String)>, ApiError> {
+    let stripped = super::shopify_products::strip(code);
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT id, sku FROM products WHERE sku = ?1
+         UNION ALL SELECT p.id, p.sku FROM barcodes b JOIN products p ON p.id = b.product_id
+             WHERE b.code = ?1
+         UNION ALL SELECT id, sku FROM products WHERE sku = ?2
+         UNION ALL SELECT p.id, p.sku FROM product_aliases a JOIN products p ON p.id = a.product_id
+             WHERE a.alias = ?1
+         LIMIT 1",
+    )?;
+    Ok(stmt.query_row([code, &stripped], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+}
+
+/// Every product name that names one product, and the names managers mapped; a name two
+/// products share matches neither (`None`), so a line never goes to a guess.
+fn load_names(ctx: &Ctx<'_>) -> Result<HashMap<String, Option<(i64, String)>>, ApiError> {
+    let mut names: HashMap<String, Option<(i64, String)>> = HashMap::new();
+    let mut stmt = ctx.tx.prepare("SELECT id, sku, name FROM products")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, sku, name): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        names.entry(name).and_modify(|found| *found = None).or_insert(Some((id, sku)));
+    }
+    drop(rows);
+    let mut stmt = ctx.tx.prepare(
+        "SELECT a.alias, p.id, p.sku FROM product_aliases a JOIN products p ON p.id = a.product_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        names.insert(r.get(0)?, Some((r.get(1)?, r.get(2)?)));
+    }
+    Ok(names)
+}
+
+/// Where a spreadsheet has wrapped each line of the file in quotes (Excel with `;` as its list
+/// separator writes `"#1001,ada@…,paid,…";`): every row is then one value. The line of the
+/// first such row, and what to tell the person.
+fn wrapped_lines(sheet: &Sheet) -> Option<(u64, String)> {
+    let wrapped: Vec<&Row> = sheet
+        .rows
+        .iter()
+        .filter(|row| row.len() <= 2 && sheet.get(row, NAME).matches(',').count() >= 5)
+        .collect();
+    let first = wrapped.first()?;
+    Some((
+        first.line,
+        format!(
+            "{} rows of this file are each one quoted value ending in `;`: a spreadsheet has \
+             wrapped every line of the export in quotes, and notes with line breaks in them were \
+             split across lines, so the orders cannot be read back safely. Nothing was \
+             imported. Export the orders from Shopify again (Orders > Export > CSV) and import \
+             that file as it is, without opening and saving it in a spreadsheet first",
+            wrapped.len()
+        ),
+    ))
+}
+
 /// Reads the order's own columns from its first row, reporting each value that is wrong.
-fn parse_order(sheet: &Sheet, row: &Row, errors: &mut Errors) -> FileOrder {
+fn parse_order(sheet: &Sheet, row: &Row, dates: &DateReading, errors: &mut Errors) -> FileOrder {
     let get = |column: &str| sheet.get(row, column);
     let mut fail =
         |column: &str, reason: String| errors.add(row.line, sheet.column(column), reason);
     let placed_at = match get(CREATED_AT) {
         "" => None,
-        text => {
-            if normalise_time(text).is_none() {
-                fail(
-                    CREATED_AT,
-                    format!(
-                        "`{}` is not a time; Shopify writes it like 2026-11-20 14:03:11 -0500",
-                        cut(text)
-                    ),
-                );
+        text => match dates.read(text) {
+            Ok(time) => Some(time),
+            Err(reason) => {
+                fail(CREATED_AT, reason);
+                None
             }
-            Some(text.to_owned())
-        }
+        },
     };
     let payment = match get(FINANCIAL_STATUS) {
         "" => None,
@@ -276,7 +477,7 @@ fn parse_order(sheet: &Sheet, row: &Row, errors: &mut Errors) -> FileOrder {
         billing_country: get(BILLING_COUNTRY).to_owned(),
         placed_at,
         ship_by: None,
-        payment_status: payment.unwrap_or(backroom_core::order::PaymentStatus::Pending),
+        payment_status: payment.unwrap_or(PaymentStatus::Pending),
         priority: 0,
         gift_message: String::new(),
         backorder_policy: None,
@@ -287,15 +488,23 @@ fn parse_order(sheet: &Sheet, row: &Row, errors: &mut Errors) -> FileOrder {
     };
     let mut file_order = FileOrder::new(row.line, order, payment);
     file_order.total_cents = total_cents;
+    file_order.currency = get(CURRENCY).to_ascii_uppercase();
     let fulfillment = get(FULFILLMENT_STATUS).to_ascii_lowercase();
-    if !get(CANCELLED_AT).is_empty() {
-        file_order.skip = Some("was cancelled in Shopify".into());
-        file_order.cancelled = true;
-    } else if fulfillment == "fulfilled" {
-        file_order.skip = Some("is already fulfilled in Shopify".into());
+    let cancel = |why: &str| Some((OrderStatus::Cancelled, why.to_owned()));
+    file_order.closed = if !get(CANCELLED_AT).is_empty() {
+        cancel("cancelled in Shopify")
     } else if fulfillment == "restocked" {
-        file_order.skip = Some("is restocked in Shopify (cancelled, its goods put back)".into());
-    }
+        cancel("restocked in Shopify (cancelled, its goods put back)")
+    } else if fulfillment == "fulfilled" {
+        Some((OrderStatus::Shipped, "fulfilled in Shopify before the import".to_owned()))
+    } else if payment == Some(PaymentStatus::Refunded) {
+        cancel("refunded in Shopify before it was sent")
+    } else if payment == Some(PaymentStatus::Voided) {
+        cancel("payment voided in Shopify")
+    } else {
+        None
+    };
+    file_order.cancelled = matches!(file_order.closed, Some((OrderStatus::Cancelled, _)));
     file_order
 }
 
