@@ -3,7 +3,7 @@ import type { ExpectedWeight } from "./gen/ExpectedWeight";
 import type { Order } from "./gen/Order";
 import type { OrderLine } from "./gen/OrderLine";
 import type { ScaleStatus } from "./gen/ScaleStatus";
-import { WeighTrigger, gaugePercent, loaded, packLines, scanItem, unitsLeft } from "./pack";
+import { WeighTrigger, gaugePercent, loaded, packLines, scanItem, typedWeight, unitsLeft } from "./pack";
 
 function line(sku: string, qty: number, picked: number, more: Partial<OrderLine> = {}): OrderLine {
   return {
@@ -115,5 +115,32 @@ describe("the scale", () => {
 
     t.startOrder(stable(0));
     expect(t.next(stable(865), exp)).toBe(true);
+  });
+});
+
+describe("a weight typed at a bench without a scale", () => {
+  it("reads a number with an optional unit as grams", () => {
+    expect(typedWeight("865", 860)).toEqual({ grams: 865 });
+    expect(typedWeight(" 865 g ", 860)).toEqual({ grams: 865 });
+    expect(typedWeight("1.2 kg", 860)).toEqual({ grams: 1200 });
+    expect(typedWeight("1,2kg", 860)).toEqual({ grams: 1200 });
+    expect(typedWeight("2 lb", 860)).toEqual({ grams: 907.2 });
+    expect(typedWeight("30 OZ", 860)).toEqual({ grams: 850.5 });
+  });
+
+  it("refuses a barcode scanned into the weight field", () => {
+    for (const code of ["7600007004389", "036000291452", "50000"]) {
+      expect(typedWeight(code, 860)).toEqual({
+        error: "That looks like a barcode, not a weight: type the weight the scale shows",
+      });
+    }
+    // A heavy order may weigh what a short number says.
+    expect(typedWeight("50000", 45_000)).toEqual({ grams: 50_000 });
+  });
+
+  it("leaves text that is no number to the scan", () => {
+    expect(typedWeight("BR-10001", 860)).toBeNull();
+    expect(typedWeight("BOX-S", 860)).toBeNull();
+    expect(typedWeight("", 860)).toBeNull();
   });
 });

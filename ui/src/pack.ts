@@ -43,6 +43,31 @@ export function unitsLeft(lines: PackLine[]): number {
   return lines.reduce((n, l) => n + (l.want - l.scanned), 0);
 }
 
+/** Grams in one of each unit a bench may type. */
+const UNIT_GRAMS: Record<string, number> = { g: 1, kg: 1000, oz: 28.349523125, lb: 453.59237, lbs: 453.59237 };
+
+/** What a packer typed at a bench without a scale: a weight, a refusal, or not a weight at all. */
+export type TypedWeight = { grams: number } | { error: string } | null;
+
+/**
+ * Reads a weight typed at a bench without a scale: a number with an optional unit (`865`,
+ * `865 g`, `1.2 kg`, `1,2kg`, `2 lb`), in grams; grams when no unit is given. Text that is no
+ * number is `null`: it is a scan for the screen to handle. A number no package of this order
+ * could weigh (more than four times the expected weight and ten kilograms over it), or a long
+ * run of digits with no unit, is a barcode scanned into the weight field and is refused, as
+ * the server refuses it.
+ */
+export function typedWeight(text: string, expectedG: number): TypedWeight {
+  const m = /^(\d+(?:[.,]\d+)?)\s*(g|kg|oz|lbs?)?$/i.exec(text.trim());
+  if (!m) return null;
+  const [, number, unit] = m;
+  const barcode = { error: "That looks like a barcode, not a weight: type the weight the scale shows" };
+  if (!unit && /^\d{8,}$/.test(number!)) return barcode;
+  const grams = Number(number!.replace(",", ".")) * UNIT_GRAMS[(unit ?? "g").toLowerCase()]!;
+  if (grams > Math.max(expectedG * 4, expectedG + 10_000)) return barcode;
+  return { grams: Math.round(grams * 10) / 10 };
+}
+
 /**
  * Whether a package is on the scale, not an empty pan or a hand resting on it: at least half
  * the box's tare. An empty box with nothing in it still counts, and fails.
