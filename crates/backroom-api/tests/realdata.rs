@@ -203,6 +203,9 @@ fn every_order_of_every_shopify_export_comes_in_and_imports_again_unchanged() {
         let before = shop.state();
         let again = shop.import("orders", &csv, extra);
         assert!(again.ok && again.created == 0 && again.updated == 0, "{file}: {again:?}");
+        // The report says every order was found and left alone, not silently matched.
+        let unchanged = format!("{orders} orders of the file are already in Backroom");
+        assert!(again.notes.iter().any(|n| n.starts_with(&unchanged)), "{file}: {:?}", again.notes);
         assert_eq!(shop.state(), before, "{file}: importing again changed something");
         shop.ledger_clean();
     }

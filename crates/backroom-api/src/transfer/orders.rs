@@ -445,7 +445,7 @@ pub(super) fn enter(
 /// cancellation the shop made before the order was picked here.
 fn write(ctx: &mut Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFailure> {
     let mut counts = Counts::default();
-    let (mut held, mut closed, mut kept_lines) = (0u32, 0u32, 0u32);
+    let (mut held, mut closed, mut kept_lines, mut existing_orders) = (0u32, 0u32, 0u32, 0u32);
     let known = known_numbers(ctx, file_orders.len()).map_err(WriteFailure::at(1))?;
     for file_order in file_orders {
         let at = || WriteFailure::at(file_order.line);
@@ -470,6 +470,7 @@ fn write(ctx: &mut Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFa
             }
             continue;
         };
+        existing_orders += 1;
         let status = orders::status_of(ctx, id).map_err(at())?;
         if file_order.cancelled {
             if matches!(
@@ -514,6 +515,16 @@ fn write(ctx: &mut Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFa
             counts.updated += 1;
             counts.entered.push(id);
         }
+    }
+    // Every update is of an order already here, so the rest of those are unchanged. Saying so
+    // shows a re-import changed nothing, and a second shop whose order numbers clash with the
+    // first is seen rather than silently matched.
+    let unchanged = existing_orders - counts.updated;
+    if unchanged > 0 {
+        counts.note(format!(
+            "{unchanged} orders of the file are already in Backroom under the same numbers and \
+             were left as they are"
+        ));
     }
     if held > 0 {
         counts.note(format!(
