@@ -473,7 +473,6 @@ fn expected_access(command: &str) -> &'static [&'static str] {
 fn every_command_refuses_every_role_it_is_not_for() {
     let w = stocked();
     for info in commands::COMMANDS {
-        assert!(!info.access_reason.is_empty(), "{} gives no reason for its access", info.name);
         let allowed = expected_access(info.name);
         for role in ["anonymous", "picker", "packer", "manager"] {
             let token = match role {

@@ -82,8 +82,8 @@ CREATE TABLE sign_in_attempts (
     ok          INTEGER NOT NULL CHECK (ok IN (0, 1)),
     at          TEXT NOT NULL
 );
-CREATE INDEX sign_in_attempts_station ON sign_in_attempts (station_id, id);
-CREATE INDEX sign_in_attempts_address ON sign_in_attempts (address, id);
+CREATE INDEX sign_in_attempts_station ON sign_in_attempts (station_id, ok, at);
+CREATE INDEX sign_in_attempts_address ON sign_in_attempts (address, ok, at);
 
 -- Who changed which settings section, when, and to what.
 CREATE TABLE settings_changes (

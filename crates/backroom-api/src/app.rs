@@ -43,23 +43,13 @@ pub struct Actor {
     pub role: Role,
 }
 
-/// Where a command came from, which some rules depend on: the demo loads over the network only
-/// into a brand-new database, and wrong PINs are counted per client address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    /// The `backroom` command on the machine that holds the database.
-    Local,
-    /// The desktop window on this machine.
-    Desktop,
-    /// A client over the network, from this address.
-    Remote(std::net::IpAddr),
-}
-
 /// What a command sees: its transaction, who runs it, the time, and the events it raises.
 pub struct Ctx<'a> {
     pub tx: &'a Transaction<'a>,
     pub actor: Option<Actor>,
-    pub origin: Origin,
+    /// The network address of a caller over HTTP; wrong PINs are counted against it. The
+    /// desktop window and the command line have none.
+    pub client: Option<std::net::IpAddr>,
     pub now: DateTime<Utc>,
     pub db_path: &'a Path,
     /// The session token the caller presented, if any.
@@ -67,15 +57,9 @@ pub struct Ctx<'a> {
     /// What the watched scales show now.
     pub scales: &'a ScaleBoard,
     events: Vec<Event>,
-    /// Records to write even when the command is refused and its transaction rolled back.
-    refusals: &'a mut Vec<Refusal>,
-}
-
-/// Something a refused command must still leave behind, written in a transaction of its own
-/// after the rollback: a wrong PIN is refused, and counted.
-#[derive(Debug, Clone)]
-pub enum Refusal {
-    FailedSignIn(people::FailedSignIn),
+    /// Wrong sign-ins to log even though the command is refused and its transaction rolled
+    /// back: a wrong PIN is refused, and counted.
+    failed_sign_ins: &'a mut Vec<people::FailedSignIn>,
 }
 
 impl Ctx<'_> {
@@ -84,9 +68,9 @@ impl Ctx<'_> {
         self.events.push(event);
     }
 
-    /// Keeps a record that must outlive the refusal this command is about to return.
-    pub fn keep_after_refusal(&mut self, refusal: Refusal) {
-        self.refusals.push(refusal);
+    /// Keeps a wrong sign-in, to be logged after the refusal this command is about to return.
+    pub fn keep_failed_sign_in(&mut self, failure: people::FailedSignIn) {
+        self.failed_sign_ins.push(failure);
     }
 
     /// The signed-in actor. Commands marked `SignedIn` or with roles always have one.
@@ -179,12 +163,11 @@ impl App {
             )
         })?;
         let scales = &self.scales;
-        let origin = match caller {
-            Caller::Local => Origin::Local,
-            Caller::Session(_) => Origin::Desktop,
-            Caller::Remote { address, .. } => Origin::Remote(address),
+        let client = match caller {
+            Caller::Remote { address, .. } => Some(address),
+            Caller::Local | Caller::Session(_) => None,
         };
-        let mut refusals = Vec::new();
+        let mut failed_sign_ins = Vec::new();
         let result = self.transact(|tx, db_path| {
             let changes_before = tx.total_changes();
             let actor = match caller {
@@ -204,13 +187,13 @@ impl App {
             let mut ctx = Ctx {
                 tx,
                 actor,
-                origin,
+                client,
                 now: Utc::now(),
                 db_path,
                 session,
                 scales,
                 events: Vec::new(),
-                refusals: &mut refusals,
+                failed_sign_ins: &mut failed_sign_ins,
             };
             let res = (info.run)(&mut ctx, req)?;
             // Whatever the command did, it may not leave a bin promising more than it holds.
@@ -219,12 +202,10 @@ impl App {
             }
             Ok((res, ctx.events))
         });
-        if result.is_err() && !refusals.is_empty() {
+        if result.is_err() && !failed_sign_ins.is_empty() {
             self.transact(|tx, _| {
-                for refusal in &refusals {
-                    match refusal {
-                        Refusal::FailedSignIn(failure) => people::log_failed_sign_in(tx, failure)?,
-                    }
+                for failure in &failed_sign_ins {
+                    people::log_failed_sign_in(tx, failure)?;
                 }
                 Ok(((), Vec::new()))
             })?;

@@ -109,7 +109,7 @@ commands! {
     /// Enters an order by hand.
     create_order(orders::NewOrder) -> orders::Order, MANAGER "entering orders by hand bypasses the shop" => orders::create_order;
     /// Moves an order along its lifecycle; holds, releases and cancels are for managers.
-    change_order_status(orders::StatusChange) -> orders::Order, FLOOR "only manual moves; each keeps its own role rule (see OrderStatus::manual_roles)" => orders::change_order_status;
+    change_order_status(orders::StatusChange) -> orders::Order, FLOOR "only manual moves; each keeps its own role rule (OrderStatus::is_manual, roles_for)" => orders::change_order_status;
     /// Held orders with their reasons and the customer's contact details.
     list_holds(holds::HoldQuery) -> Vec<holds::HeldOrder>, MANAGER "holds carry contact details and screening decisions" => holds::list_holds;
     /// Puts a manual hold on an order, giving back any stock it had reserved.
@@ -166,7 +166,7 @@ commands! {
     /// Exports products, stock or orders as CSV with a header row.
     export_csv(transfer::ExportRequest) -> transfer::ExportFile, FLOOR "any role exports; customers' email and phone only for managers" => transfer::export_csv;
     /// Fills an empty database with the demo warehouse.
-    load_demo(system::NoArgs) -> system::DemoSummary, OPEN "first start only: over the network only into a database without operators" => system::load_demo;
+    load_demo(system::NoArgs) -> system::DemoSummary, OPEN "first start only: its PINs are public, so only into a brand-new database" => system::load_demo;
 
     /// Store-wide settings, every section with its defaults filled in.
     get_settings(system::NoArgs) -> settings::Settings, MANAGER "settings include the security rules" => settings::get_settings;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::app::{Actor, Ctx, Origin, Refusal};
+use crate::app::{Actor, Ctx};
 use crate::error::{ApiError, ErrorCode};
 use crate::events::Event;
 use crate::system::{Done, NoArgs};
@@ -357,18 +357,15 @@ pub(crate) fn manager_approval(
     Ok(manager)
 }
 
-/// The address of a caller over the network; the desktop window and the command line have none.
+/// The address of a caller over the network, as the sign-in log keeps it.
 fn client_address(ctx: &Ctx<'_>) -> Option<String> {
-    match ctx.origin {
-        Origin::Remote(address) => Some(address.to_string()),
-        Origin::Local | Origin::Desktop => None,
-    }
+    ctx.client.map(|address| address.to_string())
 }
 
 /// Counts a wrong try; it is written even though the command is refused.
 fn refuse_sign_in(ctx: &mut Ctx<'_>, station_id: Option<i64>, address: Option<String>) {
     let at = ctx.now_text();
-    ctx.keep_after_refusal(Refusal::FailedSignIn(FailedSignIn { station_id, address, at }));
+    ctx.keep_failed_sign_in(FailedSignIn { station_id, address, at });
 }
 
 pub(crate) fn log_failed_sign_in(
@@ -439,7 +436,7 @@ fn in_words(secs: i64) -> String {
 /// Where the store asks it, a manager signs in with badge and PIN together, so a PIN seen over
 /// a shoulder or a lost badge alone is not enough for a manager's rights.
 fn check_second_factor(ctx: &Ctx<'_>, operator_id: i64, req: &SignIn) -> Result<(), ApiError> {
-    if !crate::settings::load(ctx)?.security.managers_need_badge_and_pin {
+    if !crate::settings::security(ctx)?.managers_need_badge_and_pin {
         return Ok(());
     }
     let (role, badge): (String, Option<String>) =

@@ -289,6 +289,11 @@ fn write_section<T: Serialize>(ctx: &Ctx<'_>, key: &str, value: &T) -> Result<()
     Ok(())
 }
 
+/// The security rules alone, for the commands that consult them on every call.
+pub fn security(ctx: &Ctx<'_>) -> Result<SecuritySettings, ApiError> {
+    read_section(ctx, SECURITY)
+}
+
 /// Every section as stored, defaults filled in.
 pub fn load(ctx: &Ctx<'_>) -> Result<Settings, ApiError> {
     Ok(Settings {

@@ -17,15 +17,10 @@ use backroom_core::people::Role;
 /// Refuses an order whose packing was not vouched for by a weighing: every shipment needs a
 /// passed weighing, or a failed one a manager approved, of its own. Each such weighing packed the
 /// order once, so there must be more of them than shipments so far.
-fn check_weighed(ctx: &Ctx<'_>, id: i64, number: &str) -> Result<(), ApiError> {
+fn check_weighed(ctx: &Ctx<'_>, id: i64, number: &str, shipments: i64) -> Result<(), ApiError> {
     let weighed: i64 = ctx.query_row(
         "SELECT count(*) FROM weighings
          WHERE order_id = ?1 AND (verdict = 'pass' OR override_at IS NOT NULL)",
-        [id],
-        |r| r.get(0),
-    )?;
-    let shipments: i64 = ctx.query_row(
-        "SELECT count(DISTINCT reason) FROM movements WHERE order_id = ?1 AND kind = 'ship'",
         [id],
         |r| r.get(0),
     )?;
@@ -53,8 +48,15 @@ pub fn ship_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
             status.as_str()
         )));
     }
-    if crate::settings::load(ctx)?.security.ship_only_weighed {
-        check_weighed(ctx, id, req.number.trim())?;
+    // Each ship event of an order is numbered on its movements, so the first shipment can be
+    // told from a back order that follows, even within the same second (fill rates need it).
+    let shipments: i64 = ctx.query_row(
+        "SELECT count(DISTINCT reason) FROM movements WHERE order_id = ?1 AND kind = 'ship'",
+        [id],
+        |r| r.get(0),
+    )?;
+    if crate::settings::security(ctx)?.ship_only_weighed {
+        check_weighed(ctx, id, req.number.trim(), shipments)?;
     }
     let (_, packing) = packing_area(ctx)?;
     let mut stmt = ctx.tx.prepare(
@@ -72,13 +74,7 @@ pub fn ship_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
         )));
     }
     let number = orders::number_of(ctx, id)?;
-    // Each ship event of an order is numbered on its movements, so the first shipment can be
-    // told from a back order that follows, even within the same second (fill rates need it).
-    let shipment: i64 = ctx.query_row(
-        "SELECT count(DISTINCT reason) + 1 FROM movements WHERE order_id = ?1 AND kind = 'ship'",
-        [id],
-        |r| r.get(0),
-    )?;
+    let shipment = shipments + 1;
     let mut units = 0;
     for (line_id, sku, qty) in &lines {
         stock::record(

@@ -220,17 +220,14 @@ pub fn record_movement(ctx: &mut Ctx<'_>, m: NewMovement) -> Result<Movement, Ap
     Ok(movement)
 }
 
-/// The command that records a movement of this kind.
+/// The command that records a movement of a kind not made by hand.
 fn command_for(kind: MovementKind) -> &'static str {
     match kind {
         MovementKind::Receipt => "receive",
         MovementKind::Pick => "pick",
         MovementKind::Ship => "ship_order",
         MovementKind::Return => "receive_return",
-        MovementKind::Count => "submit_count and decide_count",
-        MovementKind::Adjustment | MovementKind::Transfer | MovementKind::Scrap => {
-            "record_movement"
-        }
+        _ => "submit_count and decide_count",
     }
 }
 

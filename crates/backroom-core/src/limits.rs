@@ -27,10 +27,6 @@ pub const PRICE_CENTS: Range = Range { min: 0, max: 100_000_000, unit: "cents" }
 pub const WEIGHT_G: Range = Range { min: 0, max: 1_000_000, unit: "g" };
 /// A box or product dimension in millimetres: up to ten metres.
 pub const LENGTH_MM: Range = Range { min: 0, max: 10_000, unit: "mm" };
-/// Days, for lead times and report periods: up to ten years.
-pub const DAYS: Range = Range { min: 0, max: 3_660, unit: "days" };
-/// A page or list size a caller may ask for.
-pub const ROWS: Range = Range { min: 0, max: 10_000, unit: "rows" };
 
 /// The longest text in any field of a request, in characters. Imports and logos, which carry
 /// whole files, have their own limit (the request size).

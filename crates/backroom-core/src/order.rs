@@ -72,26 +72,22 @@ impl OrderStatus {
         }
     }
 
-    /// The moves a person may make by hand, and who may make each; `None` for every other move.
-    /// The rest belong to the command that does the work, so an order cannot be said to be
-    /// further along than it is: picks make it picked, a passed or approved weighing packs it,
-    /// shipping ships it, allocation allocates it.
-    pub fn manual_roles(self, to: OrderStatus) -> Option<&'static [Role]> {
+    /// Whether a person may make this move by hand (`roles_for` says who). The other moves
+    /// belong to the command that does the work, so an order cannot be said to be further
+    /// along than it is: picks make it picked, a passed or approved weighing packs it, shipping
+    /// ships it, allocation allocates it.
+    pub fn is_manual(self, to: OrderStatus) -> bool {
         use OrderStatus::*;
-        // Holding a held order again adds a reason to it.
-        if (self, to) == (Held, Held) {
-            return Some(&[Role::Manager]);
-        }
-        if !self.can_become(to) {
-            return None;
-        }
         match (self, to) {
+            // Holding a held order again adds a reason to it.
+            (Held, Held) => true,
+            _ if !self.can_become(to) => false,
             // Decisions about whether an order goes out at all.
-            (_, Held | Cancelled) | (Held | New, Released) => Some(&[Role::Manager]),
+            (_, Held | Cancelled) | (Held | New, Released) => true,
             // A picker hands a half-picked order back to the queue; what was picked stays
             // picked and the rest stays reserved.
-            (Picking, Allocated) => Some(&[Role::Picker]),
-            _ => None,
+            (Picking, Allocated) => true,
+            _ => false,
         }
     }
 
@@ -188,7 +184,6 @@ mod tests {
     fn only_decisions_and_handing_back_are_manual() {
         for from in OrderStatus::ALL {
             for to in OrderStatus::ALL {
-                let manual = from.manual_roles(to);
                 let expected: Option<&[Role]> = match (from, to) {
                     (Shipped | Cancelled, _) => None,
                     (_, Cancelled) => Some(&[Role::Manager]),
@@ -197,6 +192,7 @@ mod tests {
                     (Picking, Allocated) => Some(&[Role::Picker]),
                     _ => None,
                 };
+                let manual = from.is_manual(to).then(|| from.roles_for(to));
                 assert_eq!(manual, expected, "{from:?} -> {to:?}");
             }
         }
