@@ -22,12 +22,26 @@ pub struct CommandInfo {
     pub access: Access,
     /// Why the command is open to whom it is open to, in one line.
     pub access_reason: &'static str,
+    /// Whether the command only reads the database or may write to it.
+    pub kind: Kind,
     pub(crate) run: fn(&mut Ctx<'_>, Value) -> Result<Value, ApiError>,
     /// TypeScript names of the request and response types.
     pub(crate) ts_names: fn(&ts_rs::Config) -> (String, String),
     /// Writes the TypeScript declarations of the request and response types (and theirs).
     pub(crate) ts_export: fn(&ts_rs::Config) -> Result<(), ts_rs::ExportError>,
 }
+
+/// What a command does to the database: reads see a snapshot and never wait for a writer;
+/// writes take the one writer in turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Read,
+    Write,
+}
+
+const READ: Kind = Kind::Read;
+const WRITE: Kind = Kind::Write;
 
 const OPEN: Access = Access::Open;
 const MANAGER: Access = Access::Roles(&[Role::Manager]);
@@ -36,7 +50,7 @@ const PICKER: Access = Access::Roles(&[Role::Picker]);
 const PACKER: Access = Access::Roles(&[Role::Packer]);
 
 macro_rules! commands {
-    ($( $(#[doc = $doc:literal])* $name:ident($req:ty) -> $res:ty, $access:tt $why:literal => $handler:path; )*) => {
+    ($( $(#[doc = $doc:literal])* $name:ident($req:ty) -> $res:ty, $access:tt $kind:tt $why:literal => $handler:path; )*) => {
         /// Every command, in the order declared.
         pub static COMMANDS: &[CommandInfo] = &[$(
             CommandInfo {
@@ -44,6 +58,7 @@ macro_rules! commands {
                 doc: concat!($($doc),*),
                 access: $access,
                 access_reason: $why,
+                kind: $kind,
                 run: |ctx, json| {
                     let req: $req = decode(stringify!($name), json)?;
                     let res: $res = $handler(ctx, req)?;
@@ -61,166 +76,166 @@ macro_rules! commands {
 
 commands! {
     /// Liveness and versions; also says whether the database is still empty.
-    health(system::NoArgs) -> system::Health, OPEN "a station must learn whether the server is up before anyone signs in" => system::health;
+    health(system::NoArgs) -> system::Health, OPEN READ "a station must learn whether the server is up before anyone signs in" => system::health;
     /// Stations an operator can sign in at.
-    list_stations(system::NoArgs) -> Vec<people::Station>, OPEN "the sign-in screen offers the stations to choose from" => people::list_stations;
+    list_stations(system::NoArgs) -> Vec<people::Station>, OPEN READ "the sign-in screen offers the stations to choose from" => people::list_stations;
     /// Signs an operator in at a station by badge barcode or PIN.
-    sign_in(people::SignIn) -> people::Session, OPEN "signing in is how a caller gets rights; wrong tries are counted and locked out" => people::sign_in;
+    sign_in(people::SignIn) -> people::Session, OPEN WRITE "signing in is how a caller gets rights; wrong tries are counted and locked out" => people::sign_in;
     /// Ends this station's session.
-    sign_out(system::NoArgs) -> system::Done, FLOOR "anyone ends their own session" => people::sign_out;
+    sign_out(system::NoArgs) -> system::Done, FLOOR WRITE "anyone ends their own session" => people::sign_out;
     /// The operator and station of this session.
-    whoami(system::NoArgs) -> people::Session, FLOOR "anyone sees who is signed in at their station" => people::whoami;
+    whoami(system::NoArgs) -> people::Session, FLOOR READ "anyone sees who is signed in at their station" => people::whoami;
     /// Operators, for a manager.
-    list_operators(system::NoArgs) -> Vec<people::Operator>, MANAGER "badges are credentials; only a manager sees them" => people::list_operators;
+    list_operators(system::NoArgs) -> Vec<people::Operator>, MANAGER READ "badges are credentials; only a manager sees them" => people::list_operators;
     /// Creates or updates an operator (matched by `id`, or new when absent).
-    save_operator(people::SaveOperator) -> people::Operator, MANAGER "creating people and roles is a manager's decision" => people::save_operator;
+    save_operator(people::SaveOperator) -> people::Operator, MANAGER WRITE "creating people and roles is a manager's decision" => people::save_operator;
     /// Creates or updates a station and its scale and printer settings (matched by name).
-    save_station(people::Station) -> people::Station, MANAGER "a station's scale and printer decide where verdicts and slips come from" => people::save_station;
+    save_station(people::Station) -> people::Station, MANAGER WRITE "a station's scale and printer decide where verdicts and slips come from" => people::save_station;
 
     /// Searches products by SKU, name or barcode, with stock totals.
-    search_products(catalog::ProductQuery) -> catalog::ProductPage, FLOOR "every role looks products up on the floor" => catalog::search_products;
+    search_products(catalog::ProductQuery) -> catalog::ProductPage, FLOOR READ "every role looks products up on the floor" => catalog::search_products;
     /// Finds one product by exact SKU or any of its barcodes, with stock per location.
-    lookup_product(catalog::Lookup) -> catalog::ProductStock, FLOOR "every role scans products and bins on the floor" => catalog::lookup_product;
+    lookup_product(catalog::Lookup) -> catalog::ProductStock, FLOOR READ "every role scans products and bins on the floor" => catalog::lookup_product;
     /// Creates a product or updates the one with this SKU.
-    save_product(catalog::SaveProduct) -> catalog::Product, MANAGER "weights and prices feed the audit and the slips" => catalog::save_product;
+    save_product(catalog::SaveProduct) -> catalog::Product, MANAGER WRITE "weights and prices feed the audit and the slips" => catalog::save_product;
 
     /// The warehouse layout, if one is set.
-    get_layout(system::NoArgs) -> warehouse::LayoutInfo, FLOOR "pickers walk the map" => warehouse::get_layout;
+    get_layout(system::NoArgs) -> warehouse::LayoutInfo, FLOOR READ "pickers walk the map" => warehouse::get_layout;
     /// Sets the layout and generates its bins; bins keep their stock when the layout grows.
-    set_layout(warehouse::SetLayout) -> warehouse::LayoutInfo, MANAGER "the layout decides bins and routes" => warehouse::set_layout;
+    set_layout(warehouse::SetLayout) -> warehouse::LayoutInfo, MANAGER WRITE "the layout decides bins and routes" => warehouse::set_layout;
     /// Locations: bins and non-pick areas.
-    list_locations(warehouse::LocationQuery) -> Vec<warehouse::Location>, FLOOR "every role scans bins and areas" => warehouse::list_locations;
+    list_locations(warehouse::LocationQuery) -> Vec<warehouse::Location>, FLOOR READ "every role scans bins and areas" => warehouse::list_locations;
     /// Creates or renames a non-pick area (receiving, packing, shipping, quarantine, returns).
-    save_area(warehouse::SaveArea) -> warehouse::Location, MANAGER "areas decide where stock may go" => warehouse::save_area;
+    save_area(warehouse::SaveArea) -> warehouse::Location, MANAGER WRITE "areas decide where stock may go" => warehouse::save_area;
 
     /// Records one stock movement; the only way stock changes.
-    record_movement(stock::NewMovement) -> stock::Movement, MANAGER "raw adjustments, transfers and scrap change stock without an order: a manager's call with a reason" => stock::record_movement;
+    record_movement(stock::NewMovement) -> stock::Movement, MANAGER WRITE "raw adjustments, transfers and scrap change stock without an order: a manager's call with a reason" => stock::record_movement;
     /// Movements, newest first, optionally of one product or location.
-    list_movements(stock::MovementQuery) -> Vec<stock::Movement>, FLOOR "the floor traces where stock went; no customer data in it" => stock::list_movements;
+    list_movements(stock::MovementQuery) -> Vec<stock::Movement>, FLOOR READ "the floor traces where stock went; no customer data in it" => stock::list_movements;
     /// What a bin or area holds, product by product, with reserved and available.
-    stock_in_location(stock::LocationRef) -> stock::LocationStock, FLOOR "the floor checks what a bin holds" => stock::stock_in_location;
+    stock_in_location(stock::LocationRef) -> stock::LocationStock, FLOOR READ "the floor checks what a bin holds" => stock::stock_in_location;
     /// Checks the ledger: on-hand equals the movements, nothing negative, no over-reservation.
-    check_ledger(system::NoArgs) -> stock::LedgerReport, MANAGER "the full ledger check is the manager's view of the books" => stock::check_ledger;
+    check_ledger(system::NoArgs) -> stock::LedgerReport, MANAGER READ "the full ledger check is the manager's view of the books" => stock::check_ledger;
 
     /// Orders with status and filters.
-    list_orders(orders::OrderQuery) -> orders::OrderPage, FLOOR "the floor finds orders to work; names and numbers only" => orders::list_orders;
+    list_orders(orders::OrderQuery) -> orders::OrderPage, FLOOR READ "the floor finds orders to work; names and numbers only" => orders::list_orders;
     /// One order with its lines and status history.
-    get_order(orders::OrderRef) -> orders::Order, FLOOR "the floor works orders; email and phone are kept to managers" => orders::get_order;
+    get_order(orders::OrderRef) -> orders::Order, FLOOR READ "the floor works orders; email and phone are kept to managers" => orders::get_order;
     /// Enters an order by hand.
-    create_order(orders::NewOrder) -> orders::Order, MANAGER "entering orders by hand bypasses the shop" => orders::create_order;
+    create_order(orders::NewOrder) -> orders::Order, MANAGER WRITE "entering orders by hand bypasses the shop" => orders::create_order;
     /// Moves an order along its lifecycle; holds, releases and cancels are for managers.
-    change_order_status(orders::StatusChange) -> orders::Order, FLOOR "only manual moves; each keeps its own role rule (OrderStatus::is_manual, roles_for)" => orders::change_order_status;
+    change_order_status(orders::StatusChange) -> orders::Order, FLOOR WRITE "only manual moves; each keeps its own role rule (OrderStatus::is_manual, roles_for)" => orders::change_order_status;
     /// Held orders with their reasons and the customer's contact details.
-    list_holds(holds::HoldQuery) -> Vec<holds::HeldOrder>, MANAGER "holds carry contact details and screening decisions" => holds::list_holds;
+    list_holds(holds::HoldQuery) -> Vec<holds::HeldOrder>, MANAGER READ "holds carry contact details and screening decisions" => holds::list_holds;
     /// Puts a manual hold on an order, giving back any stock it had reserved.
-    hold_order(holds::HoldDecision) -> orders::Order, MANAGER "holding an order is a manager's decision" => holds::hold_order;
+    hold_order(holds::HoldDecision) -> orders::Order, MANAGER WRITE "holding an order is a manager's decision" => holds::hold_order;
     /// Releases a held (or new) order over its holds, recording who and why, and allocates it.
-    release_order(holds::HoldDecision) -> orders::Order, MANAGER "releasing over a hold is a manager's decision" => holds::release_order;
+    release_order(holds::HoldDecision) -> orders::Order, MANAGER WRITE "releasing over a hold is a manager's decision" => holds::release_order;
     /// Releases every new order that passes screening (a wave), holding those that fail.
-    release_new_orders(system::NoArgs) -> holds::Wave, MANAGER "a release wave is a manager's decision" => holds::release_new_orders;
+    release_new_orders(system::NoArgs) -> holds::Wave, MANAGER WRITE "a release wave is a manager's decision" => holds::release_new_orders;
     /// Cancels an order: its open quantities are cancelled and its stock goes to the next in line.
-    cancel_order(holds::HoldDecision) -> orders::Order, MANAGER "cancelling is a manager's decision" => holds::cancel_order;
+    cancel_order(holds::HoldDecision) -> orders::Order, MANAGER WRITE "cancelling is a manager's decision" => holds::cancel_order;
     /// Records that an order's payment was charged back; it counts in the customer's history.
-    record_chargeback(holds::HoldDecision) -> orders::Order, MANAGER "chargebacks change how the customer is screened" => holds::record_chargeback;
+    record_chargeback(holds::HoldDecision) -> orders::Order, MANAGER WRITE "chargebacks change how the customer is screened" => holds::record_chargeback;
     /// Reserves stock for every released order still waiting, in priority order.
-    allocate(system::NoArgs) -> allocation::AllocationSummary, MANAGER "allocation reorders who gets stock; managers run it by hand" => allocation::allocate;
+    allocate(system::NoArgs) -> allocation::AllocationSummary, MANAGER WRITE "allocation reorders who gets stock; managers run it by hand" => allocation::allocate;
     /// Picks reserved units of an order from a bin into the packing area.
-    pick(picking::PickRequest) -> picking::PickResult, PICKER "picking takes reserved stock out of bins" => picking::pick;
+    pick(picking::PickRequest) -> picking::PickResult, PICKER WRITE "picking takes reserved stock out of bins" => picking::pick;
     /// Reports a bin short while picking: the bin is counted, the order served from elsewhere.
-    report_short(picking::ShortPick) -> picking::ShortResult, PICKER "a picker at the bin reports what is missing" => picking::report_short;
+    report_short(picking::ShortPick) -> picking::ShortResult, PICKER WRITE "a picker at the bin reports what is missing" => picking::report_short;
     /// Ships a packed order; a back order still open sends it back to wait for the rest.
-    ship_order(orders::OrderRef) -> orders::Order, PACKER "packers hand packages to the carrier; only weighed ones ship" => shipping::ship_order;
+    ship_order(orders::OrderRef) -> orders::Order, PACKER WRITE "packers hand packages to the carrier; only weighed ones ship" => shipping::ship_order;
     /// Groups allocated orders onto carts (one order per tote) to cut walking, as pick lists.
-    plan_pick_lists(crate::pick_lists::PlanPicks) -> crate::pick_lists::PickPlan, PICKER "pickers take the next batch of work" => crate::pick_lists::plan_pick_lists;
+    plan_pick_lists(crate::pick_lists::PlanPicks) -> crate::pick_lists::PickPlan, PICKER WRITE "pickers take the next batch of work" => crate::pick_lists::plan_pick_lists;
     /// Pick lists, open and being picked unless a status is given.
-    list_pick_lists(crate::pick_lists::PickListQuery) -> Vec<crate::pick_lists::PickListSummary>, FLOOR "the floor sees work in progress" => crate::pick_lists::list_pick_lists;
+    list_pick_lists(crate::pick_lists::PickListQuery) -> Vec<crate::pick_lists::PickListSummary>, FLOOR READ "the floor sees work in progress" => crate::pick_lists::list_pick_lists;
     /// One pick list: its totes and its stops in walking order, with the layout for the map.
-    get_pick_list(crate::pick_lists::PickListRef) -> crate::pick_lists::PickListView, FLOOR "the floor follows a pick list" => crate::pick_lists::get_pick_list;
+    get_pick_list(crate::pick_lists::PickListRef) -> crate::pick_lists::PickListView, FLOOR READ "the floor follows a pick list" => crate::pick_lists::get_pick_list;
 
     // Inbound, counts and returns.
     /// Receives goods into receiving (or the area or bin named), against an expected receipt if named.
-    receive(crate::inbound::Receive) -> crate::inbound::Received, FLOOR "any floor role unloads a delivery; quantities are bounded" => crate::inbound::receive;
+    receive(crate::inbound::Receive) -> crate::inbound::Received, FLOOR WRITE "any floor role unloads a delivery; quantities are bounded" => crate::inbound::receive;
     /// Puts received goods away into a pick bin; waiting back orders get them at once.
-    put_away(crate::inbound::PutAway) -> crate::inbound::PutAwayDone, FLOOR "any floor role puts received goods away" => crate::inbound::put_away;
+    put_away(crate::inbound::PutAway) -> crate::inbound::PutAwayDone, FLOOR WRITE "any floor role puts received goods away" => crate::inbound::put_away;
     /// Announces goods a supplier will deliver under a reference; sending it again updates those lines.
-    expect_receipt(crate::inbound::ExpectReceipt) -> crate::inbound::ExpectedReceipt, MANAGER "purchase expectations are a manager's" => crate::inbound::expect_receipt;
+    expect_receipt(crate::inbound::ExpectReceipt) -> crate::inbound::ExpectedReceipt, MANAGER WRITE "purchase expectations are a manager's" => crate::inbound::expect_receipt;
     /// Expected receipts still waiting for goods (or all), with what has arrived so far.
-    list_expected_receipts(crate::inbound::ExpectedQuery) -> Vec<crate::inbound::ExpectedReceipt>, FLOOR "the receiving dock sees what is expected" => crate::inbound::list_expected_receipts;
+    list_expected_receipts(crate::inbound::ExpectedQuery) -> Vec<crate::inbound::ExpectedReceipt>, FLOOR READ "the receiving dock sees what is expected" => crate::inbound::list_expected_receipts;
     /// Raises a blind count for each bin named or matching a code prefix, skipping bins already waiting.
-    create_counts(crate::counts::CreateCounts) -> crate::counts::CountsCreated, MANAGER "raising counts is a manager's planning" => crate::counts::create_counts;
+    create_counts(crate::counts::CreateCounts) -> crate::counts::CountsCreated, MANAGER WRITE "raising counts is a manager's planning" => crate::counts::create_counts;
     /// Count tasks; only a manager sees quantities, since the count is blind.
-    list_counts(crate::counts::CountQuery) -> Vec<crate::counts::CountTask>, FLOOR "the floor counts; quantities are hidden, as the count is blind" => crate::counts::list_counts;
+    list_counts(crate::counts::CountQuery) -> Vec<crate::counts::CountTask>, FLOOR READ "the floor counts; quantities are hidden, as the count is blind" => crate::counts::list_counts;
     /// Submits one round of a bin's count and shows the variance; a large one asks for a recount.
-    submit_count(crate::counts::SubmitCount) -> crate::counts::CountSubmitted, FLOOR "any floor role counts a bin" => crate::counts::submit_count;
+    submit_count(crate::counts::SubmitCount) -> crate::counts::CountSubmitted, FLOOR WRITE "any floor role counts a bin" => crate::counts::submit_count;
     /// Approves a count, posting its variances to the ledger, or rejects it with no movement.
-    decide_count(crate::counts::DecideCount) -> crate::counts::CountDecided, MANAGER "approving a count changes stock" => crate::counts::decide_count;
+    decide_count(crate::counts::DecideCount) -> crate::counts::CountDecided, MANAGER WRITE "approving a count changes stock" => crate::counts::decide_count;
     /// Receives a customer's return against a shipped order: each item restocked, quarantined or scrapped.
-    receive_return(crate::returns::ReceiveReturn) -> crate::returns::ReturnReceived, FLOOR "any floor role takes a return in; the order must have shipped" => crate::returns::receive_return;
+    receive_return(crate::returns::ReceiveReturn) -> crate::returns::ReturnReceived, FLOOR WRITE "any floor role takes a return in; the order must have shipped" => crate::returns::receive_return;
     /// Customer returns, newest first, optionally of one order.
-    list_returns(crate::returns::ReturnQuery) -> Vec<crate::returns::CustomerReturn>, FLOOR "the floor sees returns; no contact details" => crate::returns::list_returns;
+    list_returns(crate::returns::ReturnQuery) -> Vec<crate::returns::CustomerReturn>, FLOOR READ "the floor sees returns; no contact details" => crate::returns::list_returns;
 
     /// Imports products, orders or stock from CSV: all rows or none.
-    import_csv(transfer::ImportRequest) -> transfer::ImportReport, MANAGER "an import writes products, orders and stock in bulk" => transfer::import_csv;
+    import_csv(transfer::ImportRequest) -> transfer::ImportReport, MANAGER WRITE "an import writes products, orders and stock in bulk" => transfer::import_csv;
     /// Maps a shop's order line that named no known product to a product, on every order waiting with it; the name is remembered and the hold clears.
-    map_unknown_line(transfer::mapping::MapUnknownLine) -> transfer::mapping::LineMapped, MANAGER "which product a shop's line is changes what is picked for every order naming it" => transfer::mapping::map_unknown_line;
+    map_unknown_line(transfer::mapping::MapUnknownLine) -> transfer::mapping::LineMapped, MANAGER WRITE "which product a shop's line is changes what is picked for every order naming it" => transfer::mapping::map_unknown_line;
     /// Exports products, stock or orders as CSV with a header row.
-    export_csv(transfer::ExportRequest) -> transfer::ExportFile, FLOOR "any role exports; customers' email and phone only for managers" => transfer::export_csv;
+    export_csv(transfer::ExportRequest) -> transfer::ExportFile, FLOOR READ "any role exports; customers' email and phone only for managers" => transfer::export_csv;
     /// Fills an empty database with the demo warehouse.
-    load_demo(system::NoArgs) -> system::DemoSummary, OPEN "first start only: its PINs are public, so only into a brand-new database" => system::load_demo;
+    load_demo(system::NoArgs) -> system::DemoSummary, OPEN WRITE "first start only: its PINs are public, so only into a brand-new database" => system::load_demo;
 
     /// Store-wide settings, every section with its defaults filled in.
-    get_settings(system::NoArgs) -> settings::Settings, MANAGER "settings include the security rules" => settings::get_settings;
+    get_settings(system::NoArgs) -> settings::Settings, MANAGER READ "settings include the security rules" => settings::get_settings;
     /// Saves the settings (every section); a slip logo that does not decode is refused.
-    save_settings(settings::Settings) -> settings::Settings, MANAGER "settings change audit, screening and security rules; every change is logged" => settings::save_settings;
+    save_settings(settings::Settings) -> settings::Settings, MANAGER WRITE "settings change audit, screening and security rules; every change is logged" => settings::save_settings;
     /// One order's packing slip as a PDF (base64), for preview and download.
-    slip_pdf(slip::SlipRequest) -> slip::SlipFile, FLOOR "packers and pickers print slips for the box" => slip::slip_pdf;
+    slip_pdf(slip::SlipRequest) -> slip::SlipFile, FLOOR READ "packers and pickers print slips for the box" => slip::slip_pdf;
     /// The slips of several orders in one PDF, in the order given (a pick batch's pick order).
-    slip_batch_pdf(slip::BatchSlipRequest) -> slip::SlipFile, FLOOR "pickers print a batch's slips in tote order" => slip::slip_batch_pdf;
+    slip_batch_pdf(slip::BatchSlipRequest) -> slip::SlipFile, FLOOR READ "pickers print a batch's slips in tote order" => slip::slip_batch_pdf;
     /// Prints an order's packing slip on a CUPS queue, this station's printer by default.
-    print_slip(slip::PrintSlip) -> slip::Printed, FLOOR "the packing bench prints slips" => slip::print_slip;
+    print_slip(slip::PrintSlip) -> slip::Printed, FLOOR WRITE "the packing bench prints slips" => slip::print_slip;
 
     // Packing: boxes, the weight audit and its log.
     /// Box types with their barcode, tare and inner dimensions, smallest first.
-    list_boxes(crate::packing::BoxQuery) -> Vec<crate::packing::PackBox>, FLOOR "packers scan boxes" => crate::packing::list_boxes;
+    list_boxes(crate::packing::BoxQuery) -> Vec<crate::packing::PackBox>, FLOOR READ "packers scan boxes" => crate::packing::list_boxes;
     /// Creates a box type or updates the one with this code.
-    save_box(crate::packing::SaveBox) -> crate::packing::PackBox, MANAGER "box tares feed the audit" => crate::packing::save_box;
+    save_box(crate::packing::SaveBox) -> crate::packing::PackBox, MANAGER WRITE "box tares feed the audit" => crate::packing::save_box;
     /// The boxes an order's items fit in, smallest first, or the SKUs whose dimensions are missing.
-    suggest_box(crate::packing::PackOrder) -> crate::packing::BoxSuggestion, FLOOR "packers are told which box to use" => crate::packing::suggest_box;
+    suggest_box(crate::packing::PackOrder) -> crate::packing::BoxSuggestion, FLOOR READ "packers are told which box to use" => crate::packing::suggest_box;
     /// What an order should weigh in a box: items, tare, allowance, the passing band, and SKUs without weight.
-    expected_weight(crate::packing::OrderInBox) -> crate::packing::ExpectedWeight, FLOOR "packers see the passing band" => crate::packing::expected_weight;
+    expected_weight(crate::packing::OrderInBox) -> crate::packing::ExpectedWeight, FLOOR READ "packers see the passing band" => crate::packing::expected_weight;
     // Manager reports
     /// The fill-rate family of the orders placed in a period, overall and broken down.
-    fill_rates(crate::fill_rates::FillRateQuery) -> crate::fill_rates::FillRates, MANAGER "the manager's reports" => crate::fill_rates::fill_rates;
+    fill_rates(crate::fill_rates::FillRateQuery) -> crate::fill_rates::FillRates, MANAGER READ "the manager's reports" => crate::fill_rates::fill_rates;
     /// The orders behind one fill-rate number: those that fell short, and those that met it.
-    fill_rate_orders(crate::fill_rates::FillRateDrill) -> backroom_core::fill_rate::Drill, MANAGER "the manager's reports, with customers' orders" => crate::fill_rates::fill_rate_orders;
+    fill_rate_orders(crate::fill_rates::FillRateDrill) -> backroom_core::fill_rate::Drill, MANAGER READ "the manager's reports, with customers' orders" => crate::fill_rates::fill_rate_orders;
     /// Every product's stock, days of cover and plan: safety stock, reorder point, a suggested purchase.
-    stock_levels(crate::planning::StockLevelQuery) -> crate::planning::StockLevelPage, FLOOR "the floor sees stock and cover; no customer data" => crate::planning::stock_levels;
+    stock_levels(crate::planning::StockLevelQuery) -> crate::planning::StockLevelPage, FLOOR READ "the floor sees stock and cover; no customer data" => crate::planning::stock_levels;
     /// One product's projected fill rate, stock-outs and cover at several demand levels.
-    what_if(crate::planning::WhatIf) -> crate::planning::WhatIfResult, MANAGER "planning is the manager's" => crate::planning::what_if;
+    what_if(crate::planning::WhatIf) -> crate::planning::WhatIfResult, MANAGER READ "planning is the manager's" => crate::planning::what_if;
     /// Sets a product's supplier lead time, which its plan uses.
-    set_lead_time(crate::planning::SetLeadTime) -> crate::planning::StockLevel, MANAGER "lead times drive purchase plans" => crate::planning::set_lead_time;
+    set_lead_time(crate::planning::SetLeadTime) -> crate::planning::StockLevel, MANAGER WRITE "lead times drive purchase plans" => crate::planning::set_lead_time;
     /// Fill-rate trend, back orders by age, audit failures by cause, throughput, stock-outs.
-    dashboard(crate::dashboard::DashboardQuery) -> crate::dashboard::Dashboard, MANAGER "the manager's overview" => crate::dashboard::dashboard;
+    dashboard(crate::dashboard::DashboardQuery) -> crate::dashboard::Dashboard, MANAGER READ "the manager's overview" => crate::dashboard::dashboard;
     // -- End-of-day manifest (manifest.rs) --
     /// The packages packed today (a UTC day, or `date`), by carrier, not yet on a closed manifest.
-    manifest(crate::manifest::ManifestQuery) -> crate::manifest::Manifest, FLOOR "packers see today's packages for the driver" => crate::manifest::manifest;
+    manifest(crate::manifest::ManifestQuery) -> crate::manifest::Manifest, FLOOR READ "packers see today's packages for the driver" => crate::manifest::manifest;
     /// Closes out a carrier's open packages of the day onto a manifest, so they are not listed twice.
-    close_manifest(crate::manifest::CloseManifest) -> crate::manifest::ClosedManifest, PACKER "closing out hands packages to the carrier" => crate::manifest::close_manifest;
+    close_manifest(crate::manifest::CloseManifest) -> crate::manifest::ClosedManifest, PACKER WRITE "closing out hands packages to the carrier" => crate::manifest::close_manifest;
     /// Manifests closed so far, newest first.
-    list_manifests(crate::manifest::ManifestListQuery) -> Vec<crate::manifest::ManifestSummary>, FLOOR "the floor sees closed manifests" => crate::manifest::list_manifests;
+    list_manifests(crate::manifest::ManifestListQuery) -> Vec<crate::manifest::ManifestSummary>, FLOOR READ "the floor sees closed manifests" => crate::manifest::list_manifests;
     /// A closed manifest as a PDF for the driver to sign or a CSV for the carrier.
-    manifest_file(crate::manifest::ManifestFileRequest) -> crate::manifest::ManifestFile, FLOOR "the driver's copy is printed at the bench" => crate::manifest::manifest_file;
+    manifest_file(crate::manifest::ManifestFileRequest) -> crate::manifest::ManifestFile, FLOOR READ "the driver's copy is printed at the bench" => crate::manifest::manifest_file;
     // -- end of the manifest commands --
     /// This station and what its scale shows now (no status where no scale is watched).
-    station_scale(system::NoArgs) -> crate::scales::StationScale, FLOOR "the bench shows its own scale" => crate::scales::station_scale;
+    station_scale(system::NoArgs) -> crate::scales::StationScale, FLOOR READ "the bench shows its own scale" => crate::scales::station_scale;
     /// Weighs a packed order and logs it; a pass packs the order, a fail says the likeliest cause.
-    weigh(crate::packing::Weigh) -> crate::packing::Weighed, PACKER "the audit reads the station's own scale, never a screen's number" => crate::packing::weigh;
+    weigh(crate::packing::Weigh) -> crate::packing::Weighed, PACKER WRITE "the audit reads the station's own scale, never a screen's number" => crate::packing::weigh;
     /// Packs an order over its last failed weighing, recording the approving manager and the reason.
-    override_weighing(crate::packing::OverrideWeighing) -> crate::packing::Overridden, PACKER "a packer asks; the approving manager's badge or PIN is checked inside" => crate::packing::override_weighing;
+    override_weighing(crate::packing::OverrideWeighing) -> crate::packing::Overridden, PACKER WRITE "a packer asks; the approving manager's badge or PIN is checked inside" => crate::packing::override_weighing;
     /// The weighing log, newest first, optionally of one order or verdict.
-    list_weighings(crate::packing::WeighingQuery) -> Vec<crate::packing::Weighing>, FLOOR "the audit log is open to the floor; no customer data" => crate::packing::list_weighings;
+    list_weighings(crate::packing::WeighingQuery) -> Vec<crate::packing::Weighing>, FLOOR READ "the audit log is open to the floor; no customer data" => crate::packing::list_weighings;
     /// Products without a unit weight on open orders, which block those orders' weight audit.
-    unweighed_products(system::NoArgs) -> Vec<crate::packing::UnweighedProduct>, MANAGER "missing weights are a catalogue task for a manager" => crate::packing::unweighed_products;
+    unweighed_products(system::NoArgs) -> Vec<crate::packing::UnweighedProduct>, MANAGER READ "missing weights are a catalogue task for a manager" => crate::packing::unweighed_products;
 }
 
 /// Finds a command by name.
