@@ -6,6 +6,7 @@ use backroom_core::allocation::BackorderPolicy;
 use backroom_core::audit::AuditRules;
 use backroom_core::screening::HoldRules;
 use backroom_core::slip::PageSize;
+use backroom_core::weight::WeightUnit;
 use base64::Engine;
 use rusqlite::{OptionalExtension, params};
 use serde::de::DeserializeOwned;
@@ -21,6 +22,8 @@ use crate::system::NoArgs;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct Settings {
+    /// Where the store is and how it counts: time zone, currency, weight unit.
+    pub store: StoreSettings,
     pub slip: SlipSettings,
     /// The screening rules every new or changed order passes before release.
     pub holds: HoldRules,
@@ -34,6 +37,29 @@ pub struct Settings {
     pub planning: PlanningSettings,
     /// The rules that guard the audit and sign-in.
     pub security: SecuritySettings,
+}
+
+/// Where the store is and how it counts. Times are stored in UTC and weights in grams; these
+/// say how screens, slips and reports show them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct StoreSettings {
+    /// The store's time zone: an IANA name such as `Europe/Berlin`, or `UTC`.
+    pub time_zone: String,
+    /// The store's own currency (ISO 4217, such as `USD`), for orders that name none.
+    pub currency: String,
+    /// The unit weights are shown in; a store in pounds sees pounds and ounces.
+    pub weight_unit: WeightUnit,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        StoreSettings {
+            time_zone: "UTC".into(),
+            currency: "USD".into(),
+            weight_unit: WeightUnit::G,
+        }
+    }
 }
 
 /// Rules that protect the weight audit and managers' rights. Every change to them, as to any
@@ -241,6 +267,7 @@ impl SlipSettings {
     }
 }
 
+const STORE: &str = "store";
 const SLIP: &str = "slip";
 const HOLDS: &str = "holds";
 const ORDERS: &str = "orders";
@@ -289,6 +316,11 @@ fn write_section<T: Serialize>(ctx: &Ctx<'_>, key: &str, value: &T) -> Result<()
     Ok(())
 }
 
+/// The store's own section alone: time zone, currency and weight unit.
+pub fn store(ctx: &Ctx<'_>) -> Result<StoreSettings, ApiError> {
+    read_section(ctx, STORE)
+}
+
 /// The security rules alone, for the commands that consult them on every call.
 pub fn security(ctx: &Ctx<'_>) -> Result<SecuritySettings, ApiError> {
     read_section(ctx, SECURITY)
@@ -297,6 +329,7 @@ pub fn security(ctx: &Ctx<'_>) -> Result<SecuritySettings, ApiError> {
 /// Every section as stored, defaults filled in.
 pub fn load(ctx: &Ctx<'_>) -> Result<Settings, ApiError> {
     Ok(Settings {
+        store: read_section(ctx, STORE)?,
         slip: read_section(ctx, SLIP)?,
         holds: read_section(ctx, HOLDS)?,
         orders: read_section(ctx, ORDERS)?,
@@ -335,6 +368,20 @@ pub fn save_settings(ctx: &mut Ctx<'_>, req: Settings) -> Result<Settings, ApiEr
     if let Some(problem) = req.packing.problems().into_iter().next() {
         return Err(ApiError::invalid(format!("packing settings: {problem}")));
     }
+    let store = &req.store;
+    if !(store.currency.len() == 3 && store.currency.bytes().all(|b| b.is_ascii_uppercase())) {
+        return Err(ApiError::invalid(format!(
+            "the store's currency is a three-letter code such as USD or EUR, not {:?}",
+            store.currency
+        )));
+    }
+    if store.time_zone.parse::<chrono_tz::Tz>().is_err() {
+        return Err(ApiError::invalid(format!(
+            "the store's time zone is a name such as Europe/Berlin or America/Chicago, not {:?}",
+            store.time_zone
+        )));
+    }
+    write_section(ctx, STORE, store)?;
     write_section(ctx, SLIP, slip)?;
     write_section(ctx, HOLDS, &req.holds)?;
     write_section(ctx, ORDERS, &req.orders)?;

@@ -7,11 +7,16 @@ import type { SecuritySettings } from "./SecuritySettings";
 import type { ShippingSettings } from "./ShippingSettings";
 import type { SlipSettings } from "./SlipSettings";
 import type { StockSettings } from "./StockSettings";
+import type { StoreSettings } from "./StoreSettings";
 
 /**
  * All settings, by section.
  */
-export type Settings = { slip: SlipSettings, 
+export type Settings = { 
+/**
+ * Where the store is and how it counts: time zone, currency, weight unit.
+ */
+store: StoreSettings, slip: SlipSettings, 
 /**
  * The screening rules every new or changed order passes before release.
  */
