@@ -47,7 +47,7 @@ pub fn print_pdf(
         return Err(stopped(printer, &reason));
     }
     let mut child = Command::new("lp")
-        .args(["-d", printer, "-t", title, "-o", media(size), "--", "-"])
+        .args(lp_args(printer, title, size))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -68,13 +68,34 @@ pub fn print_pdf(
     }
 }
 
-/// The CUPS media name for a page size, so a printer with several trays or a label roll picks
-/// the right one.
-fn media(size: PageSize) -> &'static str {
+/// The `lp` arguments for one slip: the queue, the job's title, and the options that make the
+/// page come out at its own size, whatever the queue's defaults. The PDF comes on stdin.
+fn lp_args(printer: &str, title: &str, size: PageSize) -> Vec<String> {
+    let mut args = vec!["-d".to_owned(), printer.to_owned(), "-t".to_owned(), title.to_owned()];
+    for option in job_options(size) {
+        args.extend(["-o".to_owned(), option.to_owned()]);
+    }
+    args.extend(["--".to_owned(), "-".to_owned()]);
+    args
+}
+
+/// The CUPS job options for a page size.
+///
+/// `media` picks the paper: the tray of a sheet printer, the label size of a label printer.
+/// Without it a label queue uses its driver's default, which for CUPS's own Zebra drivers is a
+/// 4 × 5 in label, and CUPS crops the 4 × 6 slip to it: the store name and the page footer are
+/// lost.
+///
+/// `print-scaling` says what CUPS does when the page and the paper still differ. A label
+/// printer prints edge to edge, so `fit` is one to one on 4 × 6 stock, and on a queue that has
+/// no 4 × 6 size the whole slip shrinks onto the label instead of losing its ends. A sheet
+/// slip keeps its own scale (`none`): its margins are wider than any printer's unprintable
+/// edge, and even a Letter slip on A4 paper, or the other way round, loses only margin.
+fn job_options(size: PageSize) -> [&'static str; 2] {
     match size {
-        PageSize::Letter => "media=Letter",
-        PageSize::A4 => "media=A4",
-        PageSize::Label4x6 => "media=w288h432",
+        PageSize::Letter => ["media=Letter", "print-scaling=none"],
+        PageSize::A4 => ["media=A4", "print-scaling=none"],
+        PageSize::Label4x6 => ["media=w288h432", "print-scaling=fit"],
     }
 }
 
@@ -194,6 +215,39 @@ pub fn classify_error(printer: &str, text: &str) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_job_names_its_paper() {
+        let args = |size| lp_args("Pack1", "Packing slip 1001", size);
+        let label = args(PageSize::Label4x6);
+        assert_eq!(
+            label,
+            [
+                "-d",
+                "Pack1",
+                "-t",
+                "Packing slip 1001",
+                "-o",
+                "media=w288h432",
+                "-o",
+                "print-scaling=fit",
+                "--",
+                "-"
+            ]
+        );
+        let option = |args: &[String], name: &str| {
+            args.windows(2)
+                .find(|w| w[0] == "-o" && w[1].starts_with(&format!("{name}=")))
+                .map(|w| w[1].clone())
+        };
+        for (size, media) in [(PageSize::Letter, "media=Letter"), (PageSize::A4, "media=A4")] {
+            let sheet = args(size);
+            assert_eq!(option(&sheet, "media").as_deref(), Some(media));
+            assert_eq!(option(&sheet, "print-scaling").as_deref(), Some("print-scaling=none"));
+            assert_eq!(sheet[..4], label[..4]);
+            assert_eq!(sheet[sheet.len() - 2..], ["--", "-"]);
+        }
+    }
 
     #[test]
     fn reads_the_job_id() {
