@@ -64,20 +64,22 @@ fn main() -> ExitCode {
 }
 
 /// Runs command `cmd` as the station's session, the same mapping as `POST /api/{cmd}` with
-/// `Authorization: Bearer {token}`. A missing `req` means no arguments, like an empty body.
-/// Errors reach JavaScript as the rejected `{code, message}`.
+/// `Authorization: Bearer {token}` and `Idempotency-Key: {requestId}`. A missing `req` means no
+/// arguments, like an empty body. Errors reach JavaScript as the rejected `{code, message}`.
 #[tauri::command]
 async fn rpc(
     app: State<'_, Arc<App>>,
     cmd: String,
     req: Option<Value>,
     token: Option<String>,
+    request_id: Option<String>,
 ) -> Result<Value, ApiError> {
     let app = Arc::clone(&app);
     let token = token.filter(|t| !t.is_empty());
     // SQLite calls block; keep them off the threads that carry IPC.
     tauri::async_runtime::spawn_blocking(move || {
-        app.call(Caller::Session(token.as_deref()), &cmd, req.unwrap_or(Value::Null))
+        let caller = Caller::Session(token.as_deref());
+        app.call_once(caller, &cmd, req.unwrap_or(Value::Null), request_id.as_deref())
     })
     .await
     .unwrap_or_else(|e| Err(ApiError::storage(format!("the command failed: {e}"))))

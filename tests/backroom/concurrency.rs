@@ -447,12 +447,18 @@ impl Server {
     /// Starts the server and waits for the line that says where it listens. Its standard
     /// error goes to `serve.log` beside the database.
     pub fn start(db: &Path) -> Server {
+        Server::start_with(db, &[])
+    }
+
+    /// [`Server::start`] with more arguments of `serve`.
+    pub fn start_with(db: &Path, args: &[&str]) -> Server {
         let log = db.with_file_name("serve.log");
         let stderr: File = OpenOptions::new().create(true).append(true).open(&log).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_backroom"))
             .arg("--db")
             .arg(db)
             .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(stderr)
@@ -516,6 +522,17 @@ impl Client {
         Client { conn: BufReader::new(stream), host: addr.to_owned(), token: None }
     }
 
+    /// A client on a new connection using a session already signed in.
+    pub fn with_token(addr: &str, token: &str) -> Client {
+        let mut client = Client::connect(addr);
+        client.token = Some(token.to_owned());
+        client
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
     /// Connects and signs in at a station with a badge or PIN.
     pub fn sign_in(addr: &str, station: &str, credential: &str) -> Client {
         let mut client = Client::connect(addr);
@@ -536,6 +553,16 @@ impl Client {
     /// Sends one command and reads the status and JSON reply (a body that is not JSON comes
     /// back as a string). An error means the connection broke.
     pub fn post(&mut self, name: &str, req: &Value) -> io::Result<(u16, Value)> {
+        self.post_with(name, req, &[])
+    }
+
+    /// [`Client::post`] with more headers, such as a write's `Idempotency-Key`.
+    pub fn post_with(
+        &mut self,
+        name: &str,
+        req: &Value,
+        headers: &[(&str, &str)],
+    ) -> io::Result<(u16, Value)> {
         let body = req.to_string();
         let mut message = format!(
             "POST /api/{name} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
@@ -545,6 +572,9 @@ impl Client {
         );
         if let Some(token) = &self.token {
             message.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        }
+        for (name, value) in headers {
+            message.push_str(&format!("{name}: {value}\r\n"));
         }
         message.push_str("\r\n");
         message.push_str(&body);

@@ -178,6 +178,13 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ("import_csv", json!({"table": "products", "csv": "sku,name\nPEN-1,Pen\n"}), 200),
         // Order 1001 has no line naming an unknown product.
         ("map_unknown_line", json!({"number": "1001", "name": "Pen XL", "product": "PEN-1"}), 404),
+        (
+            "save_import_mapping",
+            json!({"name": "etsy", "columns": {"order_number": "Order ID",
+                                               "quantity": "Quantity", "sku": "SKU"}}),
+            200,
+        ),
+        ("list_import_mappings", json!({}), 200),
         ("export_csv", json!({"table": "products"}), 200),
         ("get_settings", json!({}), 200),
         ("save_settings", json!({"slip": {"store_name": "Corner Shop"}}), 200),
@@ -187,6 +194,16 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ("print_slip", json!({"order": "1001"}), 400),
         // The demo loads only into an empty database; this one is not.
         ("load_demo", json!({}), 409),
+        ("setup_progress", json!({}), 200),
+        // The warehouse already has its people.
+        ("create_first_manager", json!({"name": "Ann", "pin": "4321", "station": "Office"}), 409),
+        ("layout_templates", json!({}), 200),
+        (
+            "setup_layout",
+            json!({"layout": serde_json::from_str::<Value>(support::LAYOUT).unwrap()}),
+            200,
+        ),
+        ("finish_setup", json!({}), 200),
         ("list_boxes", json!({}), 200),
         (
             "save_box",
@@ -196,6 +213,9 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ),
         ("suggest_box", json!({"order": "1001"}), 200),
         ("station_scale", json!({}), 200),
+        // No scale is watched here: the Zero and Tare keys say so.
+        ("zero_scale", json!({}), 409),
+        ("tare_scale", json!({}), 409),
         ("expected_weight", json!({"order": "1001", "box": "BOX-S"}), 200),
         // Order 1001 is cancelled: it is neither weighed nor packed over a weighing.
         ("weigh", json!({"order": "1001", "box": "BOX-S", "grams": 500, "stable": true}), 409),

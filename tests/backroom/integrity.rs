@@ -455,15 +455,44 @@ fn expected_access(command: &str) -> &'static [&'static str] {
     const MANAGER: &[&str] = &["manager"];
     match command {
         "health" | "list_stations" | "sign_in" | "load_demo" => ANYONE,
+        "setup_progress" | "create_first_manager" => ANYONE,
         "pick" | "report_short" | "plan_pick_lists" => &["picker", "manager"],
         "ship_order" | "close_manifest" | "weigh" | "override_weighing" => &["packer", "manager"],
-        "list_operators" | "save_operator" | "save_station" | "save_product" | "set_layout"
-        | "save_area" | "record_movement" | "check_ledger" | "create_order" | "list_holds"
-        | "hold_order" | "release_order" | "release_new_orders" | "cancel_order"
-        | "record_chargeback" | "allocate" | "expect_receipt" | "create_counts"
-        | "decide_count" | "import_csv" | "get_settings" | "save_settings" | "save_box"
-        | "fill_rates" | "fill_rate_orders" | "what_if" | "set_lead_time" | "dashboard"
-        | "unweighed_products" | "map_unknown_line" => MANAGER,
+        "list_operators"
+        | "save_operator"
+        | "save_station"
+        | "save_product"
+        | "set_layout"
+        | "save_area"
+        | "record_movement"
+        | "check_ledger"
+        | "create_order"
+        | "list_holds"
+        | "hold_order"
+        | "release_order"
+        | "release_new_orders"
+        | "cancel_order"
+        | "record_chargeback"
+        | "allocate"
+        | "expect_receipt"
+        | "create_counts"
+        | "decide_count"
+        | "import_csv"
+        | "get_settings"
+        | "save_settings"
+        | "save_box"
+        | "fill_rates"
+        | "fill_rate_orders"
+        | "what_if"
+        | "set_lead_time"
+        | "dashboard"
+        | "unweighed_products"
+        | "map_unknown_line"
+        | "layout_templates"
+        | "setup_layout"
+        | "finish_setup"
+        | "save_import_mapping"
+        | "list_import_mappings" => MANAGER,
         _ => FLOOR,
     }
 }

@@ -16,7 +16,19 @@ mod http;
 mod integrity;
 /// The stock ledger: movements, refusals, `db check`, and many stations at once.
 mod ledger;
+/// The packing bench's scale keys (zero, tare) and a manager-approved typed weight while the
+/// scale is unplugged, against the scale simulator.
+mod pack_bench;
 /// Sign-in, sessions and role checks.
 mod people;
+/// A write sent again with its request id is applied once, across a server restart too.
+mod retries;
 /// A station's scale on `backroom serve`: readings from the scale simulator as `scale` events.
 mod scales;
+/// Setting up a real warehouse from a station: the first manager, then manager steps.
+mod setup;
+/// Orders of other shops from the command line: a column mapping by file, then by name.
+mod shop_imports;
+/// Reads run on snapshots while another holds the writer and write nothing; a write kept
+/// waiting too long is busy (503), never a server error.
+mod snapshots;

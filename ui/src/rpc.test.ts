@@ -184,3 +184,83 @@ describe("Tauri transport", () => {
     expect(e.message).toBe("command rpc not found");
   });
 });
+
+describe("request ids and retries of writes", () => {
+  /** A fetch whose first `drops` calls fail as a dropped connection, then answers `body`. */
+  function droppingFetch(drops: number, body: unknown) {
+    const calls: Call[] = [];
+    const fn = (async (url: string, init: RequestInit) => {
+      calls.push({ url, init });
+      if (calls.length <= drops) throw new TypeError("Failed to fetch");
+      return new Response(JSON.stringify(body), { status: 200 });
+    }) as unknown as typeof fetch;
+    return { fn, calls };
+  }
+
+  const key = (call: Call) => (call.init.headers as Record<string, string>)["Idempotency-Key"];
+
+  it("sends each write with a fresh request id and a read with none", async () => {
+    const { fn, calls } = fakeFetch(200, { ok: true });
+    useTransport(httpTransport(fn));
+    await rpc("sign_out", {});
+    await rpc("sign_out", {});
+    await rpc("whoami", {});
+    expect(key(calls[0]!)).toMatch(/^[0-9a-f]{32}$/);
+    expect(key(calls[1]!)).toMatch(/^[0-9a-f]{32}$/);
+    expect(key(calls[0]!)).not.toBe(key(calls[1]!));
+    expect(key(calls[2]!)).toBeUndefined();
+  });
+
+  it("sends a write again with the same id when the connection drops, and returns that reply", async () => {
+    vi.useFakeTimers();
+    try {
+      const picked = { picked: 1, left_to_pick: 0 };
+      const { fn, calls } = droppingFetch(2, picked);
+      useTransport(httpTransport(fn));
+      const reply = rpc("pick", { order: "1001", product: "MUG-1", bin: "A01-1-01-L", qty: 1 } as never);
+      await vi.runAllTimersAsync();
+      expect(await reply).toEqual(picked);
+      expect(calls).toHaveLength(3);
+      expect(new Set(calls.map(key)).size).toBe(1);
+      expect(calls.map((c) => c.init.body)).toEqual(Array(3).fill(calls[0]!.init.body));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("gives up on a write after a few tries and says Backroom cannot be reached", async () => {
+    vi.useFakeTimers();
+    try {
+      const { fn, calls } = droppingFetch(100, {});
+      useTransport(httpTransport(fn));
+      const failed = rejection(rpc("sign_out", {}));
+      await vi.runAllTimersAsync();
+      const e = await failed;
+      expect(e.code).toBe("transport");
+      expect(e.message).toContain("cannot reach Backroom");
+      expect(calls).toHaveLength(4);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("does not send a read again, nor a write the server answered with an error", async () => {
+    const dropped = droppingFetch(1, {});
+    useTransport(httpTransport(dropped.fn));
+    await rejection(rpc("whoami", {}));
+    expect(dropped.calls).toHaveLength(1);
+    const busy = fakeFetch(503, { code: "busy", message: "Backroom is busy; try again in a moment" });
+    useTransport(httpTransport(busy.fn));
+    const e = await rejection(rpc("sign_out", {}));
+    expect(e.code).toBe("busy");
+    expect(busy.calls).toHaveLength(1);
+  });
+
+  it("gives the shell a write's request id", async () => {
+    invoke.mockResolvedValue({ ok: true });
+    useTransport(tauriTransport());
+    await rpc("sign_out", {});
+    const args = invoke.mock.calls[0]![1] as { requestId?: string };
+    expect(args.requestId).toMatch(/^[0-9a-f]{32}$/);
+  });
+});

@@ -4,7 +4,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type { ApiError } from "./gen/ApiError";
-import type { CommandName, Commands } from "./gen/commands";
+import { COMMAND_KINDS, type CommandName, type Commands } from "./gen/commands";
 import type { ErrorCode } from "./gen/ErrorCode";
 import type { Event } from "./gen/Event";
 
@@ -20,10 +20,20 @@ export class RpcError extends Error {
   }
 }
 
+/** No reply came back at all (the network dropped, the server restarted): a write may or may
+ * not have been applied, so it is sent again with the same request id. */
+export class ConnectionLost extends RpcError {
+  constructor(message: string) {
+    super("transport", message);
+    this.name = "ConnectionLost";
+  }
+}
+
 /** How commands and events travel. */
 export interface Transport {
   readonly kind: "tauri" | "http";
-  call(cmd: string, req: unknown, token: string | null): Promise<unknown>;
+  /** `requestId` goes with a write: a retry with the same id is answered, not applied again. */
+  call(cmd: string, req: unknown, token: string | null, requestId?: string): Promise<unknown>;
   /** Calls `handler` with each event; returns a function that stops listening. */
   subscribe(handler: (event: Event) => void): () => void;
 }
@@ -50,9 +60,9 @@ function isApiError(value: unknown): value is ApiError {
 export function tauriTransport(): Transport {
   return {
     kind: "tauri",
-    async call(cmd, req, token) {
+    async call(cmd, req, token, requestId) {
       try {
-        return await invoke("rpc", { cmd, req, token });
+        return await invoke("rpc", requestId ? { cmd, req, token, requestId } : { cmd, req, token });
       } catch (error) {
         throw toRpcError(error);
       }
@@ -71,14 +81,15 @@ export function httpTransport(
 ): Transport {
   return {
     kind: "http",
-    async call(cmd, req, token) {
+    async call(cmd, req, token, requestId) {
       const headers: Record<string, string> = { "Content-Type": "application/json" };
       if (token) headers.Authorization = `Bearer ${token}`;
+      if (requestId) headers["Idempotency-Key"] = requestId;
       let reply: Response;
       try {
         reply = await fetchFn(`/api/${cmd}`, { method: "POST", headers, body: JSON.stringify(req ?? {}) });
       } catch (error) {
-        throw new RpcError("transport", `cannot reach Backroom: ${toRpcError(error).message}`);
+        throw new ConnectionLost(`cannot reach Backroom: ${toRpcError(error).message}`);
       }
       let body: unknown;
       try {
@@ -167,6 +178,34 @@ export function onSessionEnded(handler: () => void): () => void {
   return () => sessionEndedHandlers.delete(handler);
 }
 
+/** How long to wait before each further try of a write whose reply was lost. */
+export const WRITE_RETRY_DELAYS_MS = [500, 2000, 5000];
+
+/** A fresh request id: 128 random bits in hex. `crypto.randomUUID` exists only on HTTPS and
+ * localhost pages, a station on the LAN may be neither. */
+export function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Sends a command; a write whose reply was lost on the way is sent again, a few times, with
+ * the same request id, so the server answers it from the first run instead of running it twice. */
+async function send(cmd: CommandName, req: unknown, sentToken: string | null): Promise<unknown> {
+  if (COMMAND_KINDS[cmd] !== "write") return current().call(cmd, req, sentToken);
+  const requestId = newRequestId();
+  for (const delay of WRITE_RETRY_DELAYS_MS) {
+    try {
+      return await current().call(cmd, req, sentToken, requestId);
+    } catch (error) {
+      if (!(error instanceof ConnectionLost)) throw error;
+      await sleep(delay);
+    }
+  }
+  return current().call(cmd, req, sentToken, requestId);
+}
+
 /** Runs one command as the signed-in operator. Rejects with an `RpcError`. */
 export async function rpc<K extends CommandName>(
   cmd: K,
@@ -174,7 +213,7 @@ export async function rpc<K extends CommandName>(
 ): Promise<Commands[K]["res"]> {
   const sentToken = token;
   try {
-    return (await current().call(cmd, req, sentToken)) as Commands[K]["res"];
+    return (await send(cmd, req, sentToken)) as Commands[K]["res"];
   } catch (error) {
     const e = toRpcError(error);
     if (e.code === "not_signed_in" && sentToken !== null && sentToken === token) {

@@ -1,23 +1,27 @@
 //! The application: one database, the command dispatcher, and the event stream.
 //!
-//! Every command runs inside one SQLite transaction, taken with `BEGIN IMMEDIATE` so that two
-//! stations (or a station and an import) writing at once queue up rather than interleave: a
-//! command either commits whole or leaves no trace.
+//! Every command runs inside one SQLite transaction. A read command runs on a read-only
+//! connection of its own in a deferred transaction, a snapshot of the last commit, so it never
+//! waits for a writer nor holds one up. A write command waits in line for the one writer and
+//! runs in `BEGIN IMMEDIATE`, so two stations (or a station and an import) writing at once
+//! queue rather than interleave: a write either commits whole or leaves no trace.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::time::Duration;
 
 use backroom_core::people::Role;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Transaction, TransactionBehavior};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::broadcast;
 
-use crate::commands;
+use crate::commands::{self, CommandInfo, Kind};
+use crate::db::{Readers, Writer};
 use crate::error::{ApiError, ErrorCode};
 use crate::events::Event;
+use crate::retries::{self, Request};
 use crate::scales::ScaleBoard;
 use crate::{db, people};
 
@@ -109,9 +113,19 @@ impl Ctx<'_> {
     }
 }
 
+/// How long a write waits for the writer before it is told Backroom is busy.
+pub const WRITE_WAIT: Duration = Duration::from_secs(30);
+
+/// Read-only connections opened with the database, and the most kept open once used: enough
+/// for the reads of twenty stations at once.
+const READERS_AT_START: usize = 4;
+const READERS_KEPT: usize = 24;
+
 /// An open Backroom database with its command surface.
 pub struct App {
-    conn: Mutex<Connection>,
+    writer: Writer,
+    readers: Readers,
+    write_wait: Duration,
     events: broadcast::Sender<Event>,
     path: PathBuf,
     scales: ScaleBoard,
@@ -123,11 +137,20 @@ impl App {
         let conn = db::open(path)?;
         let (events, _) = broadcast::channel(256);
         Ok(App {
-            conn: Mutex::new(conn),
+            writer: Writer::new(conn),
+            readers: Readers::new(path, READERS_AT_START, READERS_KEPT)?,
+            write_wait: WRITE_WAIT,
             events,
             path: path.to_owned(),
             scales: ScaleBoard::default(),
         })
+    }
+
+    /// Sets how long a write waits for the writer before it is refused as busy
+    /// ([`WRITE_WAIT`] unless set).
+    pub fn with_write_wait(mut self, wait: Duration) -> App {
+        self.write_wait = wait;
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -156,54 +179,39 @@ impl App {
     /// Runs the command `name` with a JSON request, as `caller`. This is the one entry point of
     /// every transport: Tauri IPC, HTTP and the CLI.
     pub fn call(&self, caller: Caller<'_>, name: &str, req: Value) -> Result<Value, ApiError> {
+        self.call_once(caller, name, req, None)
+    }
+
+    /// [`App::call`] with the request id a station gave a write. The first time the id is seen
+    /// the command runs and its reply is kept with the id, in the same transaction; the same
+    /// caller sending the same id and request again, within a day, gets that reply back and the
+    /// command does not run again. The same id with another request is refused. Reads ignore
+    /// the id: running one twice changes nothing.
+    pub fn call_once(
+        &self,
+        caller: Caller<'_>,
+        name: &str,
+        req: Value,
+        request_id: Option<&str>,
+    ) -> Result<Value, ApiError> {
         let info = commands::find(name).ok_or_else(|| {
             ApiError::new(
                 ErrorCode::UnknownCommand,
                 format!("there is no command `{name}`; GET /api/commands lists them"),
             )
         })?;
-        let scales = &self.scales;
-        let client = match caller {
-            Caller::Remote { address, .. } => Some(address),
-            Caller::Local | Caller::Session(_) => None,
-        };
+        let request_id = request_id.map(retries::check_id).transpose()?;
         let mut failed_sign_ins = Vec::new();
-        let result = self.transact(|tx, db_path| {
-            let changes_before = tx.total_changes();
-            let actor = match caller {
-                Caller::Local => {
-                    Some(Actor { operator_id: None, station_id: None, role: Role::Manager })
-                }
-                Caller::Session(token) | Caller::Remote { token, .. } => match token {
-                    Some(token) => Some(people::actor_for_token(tx, token)?),
-                    None => None,
-                },
-            };
-            commands::check_access(info, actor.as_ref())?;
-            let session = match caller {
-                Caller::Session(token) | Caller::Remote { token, .. } => token,
-                Caller::Local => None,
-            };
-            let mut ctx = Ctx {
-                tx,
-                actor,
-                client,
-                now: Utc::now(),
-                db_path,
-                session,
-                scales,
-                events: Vec::new(),
-                failed_sign_ins: &mut failed_sign_ins,
-            };
-            let res = (info.run)(&mut ctx, req)?;
-            // Whatever the command did, it may not leave a bin promising more than it holds.
-            if tx.total_changes() != changes_before {
-                crate::stock::check_promises_kept(tx)?;
+        let result = match info.kind {
+            Kind::Read => {
+                self.read(|tx| self.run_command(tx, info, caller, req, None, &mut failed_sign_ins))
             }
-            Ok((res, ctx.events))
-        });
+            Kind::Write => self.write(|tx| {
+                self.run_command(tx, info, caller, req, request_id, &mut failed_sign_ins)
+            }),
+        };
         if result.is_err() && !failed_sign_ins.is_empty() {
-            self.transact(|tx, _| {
+            self.write(|tx| {
                 for failure in &failed_sign_ins {
                     people::log_failed_sign_in(tx, failure)?;
                 }
@@ -226,18 +234,119 @@ impl App {
             .map_err(|e| ApiError::storage(format!("the reply of `{name}` did not decode: {e}")))
     }
 
-    fn transact<T>(
+    /// Runs one command in `tx` as `caller`: who it is, whether they may, the command itself,
+    /// and for a write the promises check and the reply kept for its request id.
+    fn run_command(
         &self,
-        body: impl FnOnce(&Transaction<'_>, &Path) -> Result<(T, Vec<Event>), ApiError>,
+        tx: &Transaction<'_>,
+        info: &CommandInfo,
+        caller: Caller<'_>,
+        req: Value,
+        request_id: Option<&str>,
+        failed_sign_ins: &mut Vec<people::FailedSignIn>,
+    ) -> Result<(Value, Vec<Event>), ApiError> {
+        let changes_before = tx.total_changes();
+        let (actor, client, session) = match caller {
+            Caller::Local => (
+                Some(Actor { operator_id: None, station_id: None, role: Role::Manager }),
+                None,
+                None,
+            ),
+            Caller::Session(token) => (actor_of(tx, token)?, None, token),
+            Caller::Remote { token, address } => (actor_of(tx, token)?, Some(address), token),
+        };
+        commands::check_access(info, actor.as_ref())?;
+        let request =
+            request_id.map(|id| Request::new(id, actor.as_ref(), client, info.name, &req));
+        if let Some(request) = &request
+            && let Some(reply) = request.first_reply(tx)?
+        {
+            return Ok((reply, Vec::new()));
+        }
+        let mut ctx = Ctx {
+            tx,
+            actor,
+            client,
+            now: Utc::now(),
+            db_path: &self.path,
+            session,
+            scales: &self.scales,
+            events: Vec::new(),
+            failed_sign_ins,
+        };
+        let res = (info.run)(&mut ctx, req)?;
+        // Whatever the command did, it may not leave a bin promising more than it holds.
+        if tx.total_changes() != changes_before {
+            crate::stock::check_promises_kept(tx)?;
+        }
+        if let Some(request) = &request {
+            request.keep_reply(tx, &res, ctx.now)?;
+        }
+        Ok((res, ctx.events))
+    }
+
+    /// Runs `body` in a deferred transaction on a read-only connection: a snapshot of the last
+    /// commit, taken without waiting for the writer.
+    fn read<T>(
+        &self,
+        body: impl FnOnce(&Transaction<'_>) -> Result<(T, Vec<Event>), ApiError>,
     ) -> Result<T, ApiError> {
-        let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut conn = self.readers.take()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let (value, events) = body(&tx)?;
+        // A read has nothing to keep; ending it lets go of the snapshot.
+        tx.rollback()?;
+        self.send(events);
+        Ok(value)
+    }
+
+    /// Runs `body` in the writer's `BEGIN IMMEDIATE` transaction, once it is this command's
+    /// turn, and sends its events after the commit.
+    fn write<T>(
+        &self,
+        body: impl FnOnce(&Transaction<'_>) -> Result<(T, Vec<Event>), ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut conn = self.writer.take(self.write_wait)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (value, events) = body(&tx, &self.path)?;
+        let (value, events) = body(&tx)?;
         tx.commit()?;
+        drop(conn);
+        self.send(events);
+        Ok(value)
+    }
+
+    fn send(&self, events: Vec<Event>) {
         for event in events {
             // Nobody listening is fine: the UI may not be open.
             let _ = self.events.send(event);
         }
-        Ok(value)
+    }
+}
+
+/// The operator and station behind a session token; none without a token.
+fn actor_of(tx: &Transaction<'_>, token: Option<&str>) -> Result<Option<Actor>, ApiError> {
+    token.map(|token| people::actor_for_token(tx, token)).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_cannot_write_and_a_write_can() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(&dir.path().join("b.db")).unwrap();
+        let insert = |tx: &Transaction<'_>| {
+            tx.execute("INSERT INTO settings (key, value) VALUES ('k', '1')", [])?;
+            Ok(((), Vec::new()))
+        };
+        assert!(app.read(insert).is_err(), "a read wrote");
+        app.write(insert).unwrap();
+        let count = |tx: &Transaction<'_>| {
+            let n: i64 =
+                tx.query_row("SELECT count(*) FROM settings WHERE key = 'k'", [], |r| r.get(0))?;
+            Ok((n, Vec::new()))
+        };
+        assert_eq!(app.read(count).unwrap(), 1, "a read sees the last commit");
     }
 }

@@ -178,10 +178,25 @@ commands! {
     import_csv(transfer::ImportRequest) -> transfer::ImportReport, MANAGER WRITE "an import writes products, orders and stock in bulk" => transfer::import_csv;
     /// Maps a shop's order line that named no known product to a product, on every order waiting with it; the name is remembered and the hold clears.
     map_unknown_line(transfer::mapping::MapUnknownLine) -> transfer::mapping::LineMapped, MANAGER WRITE "which product a shop's line is changes what is picked for every order naming it" => transfer::mapping::map_unknown_line;
+    /// Saves a column mapping for a shop's orders file under its name, replacing one of the same name.
+    save_import_mapping(transfer::column_map::ColumnMapping) -> transfer::column_map::SavedMapping, MANAGER WRITE "a mapping decides how every later file of that shop is read" => transfer::column_map::save_import_mapping;
+    /// The saved column mappings, by name.
+    list_import_mappings(system::NoArgs) -> Vec<transfer::column_map::SavedMapping>, MANAGER READ "mappings serve imports, which are the manager's" => transfer::column_map::list_import_mappings;
     /// Exports products, stock or orders as CSV with a header row.
     export_csv(transfer::ExportRequest) -> transfer::ExportFile, FLOOR READ "any role exports; customers' email and phone only for managers" => transfer::export_csv;
     /// Fills an empty database with the demo warehouse.
     load_demo(system::NoArgs) -> system::DemoSummary, OPEN WRITE "first start only: its PINs are public, so only into a brand-new database" => system::load_demo;
+    // Setting up a real warehouse from a station (setup.rs).
+    /// Which setup steps the data shows done, the first not done, and whether to show the wizard.
+    setup_progress(system::NoArgs) -> crate::setup::SetupProgress, OPEN READ "a station must learn whether to set up or sign in before anyone can; it says only which steps are done" => crate::setup::setup_progress;
+    /// Creates the first manager and signs them in at this terminal's station; only while there is no operator at all.
+    create_first_manager(crate::setup::FirstManager) -> people::Session, OPEN WRITE "a new warehouse has nobody to sign in as; refused once any operator exists" => crate::setup::create_first_manager;
+    /// Simple layouts of a few sizes to start from.
+    layout_templates(system::NoArgs) -> Vec<crate::setup::LayoutTemplate>, MANAGER READ "only the manager setting up chooses a layout" => crate::setup::layout_templates;
+    /// Sets the layout and adds the receiving, packing, shipping, quarantine and returns areas it lacks.
+    setup_layout(crate::setup::SetupLayout) -> warehouse::LayoutInfo, MANAGER WRITE "the layout decides bins and routes" => crate::setup::setup_layout;
+    /// Ends setting up: stations go to Home from now on.
+    finish_setup(system::NoArgs) -> crate::setup::SetupProgress, MANAGER WRITE "the manager setting up says when the warehouse is ready" => crate::setup::finish_setup;
 
     /// Store-wide settings, every section with its defaults filled in.
     get_settings(system::NoArgs) -> settings::Settings, MANAGER READ "settings include the security rules" => settings::get_settings;
@@ -192,7 +207,7 @@ commands! {
     /// The slips of several orders in one PDF, in the order given (a pick batch's pick order).
     slip_batch_pdf(slip::BatchSlipRequest) -> slip::SlipFile, FLOOR READ "pickers print a batch's slips in tote order" => slip::slip_batch_pdf;
     /// Prints an order's packing slip on a CUPS queue, this station's printer by default.
-    print_slip(slip::PrintSlip) -> slip::Printed, FLOOR WRITE "the packing bench prints slips" => slip::print_slip;
+    print_slip(slip::PrintSlip) -> slip::Printed, FLOOR READ "the packing bench prints slips" => slip::print_slip;
 
     // Packing: boxes, the weight audit and its log.
     /// Box types with their barcode, tare and inner dimensions, smallest first.
@@ -228,6 +243,10 @@ commands! {
     // -- end of the manifest commands --
     /// This station and what its scale shows now (no status where no scale is watched).
     station_scale(system::NoArgs) -> crate::scales::StationScale, FLOOR READ "the bench shows its own scale" => crate::scales::station_scale;
+    /// Zeroes this station's scale (or asks for the key on the scale where it takes no command); writes nothing to the database.
+    zero_scale(system::NoArgs) -> crate::scales::ScaleKey, FLOOR READ "anyone at a bench zeroes its own scale" => crate::scales::zero_scale;
+    /// Tares this station's scale with what is on it now (or asks for the key on the scale); writes nothing to the database.
+    tare_scale(system::NoArgs) -> crate::scales::ScaleKey, FLOOR READ "anyone at a bench tares its own scale" => crate::scales::tare_scale;
     /// Weighs a packed order and logs it; a pass packs the order, a fail says the likeliest cause.
     weigh(crate::packing::Weigh) -> crate::packing::Weighed, PACKER WRITE "the audit reads the station's own scale, never a screen's number" => crate::packing::weigh;
     /// Packs an order over its last failed weighing, recording the approving manager and the reason.
@@ -399,6 +418,18 @@ fn commands_ts(cfg: &ts_rs::Config) -> String {
         out.push_str(&format!("  \"{}\",\n", info.name));
     }
     out.push_str("];\n");
+    out.push_str(
+        "\n/** Whether each command only reads or may write; a write is sent with a request id. */\n",
+    );
+    out.push_str("export const COMMAND_KINDS: Record<CommandName, \"read\" | \"write\"> = {\n");
+    for info in COMMANDS {
+        let kind = match info.kind {
+            Kind::Read => "read",
+            Kind::Write => "write",
+        };
+        out.push_str(&format!("  {}: \"{kind}\",\n", info.name));
+    }
+    out.push_str("};\n");
     out
 }
 

@@ -1,12 +1,16 @@
-//! Opening the database: pragmas, migrations, and the schema version.
+//! Opening the database: pragmas, migrations, the schema version, and the connections a
+//! running Backroom shares out: one writer that write commands take in turn, and read-only
+//! connections on which reads see a snapshot without waiting for it.
 
-use std::path::Path;
-use std::time::Duration;
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 /// The numbered migrations, oldest first. A new schema change is a new file at the end; files
 /// already released are never edited.
@@ -20,6 +24,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_manifest.sql"),
     include_str!("../migrations/0008_integrity.sql"),
     include_str!("../migrations/0009_shop_exports.sql"),
+    include_str!("../migrations/0010_import_mappings.sql"),
+    include_str!("../migrations/0011_applied_requests.sql"),
+    include_str!("../migrations/0012_typed_weights.sql"),
 ];
 
 /// Where the database lives unless told otherwise: `backroom/backroom.db` in the OS data
@@ -75,15 +82,180 @@ fn configure(conn: &Connection) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Opens a connection on an existing, migrated database that refuses to change anything
+/// (`query_only`): a read command that tried to write would fail loudly rather than write
+/// outside the writer's turn.
+pub fn open_reader(path: &Path) -> Result<Connection, ApiError> {
+    let conn = Connection::open(path).map_err(|e| {
+        ApiError::storage(format!("cannot open the database {}: {e}", path.display()))
+    })?;
+    // WAL readers wait only while another connection recovers the log, which is brief.
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    conn.set_prepared_statement_cache_capacity(256);
+    Ok(conn)
+}
+
 /// The schema version stored in the database file.
 pub fn read_version(conn: &Connection) -> Result<u32, ApiError> {
     Ok(conn.pragma_query_value(None, "user_version", |row| row.get::<_, u32>(0))?)
 }
 
+/// The one connection that writes, taken by write commands one at a time in the order they
+/// asked. A command that cannot have it within the wait it was given is told Backroom is busy,
+/// rather than spinning on SQLite's lock until something gives.
+pub struct Writer {
+    queue: Mutex<WriterQueue>,
+    turn: Condvar,
+}
+
+struct WriterQueue {
+    /// The connection while nobody holds it.
+    conn: Option<Connection>,
+    /// Tickets of the commands waiting, first come first.
+    waiting: VecDeque<u64>,
+    next_ticket: u64,
+}
+
+impl Writer {
+    pub fn new(conn: Connection) -> Writer {
+        let queue = WriterQueue { conn: Some(conn), waiting: VecDeque::new(), next_ticket: 0 };
+        Writer { queue: Mutex::new(queue), turn: Condvar::new() }
+    }
+
+    /// Waits for the writer's turn, at most `wait`. The connection's busy timeout is set to
+    /// what is left of the wait, so another process holding the database (an import from the
+    /// command line) counts against the same bound.
+    pub fn take(&self, wait: Duration) -> Result<WriterTurn<'_>, ApiError> {
+        let deadline = Instant::now() + wait;
+        let mut queue = self.lock();
+        let ticket = queue.next_ticket;
+        queue.next_ticket += 1;
+        queue.waiting.push_back(ticket);
+        loop {
+            if queue.waiting.front() == Some(&ticket) && queue.conn.is_some() {
+                queue.waiting.pop_front();
+                let conn = queue.conn.take().expect("the writer is free");
+                drop(queue);
+                let left = deadline.saturating_duration_since(Instant::now());
+                conn.busy_timeout(left.max(Duration::from_millis(1)))?;
+                return Ok(WriterTurn { writer: self, conn: Some(conn) });
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                queue.waiting.retain(|t| *t != ticket);
+                drop(queue);
+                // The next in line may be first now.
+                self.turn.notify_all();
+                return Err(busy());
+            }
+            queue = self.turn.wait_timeout(queue, left).unwrap_or_else(|p| p.into_inner()).0;
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, WriterQueue> {
+        self.queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The writer, held by one command until dropped.
+pub struct WriterTurn<'a> {
+    writer: &'a Writer,
+    conn: Option<Connection>,
+}
+
+impl std::ops::Deref for WriterTurn<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn.as_ref().expect("held until dropped")
+    }
+}
+
+impl std::ops::DerefMut for WriterTurn<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        self.conn.as_mut().expect("held until dropped")
+    }
+}
+
+impl Drop for WriterTurn<'_> {
+    fn drop(&mut self) {
+        self.writer.lock().conn = self.conn.take();
+        self.writer.turn.notify_all();
+    }
+}
+
+/// What a command hears when the writer stayed taken for longer than it may wait.
+pub fn busy() -> ApiError {
+    ApiError::new(
+        ErrorCode::Busy,
+        "Backroom is busy with other stations' work and nothing was saved; try again in a moment",
+    )
+}
+
+/// Read-only connections kept open for read commands. A read takes an idle one or, when all
+/// are in use (a slow printer holds one while a slip goes out), opens another, so a read never
+/// waits for another read. Up to `keep` are kept for the next reads: opening one costs more
+/// than most reads.
+pub struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    keep: usize,
+}
+
+impl Readers {
+    /// Opens `open` connections now and keeps up to `keep` once they have been used.
+    pub fn new(path: &Path, open: usize, keep: usize) -> Result<Readers, ApiError> {
+        let idle = (0..open).map(|_| open_reader(path)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Readers { path: path.to_owned(), idle: Mutex::new(idle), keep })
+    }
+
+    pub fn take(&self) -> Result<Reader<'_>, ApiError> {
+        let idle = self.lock().pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => open_reader(&self.path)?,
+        };
+        Ok(Reader { readers: self, conn: Some(conn) })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<Connection>> {
+        self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A read-only connection, back among the idle ones when dropped.
+pub struct Reader<'a> {
+    readers: &'a Readers,
+    conn: Option<Connection>,
+}
+
+impl std::ops::Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn.as_ref().expect("held until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Reader<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        self.conn.as_mut().expect("held until dropped")
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else { return };
+        let mut idle = self.readers.lock();
+        if idle.len() < self.readers.keep {
+            idle.push(conn);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode;
 
     #[test]
     fn a_new_database_is_at_the_latest_schema_with_wal_and_foreign_keys() {
@@ -131,6 +303,53 @@ mod tests {
             })
             .unwrap();
         assert_eq!((number.as_str(), gift.as_str(), policy), ("1001", "", None));
+    }
+
+    #[test]
+    fn a_reader_refuses_to_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.db");
+        drop(open(&path).unwrap());
+        let reader = open_reader(&path).unwrap();
+        let err = reader.execute("INSERT INTO settings (key, value) VALUES ('k', '1')", []);
+        assert!(err.is_err(), "a reader wrote");
+        let n: i64 = reader.query_row("SELECT count(*) FROM settings", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn writers_take_turns_in_the_order_they_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = Writer::new(open(&dir.path().join("b.db")).unwrap());
+        let order = Mutex::new(Vec::new());
+        let first = writer.take(Duration::from_secs(30)).unwrap();
+        std::thread::scope(|scope| {
+            for n in 0..5 {
+                let (writer, order) = (&writer, &order);
+                scope.spawn(move || {
+                    let _turn = writer.take(Duration::from_secs(30)).unwrap();
+                    order.lock().unwrap().push(n);
+                });
+                // Each has taken its ticket before the next asks.
+                while writer.lock().waiting.len() < n + 1 {
+                    std::thread::yield_now();
+                }
+            }
+            drop(first);
+        });
+        assert_eq!(*order.lock().unwrap(), vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn a_writer_that_waits_too_long_is_busy_and_leaves_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = Writer::new(open(&dir.path().join("b.db")).unwrap());
+        let held = writer.take(Duration::from_secs(1)).unwrap();
+        let err = writer.take(Duration::from_millis(20)).err().expect("busy");
+        assert_eq!(err.code, ErrorCode::Busy);
+        assert!(writer.lock().waiting.is_empty());
+        drop(held);
+        assert!(writer.take(Duration::from_millis(20)).is_ok());
     }
 
     #[test]

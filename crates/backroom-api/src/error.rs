@@ -35,6 +35,9 @@ pub enum ErrorCode {
     LockedOut,
     /// This operator must give a PIN as well as the badge (a manager, when the store asks it).
     PinNeeded,
+    /// Backroom was busy with other stations' writes for longer than a command may wait;
+    /// nothing was saved, and the same request may be sent again.
+    Busy,
     /// The database was written by a newer Backroom.
     SchemaTooNew,
     /// The database could not be read or written.
@@ -56,6 +59,7 @@ impl ErrorCode {
             ErrorCode::Conflict => 409,
             ErrorCode::LockedOut => 429,
             ErrorCode::PinNeeded => 401,
+            ErrorCode::Busy => 503,
             ErrorCode::SchemaTooNew | ErrorCode::Storage => 500,
         }
     }
@@ -146,9 +150,8 @@ impl From<rusqlite::Error> for ApiError {
             | (Some(Sqlite::ConstraintViolation), ffi::SQLITE_CONSTRAINT_PRIMARYKEY) => {
                 ApiError::conflict("that already exists")
             }
-            (Some(Sqlite::DatabaseBusy | Sqlite::DatabaseLocked), _) => ApiError::storage(
-                "the database is busy with other stations' work; try again in a moment",
-            ),
+            // Another process held the database for longer than the command could wait.
+            (Some(Sqlite::DatabaseBusy | Sqlite::DatabaseLocked), _) => crate::db::busy(),
             _ => {
                 // The details are for whoever reads the log of the server or the app.
                 eprintln!("backroom: database error: {e}");

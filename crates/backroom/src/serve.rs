@@ -6,6 +6,10 @@
 //! (so a name an attacker rebinds to this machine's address is refused), a page may call the
 //! API only from the server's own origin, and a command's body must be JSON, which a plain
 //! HTML form cannot send. No CORS headers are sent, so no other page may read a reply.
+//!
+//! A write may carry a request id in `Idempotency-Key` (or `X-Request-Id`): sent again with the
+//! same id, it is answered with its first reply and not applied twice. A write kept waiting for
+//! the other stations' writes too long answers 503 `busy` with `Retry-After`.
 
 use std::convert::Infallible;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -380,7 +384,12 @@ async fn call(
     headers: HeaderMap,
     CommandRequest(req): CommandRequest,
 ) -> Response {
-    run(app, connection, bearer_token(&headers), name, req).await
+    let request_id = match request_id(&headers) {
+        Ok(id) => id,
+        Err(refused) => return error_response(refused),
+    };
+    let call = Call { token: bearer_token(&headers), name, req, request_id };
+    run_call(app, connection, call).await
 }
 
 async fn method_not_allowed(method: Method, OriginalUri(uri): OriginalUri) -> Response {
@@ -395,6 +404,16 @@ async fn method_not_allowed(method: Method, OriginalUri(uri): OriginalUri) -> Re
     ))
 }
 
+/// A write's request id, from `Idempotency-Key` or else `X-Request-Id`: a retry sent with the
+/// same id gets the first reply and is not applied again.
+fn request_id(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("idempotency-key").or_else(|| headers.get("x-request-id")) else {
+        return Ok(None);
+    };
+    let text = value.to_str().map_err(|_| backroom_api::retries::id_refused())?;
+    Ok(Some(backroom_api::retries::check_id(text)?.to_owned()))
+}
+
 /// The session token from `Authorization: Bearer <token>`.
 fn bearer_token(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -402,7 +421,14 @@ fn bearer_token(headers: &HeaderMap) -> Option<String> {
     (!token.is_empty()).then(|| token.to_owned())
 }
 
-/// Runs a command off the async threads (SQLite calls block) as the client at its address.
+/// One command as it came over HTTP.
+struct Call {
+    token: Option<String>,
+    name: String,
+    req: Value,
+    request_id: Option<String>,
+}
+
 async fn run(
     app: Arc<App>,
     connection: Connection,
@@ -410,10 +436,17 @@ async fn run(
     name: String,
     req: Value,
 ) -> Response {
+    run_call(app, connection, Call { token, name, req, request_id: None }).await
+}
+
+/// Runs a command off the async threads (SQLite calls block) as the client at its address.
+async fn run_call(app: Arc<App>, connection: Connection, call: Call) -> Response {
     let address = connection.client.ip().to_canonical();
+    let Call { token, name, req, request_id } = call;
     let command = name.clone();
     let result = tokio::task::spawn_blocking(move || {
-        app.call(Caller::Remote { token: token.as_deref(), address }, &command, req)
+        let caller = Caller::Remote { token: token.as_deref(), address };
+        app.call_once(caller, &command, req, request_id.as_deref())
     })
     .await;
     reply(&name, result)
@@ -438,7 +471,13 @@ fn reply(name: &str, result: Result<Result<Value, ApiError>, JoinError>) -> Resp
 fn error_response(error: ApiError) -> Response {
     let status =
         StatusCode::from_u16(error.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, Json(error)).into_response()
+    let busy = error.code == ErrorCode::Busy;
+    let mut response = (status, Json(error)).into_response();
+    if busy {
+        // Nothing was saved; the same request may be sent again shortly.
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    response
 }
 
 async fn events(

@@ -9,6 +9,11 @@ export type CountSubmitted = { task: number, bin: string, round: number,
  */
 status: CountStatus, 
 /**
- * This round against the ledger, now that it is in.
+ * This round against the ledger, now that it is in. Empty when the bin is to be counted
+ * again: the ledger's figures would make the second round no longer blind.
  */
-lines: Array<CountLine>, message: string, };
+lines: Array<CountLine>, 
+/**
+ * When the bin is to be counted again, the SKUs whose count differed, without figures.
+ */
+differs: Array<string>, message: string, };

@@ -7,7 +7,8 @@ export type ImportReport = {
  */
 ok: boolean, 
 /**
- * How the file was read: `generic orders`, `shopify orders`, `products` or `stock`.
+ * How the file was read: `generic orders`, `shopify orders`, `woocommerce orders`,
+ * `orders by the mapping NAME`, `products`, `shopify products` or `stock`.
  */
 format: string, rows: number, created: number, updated: number, 
 /**

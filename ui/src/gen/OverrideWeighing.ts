@@ -12,4 +12,8 @@ reason: string,
  * The badge or PIN of the manager who approves, when the signed-in operator is not one:
  * a packer calls a manager over rather than signing out.
  */
-manager?: string, };
+manager?: string, 
+/**
+ * The approving manager's PIN, where the store asks managers for badge and PIN together.
+ */
+pin?: string, };

@@ -6,4 +6,8 @@ export type PutAwayDone = { movement: Movement,
 /**
  * Waiting orders served from the goods just put away.
  */
-allocation: AllocationSummary, };
+allocation: AllocationSummary, 
+/**
+ * Why orders waiting for the product got none of these goods, when they got none.
+ */
+unfilled: string | null, };

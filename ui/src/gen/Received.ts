@@ -24,4 +24,8 @@ suggested_bin: string | null,
 /**
  * What the goods did for waiting orders; only a receipt straight into a bin allocates.
  */
-allocation: AllocationSummary, };
+allocation: AllocationSummary, 
+/**
+ * Why orders waiting for the product got none of these goods, when they got none.
+ */
+unfilled: string | null, };

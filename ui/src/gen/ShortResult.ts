@@ -11,6 +11,10 @@ reallocated: number,
  */
 backordered: number, 
 /**
+ * Units of this line the bin was short: reserved here and not found.
+ */
+short: number, 
+/**
  * The count task raised for the bin.
  */
 count_task: number, };

@@ -30,4 +30,17 @@ range?: Range,
 /**
  * Which scale the typed reading came from; the station's configured scale when absent.
  */
-scale?: string, };
+scale?: string, 
+/**
+ * At a station whose watched scale is offline, the badge or PIN of the manager who
+ * approves the typed weight.
+ */
+manager?: string, 
+/**
+ * The approving manager's PIN, where the store asks managers for badge and PIN together.
+ */
+pin?: string, 
+/**
+ * Why the weight is typed (the scale is unplugged, broken...); kept in the audit log.
+ */
+reason?: string, };

@@ -22,4 +22,9 @@ cause_kind: string, operator: string | null, station: string | null, scale: stri
 /**
  * Set when a manager packed the order over this weighing.
  */
-override_at: string | null, override_by: string | null, override_reason: string | null, };
+override_at: string | null, override_by: string | null, override_reason: string | null, 
+/**
+ * Set when the weight was typed at a bench whose scale was offline: the manager who
+ * approved it, and why.
+ */
+typed_by: string | null, typed_reason: string | null, };

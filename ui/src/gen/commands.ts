@@ -5,6 +5,7 @@ import type { BoxQuery } from "./BoxQuery";
 import type { BoxSuggestion } from "./BoxSuggestion";
 import type { CloseManifest } from "./CloseManifest";
 import type { ClosedManifest } from "./ClosedManifest";
+import type { ColumnMapping } from "./ColumnMapping";
 import type { CountDecided } from "./CountDecided";
 import type { CountQuery } from "./CountQuery";
 import type { CountSubmitted } from "./CountSubmitted";
@@ -27,6 +28,7 @@ import type { ExportRequest } from "./ExportRequest";
 import type { FillRateDrill } from "./FillRateDrill";
 import type { FillRateQuery } from "./FillRateQuery";
 import type { FillRates } from "./FillRates";
+import type { FirstManager } from "./FirstManager";
 import type { Health } from "./Health";
 import type { HeldOrder } from "./HeldOrder";
 import type { HoldDecision } from "./HoldDecision";
@@ -34,6 +36,7 @@ import type { HoldQuery } from "./HoldQuery";
 import type { ImportReport } from "./ImportReport";
 import type { ImportRequest } from "./ImportRequest";
 import type { LayoutInfo } from "./LayoutInfo";
+import type { LayoutTemplate } from "./LayoutTemplate";
 import type { LedgerReport } from "./LedgerReport";
 import type { LineMapped } from "./LineMapped";
 import type { Location } from "./Location";
@@ -88,10 +91,14 @@ import type { SaveArea } from "./SaveArea";
 import type { SaveBox } from "./SaveBox";
 import type { SaveOperator } from "./SaveOperator";
 import type { SaveProduct } from "./SaveProduct";
+import type { SavedMapping } from "./SavedMapping";
+import type { ScaleKey } from "./ScaleKey";
 import type { Session } from "./Session";
 import type { SetLayout } from "./SetLayout";
 import type { SetLeadTime } from "./SetLeadTime";
 import type { Settings } from "./Settings";
+import type { SetupLayout } from "./SetupLayout";
+import type { SetupProgress } from "./SetupProgress";
 import type { ShortPick } from "./ShortPick";
 import type { ShortResult } from "./ShortResult";
 import type { SignIn } from "./SignIn";
@@ -162,8 +169,15 @@ export interface Commands {
   list_returns: { req: ReturnQuery; res: Array<CustomerReturn> };
   import_csv: { req: ImportRequest; res: ImportReport };
   map_unknown_line: { req: MapUnknownLine; res: LineMapped };
+  save_import_mapping: { req: ColumnMapping; res: SavedMapping };
+  list_import_mappings: { req: NoArgs; res: Array<SavedMapping> };
   export_csv: { req: ExportRequest; res: ExportFile };
   load_demo: { req: NoArgs; res: DemoSummary };
+  setup_progress: { req: NoArgs; res: SetupProgress };
+  create_first_manager: { req: FirstManager; res: Session };
+  layout_templates: { req: NoArgs; res: Array<LayoutTemplate> };
+  setup_layout: { req: SetupLayout; res: LayoutInfo };
+  finish_setup: { req: NoArgs; res: SetupProgress };
   get_settings: { req: NoArgs; res: Settings };
   save_settings: { req: Settings; res: Settings };
   slip_pdf: { req: SlipRequest; res: SlipFile };
@@ -184,6 +198,8 @@ export interface Commands {
   list_manifests: { req: ManifestListQuery; res: Array<ManifestSummary> };
   manifest_file: { req: ManifestFileRequest; res: ManifestFile };
   station_scale: { req: NoArgs; res: StationScale };
+  zero_scale: { req: NoArgs; res: ScaleKey };
+  tare_scale: { req: NoArgs; res: ScaleKey };
   weigh: { req: Weigh; res: Weighed };
   override_weighing: { req: OverrideWeighing; res: Overridden };
   list_weighings: { req: WeighingQuery; res: Array<Weighing> };
@@ -240,8 +256,15 @@ export const COMMAND_NAMES: CommandName[] = [
   "list_returns",
   "import_csv",
   "map_unknown_line",
+  "save_import_mapping",
+  "list_import_mappings",
   "export_csv",
   "load_demo",
+  "setup_progress",
+  "create_first_manager",
+  "layout_templates",
+  "setup_layout",
+  "finish_setup",
   "get_settings",
   "save_settings",
   "slip_pdf",
@@ -262,8 +285,97 @@ export const COMMAND_NAMES: CommandName[] = [
   "list_manifests",
   "manifest_file",
   "station_scale",
+  "zero_scale",
+  "tare_scale",
   "weigh",
   "override_weighing",
   "list_weighings",
   "unweighed_products",
 ];
+
+/** Whether each command only reads or may write; a write is sent with a request id. */
+export const COMMAND_KINDS: Record<CommandName, "read" | "write"> = {
+  health: "read",
+  list_stations: "read",
+  sign_in: "write",
+  sign_out: "write",
+  whoami: "read",
+  list_operators: "read",
+  save_operator: "write",
+  save_station: "write",
+  search_products: "read",
+  lookup_product: "read",
+  save_product: "write",
+  get_layout: "read",
+  set_layout: "write",
+  list_locations: "read",
+  save_area: "write",
+  record_movement: "write",
+  list_movements: "read",
+  stock_in_location: "read",
+  check_ledger: "read",
+  list_orders: "read",
+  get_order: "read",
+  create_order: "write",
+  change_order_status: "write",
+  list_holds: "read",
+  hold_order: "write",
+  release_order: "write",
+  release_new_orders: "write",
+  cancel_order: "write",
+  record_chargeback: "write",
+  allocate: "write",
+  pick: "write",
+  report_short: "write",
+  ship_order: "write",
+  plan_pick_lists: "write",
+  list_pick_lists: "read",
+  get_pick_list: "read",
+  receive: "write",
+  put_away: "write",
+  expect_receipt: "write",
+  list_expected_receipts: "read",
+  create_counts: "write",
+  list_counts: "read",
+  submit_count: "write",
+  decide_count: "write",
+  receive_return: "write",
+  list_returns: "read",
+  import_csv: "write",
+  map_unknown_line: "write",
+  save_import_mapping: "write",
+  list_import_mappings: "read",
+  export_csv: "read",
+  load_demo: "write",
+  setup_progress: "read",
+  create_first_manager: "write",
+  layout_templates: "read",
+  setup_layout: "write",
+  finish_setup: "write",
+  get_settings: "read",
+  save_settings: "write",
+  slip_pdf: "read",
+  slip_batch_pdf: "read",
+  print_slip: "read",
+  list_boxes: "read",
+  save_box: "write",
+  suggest_box: "read",
+  expected_weight: "read",
+  fill_rates: "read",
+  fill_rate_orders: "read",
+  stock_levels: "read",
+  what_if: "read",
+  set_lead_time: "write",
+  dashboard: "read",
+  manifest: "read",
+  close_manifest: "write",
+  list_manifests: "read",
+  manifest_file: "read",
+  station_scale: "read",
+  zero_scale: "read",
+  tare_scale: "read",
+  weigh: "write",
+  override_weighing: "write",
+  list_weighings: "read",
+  unweighed_products: "read",
+};

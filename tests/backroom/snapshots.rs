@@ -1,0 +1,217 @@
+//! Reads never wait for writes: a read command runs on a read-only snapshot while another
+//! connection holds the database for a long write, and writes nothing itself; a write that
+//! cannot have its turn in time is answered "busy" (HTTP 503), never a server error.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use backroom_api::commands::{COMMANDS, Kind};
+use backroom_api::{App, Caller, ErrorCode};
+use rusqlite::Connection;
+use serde_json::{Value, json};
+
+use crate::concurrency::{Client, Server, heavy_test};
+use crate::support::{self, Warehouse};
+
+/// Another process's long write: a connection holding the database's write lock, with a
+/// product inserted and not yet committed.
+fn hold_the_writer(db: &std::path::Path) -> Connection {
+    let holder = Connection::open(db).unwrap();
+    holder
+        .execute_batch(
+            "BEGIN IMMEDIATE;
+             INSERT INTO products (sku, name) VALUES ('HELD-1', 'Written, not committed');",
+        )
+        .unwrap();
+    holder
+}
+
+#[test]
+fn a_read_runs_on_the_last_commit_while_another_connection_holds_the_writer() {
+    let w = support::warehouse();
+    support::receive(&w, "MUG-1", "A01-1-01-L", 5);
+    let token = w.sign_in("Pick 1", "1111");
+    let picker = Caller::Session(Some(&token));
+    let holder = hold_the_writer(&w.db_path());
+    for round in 0..3 {
+        let found = w.app.call(picker, "search_products", json!({"text": ""})).unwrap();
+        let skus: Vec<&str> =
+            found["rows"].as_array().unwrap().iter().map(|p| p["sku"].as_str().unwrap()).collect();
+        assert!(!skus.contains(&"HELD-1"), "round {round}: saw an uncommitted write: {skus:?}");
+        let mug = w.app.call(picker, "lookup_product", json!({"code": "MUG-1"})).unwrap();
+        assert_eq!(mug["totals"]["on_hand"], 5, "round {round}: {mug}");
+    }
+    holder.execute_batch("COMMIT").unwrap();
+    let found = w.app.call(picker, "lookup_product", json!({"code": "HELD-1"})).unwrap();
+    assert_eq!(found["product"]["sku"], "HELD-1", "the next read sees the commit: {found}");
+}
+
+#[test]
+fn a_write_that_cannot_have_its_turn_in_time_is_busy_and_saves_nothing() {
+    let Warehouse { app, dir } = support::warehouse();
+    let app = app.with_write_wait(Duration::from_millis(200));
+    let holder = hold_the_writer(&dir.path().join("backroom.db"));
+    let receive = json!({"product": "MUG-1", "qty": 3, "to": "RECEIVING"});
+    let busy = app.call(Caller::Local, "receive", receive.clone()).unwrap_err();
+    assert_eq!(busy.code, ErrorCode::Busy, "{busy}");
+    assert_eq!(busy.code.http_status(), 503);
+    holder.execute_batch("ROLLBACK").unwrap();
+    app.call(Caller::Local, "receive", receive).unwrap();
+    let mug = app.call(Caller::Local, "lookup_product", json!({"code": "MUG-1"})).unwrap();
+    assert_eq!(mug["totals"]["on_hand"], 3, "only the write that had its turn: {mug}");
+}
+
+#[test]
+fn over_http_a_write_past_its_wait_answers_503_busy_while_reads_answer() {
+    let _turn = heavy_test();
+    let Warehouse { app, dir } = support::warehouse();
+    drop(app);
+    let db = dir.path().join("backroom.db");
+    let mut server = Server::start_with(&db, &["--write-wait", "0.3"]);
+    let mut manager = Client::sign_in(&server.addr, "Pick 1", "9999");
+    let holder = hold_the_writer(&db);
+    let receive = json!({"product": "MUG-1", "qty": 3, "to": "RECEIVING"});
+    let key = [("Idempotency-Key", "receive-after-busy")];
+    for _ in 0..3 {
+        let (status, reply) = manager.post("lookup_product", &json!({"code": "MUG-1"})).unwrap();
+        assert_eq!((status, &reply["totals"]["on_hand"]), (200, &json!(0)), "{reply}");
+        let (status, reply) = manager.post_with("receive", &receive, &key).unwrap();
+        assert_eq!((status, &reply["code"]), (503, &json!("busy")), "{reply}");
+        let message = reply["message"].as_str().unwrap_or_default();
+        assert!(message.contains("try again"), "{reply}");
+    }
+    holder.execute_batch("ROLLBACK").unwrap();
+    let (status, reply) = manager.post_with("receive", &receive, &key).unwrap();
+    assert_eq!(status, 200, "{reply}");
+    let (status, again) = manager.post_with("receive", &receive, &key).unwrap();
+    assert_eq!((status, &again), (200, &reply));
+    let mug = manager.call("lookup_product", &json!({"code": "MUG-1"}));
+    assert_eq!(mug["totals"]["on_hand"], 3, "{mug}");
+    server.kill();
+    assert!(!server.log().contains("panicked"), "{}", server.log());
+}
+
+/// A request for every read command, run on the demo warehouse by a manager signed in at a
+/// station. A read runs on a connection that refuses any change, so one that wrote would fail
+/// here; a new read command needs a row.
+fn read_requests(demo: &Demo) -> Vec<(&'static str, Value)> {
+    let order = demo.order.as_str();
+    vec![
+        ("health", json!({})),
+        ("list_stations", json!({})),
+        ("whoami", json!({})),
+        ("list_operators", json!({})),
+        ("search_products", json!({"text": "mug", "include_inactive": true})),
+        ("lookup_product", json!({"code": demo.sku})),
+        ("get_layout", json!({})),
+        ("list_locations", json!({"prefix": "A01"})),
+        ("list_movements", json!({"product": demo.sku})),
+        ("stock_in_location", json!({"location": demo.bin})),
+        ("check_ledger", json!({})),
+        ("list_orders", json!({"text": "", "backordered": false})),
+        ("get_order", json!({"number": order})),
+        ("list_holds", json!({})),
+        ("list_pick_lists", json!({})),
+        ("get_pick_list", json!({"id": demo.pick_list})),
+        ("list_expected_receipts", json!({"include_complete": true})),
+        ("list_counts", json!({})),
+        ("list_returns", json!({})),
+        ("export_csv", json!({"table": "orders"})),
+        ("list_import_mappings", json!({})),
+        ("setup_progress", json!({})),
+        ("layout_templates", json!({})),
+        ("get_settings", json!({})),
+        ("slip_pdf", json!({"order": order, "packer_copy": true})),
+        ("slip_batch_pdf", json!({"orders": [order], "packer_copy": false})),
+        (
+            "print_slip",
+            json!({"order": order, "printer": "Backroom-no-such-queue", "packer_copy": false}),
+        ),
+        ("list_boxes", json!({"include_inactive": true})),
+        ("suggest_box", json!({"order": order})),
+        ("expected_weight", json!({"order": order, "box": demo.box_code})),
+        ("fill_rates", json!({"group_by": ["day", "sku"]})),
+        ("fill_rate_orders", json!({"measure": "lines_final"})),
+        ("stock_levels", json!({"text": "", "filter": "all", "sort": "sku"})),
+        ("what_if", json!({"sku": demo.sku})),
+        ("dashboard", json!({})),
+        ("manifest", json!({})),
+        ("list_manifests", json!({})),
+        ("manifest_file", json!({"id": demo.manifest, "format": "pdf"})),
+        ("station_scale", json!({})),
+        ("zero_scale", json!({})),
+        ("tare_scale", json!({})),
+        ("list_weighings", json!({})),
+        ("unweighed_products", json!({})),
+    ]
+}
+
+/// Read commands whose answer here is a refusal that still ran them through: printing to a
+/// queue that does not exist, and a scale where none is watched.
+const REFUSED_HERE: &[&str] = &["print_slip", "zero_scale", "tare_scale"];
+
+/// The demo warehouse, with a pick list and a closed manifest, and what the reads name.
+struct Demo {
+    app: App,
+    _dir: tempfile::TempDir,
+    token: String,
+    order: String,
+    sku: String,
+    bin: String,
+    box_code: String,
+    pick_list: i64,
+    manifest: i64,
+}
+
+fn demo() -> Demo {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&dir.path().join("demo.db")).unwrap();
+    let local = |name: &str, req: Value| {
+        app.call(Caller::Local, name, req).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    local("load_demo", json!({}));
+    let station = local("list_stations", json!({}))[0]["name"].as_str().unwrap().to_owned();
+    let session = local("sign_in", json!({"station": station, "credential": "9999"}));
+    let token = session["token"].as_str().unwrap().to_owned();
+    let plan = local("plan_pick_lists", json!({}));
+    let pick_list = plan["lists"][0]["id"].as_i64().unwrap_or_else(|| panic!("{plan}"));
+    // The packages of the demo's last day of packing, closed out.
+    let weighed = local("list_weighings", json!({"verdict": "pass", "limit": 1}));
+    let date = &weighed[0]["at"].as_str().unwrap_or_else(|| panic!("{weighed}"))[..10];
+    let packed = local("manifest", json!({"date": date}));
+    let carrier = &packed["carriers"][0]["carrier"];
+    let closed = local("close_manifest", json!({"carrier": carrier, "date": date}));
+    let manifest = closed["closed"]["id"].as_i64().unwrap_or_else(|| panic!("{packed} {closed}"));
+    let orders = local("list_orders", json!({"text": "", "backordered": false, "limit": 1}));
+    let order = orders["rows"][0]["number"].as_str().unwrap().to_owned();
+    let stock = local("list_movements", json!({"limit": 1}));
+    let sku = stock[0]["sku"].as_str().unwrap().to_owned();
+    let bins = local("list_locations", json!({"kind": "bin", "limit": 1}));
+    let bin = bins[0]["code"].as_str().unwrap().to_owned();
+    let boxes = local("list_boxes", json!({"include_inactive": false}));
+    let box_code = boxes[0]["code"].as_str().unwrap().to_owned();
+    Demo { app, _dir: dir, token, order, sku, bin, box_code, pick_list, manifest }
+}
+
+#[test]
+fn every_read_command_runs_on_a_snapshot_that_refuses_writes() {
+    let demo = demo();
+    let requests = read_requests(&demo);
+    let listed: BTreeSet<&str> = requests.iter().map(|(name, _)| *name).collect();
+    let reads: BTreeSet<&str> =
+        COMMANDS.iter().filter(|c| c.kind == Kind::Read).map(|c| c.name).collect();
+    let missing: Vec<_> = reads.difference(&listed).collect();
+    let not_reads: Vec<_> = listed.difference(&reads).collect();
+    assert!(missing.is_empty(), "read commands without a request here: {missing:?}");
+    assert!(not_reads.is_empty(), "listed here but not read commands: {not_reads:?}");
+    let manager = Caller::Session(Some(&demo.token));
+    let mut failed = Vec::new();
+    for (name, req) in requests {
+        match demo.app.call(manager, name, req) {
+            Ok(_) if !REFUSED_HERE.contains(&name) => {}
+            Err(e) if REFUSED_HERE.contains(&name) && e.code != ErrorCode::Storage => {}
+            outcome => failed.push(format!("{name}: {outcome:?}")),
+        }
+    }
+    assert!(failed.is_empty(), "read commands that failed:\n{}", failed.join("\n"));
+}
