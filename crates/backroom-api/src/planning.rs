@@ -1,6 +1,6 @@
 //! Stock levels and stock planning: for every product what is on hand, promised, available,
 //! back-ordered and in quarantine, how many days that covers at the demand the order history
-//! shows, and what `backroom_core::planning` makes of it for the store's service level
+//! shows (imported orders the shop had already sent included), and what `backroom_core::planning` makes of it for the store's service level
 //! (settings `planning`): safety stock, reorder point, order-up-to level, a suggested purchase,
 //! and what-if runs at other demand levels.
 
@@ -397,7 +397,9 @@ type Sales = HashMap<i64, Vec<(usize, f64)>>;
 /// Units ordered per product per day, from the first day of history to yesterday (today is not
 /// over yet). History starts `history_days` ago, or at the store's first order if that is
 /// later, so a new store's demand is not diluted by days before it sold anything. Cancelled
-/// orders are not demand.
+/// orders are not demand. The lines a shop had already sent when its orders were imported
+/// count on the day they were ordered, though they never move stock here: a store that
+/// imports its order history has demand, and so reorder points, on its first day.
 fn demand_history(ctx: &Ctx<'_>, history_days: u32) -> Result<(NaiveDate, Sales), ApiError> {
     let today = ctx.now.date_naive();
     let window = today - Days::new(u64::from(history_days));
@@ -407,10 +409,16 @@ fn demand_history(ctx: &Ctx<'_>, history_days: u32) -> Result<(NaiveDate, Sales)
         first_order.and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok());
     let first_day = first_order.map_or(today, |d| d.max(window)).min(today);
     let mut stmt = ctx.tx.prepare(
-        "SELECT ol.product_id, CAST(julianday(substr(o.placed_at, 1, 10)) - julianday(?1) AS INTEGER),
-                sum(ol.qty)
-         FROM order_lines ol JOIN orders o ON o.id = ol.order_id
-         WHERE o.placed_at >= ?1 AND o.placed_at < ?2 AND o.status <> 'cancelled'
+        "SELECT product_id, CAST(julianday(substr(placed_at, 1, 10)) - julianday(?1) AS INTEGER),
+                sum(qty)
+         FROM (SELECT ol.product_id, o.placed_at, ol.qty
+               FROM order_lines ol JOIN orders o ON o.id = ol.order_id
+               WHERE o.placed_at >= ?1 AND o.placed_at < ?2 AND o.status <> 'cancelled'
+               UNION ALL
+               SELECT sl.product_id, o.placed_at, sl.qty
+               FROM order_shop_lines sl JOIN orders o ON o.id = sl.order_id
+               WHERE sl.kind = 'fulfilled' AND sl.product_id IS NOT NULL
+                 AND o.placed_at >= ?1 AND o.placed_at < ?2 AND o.status <> 'cancelled')
          GROUP BY 1, 2",
     )?;
     let mut demand = Sales::new();

@@ -275,3 +275,63 @@ fn the_chilean_file_a_spreadsheet_wrapped_in_quotes_is_refused_saying_how_to_exp
     assert!(error.reason.contains("Export the orders from Shopify again"), "{}", error.reason);
     assert_eq!(shop.number("SELECT count(*) FROM orders"), 0);
 }
+
+#[test]
+fn every_order_of_the_woocommerce_sample_comes_in_and_imports_again_unchanged() {
+    let Some(dir) = realdata() else { return };
+    let csv = read(&dir, "woocommerce/webtoffee_Sample_Order.csv");
+    // Into a database without products: nothing is refused, what needs a product waits held.
+    let shop = Shop::new();
+    let report = shop.import("orders", &csv, json!({}));
+    assert!(report.ok, "{:?}", report.errors);
+    assert_eq!(report.format, "woocommerce orders");
+    assert_eq!(report.created, 3);
+    assert_eq!(shop.number("SELECT count(DISTINCT number) FROM orders"), 3);
+    // 1001 is completed in the shop; 1002 (on hold) and 1003 (processing) name products
+    // Backroom does not know yet.
+    assert_eq!(
+        shop.number("SELECT count(*) FROM orders WHERE number = '1001' AND status = 'shipped'"),
+        1
+    );
+    assert_eq!(shop.held_product_not_known(), 2);
+    assert_eq!(shop.number("SELECT count(*) FROM orders WHERE currency = 'USD'"), 3);
+    // The gift wrap fee of 1001 needs no shipping; 16-05-2018 07:32:06 in the store's zone (UTC).
+    assert_eq!(shop.number("SELECT count(*) FROM order_shop_lines WHERE kind = 'no_shipping'"), 1);
+    assert_eq!(
+        shop.number(
+            "SELECT count(*) FROM orders WHERE number = '1001'
+                 AND placed_at LIKE '2018-05-16T07:32:06%' AND total_cents = 2242"
+        ),
+        1
+    );
+    shop.ledger_clean();
+    let before = shop.state();
+    let again = shop.import("orders", &csv, json!({}));
+    assert!(again.ok && again.created == 0 && again.updated == 0, "{again:?}");
+    assert_eq!(shop.state(), before, "importing again changed something");
+
+    // With the products in, 1003's three items are lines to pick.
+    let shop = Shop::new();
+    let products = "sku,name,price\nA12,Formal shoe,8.00\nA15,Washing machine,18.00\n\
+                    A13,LED TV,23.19\nA11,Samsung Galaxy Ace Duos,8.80\nB11V2,Men's Cotton T-Shirt,8.00\n";
+    assert!(shop.import("products", products, json!({})).ok);
+    let report = shop.import("orders", &csv, json!({}));
+    assert!(report.ok, "{:?}", report.errors);
+    assert_eq!(shop.held_product_not_known(), 0);
+    assert_eq!(
+        shop.number(
+            "SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id
+             WHERE o.number = '1003'"
+        ),
+        3
+    );
+    // The shoe 1001 sent is kept with its product, as demand for planning.
+    assert_eq!(
+        shop.number(
+            "SELECT count(*) FROM order_shop_lines l JOIN products p ON p.id = l.product_id
+             WHERE l.kind = 'fulfilled' AND p.sku = 'A12'"
+        ),
+        1
+    );
+    shop.ledger_clean();
+}

@@ -140,6 +140,9 @@ pub struct SlipContent {
     /// The ship-to address, one entry per printed line.
     pub ship_to: Vec<String>,
     pub lines: Vec<SlipLine>,
+    /// The currency of the prices (`EUR`), printed in the price column's title; empty prints
+    /// the title alone.
+    pub currency: String,
     /// A gift message; when present, prices are left off.
     pub gift_message: Option<String>,
     /// Return instructions with the return code and window already filled in.
@@ -316,7 +319,7 @@ struct Cell {
 
 /// A table column: its title, width, and whether numbers align right.
 struct Column {
-    title: &'static str,
+    title: String,
     width: f32,
     right: bool,
 }
@@ -525,23 +528,35 @@ impl Doc<'_> {
         let g = self.g;
         let show_prices = self.content.gift_message.is_none();
         let mut cols = Vec::new();
-        let num = |title, width| Column { title, width, right: true };
+        let num = |title: &str, width| Column { title: title.to_owned(), width, right: true };
+        let text = |title: &str, width| Column { title: title.to_owned(), width, right: false };
+        let currency = self.content.currency.trim();
         if g.stacked {
-            cols.push(Column { title: "Item", width: 0.0, right: false });
+            cols.push(text("Item", 0.0));
             cols.push(num("Ord", 26.0));
             cols.push(num("Box", 26.0));
             cols.push(num("B/O", 26.0));
             if show_prices {
-                cols.push(num("Price", 40.0));
+                let title = if currency.is_empty() {
+                    "Price".to_owned()
+                } else {
+                    format!("Price {currency}")
+                };
+                cols.push(num(&title, 40.0));
             }
         } else {
-            cols.push(Column { title: "SKU", width: 90.0, right: false });
-            cols.push(Column { title: "Item", width: 0.0, right: false });
+            cols.push(text("SKU", 90.0));
+            cols.push(text("Item", 0.0));
             cols.push(num("Ordered", 52.0));
             cols.push(num("In package", 62.0));
             cols.push(num("Back-ordered", 70.0));
             if show_prices {
-                cols.push(num("Price", 58.0));
+                let title = if currency.is_empty() {
+                    "Price".to_owned()
+                } else {
+                    format!("Price ({currency})")
+                };
+                cols.push(num(&title, 58.0));
             }
         }
         let fixed: f32 = cols.iter().map(|c| c.width).sum();
@@ -559,9 +574,9 @@ impl Doc<'_> {
         let mut x = g.margin;
         for col in cols {
             if col.right {
-                self.right_text(x + col.width, self.y, size, true, col.title);
+                self.right_text(x + col.width, self.y, size, true, &col.title);
             } else {
-                self.text(x, self.y, size, true, Tone::Ink, col.title);
+                self.text(x, self.y, size, true, Tone::Ink, &col.title);
             }
             x += col.width + 6.0;
         }
@@ -855,6 +870,16 @@ mod tests {
             assert!(!text.contains("12.99"), "{size:?} shows a price on a gift slip");
             assert!(!text.contains("Price"));
         }
+    }
+
+    #[test]
+    fn the_price_column_names_the_currency() {
+        let mut c = content(2);
+        c.currency = "EUR".into();
+        assert!(all_text(&layout(&c, PageSize::A4, &Mono)).contains("Price (EUR)"));
+        assert!(all_text(&layout(&c, PageSize::Label4x6, &Mono)).contains("Price EUR"));
+        c.currency.clear();
+        assert!(!all_text(&layout(&c, PageSize::Letter, &Mono)).contains("Price ("));
     }
 
     #[test]

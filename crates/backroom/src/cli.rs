@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use backroom_api::stock::LedgerReport;
 use backroom_api::system::{DemoSummary, NoArgs};
+use backroom_api::transfer::column_map::ColumnMapping;
 use backroom_api::transfer::{ExportFile, ExportRequest, ImportReport, ImportRequest, Table};
 use backroom_api::{ApiError, App, Caller};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -52,6 +53,10 @@ pub enum Command {
             value_delimiter = ','
         )]
         allow_origins: Vec<String>,
+        /// How many seconds a write waits for the other stations' writes before it is
+        /// answered "busy, try again" (HTTP 503) with nothing saved.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+        write_wait: f64,
     },
     /// Fill a new, empty database with the demo warehouse.
     Demo,
@@ -67,10 +72,14 @@ pub enum Command {
         /// such as '%d/%m/%Y %H:%M' for 31/12/2023 22:36.
         #[arg(long, value_name = "FORMAT")]
         date_format: Option<String>,
-        /// The store's time zone for times written without an offset: UTC or an offset such
-        /// as -05:00.
+        /// The store's time zone for times written without an offset: UTC, an offset such
+        /// as -05:00, or a zone name such as Europe/Berlin.
         #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
         time_zone: Option<String>,
+        /// Read an orders file of any shop by a column mapping: a mapping JSON file, saved
+        /// under its name once the import is kept, or the name of a saved one.
+        #[arg(long, value_name = "FILE|NAME")]
+        mapping: Option<String>,
     },
     /// Export a table as CSV with a header row.
     Export {
@@ -217,17 +226,29 @@ fn execute(cli: Cli) -> Result<(), CliError> {
     }
     let app = App::open(&db)?;
     match cli.command {
-        Command::Serve { addr, ui, allow_hosts, allow_origins } => {
-            serve(app, &addr, ui, &allow_hosts, &allow_origins)
+        Command::Serve { addr, ui, allow_hosts, allow_origins, write_wait } => {
+            let wait = std::time::Duration::try_from_secs_f64(write_wait).map_err(|_| {
+                CliError::Usage(format!("--write-wait {write_wait} is not a number of seconds"))
+            })?;
+            serve(app.with_write_wait(wait), &addr, ui, &allow_hosts, &allow_origins)
         }
         Command::Demo => demo(&app),
-        Command::Import { table, file, dry_run, date_format, time_zone } => {
+        Command::Import { table, file, dry_run, date_format, time_zone, mapping } => {
+            let (mapping, saved_mapping) = match mapping {
+                Some(m) if m.ends_with(".json") || std::path::Path::new(&m).is_file() => {
+                    (Some(read_mapping(&m)?), None)
+                }
+                Some(name) => (None, Some(name)),
+                None => (None, None),
+            };
             let req = ImportRequest {
                 table: table.into(),
                 csv: String::new(),
                 dry_run,
                 date_format,
                 time_zone,
+                mapping,
+                saved_mapping,
             };
             import(&app, req, &file)
         }
@@ -307,6 +328,19 @@ fn demo(app: &App) -> Result<(), CliError> {
         outln!("  {:<8} {:<20} badge {:<10} PIN {}", op.role, op.name, op.badge, op.pin)?;
     }
     Ok(())
+}
+
+/// A column mapping file, or where it cannot be read as one.
+fn read_mapping(path: &str) -> Result<ColumnMapping, CliError> {
+    let text = std::fs::read_to_string(path).map_err(io(format!("cannot read {path}")))?;
+    serde_json::from_str(&text).map_err(|e| {
+        CliError::Failed(format!(
+            "{path}: line {}, column {}: {e}; a mapping is {{\"name\": ..., \"columns\": \
+             {{\"order_number\": ..., \"quantity\": ..., \"sku\": ...}}}}\nnothing was imported",
+            e.line(),
+            e.column()
+        ))
+    })
 }
 
 fn import(app: &App, mut req: ImportRequest, file: &PathBuf) -> Result<(), CliError> {

@@ -96,8 +96,14 @@ pub struct Rendered {
 
 /// What the slip of `order` says. In this package is what was picked and what is still reserved
 /// to pick; back-ordered is what waits for stock. An order not yet allocated (a preview) counts
-/// every unit not cancelled as in the package.
-pub fn content(order: &Order, settings: &SlipSettings, ship_date: &str) -> SlipContent {
+/// every unit not cancelled as in the package. Prices are in the order's currency, or the
+/// store's (`store_currency`) for an order that names none.
+pub fn content(
+    order: &Order,
+    settings: &SlipSettings,
+    store_currency: &str,
+    ship_date: &str,
+) -> SlipContent {
     let allocated = order.lines.iter().any(|l| l.reserved + l.picked + l.shipped > 0);
     let number = order.number.trim_start_matches('#');
     let a = &order.ship_to;
@@ -139,6 +145,10 @@ pub fn content(order: &Order, settings: &SlipSettings, ship_date: &str) -> SlipC
                 bins: Vec::new(),
             })
             .collect(),
+        currency: match order.currency.trim() {
+            "" => store_currency.trim().to_owned(),
+            currency => currency.to_owned(),
+        },
         gift_message: Some(order.gift_message.trim().to_owned()).filter(|m| !m.is_empty()),
         return_text: settings.return_text(&layout::return_code(number)),
         thank_you: settings.thank_you.trim().to_owned(),
@@ -190,6 +200,7 @@ fn printable(c: &SlipContent, fonts: &Fonts, missing: &mut usize) -> SlipContent
                 ..l.clone()
             })
             .collect(),
+        currency: p(&c.currency),
         gift_message: c.gift_message.as_deref().map(&mut p),
         return_text: p(&c.return_text),
         thank_you: p(&c.thank_you),
@@ -206,7 +217,8 @@ fn order_content(
 ) -> Result<SlipContent, ApiError> {
     let order = orders::load(ctx, orders::order_id(ctx, number)?)?;
     let ship_date: String = ctx.now_text().chars().take(10).collect();
-    let mut c = content(&order, settings, &ship_date);
+    let store_currency = settings::store(ctx)?.currency;
+    let mut c = content(&order, settings, &store_currency, &ship_date);
     if packer_copy {
         let mut weights = Vec::new();
         for line in &mut c.lines {

@@ -1,7 +1,8 @@
 //! Lines of a shop's order that named no product Backroom knew: a manager maps one to a
 //! product, every held order with the same line gets it as a line to pick, the name is
 //! remembered for the next import, and an order with nothing left unknown is screened again,
-//! so its "product not known" hold clears.
+//! so its "product not known" hold clears. Lines of the same name the shop had already sent
+//! get the product too, so planning counts them as its demand.
 
 use backroom_core::limits;
 use rusqlite::params;
@@ -75,6 +76,12 @@ pub fn map_unknown_line(ctx: &mut Ctx<'_>, req: MapUnknownLine) -> Result<LineMa
     ctx.execute(
         "INSERT INTO product_aliases (alias, product_id) VALUES (?1, ?2)
          ON CONFLICT (alias) DO UPDATE SET product_id = ?2",
+        params![name, product],
+    )?;
+    // Lines with the name the shop had already sent are demand for the product from now on.
+    ctx.execute(
+        "UPDATE order_shop_lines SET product_id = ?2
+         WHERE kind = 'fulfilled' AND product_id IS NULL AND (name = ?1 OR (name = '' AND sku = ?1))",
         params![name, product],
     )?;
     // The same line on every order still waiting for it.

@@ -2,9 +2,12 @@
 //! log ([`weighings`]).
 //!
 //! Every file has a header row naming its columns; the formats are described in
-//! [`products`], [`orders`], [`shopify`], [`shopify_products`] and [`stock`]. An orders file is
-//! read as Shopify's orders export when its header has Shopify's `Name` and `Lineitem sku` or
-//! `Lineitem quantity` columns, and as Backroom's own orders format otherwise; a products file
+//! [`products`], [`orders`], [`shopify`], [`woocommerce`], [`shopify_products`] and [`stock`],
+//! and an orders file of any other shop is read by a column mapping ([`column_map`]) the
+//! request gives or names. An orders file is read as Shopify's orders export when its header
+//! has Shopify's `Name` and `Lineitem sku` or `Lineitem quantity` columns, as WooCommerce's
+//! when it has `order_number` (or `order_id`) and `line_item_` columns, and as Backroom's own
+//! orders format otherwise; every shop's orders share one intake ([`shop`]); a products file
 //! is read as Shopify's products export when its header has `Handle` and `Variant SKU` or
 //! `Variant Price`; the report says which. A Shopify export a spreadsheet has re-saved may
 //! write its dates its own way: the request then says how (`date_format`, `time_zone`). Header names are matched ignoring case and
@@ -26,14 +29,17 @@
 //! The text must be UTF-8 (a byte order mark in front is fine). A caller that reads a file
 //! checks that with [`utf8_text`], which names the line and column of the first byte that is not.
 
+pub mod column_map;
 pub mod mapping;
 pub mod orders;
 pub mod products;
 mod sheet;
+mod shop;
 pub mod shopify;
 pub mod shopify_products;
 pub mod stock;
 pub mod weighings;
+pub mod woocommerce;
 
 use std::fmt;
 
@@ -67,10 +73,16 @@ pub struct ImportRequest {
     /// (`%d/%m/%Y %H:%M` for `31/12/2023 22:36`), for a file a spreadsheet has re-saved.
     #[serde(default)]
     pub date_format: Option<String>,
-    /// The store's time zone for dates written without an offset: `UTC` or an offset such as
-    /// `-05:00`.
+    /// The store's time zone for dates written without an offset: `UTC`, an offset such as
+    /// `-05:00`, or a zone name such as `Europe/Berlin`.
     #[serde(default)]
     pub time_zone: Option<String>,
+    /// Read an orders file by this column mapping, saved by its name once the import is kept.
+    #[serde(default)]
+    pub mapping: Option<column_map::ColumnMapping>,
+    /// Read an orders file by the column mapping saved under this name.
+    #[serde(default)]
+    pub saved_mapping: Option<String>,
 }
 
 /// One row that cannot be imported, and why.
@@ -87,7 +99,8 @@ pub struct RowError {
 pub struct ImportReport {
     /// True when every row was valid and (unless a dry run) written.
     pub ok: bool,
-    /// How the file was read: `generic orders`, `shopify orders`, `products` or `stock`.
+    /// How the file was read: `generic orders`, `shopify orders`, `woocommerce orders`,
+    /// `orders by the mapping NAME`, `products`, `shopify products` or `stock`.
     pub format: String,
     pub rows: u32,
     pub created: u32,
@@ -114,6 +127,20 @@ pub struct ExportFile {
 /// Imports one table from CSV: every row or none.
 pub fn import_csv(ctx: &mut Ctx<'_>, req: ImportRequest) -> Result<ImportReport, ApiError> {
     let dates = DateReading::new(req.date_format.as_deref(), req.time_zone.as_deref())?;
+    let mapping = match (req.mapping, req.saved_mapping.as_deref()) {
+        (Some(mapping), _) => Some(mapping),
+        (None, Some(name)) => Some(column_map::saved(ctx, name)?),
+        (None, None) => None,
+    };
+    if let Some(mapping) = mapping {
+        if req.table != Table::Orders {
+            return Err(ApiError::invalid(
+                "a column mapping reads orders files; import products and stock in their own \
+                 formats",
+            ));
+        }
+        return column_map::import(ctx, &req.csv, req.dry_run, &mapping, dates);
+    }
     match req.table {
         Table::Products if shopify_products::is_export(&req.csv) => {
             shopify_products::import(ctx, &req.csv, req.dry_run)
@@ -121,6 +148,9 @@ pub fn import_csv(ctx: &mut Ctx<'_>, req: ImportRequest) -> Result<ImportReport,
         Table::Products => products::import(ctx, &req.csv, req.dry_run),
         Table::Orders if shopify::is_export(&req.csv) => {
             shopify::import(ctx, &req.csv, req.dry_run, &dates)
+        }
+        Table::Orders if woocommerce::is_export(&req.csv) => {
+            woocommerce::import(ctx, &req.csv, req.dry_run, dates)
         }
         Table::Orders => orders::import(ctx, &req.csv, req.dry_run),
         Table::Stock => stock::import(ctx, &req.csv, req.dry_run),
@@ -144,11 +174,47 @@ pub fn export_csv(ctx: &mut Ctx<'_>, req: ExportRequest) -> Result<ExportFile, A
 }
 
 /// How an import reads the dates of a file: as its format writes them, or, for a file a
-/// spreadsheet has re-saved, as the person says they are written.
+/// spreadsheet has re-saved or a shop that writes local times, as the person says they are
+/// written.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DateReading {
     format: Option<String>,
-    zone: Option<chrono::FixedOffset>,
+    zone: Option<Zone>,
+}
+
+/// The time zone of times written without an offset.
+#[derive(Debug, Clone, Copy)]
+enum Zone {
+    Fixed(chrono::FixedOffset),
+    /// A zone by its IANA name, whose offset changes with summer time.
+    Named(chrono_tz::Tz),
+}
+
+impl Zone {
+    /// `UTC`, an offset such as `-05:00`, or an IANA name such as `Europe/Berlin`.
+    fn parse(text: &str) -> Option<Zone> {
+        if text.eq_ignore_ascii_case("utc") || text.eq_ignore_ascii_case("z") {
+            return Some(Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("0 is an offset")));
+        }
+        if let Some(offset) = parse_offset(text) {
+            return Some(Zone::Fixed(offset));
+        }
+        text.parse::<chrono_tz::Tz>().ok().map(Zone::Named)
+    }
+
+    /// The instant a local time names. A time that comes twice when clocks go back is the
+    /// first; one skipped when they go forward does not exist.
+    fn instant(self, local: chrono::NaiveDateTime) -> Option<chrono::DateTime<chrono::Utc>> {
+        use chrono::TimeZone;
+        match self {
+            Zone::Fixed(zone) => {
+                zone.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&chrono::Utc))
+            }
+            Zone::Named(zone) => {
+                zone.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&chrono::Utc))
+            }
+        }
+    }
 }
 
 impl DateReading {
@@ -166,17 +232,30 @@ impl DateReading {
         }
         let zone = match zone.map(str::trim).filter(|z| !z.is_empty()) {
             None => None,
-            Some(z) if z.eq_ignore_ascii_case("utc") || z.eq_ignore_ascii_case("z") => {
-                Some(chrono::FixedOffset::east_opt(0).expect("0 is an offset"))
-            }
-            Some(z) => Some(parse_offset(z).ok_or_else(|| {
+            Some(z) => Some(Zone::parse(z).ok_or_else(|| {
                 ApiError::invalid(format!(
-                    "the time zone `{}` is not UTC or an offset; write it like -05:00 or +0100",
+                    "the time zone `{}` is not UTC, an offset or a zone name; write it like \
+                     -05:00, +0100 or Europe/Berlin",
                     sheet::cut(z)
                 ))
             })?),
         };
         Ok(DateReading { format: format.map(str::to_owned), zone })
+    }
+
+    /// This reading, taking the format and the zone it was not given from `other`.
+    fn or(self, other: DateReading) -> DateReading {
+        DateReading { format: self.format.or(other.format), zone: self.zone.or(other.zone) }
+    }
+
+    /// This reading, with the store's time zone (settings) for times written without an
+    /// offset when it was given none: a shop's export writes the shop's own local time.
+    fn in_store_zone(self, ctx: &Ctx<'_>) -> Result<DateReading, ApiError> {
+        if self.zone.is_some() {
+            return Ok(self);
+        }
+        let store = crate::settings::store(ctx)?.time_zone;
+        Ok(DateReading { zone: Zone::parse(store.trim()), ..self })
     }
 
     /// A time of the file as Backroom stores it (RFC 3339, UTC), or what to tell the person.
@@ -192,6 +271,28 @@ impl DateReading {
                 )
             });
         };
+        self.read_as(text, format)
+    }
+
+    /// A time of a format that writes local times, such as WooCommerce's: in the format the
+    /// person gave, else in the first of `formats` it matches. `example` shows the person
+    /// what the format's own times look like.
+    fn read_local(&self, text: &str, formats: &[&str], example: &str) -> Result<String, String> {
+        if let Some(format) = &self.format {
+            return self.read_as(text, format);
+        }
+        let text = text.trim();
+        let Some(format) = formats.iter().find(|f| parse_local(text, f).is_ok()) else {
+            return Err(format!(
+                "`{}` is not a date as {example}; say how the file writes its dates and import \
+                 again: backroom import orders FILE --date-format '%d/%m/%Y %H:%M'",
+                sheet::cut(text)
+            ));
+        };
+        self.read_as(text, format)
+    }
+
+    fn read_as(&self, text: &str, format: &str) -> Result<String, String> {
         let text = text.trim();
         let fail = |why: &str| {
             format!(
@@ -204,13 +305,7 @@ impl DateReading {
         if let Ok(t) = chrono::DateTime::parse_from_str(text, format) {
             return Ok(crate::time::to_text(t.with_timezone(&chrono::Utc)));
         }
-        let naive = match chrono::NaiveDateTime::parse_from_str(text, format) {
-            Ok(t) => t,
-            Err(_) => match chrono::NaiveDate::parse_from_str(text, format) {
-                Ok(d) => d.and_hms_opt(0, 0, 0).expect("midnight exists"),
-                Err(e) => return Err(fail(&e.to_string())),
-            },
-        };
+        let naive = parse_local(text, format).map_err(|e| fail(&e))?;
         let Some(zone) = self.zone else {
             return Err(format!(
                 "`{}` has no offset; say in which time zone the file's times are with \
@@ -218,11 +313,21 @@ impl DateReading {
                 sheet::cut(text)
             ));
         };
-        use chrono::TimeZone;
-        match zone.from_local_datetime(&naive).single() {
-            Some(t) => Ok(crate::time::to_text(t.with_timezone(&chrono::Utc))),
+        match zone.instant(naive) {
+            Some(t) => Ok(crate::time::to_text(t)),
             None => Err(fail("no such time")),
         }
+    }
+}
+
+/// A local time in `format`, or a date alone (midnight); why not, when neither.
+fn parse_local(text: &str, format: &str) -> Result<chrono::NaiveDateTime, String> {
+    match chrono::NaiveDateTime::parse_from_str(text, format) {
+        Ok(t) => Ok(t),
+        Err(_) => match chrono::NaiveDate::parse_from_str(text, format) {
+            Ok(d) => Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists")),
+            Err(e) => Err(e.to_string()),
+        },
     }
 }
 
@@ -424,6 +529,34 @@ fn found<T>(lookup: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_times_are_read_in_a_named_zone_with_its_summer_time() {
+        let berlin = DateReading::new(Some("%Y-%m-%d %H:%M"), Some("Europe/Berlin")).unwrap();
+        assert_eq!(berlin.read("2026-01-15 12:00").unwrap(), "2026-01-15T11:00:00Z");
+        assert_eq!(berlin.read("2026-07-15 12:00").unwrap(), "2026-07-15T10:00:00Z");
+        // Clocks went from 02:00 to 03:00 that night: the time never happened there.
+        assert!(berlin.read("2026-03-29 02:30").unwrap_err().contains("no such time"));
+        let offset = DateReading::new(Some("%d/%m/%Y %H:%M"), Some("-05:00")).unwrap();
+        assert_eq!(offset.read("31/12/2023 22:36").unwrap(), "2024-01-01T03:36:00Z");
+        let woo = DateReading::new(None, Some("UTC")).unwrap();
+        let formats = ["%d-%m-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S"];
+        assert_eq!(
+            woo.read_local("16-05-2018 07:32:06", &formats, "x").unwrap(),
+            "2018-05-16T07:32:06Z"
+        );
+        assert_eq!(
+            woo.read_local("2018-05-16 07:32:06", &formats, "x").unwrap(),
+            "2018-05-16T07:32:06Z"
+        );
+        assert!(
+            woo.read_local("May 16", &formats, "WooCommerce writes")
+                .unwrap_err()
+                .contains("--date-format")
+        );
+        let err = DateReading::new(None, Some("Mars/Olympus")).unwrap_err();
+        assert!(err.message.contains("Europe/Berlin"), "{}", err.message);
+    }
 
     #[test]
     fn the_first_byte_that_is_not_utf8_is_found_by_line_and_column() {

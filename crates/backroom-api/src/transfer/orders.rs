@@ -31,8 +31,8 @@
 //! update. A new order enters as `new`, exactly as `create_order` would enter it. Once the import
 //! is kept, the orders it created or changed go through screening and allocation together.
 //!
-//! Another shop's export ([`super::shopify`]) is read into the same [`FileOrder`]s with the
-//! same line checks ([`Intake`]), and written by the same [`enter`].
+//! A shop's export ([`super::shopify`], [`super::woocommerce`], [`super::column_map`]) is read
+//! into the same [`FileOrder`]s through [`super::shop`], and written by the same [`enter`].
 
 use std::collections::HashMap;
 
@@ -101,6 +101,9 @@ pub(super) struct FileOrder {
     pub cancelled: bool,
     /// Lines kept on the order as the shop wrote them but not picked here.
     pub shop_lines: Vec<ShopLine>,
+    /// Why the order comes in held for a person to look at, besides a product not known: a
+    /// status the shop's export gives that Backroom does not know.
+    pub hold: Option<String>,
 }
 
 impl FileOrder {
@@ -115,6 +118,7 @@ impl FileOrder {
             closed: None,
             cancelled: false,
             shop_lines: Vec::new(),
+            hold: None,
         }
     }
 
@@ -156,6 +160,9 @@ pub(super) struct ShopLine {
     pub sku: String,
     pub qty: i64,
     pub unit_price_cents: i64,
+    /// The product the line names, when Backroom knows it: a line the shop has sent is still
+    /// demand, which planning counts.
+    pub product: Option<i64>,
 }
 
 /// The reason on the hold of an order with a line naming no known product; `map_unknown_line`
@@ -461,10 +468,15 @@ fn write(ctx: &mut Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFa
             kept_lines += file_order.shop_lines.len() as u32;
             if file_order.closed.is_some() {
                 closed += 1;
-            } else if file_order.has_unknown() {
+            } else if file_order.has_unknown() || file_order.hold.is_some() {
                 // Held until a manager maps the line; the store's rules screen it when that
                 // hold clears, so the held list shows first what must be done first.
-                held += 1;
+                if file_order.has_unknown() {
+                    held += 1;
+                }
+                if let Some(why) = &file_order.hold {
+                    counts.note(format!("order {number} is held: {why}"));
+                }
             } else {
                 counts.entered.push(id);
             }
@@ -576,10 +588,15 @@ fn enter_one(ctx: &Ctx<'_>, file_order: &FileOrder) -> Result<i64, ApiError> {
         .filter(|l| l.kind == ShopLineKind::Unknown)
         .map(|l| format!("`{}`", cut(if l.name.is_empty() { &l.sku } else { &l.name })))
         .collect();
-    let held = format!("{PRODUCT_NOT_KNOWN}: {}", unknown.join(", "));
+    let mut holds = Vec::new();
+    if !unknown.is_empty() {
+        holds.push(format!("{PRODUCT_NOT_KNOWN}: {}", unknown.join(", ")));
+    }
+    holds.extend(file_order.hold.clone());
+    let held = holds.join("; ");
     let (status, reason) = match &file_order.closed {
         Some((status, why)) => (*status, why.as_str()),
-        None if !unknown.is_empty() => (OrderStatus::Held, held.as_str()),
+        None if !holds.is_empty() => (OrderStatus::Held, held.as_str()),
         None => (OrderStatus::New, "entered"),
     };
     let entry = orders::Entry {
@@ -594,8 +611,8 @@ fn enter_one(ctx: &Ctx<'_>, file_order: &FileOrder) -> Result<i64, ApiError> {
         ctx.tx
             .prepare_cached(
                 "INSERT INTO order_shop_lines (order_id, line_no, kind, name, sku, qty,
-                     unit_price_cents)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                     unit_price_cents, product_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 id,
@@ -604,16 +621,20 @@ fn enter_one(ctx: &Ctx<'_>, file_order: &FileOrder) -> Result<i64, ApiError> {
                 line.name,
                 line.sku,
                 line.qty,
-                line.unit_price_cents
+                line.unit_price_cents,
+                line.product
             ])?;
     }
     if status == OrderStatus::Held {
-        ctx.tx
-            .prepare_cached(
-                "INSERT INTO order_holds (order_id, rule, reason, placed_at)
-                 VALUES (?1, 'manual', ?2, ?3)",
-            )?
-            .execute(params![id, held, ctx.now_text()])?;
+        // One hold per reason: mapping the unknown lines clears theirs alone.
+        for hold in &holds {
+            ctx.tx
+                .prepare_cached(
+                    "INSERT INTO order_holds (order_id, rule, reason, placed_at)
+                     VALUES (?1, 'manual', ?2, ?3)",
+                )?
+                .execute(params![id, hold, ctx.now_text()])?;
+        }
     }
     Ok(id)
 }

@@ -282,6 +282,20 @@ impl Sheet {
         required: &[&'static str],
         errors: &mut Errors,
     ) -> Sheet {
+        let named: Vec<(&'static str, &str)> = known.iter().map(|k| (*k, *k)).collect();
+        Sheet::read_named(text, table, &named, required, errors)
+    }
+
+    /// [`Sheet::read`] for a file whose columns are named by the person rather than the format
+    /// (a column mapping): each known column is a pair of the name [`Sheet::get`] takes and the
+    /// header name it has in this file.
+    pub fn read_named(
+        text: &str,
+        table: &str,
+        named: &[(&'static str, &str)],
+        required: &[&'static str],
+        errors: &mut Errors,
+    ) -> Sheet {
         let mut sheet = Sheet {
             headers: Vec::new(),
             index: HashMap::new(),
@@ -289,7 +303,7 @@ impl Sheet {
             records: 0,
             header_ok: false,
         };
-        let expected = known.join(",");
+        let expected = named.iter().map(|(_, name)| *name).collect::<Vec<_>>().join(",");
         let mut records = Records::new(text);
         let (header_line, header) = match records.next() {
             Some(Record::Read { line, record }) => (line, record),
@@ -312,7 +326,7 @@ impl Sheet {
             return sheet;
         }
         sheet.headers = header.iter().map(|h| h.trim().to_owned()).collect();
-        sheet.index_columns(header_line, known, errors);
+        sheet.index_columns(header_line, named, errors);
         let missing: Vec<&str> =
             required.iter().copied().filter(|c| !sheet.index.contains_key(c)).collect();
         for column in &missing {
@@ -334,18 +348,26 @@ impl Sheet {
     }
 
     /// Finds the known columns in the header; one given twice is an error.
-    fn index_columns(&mut self, header_line: u64, known: &[&'static str], errors: &mut Errors) {
-        let compared: Vec<String> = known.iter().map(|k| normalise(k)).collect();
+    fn index_columns(
+        &mut self,
+        header_line: u64,
+        named: &[(&'static str, &str)],
+        errors: &mut Errors,
+    ) {
+        let compared: Vec<String> = named.iter().map(|(_, name)| normalise(name)).collect();
         for (i, name) in self.headers.iter().enumerate() {
             let norm = normalise(name);
-            let Some(k) = compared.iter().position(|k| *k == norm) else { continue };
-            let column = known[k];
-            if self.index.insert(column, i).is_some() {
-                errors.add(
-                    header_line,
-                    Some(name.clone()),
-                    format!("the column `{column}` appears twice in the header; keep one"),
-                );
+            // A mapping may read one column as two fields (the customer's and the ship-to
+            // name); each field is found.
+            for k in (0..compared.len()).filter(|&k| compared[k] == norm) {
+                let column = named[k].0;
+                if self.index.insert(column, i).is_some() {
+                    errors.add(
+                        header_line,
+                        Some(name.clone()),
+                        format!("the column `{name}` appears twice in the header; keep one"),
+                    );
+                }
             }
         }
     }
@@ -398,6 +420,26 @@ impl Sheet {
     /// row stops short of it.
     pub fn get<'r>(&self, row: &'r Row, column: &str) -> &'r str {
         self.index.get(column).and_then(|&i| row.record.get(i)).map_or("", str::trim)
+    }
+
+    /// The positions of the file's columns whose names start with `prefix` (compared as
+    /// [`normalise`] compares them), for a format with numbered columns such as WooCommerce's
+    /// `line_item_1`, `line_item_2`...
+    pub fn columns_starting(&self, prefix: &str) -> Vec<usize> {
+        let prefix = normalise(prefix);
+        (0..self.headers.len())
+            .filter(|&i| normalise(&self.headers[i]).starts_with(&prefix))
+            .collect()
+    }
+
+    /// The trimmed value at position `i` of `row`; empty when the row stops short of it.
+    pub fn value<'r>(&self, row: &'r Row, i: usize) -> &'r str {
+        row.record.get(i).map_or("", str::trim)
+    }
+
+    /// The header's name of the column at position `i`.
+    pub fn header(&self, i: usize) -> &str {
+        &self.headers[i]
     }
 
     /// The name of a column as the file's header writes it, for errors.

@@ -41,7 +41,8 @@
 //! SKU no product has, is matched by its exact `Lineitem name`, which for a variant is
 //! `Title - Option / Option` as a Shopify products import names products, or by a name a
 //! manager has mapped before. The same product twice in one order becomes one line with the sum.
-//! Lines Backroom does not pick are kept on the order as the shop wrote them:
+//! (These rules are every shop's, in [`super::shop`].) Lines Backroom does not pick are kept on
+//! the order as the shop wrote them:
 //!
 //! - `Lineitem requires shipping` false: tips, gift cards, gift wrap. Never picked or weighed.
 //! - `Lineitem fulfillment status` fulfilled: the shop has sent it. A line that is `partial`
@@ -60,18 +61,16 @@
 //! and column. A file a spreadsheet has broken by wrapping every line in quotes is refused
 //! with what happened and how to export again.
 
-use std::collections::HashMap;
-
 use backroom_core::limits;
 use backroom_core::order::{OrderStatus, PaymentStatus};
-use rusqlite::OptionalExtension;
 
-use super::orders::{self, FileOrder, Intake, ShopLine, ShopLineKind, parse_payment};
+use super::orders::{self, FileOrder, parse_payment};
 use super::sheet::{self, Errors, Row, Sheet, cut, parse_cents, parse_whole, parse_yes_no};
+use super::shop::{Sent, ShopItem, ShopOrders};
 use super::{DateReading, ImportReport, refused};
 use crate::app::Ctx;
 use crate::error::ApiError;
-use crate::orders::{Address, Customer, NewLine, NewOrder};
+use crate::orders::{Address, Customer, NewOrder};
 
 const NAME: &str = "Name";
 const EMAIL: &str = "Email";
@@ -163,10 +162,7 @@ pub(super) fn import(
         errors.add(refusal.0, None, refusal.1);
         return Ok(refused(FORMAT, sheet.records, errors));
     }
-    let mut intake = Intake::default();
-    let mut catalog = Catalog::default();
-    // The line of an order (by index) that already has a product, for summing repeats.
-    let mut lines_of: HashMap<(usize, i64), usize> = HashMap::new();
+    let mut orders = ShopOrders::default();
     for row in &sheet.rows {
         let name = sheet.get(row, NAME);
         if name.is_empty() {
@@ -178,91 +174,20 @@ pub(super) fn import(
             );
             continue;
         }
-        let index = match intake.find(name) {
+        let index = match orders.find(name) {
             Some(index) => index,
-            None => intake.begin(parse_order(&sheet, row, dates, &mut errors)),
+            None => orders.begin(parse_order(&sheet, row, dates, &mut errors)),
         };
         let Some(item) = parse_item(&sheet, row, &mut errors) else { continue };
-        let order = &mut intake.orders[index];
-        let kind = if !item.ships {
-            Some(ShopLineKind::NoShipping)
-        } else {
-            match &order.closed {
-                Some((OrderStatus::Cancelled, _)) => Some(ShopLineKind::Cancelled),
-                Some(_) => Some(ShopLineKind::Fulfilled),
-                None if item.fulfillment == "fulfilled" => Some(ShopLineKind::Fulfilled),
-                None => None,
-            }
-        };
-        let mut qty = item.qty;
-        if kind.is_none() && item.fulfillment == "partial" && qty > 1 {
-            // At least one unit has gone; the export does not say how many.
-            order.shop_lines.push(item.kept(ShopLineKind::Fulfilled, 1));
-            qty -= 1;
-        }
-        if let Some(kind) = kind {
-            order.shop_lines.push(item.kept(kind, item.qty));
-            continue;
-        }
-        let Some((product, sku)) = catalog.find(ctx, &item.sku, &item.name)? else {
-            order.shop_lines.push(item.kept(ShopLineKind::Unknown, qty));
-            continue;
-        };
-        match lines_of.get(&(index, product)) {
-            Some(&at) => {
-                let line = &mut order.order.lines[at];
-                line.qty += qty;
-                if let Err(e) = limits::QTY.check("the quantity of the product's lines", line.qty) {
-                    errors.add(row.line, sheet.column(QUANTITY), format!("{e}; split the order"));
-                }
-            }
-            None => {
-                lines_of.insert((index, product), order.order.lines.len());
-                order.order.lines.push(NewLine {
-                    product: sku,
-                    qty,
-                    unit_price_cents: item.unit_price_cents,
-                });
-            }
+        if let Some(reason) = orders.add(ctx, index, item)? {
+            errors.add(row.line, sheet.column(QUANTITY), reason);
         }
     }
-    for order in &mut intake.orders {
-        if order.closed.is_none() && order.order.lines.is_empty() && !order.has_unknown() {
-            order.closed = Some((
-                OrderStatus::Shipped,
-                "nothing to pick here: its lines are sent by the shop or need no shipping".into(),
-            ));
-        }
-    }
-    orders::enter(ctx, FORMAT, sheet.records, errors, dry_run, &intake.orders)
-}
-
-/// A line item's own values, checked.
-struct Item {
-    name: String,
-    sku: String,
-    qty: i64,
-    unit_price_cents: Option<i64>,
-    ships: bool,
-    /// `Lineitem fulfillment status`, lower case.
-    fulfillment: String,
-}
-
-impl Item {
-    /// The line as the shop wrote it, kept on the order unpicked.
-    fn kept(&self, kind: ShopLineKind, qty: i64) -> ShopLine {
-        ShopLine {
-            kind,
-            name: self.name.clone(),
-            sku: self.sku.clone(),
-            qty,
-            unit_price_cents: self.unit_price_cents.unwrap_or(0),
-        }
-    }
+    orders::enter(ctx, FORMAT, sheet.records, errors, dry_run, &orders.finish())
 }
 
 /// Reads a row's line item, each wrong value an error on its column.
-fn parse_item(sheet: &Sheet, row: &Row, errors: &mut Errors) -> Option<Item> {
+fn parse_item(sheet: &Sheet, row: &Row, errors: &mut Errors) -> Option<ShopItem> {
     let before = errors.len();
     let mut fail =
         |column: &str, reason: String| errors.add(row.line, sheet.column(column), reason);
@@ -299,91 +224,19 @@ fn parse_item(sheet: &Sheet, row: &Row, errors: &mut Errors) -> Option<Item> {
     if errors.len() > before {
         return None;
     }
-    Some(Item {
+    let sent = match sheet.get(row, ITEM_FULFILLMENT).to_ascii_lowercase().as_str() {
+        "fulfilled" => Sent::All,
+        "partial" => Sent::Partly,
+        _ => Sent::Nothing,
+    };
+    Some(ShopItem {
         name: sheet.get(row, ITEM_NAME).to_owned(),
         sku: sheet.get(row, SKU).to_owned(),
         qty,
         unit_price_cents,
         ships,
-        fulfillment: sheet.get(row, ITEM_FULFILLMENT).to_ascii_lowercase(),
+        sent,
     })
-}
-
-/// Products as order lines name them, each looked up once: by SKU or barcode, by the SKU
-/// without its spaces, by a name a manager mapped, or by exact product name.
-#[derive(Default)]
-struct Catalog {
-    by_code: HashMap<String, Option<(i64, String)>>,
-    /// Product names that name exactly one product, loaded on the first line without a match.
-    by_name: Option<HashMap<String, Option<(i64, String)>>>,
-}
-
-impl Catalog {
-    fn find(
-        &mut self,
-        ctx: &Ctx<'_>,
-        sku: &str,
-        name: &str,
-    ) -> Result<Option<(i64, String)>, ApiError> {
-        if !sku.is_empty() {
-            if let Some(found) = self.by_code.get(sku) {
-                if found.is_some() {
-                    return Ok(found.clone());
-                }
-            } else {
-                let found = lookup_code(ctx, sku)?;
-                self.by_code.insert(sku.to_owned(), found.clone());
-                if found.is_some() {
-                    return Ok(found);
-                }
-            }
-        }
-        if name.is_empty() {
-            return Ok(None);
-        }
-        if self.by_name.is_none() {
-            self.by_name = Some(load_names(ctx)?);
-        }
-        let names = self.by_name.as_ref().expect("loaded above");
-        Ok(names.get(name).cloned().flatten())
-    }
-}
-
-/// The product an order line's code names: by SKU, barcode, the SKU without spaces (as a
-/// Shopify products import stores it) or an alias a manager mapped.
-fn lookup_code(ctx: &Ctx<'_>, code: &str) -> Result<Option<(i64, String)>, ApiError> {
-    let stripped = super::shopify_products::strip(code);
-    let mut stmt = ctx.tx.prepare_cached(
-        "SELECT id, sku FROM products WHERE sku = ?1
-         UNION ALL SELECT p.id, p.sku FROM barcodes b JOIN products p ON p.id = b.product_id
-             WHERE b.code = ?1
-         UNION ALL SELECT id, sku FROM products WHERE sku = ?2
-         UNION ALL SELECT p.id, p.sku FROM product_aliases a JOIN products p ON p.id = a.product_id
-             WHERE a.alias = ?1
-         LIMIT 1",
-    )?;
-    Ok(stmt.query_row([code, &stripped], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
-}
-
-/// Every product name that names one product, and the names managers mapped; a name two
-/// products share matches neither (`None`), so a line never goes to a guess.
-fn load_names(ctx: &Ctx<'_>) -> Result<HashMap<String, Option<(i64, String)>>, ApiError> {
-    let mut names: HashMap<String, Option<(i64, String)>> = HashMap::new();
-    let mut stmt = ctx.tx.prepare("SELECT id, sku, name FROM products")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let (id, sku, name): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        names.entry(name).and_modify(|found| *found = None).or_insert(Some((id, sku)));
-    }
-    drop(rows);
-    let mut stmt = ctx.tx.prepare(
-        "SELECT a.alias, p.id, p.sku FROM product_aliases a JOIN products p ON p.id = a.product_id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        names.insert(r.get(0)?, Some((r.get(1)?, r.get(2)?)));
-    }
-    Ok(names)
 }
 
 /// Where a spreadsheet has wrapped each line of the file in quotes (Excel with `;` as its list
