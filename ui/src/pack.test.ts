@@ -2,8 +2,26 @@ import { describe, expect, it } from "vitest";
 import type { ExpectedWeight } from "./gen/ExpectedWeight";
 import type { Order } from "./gen/Order";
 import type { OrderLine } from "./gen/OrderLine";
+import type { PackBox } from "./gen/PackBox";
 import type { ScaleStatus } from "./gen/ScaleStatus";
-import { WeighTrigger, gaugePercent, loaded, packLines, scanItem, typedWeight, unitsLeft } from "./pack";
+import type { Weighed } from "./gen/Weighed";
+import {
+  WeighTrigger,
+  atZero,
+  boxChoices,
+  floorText,
+  gaugePercent,
+  loaded,
+  packLines,
+  printerTrouble,
+  scaleCondition,
+  scanItem,
+  showWeight,
+  typedWeight,
+  unitsLeft,
+  unscanLast,
+  verdictView,
+} from "./pack";
 
 function line(sku: string, qty: number, picked: number, more: Partial<OrderLine> = {}): OrderLine {
   return {
@@ -142,5 +160,142 @@ describe("a weight typed at a bench without a scale", () => {
     expect(typedWeight("BR-10001", 860)).toBeNull();
     expect(typedWeight("BOX-S", 860)).toBeNull();
     expect(typedWeight("", 860)).toBeNull();
+  });
+});
+
+describe("a weight typed in the store's unit", () => {
+  it("reads pounds and ounces together, as a scale in pounds shows them", () => {
+    // 2 lb 3.5 oz = 907.18474 + 99.2233 g.
+    expect(typedWeight("2 lb 3.5 oz", 1000)).toEqual({ grams: 1006.4 });
+    expect(typedWeight("2lbs 3oz", 1000)).toEqual({ grams: 992.2 });
+    expect(typedWeight("0 lb 12,5 oz", 1000)).toEqual({ grams: 354.4 });
+  });
+
+  it("takes a bare number in the store's unit", () => {
+    expect(typedWeight("2.2", 1000, "lb")).toEqual({ grams: 997.9 });
+    expect(typedWeight("35", 1000, "oz")).toEqual({ grams: 992.2 });
+    expect(typedWeight("1", 1000, "kg")).toEqual({ grams: 1000 });
+    expect(typedWeight("865", 1000)).toEqual({ grams: 865 });
+    // A unit typed wins over the store's.
+    expect(typedWeight("865 g", 1000, "lb")).toEqual({ grams: 865 });
+  });
+
+  it("refuses a barcode, and a weight no package of the order could weigh, in any unit", () => {
+    expect(typedWeight("40063813", 1000, "lb")).toHaveProperty("error");
+    expect(typedWeight("30 lb 2 oz", 1000)).toHaveProperty("error");
+    expect(typedWeight("2 lb 3", 1000)).toBeNull();
+    expect(typedWeight("lb 3 oz", 1000)).toBeNull();
+  });
+});
+
+describe("weights as the bench shows them", () => {
+  it("shows pounds and ounces where the store weighs in pounds", () => {
+    expect(showWeight(1006.4, "lb")).toBe("2 lb 3.5 oz");
+    expect(showWeight(453.59237, "lb")).toBe("1 lb 0 oz");
+    expect(showWeight(340, "lb")).toBe("12 oz");
+    // 15.99 oz rounds to a whole pound, never "0 lb 16 oz".
+    expect(showWeight(453.3, "lb")).toBe("1 lb 0 oz");
+  });
+
+  it("shows grams, kilograms and ounces", () => {
+    expect(showWeight(865, "g")).toBe("865 g");
+    expect(showWeight(1234.5, "kg")).toBe("1.235 kg");
+    expect(showWeight(340, "oz")).toBe("12 oz");
+    expect(showWeight(-15, "g")).toBe("−15 g");
+  });
+});
+
+describe("what the scale's reading means at the bench", () => {
+  const status = (state: ScaleStatus["state"], grams: number | null = null) => ({ state, grams }) as ScaleStatus;
+
+  it("asks for a re-zero instead of showing a weight under zero", () => {
+    expect(scaleCondition(status("stable", -5))).toBe("needs_zero");
+    expect(scaleCondition(status("motion", -0.2))).toBe("needs_zero");
+    expect(scaleCondition(status("under"))).toBe("needs_zero");
+    expect(scaleCondition(status("stable", 0))).toBe("settled");
+    expect(scaleCondition(status("motion", 120))).toBe("weighing");
+  });
+
+  it("sends a scale that is unplugged, silent or faulty to reconnecting, and a sleeping one to wake", () => {
+    for (const state of ["offline", "silent", "fault"] as const) expect(scaleCondition(status(state))).toBe("reconnecting");
+    expect(scaleCondition(status("asleep"))).toBe("asleep");
+    expect(scaleCondition(status("over"))).toBe("overloaded");
+    expect(scaleCondition(null)).toBe("waiting");
+  });
+
+  it("knows a settled zero, as a USB scale shows after its ZERO key", () => {
+    expect(atZero(status("stable", 0))).toBe(true);
+    expect(atZero(status("motion", 0))).toBe(false);
+    expect(atZero(status("stable", 5))).toBe(false);
+    expect(atZero(null)).toBe(false);
+  });
+});
+
+describe("box and contents", () => {
+  it("takes the last item scanned back out, one at a time", () => {
+    let lines = packLines(order([line("MUG", 2, 2), line("PEN", 1, 1)]));
+    let scans: string[] = [];
+    for (const sku of ["MUG", "PEN", "MUG"]) {
+      const scanned = scanItem(lines, sku);
+      if (!scanned.ok) throw new Error(scanned.message);
+      lines = scanned.lines;
+      scans = [...scans, sku];
+    }
+    const out = unscanLast(lines, scans)!;
+    expect(out.line).toMatchObject({ sku: "MUG", scanned: 1 });
+    expect(out.scans).toEqual(["MUG", "PEN"]);
+    const again = unscanLast(out.lines, out.scans)!;
+    expect(again.line).toMatchObject({ sku: "PEN", scanned: 0 });
+    expect(unitsLeft(again.lines)).toBe(2);
+    expect(unscanLast(packLines(order([line("MUG", 1, 1)])), [])).toBeNull();
+  });
+
+  it("offers the suggested box first, then the rest in their order", () => {
+    const box = (code: string) => ({ code, name: code }) as PackBox;
+    const all = [box("S"), box("M"), box("L")];
+    expect(boxChoices(all, box("M")).map((b) => b.code)).toEqual(["M", "S", "L"]);
+    expect(boxChoices(all, null).map((b) => b.code)).toEqual(["S", "M", "L"]);
+  });
+});
+
+describe("the verdict panel", () => {
+  const weighed = (verdict: Weighed["verdict"], status: Weighed["status"] = "picked") =>
+    ({ verdict, status, weighing: { actual_g: 525 } }) as Weighed;
+
+  it("says by how much and the likeliest cause of a failure, in the store's unit", () => {
+    const fail = weighed({ kind: "fail", delta_g: -340.6, cause: "about one mug missing", finding: "item_missing" } as Weighed["verdict"]);
+    expect(verdictView(fail)).toEqual({ tone: "fail", title: "Fail", amount: "Under by 341 g", cause: "about one mug missing", grams: 525 });
+    expect(verdictView(fail, "lb").amount).toBe("Under by 12 oz");
+    expect(verdictView({ ...fail, status: "packed" }).title).toBe("Fail · overridden");
+  });
+
+  it("keeps a pass green and no verdict neutral, without a weight to hold", () => {
+    expect(verdictView(weighed({ kind: "pass", delta_g: -1.2 }, "packed"))).toEqual({
+      tone: "pass",
+      title: "Pass",
+      amount: "",
+      cause: "Packed · −1 g from expected",
+      grams: 525,
+    });
+    const typed = { ...weighed({ kind: "pass", delta_g: 0.2 }, "packed") };
+    typed.weighing = { ...typed.weighing, typed_by: "Morgan Reyes" };
+    expect(verdictView(typed).cause).toBe("Packed · right on expected · typed weight approved by Morgan Reyes");
+    const none = verdictView(weighed({ kind: "no_verdict", reason: "unstable", message: "keep it still" } as Weighed["verdict"]));
+    expect(none).toMatchObject({ tone: "none", cause: "keep it still", grams: null });
+  });
+});
+
+describe("messages at the bench", () => {
+  it("says the host cannot be reached, not that an order was not found", () => {
+    expect(floorText({ code: "transport", message: "cannot reach Backroom: Failed to fetch" }).title).toBe("Cannot reach the host");
+    expect(floorText({ code: "not_found", message: "no order `X1`" })).toEqual({ title: "Not found", text: "No order X1" });
+  });
+
+  it("puts printer trouble in the packer's words, details for the manager", () => {
+    const trouble = printerTrouble("lp: The printer or class does not exist (queue `Slips`)");
+    expect(trouble.text).toBe("Printer offline: call a manager");
+    expect(trouble.details).toBe("lp: The printer or class does not exist (queue Slips)");
+    const none = printerTrouble("this station has no printer: choose its CUPS queue in Settings, or name one (--printer)");
+    expect(none.text).toBe("No printer is set up for this bench: call a manager");
   });
 });

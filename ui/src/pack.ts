@@ -1,10 +1,14 @@
-// The packing bench's rules, apart from the screen: what goes in the box, when a scan is
-// refused, and when the scale's reading is ready to be judged. The verdict itself is the
-// server's (`weigh`); this only decides when to ask for it.
+// The packing bench's rules, apart from the screen: what goes in the box (and back out), when
+// a scan is refused, when the scale's reading is ready to be judged, what a reading means for
+// the packer, and how weights, verdicts and errors read at the bench. The verdict itself is the
+// server's (`weigh`); this only decides when to ask for it and how to show it.
 
 import type { ExpectedWeight } from "./gen/ExpectedWeight";
 import type { Order } from "./gen/Order";
+import type { PackBox } from "./gen/PackBox";
 import type { ScaleStatus } from "./gen/ScaleStatus";
+import type { Weighed } from "./gen/Weighed";
+import type { WeightUnit } from "./gen/WeightUnit";
 
 /** One product going into the box: how many, and how many are scanned in so far. */
 export type PackLine = { sku: string; name: string; want: number; scanned: number };
@@ -39,6 +43,20 @@ export function scanItem(lines: PackLine[], sku: string, name = sku): ItemScan {
   return { ok: true, lines: lines.map((l, i) => (i === at ? counted : l)), line: counted };
 }
 
+export type ItemUnscan = { lines: PackLine[]; scans: string[]; line: PackLine } | null;
+
+/**
+ * Takes the last unit scanned into the box back out (the packer pressed the un-scan key):
+ * `scans` is the SKUs in the order they were scanned. `null` when nothing is scanned.
+ */
+export function unscanLast(lines: PackLine[], scans: string[]): ItemUnscan {
+  const sku = scans.at(-1);
+  const at = lines.findIndex((l) => l.sku === sku && l.scanned > 0);
+  if (sku === undefined || at < 0) return null;
+  const line = { ...lines[at]!, scanned: lines[at]!.scanned - 1 };
+  return { lines: lines.map((l, i) => (i === at ? line : l)), scans: scans.slice(0, -1), line };
+}
+
 export function unitsLeft(lines: PackLine[]): number {
   return lines.reduce((n, l) => n + (l.want - l.scanned), 0);
 }
@@ -46,26 +64,161 @@ export function unitsLeft(lines: PackLine[]): number {
 /** Grams in one of each unit a bench may type. */
 const UNIT_GRAMS: Record<string, number> = { g: 1, kg: 1000, oz: 28.349523125, lb: 453.59237, lbs: 453.59237 };
 
+/** How far a passing weight is from the expected one: `+4 g from expected`, `right on expected`. */
+function signedWeight(delta: number, unit: WeightUnit): string {
+  const rounded = Math.round(delta);
+  if (rounded === 0) return "right on expected";
+  return `${rounded < 0 ? "−" : "+"}${showWeight(Math.abs(rounded), unit)} from expected`;
+}
+
 /** What a packer typed at a bench without a scale: a weight, a refusal, or not a weight at all. */
 export type TypedWeight = { grams: number } | { error: string } | null;
 
+const NUMBER = String.raw`(\d+(?:[.,]\d+)?)`;
+const POUNDS_AND_OUNCES = new RegExp(String.raw`^${NUMBER}\s*lbs?\s+${NUMBER}\s*oz$`, "i");
+const ONE_UNIT = new RegExp(String.raw`^${NUMBER}\s*(g|kg|oz|lbs?)?$`, "i");
+
+function num(text: string): number {
+  return Number(text.replace(",", "."));
+}
+
 /**
- * Reads a weight typed at a bench without a scale: a number with an optional unit (`865`,
- * `865 g`, `1.2 kg`, `1,2kg`, `2 lb`), in grams; grams when no unit is given. Text that is no
+ * Reads a weight typed at a bench: a number with an optional unit (`865`, `865 g`, `1.2 kg`,
+ * `1,2kg`, `2 lb`), or pounds and ounces as a scale in pounds shows them (`2 lb 3.5 oz`), in
+ * grams. A bare number is in the store's unit (`bare`, grams unless told). Text that is no
  * number is `null`: it is a scan for the screen to handle. A number no package of this order
  * could weigh (more than four times the expected weight and ten kilograms over it), or a long
  * run of digits with no unit, is a barcode scanned into the weight field and is refused, as
  * the server refuses it.
  */
-export function typedWeight(text: string, expectedG: number): TypedWeight {
-  const m = /^(\d+(?:[.,]\d+)?)\s*(g|kg|oz|lbs?)?$/i.exec(text.trim());
-  if (!m) return null;
-  const [, number, unit] = m;
+export function typedWeight(text: string, expectedG: number, bare: WeightUnit = "g"): TypedWeight {
+  const trimmed = text.trim();
+  const both = POUNDS_AND_OUNCES.exec(trimmed);
+  const one = both ? null : ONE_UNIT.exec(trimmed);
+  if (!both && !one) return null;
   const barcode = { error: "That looks like a barcode, not a weight: type the weight the scale shows" };
-  if (!unit && /^\d{8,}$/.test(number!)) return barcode;
-  const grams = Number(number!.replace(",", ".")) * UNIT_GRAMS[(unit ?? "g").toLowerCase()]!;
+  if (one && !one[2] && /^\d{8,}$/.test(one[1]!)) return barcode;
+  const grams = both
+    ? num(both[1]!) * UNIT_GRAMS.lb! + num(both[2]!) * UNIT_GRAMS.oz!
+    : num(one![1]!) * UNIT_GRAMS[(one![2] ?? bare).toLowerCase()]!;
   if (grams > Math.max(expectedG * 4, expectedG + 10_000)) return barcode;
   return { grams: Math.round(grams * 10) / 10 };
+}
+
+/**
+ * A weight as the bench shows it in the store's unit: pounds and ounces where the store uses
+ * pounds (`2 lb 5.6 oz`), ounces, kilograms, or grams. Grams are what is stored.
+ */
+export function showWeight(grams: number, unit: WeightUnit = "g"): string {
+  const sign = grams < 0 ? "−" : "";
+  const g = Math.abs(grams);
+  const fixed = (n: number, digits: number) => n.toLocaleString("en", { maximumFractionDigits: digits });
+  switch (unit) {
+    case "lb": {
+      const totalOz = Math.round((g / UNIT_GRAMS.oz!) * 10) / 10;
+      const lb = Math.floor(totalOz / 16);
+      const oz = Math.round((totalOz - lb * 16) * 10) / 10;
+      return lb > 0 ? `${sign}${lb} lb ${fixed(oz, 1)} oz` : `${sign}${fixed(oz, 1)} oz`;
+    }
+    case "oz":
+      return `${sign}${fixed(g / UNIT_GRAMS.oz!, 1)} oz`;
+    case "kg":
+      return `${sign}${fixed(g / 1000, 3)} kg`;
+    case "g":
+      return `${sign}${fixed(g, 1)} g`;
+  }
+}
+
+/** What the scale's reading means for the packer, beyond the number. */
+export type ScaleCondition =
+  | "waiting"
+  | "weighing"
+  | "settled"
+  | "needs_zero"
+  | "overloaded"
+  | "reconnecting"
+  | "asleep";
+
+/**
+ * Sorts a scale status into what the bench shows: a weight, a "needs re-zero" prompt in place
+ * of a weight under zero, an overload, or a scale to reconnect (unplugged, silent, faulty) or
+ * wake (a USB scale that switched itself off).
+ */
+export function scaleCondition(status: ScaleStatus | null): ScaleCondition {
+  if (!status) return "waiting";
+  switch (status.state) {
+    case "under":
+      return "needs_zero";
+    case "over":
+    case "out_of_range":
+      return "overloaded";
+    case "offline":
+    case "silent":
+    case "fault":
+      return "reconnecting";
+    case "asleep":
+      return "asleep";
+    case "stable":
+    case "motion":
+      if (status.grams !== null && status.grams < 0) return "needs_zero";
+      return status.state === "stable" ? "settled" : "weighing";
+  }
+}
+
+/** The scale shows a settled zero: a USB scale's "stable at zero" after its ZERO key. */
+export function atZero(status: ScaleStatus | null): boolean {
+  return status?.state === "stable" && status.grams !== null && Math.abs(status.grams) < 0.5;
+}
+
+/** The boxes the packer chooses from: the suggested one first, then the rest smallest first. */
+export function boxChoices(boxes: PackBox[], suggested: PackBox | null): PackBox[] {
+  if (!suggested) return boxes;
+  return [suggested, ...boxes.filter((b) => b.code !== suggested.code)];
+}
+
+/** The verdict as the bench shows it: its tone colours the whole screen. */
+export type VerdictView = {
+  tone: "pass" | "fail" | "none";
+  title: string;
+  /** How far off, such as `Under by 341 g`; empty for a pass or no verdict. */
+  amount: string;
+  /** The likeliest cause or what to do. */
+  cause: string;
+  /** The weight the verdict rests on, in grams; null when there was none to judge. */
+  grams: number | null;
+};
+
+/** What the verdict panel says about a weighing, weights in the store's unit. */
+export function verdictView(weighed: Weighed, unit: WeightUnit = "g"): VerdictView {
+  const v = weighed.verdict;
+  const grams = weighed.weighing.actual_g;
+  const overridden = weighed.status === "packed" && v.kind !== "pass";
+  switch (v.kind) {
+    case "pass": {
+      const typed = weighed.weighing.typed_by ? ` · typed weight approved by ${weighed.weighing.typed_by}` : "";
+      return { tone: "pass", title: "Pass", amount: "", cause: `Packed · ${signedWeight(v.delta_g, unit)}${typed}`, grams };
+    }
+    case "fail": {
+      const off = showWeight(Math.abs(Math.round(v.delta_g)), unit);
+      return {
+        tone: "fail",
+        title: overridden ? "Fail · overridden" : "Fail",
+        amount: `${v.delta_g < 0 ? "Under" : "Over"} by ${off}`,
+        cause: v.cause,
+        grams,
+      };
+    }
+    case "no_verdict":
+      return { tone: "none", title: overridden ? "No verdict · overridden" : "No verdict", amount: "", cause: v.message, grams: null };
+    case "cannot_audit":
+      return {
+        tone: "fail",
+        title: overridden ? "Cannot audit · overridden" : "Cannot audit",
+        amount: "",
+        cause: `No weight on file for ${v.skus.join(", ")}: a manager adds it, or approves the package (F11)`,
+        grams: null,
+      };
+  }
 }
 
 /**
@@ -131,3 +284,32 @@ export class WeighTrigger {
     this.judged = left ? live.grams : null;
   }
 }
+
+/**
+ * A message from the server as the bench shows it: no backticks. When no reply came at all the
+ * host is unreachable, which is not the packer's "not found".
+ */
+export function floorText(error: { code?: string; message: string }): { title: string; text: string } {
+  if (error.code === "transport") {
+    return {
+      title: "Cannot reach the host",
+      text: "This bench cannot reach the Backroom host: check the network cable, and call a manager if it lasts.",
+    };
+  }
+  const text = error.message.replace(/`/g, "");
+  const title = error.code === "not_found" ? "Not found" : "Refused";
+  return { title, text: text.charAt(0).toUpperCase() + text.slice(1) };
+}
+
+/**
+ * Printer trouble in the packer's words, with the details a manager needs kept apart: a
+ * printer that is off, out of paper or missing is the same call at the bench.
+ */
+export function printerTrouble(message: string): { text: string; details: string } {
+  const details = message.replace(/`/g, "");
+  if (/has no printer/.test(message)) return { text: "No printer is set up for this bench: call a manager", details };
+  return { text: "Printer offline: call a manager", details };
+}
+
+/** A manager's approval given at the bench, with the weight typed when the scale is offline. */
+export type Approval = { manager: string; pin?: string; reason: string; grams?: number };

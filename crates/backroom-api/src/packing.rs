@@ -4,6 +4,10 @@
 //! picked items, the box, the store's `packing` settings), records every weighing whatever its
 //! verdict, and moves an order from picked to packed on a pass or a manager's override. A
 //! weighing that does not pass is an answer, not an error: it commits with its log row.
+//!
+//! A verdict rests on the station's watched scale. Only when that scale is offline may a weight
+//! be typed there, and only with a manager's badge (and PIN where the store asks) and a
+//! reason: the weighing then records who approved the typed weight and why.
 
 use backroom_core::audit::{self, AuditRules, Carton, Item, ReadingFacts, Verdict};
 use backroom_core::limits;
@@ -154,6 +158,16 @@ pub struct Weigh {
     /// Which scale the typed reading came from; the station's configured scale when absent.
     #[serde(default)]
     pub scale: Option<String>,
+    /// At a station whose watched scale is offline, the badge or PIN of the manager who
+    /// approves the typed weight.
+    #[serde(default)]
+    pub manager: Option<String>,
+    /// The approving manager's PIN, where the store asks managers for badge and PIN together.
+    #[serde(default)]
+    pub pin: Option<String>,
+    /// Why the weight is typed (the scale is unplugged, broken...); kept in the audit log.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// The verdict on a weighing, as logged.
@@ -177,6 +191,9 @@ pub struct OverrideWeighing {
     /// a packer calls a manager over rather than signing out.
     #[serde(default)]
     pub manager: Option<String>,
+    /// The approving manager's PIN, where the store asks managers for badge and PIN together.
+    #[serde(default)]
+    pub pin: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -242,6 +259,10 @@ pub struct Weighing {
     pub override_at: Option<String>,
     pub override_by: Option<String>,
     pub override_reason: Option<String>,
+    /// Set when the weight was typed at a bench whose scale was offline: the manager who
+    /// approved it, and why.
+    pub typed_by: Option<String>,
+    pub typed_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -478,9 +499,10 @@ pub fn weigh(ctx: &mut Ctx<'_>, req: Weigh) -> Result<Weighed, ApiError> {
     if let Some(grams) = req.grams {
         check_plausible(grams, exp.expected_g)?;
     }
-    let (facts, scale) = reading(ctx, &req)?;
+    let taken = reading(ctx, &req)?;
+    let facts = taken.facts;
     let verdict = audit::judge(&exp, &facts, &items);
-    let id = record(ctx, order_id, &pack_box.code, &exp, &facts, &verdict, &scale)?;
+    let id = record(ctx, order_id, &pack_box.code, &exp, &taken, &verdict)?;
     let mut status = OrderStatus::Picked;
     if let Verdict::Pass { delta_g } = verdict {
         let reason = format!(
@@ -511,19 +533,32 @@ fn check_plausible(grams: f64, expected_g: f64) -> Result<(), ApiError> {
     )))
 }
 
+/// The reading a verdict rests on, where it came from, and who approved it when typed.
+struct Taken {
+    facts: ReadingFacts,
+    scale: String,
+    /// The manager who approved a weight typed at an offline scale, and why.
+    typed: Option<(Option<i64>, String)>,
+}
+
 /// The reading to judge: the latest of the station's watched scale, or a weight typed at a
-/// station without one. Both at once is refused, so a typed number never stands in for a
+/// station without one. A typed weight at a station whose scale is watched stands only while
+/// that scale is offline and a manager approves it, so a typed number never stands in for a
 /// connected scale.
-fn reading(ctx: &Ctx<'_>, req: &Weigh) -> Result<(ReadingFacts, String), ApiError> {
+fn reading(ctx: &mut Ctx<'_>, req: &Weigh) -> Result<Taken, ApiError> {
     let station = people::station_name(ctx)?;
     let watched = station.as_deref().and_then(|name| ctx.scales.reading(name));
     match (watched, req.grams) {
-        (Some(seen), None) => Ok((facts_of(&seen.status), seen.scale)),
-        (Some(_), Some(_)) => Err(ApiError::conflict(format!(
-            "the scale of station {} is connected: put the box on it; a typed weight is only for \
-             a station without a connected scale",
-            station.unwrap_or_default()
-        ))),
+        (Some(seen), None) => {
+            Ok(Taken { facts: facts_of(&seen.status), scale: seen.scale, typed: None })
+        }
+        (Some(seen), Some(grams)) if !facts_of(&seen.status).online => {
+            approved_typed(ctx, req, grams, &seen.scale)
+        }
+        (Some(_), Some(_)) => Err(ApiError::conflict(
+            "the scale at this bench is connected: put the package on it; a typed weight is only \
+             for a bench whose scale is offline",
+        )),
         (None, Some(grams)) => {
             // A scale can show a little below zero, never below minus its capacity.
             limits::WEIGHT_G.check_f64("the typed weight", grams.abs())?;
@@ -538,13 +573,41 @@ fn reading(ctx: &Ctx<'_>, req: &Weigh) -> Result<(ReadingFacts, String), ApiErro
                 Some(scale) => scale.to_owned(),
                 None => station_scale(ctx)?,
             };
-            Ok((facts, scale))
+            Ok(Taken { facts, scale, typed: None })
         }
         (None, None) => Err(ApiError::invalid(
             "no scale is connected at this station: type the weight the scale shows, or set the \
              station's scale port in Settings",
         )),
     }
+}
+
+/// A weight typed while the station's scale is offline: it stands with a manager's approval and
+/// a reason, as read off a settled display just now.
+fn approved_typed(
+    ctx: &mut Ctx<'_>,
+    req: &Weigh,
+    grams: f64,
+    scale: &str,
+) -> Result<Taken, ApiError> {
+    let reason = req.reason.as_deref().map(str::trim).unwrap_or_default();
+    if req.manager.as_deref().is_none_or(|m| m.trim().is_empty()) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "the scale is offline: a manager approves a typed weight with their badge or PIN",
+        ));
+    }
+    if reason.is_empty() {
+        return Err(ApiError::invalid(
+            "say why the weight is typed; the reason is kept in the audit log",
+        ));
+    }
+    limits::WEIGHT_G.check_f64("the typed weight", grams.abs())?;
+    let approver = approver(ctx, req.manager.as_deref(), req.pin.as_deref())?;
+    let facts =
+        ReadingFacts { grams, stable: true, age_ms: 0, online: true, range: Range::InRange };
+    let scale = format!("typed while {scale} was offline");
+    Ok(Taken { facts, scale, typed: Some((approver, reason.to_owned())) })
 }
 
 /// What the audit needs to know of a scale's status. A scale that is silent, offline or
@@ -584,52 +647,96 @@ fn record(
     order_id: i64,
     box_code: &str,
     exp: &audit::Expectation,
-    facts: &ReadingFacts,
+    taken: &Taken,
     verdict: &Verdict,
-    scale: &str,
 ) -> Result<i64, ApiError> {
+    let (typed_by, typed_reason) = match &taken.typed {
+        Some((by, reason)) => (*by, Some(reason.as_str())),
+        None => (None, None),
+    };
     // An order that cannot be audited has no meaningful expectation; logging a partial one
     // would read as a real target.
     let known = exp.cannot_audit.is_empty();
     ctx.tx.execute(
         "INSERT INTO weighings (order_id, box_code, expected_g, tolerance_g, actual_g, verdict,
-             cause, operator_id, station_id, scale, at, cause_kind)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             cause, operator_id, station_id, scale, at, cause_kind, typed_by, typed_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             order_id,
             box_code,
             known.then_some(exp.expected_g),
             known.then_some(exp.tolerance_g),
-            facts.grams,
+            taken.facts.grams,
             verdict.as_str(),
             verdict.cause(),
             ctx.operator_id(),
             ctx.station_id(),
-            scale,
+            taken.scale,
             ctx.now_text(),
-            verdict.cause_kind()
+            verdict.cause_kind(),
+            typed_by,
+            typed_reason
         ],
     )?;
     Ok(ctx.tx.last_insert_rowid())
 }
 
-/// The manager who approves an override: the one whose badge or PIN was given, else the
-/// signed-in operator if a manager (`None` for the local command line, which acts as one).
-fn approver(ctx: &mut Ctx<'_>, manager: Option<&str>) -> Result<Option<i64>, ApiError> {
+/// The manager who approves an override or a typed weight: the one whose badge or PIN was
+/// given, else the signed-in operator if a manager (`None` for the local command line, which
+/// acts as one). Where the store asks managers for badge and PIN together, a badge alone is
+/// not enough.
+fn approver(
+    ctx: &mut Ctx<'_>,
+    manager: Option<&str>,
+    pin: Option<&str>,
+) -> Result<Option<i64>, ApiError> {
     let refused = || {
         ApiError::new(
             ErrorCode::Forbidden,
-            "a manager must approve packing a box over its weighing: a manager scans their badge \
-             or types their PIN",
+            "a manager must approve this: a manager scans their badge or types their PIN",
         )
     };
-    match manager.map(str::trim).filter(|m| !m.is_empty()) {
-        Some(credential) => {
-            people::manager_approval(ctx, credential)?.map(Some).ok_or_else(refused)
-        }
-        None if ctx.actor()?.role == Role::Manager => Ok(ctx.operator_id()),
-        None => Err(refused()),
+    let Some(credential) = manager.map(str::trim).filter(|m| !m.is_empty()) else {
+        return match ctx.actor()?.role {
+            Role::Manager => Ok(ctx.operator_id()),
+            _ => Err(refused()),
+        };
+    };
+    let id = people::manager_approval(ctx, credential)?.ok_or_else(refused)?;
+    if settings::security(ctx)?.managers_need_badge_and_pin {
+        second_factor(ctx, id, credential, pin)?;
     }
+    Ok(Some(id))
+}
+
+/// Where the store asks it, the approving manager gives the badge and the PIN that go together.
+fn second_factor(
+    ctx: &mut Ctx<'_>,
+    manager: i64,
+    badge: &str,
+    pin: Option<&str>,
+) -> Result<(), ApiError> {
+    let badge_given: bool = ctx.tx.query_row(
+        "SELECT coalesce(badge = ?2, 0) FROM operators WHERE id = ?1",
+        params![manager, badge],
+        |r| r.get(0),
+    )?;
+    if !badge_given {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "this store asks a manager for badge and PIN: scan the badge first, then type the PIN",
+        ));
+    }
+    let Some(pin) = pin.map(str::trim).filter(|p| !p.is_empty()) else {
+        return Err(ApiError::new(ErrorCode::PinNeeded, "now the manager types their PIN"));
+    };
+    if people::manager_approval(ctx, pin)? != Some(manager) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "that PIN does not go with this badge; try again or ask another manager",
+        ));
+    }
+    Ok(())
 }
 
 /// A manager packs an order over its last failed weighing, or one that got no verdict or
@@ -641,7 +748,7 @@ pub fn override_weighing(ctx: &mut Ctx<'_>, req: OverrideWeighing) -> Result<Ove
             "say why the box may go as it is; the reason is kept in the audit log",
         ));
     }
-    let approver = approver(ctx, req.manager.as_deref())?;
+    let approver = approver(ctx, req.manager.as_deref(), req.pin.as_deref())?;
     let order_id = picked_order(ctx, &req.order, "packed over its weighing")?;
     let id: i64 = ctx
         .tx
@@ -673,11 +780,12 @@ pub fn override_weighing(ctx: &mut Ctx<'_>, req: OverrideWeighing) -> Result<Ove
 
 const WEIGHING_COLUMNS: &str = "w.id, o.number, w.box_code, w.expected_g, w.tolerance_g,
     w.actual_g, w.verdict, w.cause, op.name, st.name, w.scale, w.at, w.override_at, ov.name,
-    w.override_reason, w.cause_kind
+    w.override_reason, w.cause_kind, ty.name, w.typed_reason
     FROM weighings w JOIN orders o ON o.id = w.order_id
     LEFT JOIN operators op ON op.id = w.operator_id
     LEFT JOIN stations st ON st.id = w.station_id
-    LEFT JOIN operators ov ON ov.id = w.override_by";
+    LEFT JOIN operators ov ON ov.id = w.override_by
+    LEFT JOIN operators ty ON ty.id = w.typed_by";
 
 fn weighing_row(r: &Row<'_>) -> rusqlite::Result<Weighing> {
     let verdict: String = r.get(6)?;
@@ -698,6 +806,8 @@ fn weighing_row(r: &Row<'_>) -> rusqlite::Result<Weighing> {
         override_by: r.get(13)?,
         override_reason: r.get(14)?,
         cause_kind: r.get(15)?,
+        typed_by: r.get(16)?,
+        typed_reason: r.get(17)?,
     })
 }
 

@@ -5,6 +5,11 @@
 //! The weight audit reads the board, not a weight a screen sends: a verdict rests on what the
 //! scale itself said and how old that is, so a slow or stale screen cannot pass a box. The
 //! watcher follows the stations' settings: saving a station restarts its monitor.
+//!
+//! The board also keeps a [`ScaleRemote`] per watched scale, so a packer's Zero and Tare keys
+//! reach the monitor's thread, which writes the protocol's bytes on the port. Those commands
+//! read the database only to learn the caller's station: they never hold the writer while the
+//! scale answers.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,16 +17,21 @@ use std::sync::{Arc, Mutex, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use backroom_core::scale::{Command, Protocol, REPLY_TIMEOUT};
+use backroom_core::weight::WeightUnit;
 use serde::Serialize;
 use tokio::sync::broadcast::error::TryRecvError;
 use ts_rs::TS;
 
 use crate::app::Ctx;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::people::{self, ScaleSettings, Station};
-use crate::scale_port::{MonitorOptions, PortSettings, ScaleMonitor, ScaleState, ScaleStatus};
+use crate::scale_port::{
+    MonitorOptions, PortSettings, ScaleMonitor, ScalePortError, ScaleRemote, ScaleState,
+    ScaleStatus,
+};
 use crate::system::NoArgs;
-use crate::{App, Caller, Event};
+use crate::{App, Caller, Event, settings};
 
 /// The shortest time between two published readings of one scale while its state stays the
 /// same: twenty a second, more than a live weight on screen needs. The board itself takes
@@ -35,6 +45,7 @@ const WATCH_TICK: Duration = Duration::from_millis(200);
 #[derive(Debug, Default)]
 pub struct ScaleBoard {
     latest: Mutex<HashMap<String, Seen>>,
+    remotes: Mutex<HashMap<String, ScaleRemote>>,
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +74,17 @@ impl ScaleBoard {
     /// Stops reporting `station`: its scale is no longer watched.
     pub fn forget(&self, station: &str) {
         self.lock().remove(station);
+        lock(&self.remotes).remove(station);
+    }
+
+    /// Keeps the way to send commands to `station`'s scale.
+    pub fn attach(&self, station: &str, remote: ScaleRemote) {
+        lock(&self.remotes).insert(station.to_owned(), remote);
+    }
+
+    /// The way to send commands to `station`'s scale, or `None` where no scale is watched.
+    pub fn remote(&self, station: &str) -> Option<ScaleRemote> {
+        lock(&self.remotes).get(station).cloned()
     }
 
     /// The latest status of `station`'s scale, or `None` when no scale is watched there.
@@ -75,9 +97,13 @@ impl ScaleBoard {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Seen>> {
-        // A panicking writer cannot leave a half-written entry: insert and remove are whole.
-        self.latest.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.latest)
     }
+}
+
+fn lock<T>(map: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panicking writer cannot leave a half-written entry: insert and remove are whole.
+    map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The caller's station and what its scale shows now.
@@ -87,6 +113,8 @@ pub struct StationScale {
     pub station: Option<String>,
     /// `None` where no scale is watched.
     pub status: Option<ScaleStatus>,
+    /// The unit the store weighs in, for showing weights (grams are stored whatever it is).
+    pub weight_unit: WeightUnit,
 }
 
 /// What the caller's station's scale shows now: a screen opened with a package already on the
@@ -95,7 +123,104 @@ pub fn station_scale(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<StationScale, ApiEr
     let station = people::station_name(ctx)?;
     let status =
         station.as_deref().and_then(|name| ctx.scales.reading(name)).map(|seen| seen.status);
-    Ok(StationScale { station, status })
+    let weight_unit = settings::store(ctx)?.weight_unit;
+    Ok(StationScale { station, status, weight_unit })
+}
+
+/// What became of a Zero or Tare key pressed on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ScaleKeyOutcome {
+    /// The scale said it did it.
+    Done,
+    /// The command went out; this scale never confirms, so its next readings show the effect.
+    Sent,
+    /// The scale takes no such command over its cable (a USB scale, or a protocol without
+    /// it): press the key on the scale itself; for zero, the screen waits for a settled zero.
+    PressOnScale,
+}
+
+/// The answer to a Zero or Tare key.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ScaleKey {
+    pub outcome: ScaleKeyOutcome,
+    /// The tare the scale took, in grams, where it says (MT-SICS).
+    pub tare_g: Option<f64>,
+    /// What the person at the bench reads.
+    pub message: String,
+}
+
+/// Zeroes the caller's station's scale: the platter must be empty and still.
+pub fn zero_scale(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<ScaleKey, ApiError> {
+    press(ctx, Command::Zero)
+}
+
+/// Takes what is on the caller's station's scale now as the tare (a tray that stays on it).
+pub fn tare_scale(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<ScaleKey, ApiError> {
+    press(ctx, Command::Tare)
+}
+
+/// How long a key waits for the scale: a scale zeroes or tares once the weight is steady, and
+/// the monitor gives up on an answer after [`REPLY_TIMEOUT`].
+const KEY_WAIT: Duration = REPLY_TIMEOUT.saturating_add(Duration::from_millis(500));
+
+/// Hands `command` to the monitor of the caller's station's scale and waits for its answer.
+fn press(ctx: &Ctx<'_>, command: Command) -> Result<ScaleKey, ApiError> {
+    let station = people::station_name(ctx)?;
+    let remote = station.as_deref().and_then(|name| ctx.scales.remote(name)).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::Conflict,
+            "no scale is connected at this bench: use the keys on the scale itself",
+        )
+    })?;
+    key_answer(command, remote.protocol(), remote.command(command, KEY_WAIT))
+}
+
+/// The bench's answer to a key, from the scale's: a command the scale cannot take over its
+/// cable asks for the key on the scale; anything else that went wrong says what to do.
+fn key_answer(
+    command: Command,
+    protocol: Protocol,
+    answer: Result<crate::scale_port::CommandOutcome, ScalePortError>,
+) -> Result<ScaleKey, ApiError> {
+    let key = if command == Command::Zero { "ZERO" } else { "TARE" };
+    let done = if command == Command::Zero { "The scale is zeroed" } else { "The tare is taken" };
+    match answer {
+        Ok(outcome) if outcome.confirmed => Ok(ScaleKey {
+            outcome: ScaleKeyOutcome::Done,
+            tare_g: outcome.tare.map(|tare| crate::scale_port::round_grams(tare.grams)),
+            message: done.to_owned(),
+        }),
+        Ok(_) => Ok(ScaleKey {
+            outcome: ScaleKeyOutcome::Sent,
+            tare_g: None,
+            message: format!("{done}: check that the weight shown changed"),
+        }),
+        Err(ScalePortError::Unsupported { .. }) => Ok(ScaleKey {
+            outcome: ScaleKeyOutcome::PressOnScale,
+            tare_g: None,
+            message: if protocol.is_hid() && command == Command::Zero {
+                format!(
+                    "Press {key} on the scale with the platter empty; the screen waits for zero"
+                )
+            } else {
+                format!("Press {key} on the scale itself")
+            },
+        }),
+        Err(
+            ScalePortError::Offline { .. } | ScalePortError::Stopped | ScalePortError::Lost { .. },
+        ) => Err(ApiError::new(
+            ErrorCode::Conflict,
+            "the scale is not connected: check its cable and power",
+        )),
+        // Refused, no answer in time, over or under range: the scale's own reason says what to do.
+        Err(error) => Err(ApiError::new(ErrorCode::Conflict, capitalised(&error.to_string()))),
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// Watches the stations' scales until dropped.
@@ -198,13 +323,14 @@ impl Watcher {
 }
 
 /// One station's monitor: every status goes on the board, and out as an event when [`due`].
-fn watch_scale(app: &Weak<App>, station: &str, port: PortSettings) -> ScaleMonitor {
-    let app = app.clone();
+fn watch_scale(weak: &Weak<App>, station: &str, port: PortSettings) -> ScaleMonitor {
+    let app = weak.clone();
     let station = station.to_owned();
     let scale = format!("{} on {}", port.protocol, port.path);
     let options = MonitorOptions { every_reading: true, ..MonitorOptions::default() };
     let mut last: Option<(ScaleState, Instant)> = None;
-    ScaleMonitor::start(port, options, move |status| {
+    let name = station.clone();
+    let monitor = ScaleMonitor::start(port, options, move |status| {
         let Some(app) = app.upgrade() else { return };
         app.scales().record(&station, &scale, status.clone());
         let now = Instant::now();
@@ -212,7 +338,11 @@ fn watch_scale(app: &Weak<App>, station: &str, port: PortSettings) -> ScaleMonit
             last = Some((status.state, now));
             app.publish(Event::Scale { station: station.clone(), status });
         }
-    })
+    });
+    if let Some(app) = weak.upgrade() {
+        app.scales().attach(&name, monitor.remote());
+    }
+    monitor
 }
 
 /// Whether a status in `state` at `now` goes out, given the state and time of the last one
@@ -258,6 +388,40 @@ mod tests {
             age_ms: Some(age_ms),
             detail: None,
         }
+    }
+
+    #[test]
+    fn a_usb_scale_is_asked_for_its_zero_key_and_an_unplugged_one_for_its_cable() {
+        use backroom_core::scale::Refusal;
+
+        use crate::scale_port::{CommandName, RefusalText};
+
+        let unsupported = |command| {
+            Err(ScalePortError::Unsupported {
+                protocol: Protocol::HidPos,
+                command: CommandName(command),
+            })
+        };
+        let zero = key_answer(Command::Zero, Protocol::HidPos, unsupported(Command::Zero)).unwrap();
+        assert_eq!(zero.outcome, ScaleKeyOutcome::PressOnScale);
+        assert!(zero.message.contains("the screen waits for zero"), "{}", zero.message);
+        let tare = key_answer(Command::Tare, Protocol::HidPos, unsupported(Command::Tare)).unwrap();
+        assert_eq!(tare.message, "Press TARE on the scale itself");
+
+        let offline = Err(ScalePortError::Offline { path: "/dev/ttyUSB0".into() });
+        let err = key_answer(Command::Zero, Protocol::MtSics, offline).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Conflict);
+        assert!(!err.message.contains("/dev/"), "no device paths at the bench: {}", err.message);
+
+        let refused = Err(ScalePortError::Refused {
+            command: CommandName(Command::Zero),
+            reason: RefusalText(Refusal::Motion),
+        });
+        let err = key_answer(Command::Zero, Protocol::MtSics, refused).unwrap_err();
+        assert_eq!(
+            err.message,
+            "The scale refused to zero: it is in motion; wait for a steady weight"
+        );
     }
 
     #[test]

@@ -135,6 +135,7 @@ impl<'c> Floor<'c> {
                         order: job.number.clone(),
                         reason: OVERRIDE_REASON.to_owned(),
                         manager: None,
+                        pin: None,
                     },
                 )?;
                 Ok(self.then(job, Step::Ship, 30, 120))
@@ -253,6 +254,9 @@ fn weigh(ctx: &mut Ctx<'_>, number: &str, box_code: &str, grams: f64) -> Result<
             online: None,
             range: None,
             scale: None,
+            manager: None,
+            pin: None,
+            reason: None,
         },
     )?;
     Ok(weighed.status == OrderStatus::Packed)

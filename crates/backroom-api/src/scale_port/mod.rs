@@ -36,7 +36,7 @@ use ts_rs::TS;
 use crate::people::ScaleSettings;
 
 pub use detect::{detect, detect_any};
-pub use monitor::{HID_SLEEP, MonitorOptions, ScaleMonitor, ScaleState, ScaleStatus};
+pub use monitor::{HID_SLEEP, MonitorOptions, ScaleMonitor, ScaleRemote, ScaleState, ScaleStatus};
 pub use port::{CommandOutcome, ScalePort, read_stable};
 
 /// Where a scale is attached and how to talk to it.

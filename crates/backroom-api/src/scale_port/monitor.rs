@@ -152,7 +152,41 @@ enum Control {
 #[derive(Debug)]
 pub struct ScaleMonitor {
     control: Sender<Control>,
+    protocol: Protocol,
     thread: Option<JoinHandle<()>>,
+}
+
+/// Sends zero and tare to a monitor's scale: the monitor's thread writes the bytes the core
+/// builds and hands back the scale's answer.
+#[derive(Debug, Clone)]
+pub struct ScaleRemote {
+    control: Sender<Control>,
+    protocol: Protocol,
+}
+
+impl ScaleRemote {
+    /// The protocol the scale speaks, which decides whether it takes a command over the cable.
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    /// Sends `command` and waits up to `timeout` for the scale's answer.
+    pub fn command(
+        &self,
+        command: Command,
+        timeout: Duration,
+    ) -> Result<CommandOutcome, ScalePortError> {
+        let (reply, answer) = mpsc::channel();
+        self.control.send(Control::Command(command, reply)).map_err(|_| ScalePortError::Stopped)?;
+        match answer.recv_timeout(timeout) {
+            Ok(result) => result,
+            Err(RecvTimeoutError::Timeout) => Err(ScalePortError::NoAnswer {
+                command: CommandName(command),
+                waited_ms: millis(timeout),
+            }),
+            Err(RecvTimeoutError::Disconnected) => Err(ScalePortError::Stopped),
+        }
+    }
 }
 
 impl ScaleMonitor {
@@ -177,6 +211,7 @@ impl ScaleMonitor {
     ) -> ScaleMonitor {
         let (control, commands) = mpsc::channel();
         let name = format!("scale {}", settings.path);
+        let protocol = settings.protocol;
         let worker = Worker {
             settings,
             options,
@@ -191,7 +226,7 @@ impl ScaleMonitor {
             .name(name)
             .spawn(move || worker.run())
             .expect("the OS refused to start a thread for the scale");
-        ScaleMonitor { control, thread: Some(thread) }
+        ScaleMonitor { control, protocol, thread: Some(thread) }
     }
 
     /// Zeroes the scale, waiting up to `timeout` for its answer.
@@ -214,16 +249,13 @@ impl ScaleMonitor {
         command: Command,
         timeout: Duration,
     ) -> Result<CommandOutcome, ScalePortError> {
-        let (reply, answer) = mpsc::channel();
-        self.control.send(Control::Command(command, reply)).map_err(|_| ScalePortError::Stopped)?;
-        match answer.recv_timeout(timeout) {
-            Ok(result) => result,
-            Err(RecvTimeoutError::Timeout) => Err(ScalePortError::NoAnswer {
-                command: CommandName(command),
-                waited_ms: millis(timeout),
-            }),
-            Err(RecvTimeoutError::Disconnected) => Err(ScalePortError::Stopped),
-        }
+        self.remote().command(command, timeout)
+    }
+
+    /// A handle that sends commands to this monitor's scale from another thread, such as a
+    /// packer's Zero key; it fails with [`ScalePortError::Stopped`] once the monitor is gone.
+    pub fn remote(&self) -> ScaleRemote {
+        ScaleRemote { control: self.control.clone(), protocol: self.protocol }
     }
 
     /// Stops the thread and closes the port.
