@@ -1,8 +1,9 @@
 // Picking from the station screen, keyboard and scanner only: a picker plans pick lists from the
 // demo's allocated orders (carts of 4), opens the first, sees the route on the map, is refused
-// a wrong bin and a wrong product (nothing recorded), picks every stop by scanning the bin and
-// the product (a typed number sets the quantity), reports one stop short, and ends with the
-// list done and its orders picked or back-ordered.
+// a wrong bin and a wrong product (named against what the stop wants; nothing recorded), picks
+// every stop by scanning the bin and the product (a typed number sets the quantity), reports one
+// stop short (which stays listed as short), and ends with the list done and its orders picked or
+// back-ordered.
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -120,6 +121,10 @@ test("a picker walks a pick list: wrong bin and product refused, every stop pick
   await atStop(page, first, "product");
   await scan(page, WRONG);
   await page.waitForFunction(() => /Nothing was picked/.test(document.querySelector('[data-testid="pick-error"]')?.textContent ?? ""));
+  // The refusal names what was scanned and what this stop wants, so a look-alike is told apart.
+  const refusal = (await page.getByTestId("pick-error").textContent()) ?? "";
+  assert.ok(refusal.includes(`That is ${WRONG} E2E wrong product`), refusal);
+  assert.ok(refusal.includes(`this stop wants ${first.sku} ${first.name}`), refusal);
   assert.match((await page.getByTestId("pick-input").getAttribute("class")) ?? "", /\bfail\b/);
   assert.equal(await page.locator(stopSelector(first)).getAttribute("data-picked"), String(first.picked));
   await screenshot(page, "pick-wrong-product");
@@ -146,6 +151,13 @@ test("a picker walks a pick list: wrong bin and product refused, every stop pick
       await scan(page, "0");
       await page.getByTestId("pick-short-result").waitFor();
       shorted = { stop: s, result: await page.getByTestId("pick-short-result").getAttribute("data-count-task") };
+      // It says how many of this line went short, and the stop stays listed as short.
+      assert.equal(await page.getByTestId("pick-short-result").getAttribute("data-short"), String(s.qty));
+      assert.match((await page.getByTestId("pick-short-result").textContent()) ?? "", new RegExp(`${s.qty} of ${s.sku} missing in ${s.bin}`));
+      const row = page.locator(stopSelector(s));
+      assert.equal(await row.getAttribute("data-short"), String(s.qty));
+      assert.match((await row.getAttribute("class")) ?? "", /\bshorted\b/);
+      assert.equal(await row.getByTestId("pick-stop-short").textContent(), `${s.qty} short`);
       await screenshot(page, "pick-short");
       continue;
     }

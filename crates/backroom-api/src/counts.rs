@@ -150,8 +150,11 @@ pub struct CountSubmitted {
     /// `recount` when this round differed too much and the bin is to be counted again;
     /// otherwise `counted`, waiting for a manager.
     pub status: CountStatus,
-    /// This round against the ledger, now that it is in.
+    /// This round against the ledger, now that it is in. Empty when the bin is to be counted
+    /// again: the ledger's figures would make the second round no longer blind.
     pub lines: Vec<CountLine>,
+    /// When the bin is to be counted again, the SKUs whose count differed, without figures.
+    pub differs: Vec<String>,
     pub message: String,
 }
 
@@ -419,15 +422,19 @@ pub fn submit_count(ctx: &mut Ctx<'_>, req: SubmitCount) -> Result<CountSubmitte
     let status = if recount { CountStatus::Recount } else { CountStatus::Counted };
     set_status(ctx, task.id, status)?;
     ctx.emit(Event::DataChanged { what: "counts".into() });
+    let lines = round_lines(ctx, task.id, round)?;
+    let differs = lines.iter().filter(|l| l.variance != 0).map(|l| l.sku.clone()).collect();
     Ok(CountSubmitted {
         task: task.id,
         bin: task.bin.code.clone(),
         round,
         status,
-        lines: round_lines(ctx, task.id, round)?,
+        lines: if recount { Vec::new() } else { lines },
+        differs: if recount { differs } else { Vec::new() },
         message: if recount {
             format!(
-                "{} differs from the ledger by more than allowed; count it again",
+                "{} differs from the ledger by more than allowed; count it again. What the \
+                 ledger holds stays hidden until the second count is in",
                 task.bin.code
             )
         } else {

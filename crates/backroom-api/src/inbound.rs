@@ -51,6 +51,8 @@ pub struct Received {
     pub suggested_bin: Option<String>,
     /// What the goods did for waiting orders; only a receipt straight into a bin allocates.
     pub allocation: AllocationSummary,
+    /// Why orders waiting for the product got none of these goods, when they got none.
+    pub unfilled: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -71,6 +73,8 @@ pub struct PutAwayDone {
     pub movement: Movement,
     /// Waiting orders served from the goods just put away.
     pub allocation: AllocationSummary,
+    /// Why orders waiting for the product got none of these goods, when they got none.
+    pub unfilled: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -219,6 +223,7 @@ pub fn receive(ctx: &mut Ctx<'_>, req: Receive) -> Result<Received, ApiError> {
     };
     let notice = expected.as_ref().and_then(|line| over_notice(reference?, line));
     let allocation = allocate_if_bin(ctx, &to, product_id)?;
+    let unfilled = why_unfilled(ctx, &to, &allocation)?;
     let movement = recorded(ctx, id, &sku)?;
     ctx.emit(Event::StockChanged { skus: vec![sku] });
     Ok(Received {
@@ -228,6 +233,7 @@ pub fn receive(ctx: &mut Ctx<'_>, req: Receive) -> Result<Received, ApiError> {
         notice,
         suggested_bin: suggest_bin(ctx, product_id)?,
         allocation,
+        unfilled,
     })
 }
 
@@ -332,15 +338,59 @@ fn allocate_if_bin(
     allocation::run(ctx, Scope::Products(vec![product_id]))
 }
 
+/// Why goods that landed in `to` went to none of the orders waiting for them: a bin waiting
+/// for a count promises nothing new, and an order that ships only complete waits for its
+/// other items. `None` when some order got units or none was waiting.
+fn why_unfilled(
+    ctx: &Ctx<'_>,
+    to: &Place,
+    summary: &AllocationSummary,
+) -> Result<Option<String>, ApiError> {
+    if to.kind != LocationKind::Bin || summary.orders == 0 || summary.units_reserved > 0 {
+        return Ok(None);
+    }
+    Ok(Some(unfilled_message(&to.code, summary.orders, bin_is_counting(ctx, to.id)?)))
+}
+
+fn unfilled_message(bin: &str, waiting: u32, counting: bool) -> String {
+    let orders = if waiting == 1 {
+        "the waiting order".to_owned()
+    } else {
+        format!("the {waiting} waiting orders")
+    };
+    if counting {
+        format!(
+            "None went to {orders}: {bin} is waiting for a count, and a bin being counted promises \
+             nothing until a manager approves the count. Move them to another bin to serve {orders}."
+        )
+    } else {
+        format!("None went to {orders}: they ship only complete and still wait for other items.")
+    }
+}
+
+/// Whether a count of the bin is open, being recounted or waiting for a decision.
+fn bin_is_counting(ctx: &Ctx<'_>, location_id: i64) -> Result<bool, ApiError> {
+    Ok(ctx.query_row(
+        "SELECT count(*) > 0 FROM count_tasks WHERE location_id = ?1
+         AND status IN ('open', 'recount', 'counted')",
+        [location_id],
+        |r| r.get(0),
+    )?)
+}
+
 /// Where new stock of a product should go: with the rest of it, so pickers find it in one place;
-/// for a product not yet in any bin, the empty bin with the shortest walk from the depot.
+/// for a product not yet in any bin, the empty bin with the shortest walk from the depot. A bin
+/// waiting for a count is never suggested: what goes in there is promised to no one until the
+/// count is decided.
 fn suggest_bin(ctx: &Ctx<'_>, product_id: i64) -> Result<Option<String>, ApiError> {
     let fullest: Option<String> = ctx
         .tx
         .query_row(
             "SELECT l.code FROM stock s
              JOIN locations l ON l.id = s.location_id AND l.kind = 'bin' AND l.active = 1
-             WHERE s.product_id = ?1 AND s.on_hand > 0
+             WHERE s.product_id = ?1 AND s.on_hand > 0 AND NOT EXISTS (
+                 SELECT 1 FROM count_tasks c WHERE c.location_id = l.id
+                 AND c.status IN ('open', 'recount', 'counted'))
              ORDER BY s.on_hand DESC, l.code LIMIT 1",
             [product_id],
             |r| r.get(0),
@@ -362,6 +412,8 @@ fn nearest_empty_bin(ctx: &Ctx<'_>) -> Result<Option<String>, ApiError> {
          WHERE l.kind = 'bin' AND l.active = 1
            AND NOT EXISTS (SELECT 1 FROM stock s WHERE s.location_id = l.id AND s.on_hand > 0)
            AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.location_id = l.id)
+           AND NOT EXISTS (SELECT 1 FROM count_tasks c WHERE c.location_id = l.id
+                           AND c.status IN ('open', 'recount', 'counted'))
          ORDER BY l.code",
     )?;
     let codes: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
@@ -392,15 +444,16 @@ pub fn put_away(ctx: &mut Ctx<'_>, req: PutAway) -> Result<PutAwayDone, ApiError
             product: sku.clone(),
             qty: req.qty,
             from: Some(from.code),
-            to: Some(to.code),
+            to: Some(to.code.clone()),
             reason: "put-away".to_owned(),
             order: None,
         },
     )?;
     let allocation = allocation::run(ctx, Scope::Products(vec![product_id]))?;
+    let unfilled = why_unfilled(ctx, &to, &allocation)?;
     let movement = recorded(ctx, id, &sku)?;
     ctx.emit(Event::StockChanged { skus: vec![sku] });
-    Ok(PutAwayDone { movement, allocation })
+    Ok(PutAwayDone { movement, allocation, unfilled })
 }
 
 /// Records (or updates) what a supplier announced under a reference.
@@ -542,4 +595,72 @@ fn expected_receipts(ctx: &Ctx<'_>, q: &ExpectedQuery) -> Result<Vec<ExpectedRec
         ))
     });
     Ok(receipts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{App, Caller};
+    use serde_json::{Value, json};
+
+    fn call(app: &App, name: &str, req: Value) -> Value {
+        app.call(Caller::Local, name, req).unwrap_or_else(|e| panic!("`{name}` failed: {e}"))
+    }
+
+    /// A one-aisle warehouse with a mug in two bins, the fuller one waiting for a count, and
+    /// an order for more mugs than the bins can promise.
+    fn warehouse_with_a_count() -> (tempfile::TempDir, App) {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(&dir.path().join("backroom.db")).unwrap();
+        call(
+            &app,
+            "set_layout",
+            json!({"layout": {"name": "t", "aisles": 2, "blocks": 1, "slots_per_side": 5,
+                              "slot_length_m": 1.0, "aisle_pitch_m": 3.0, "cross_aisle_m": 2.0}}),
+        );
+        call(&app, "save_area", json!({"code": "RECEIVING", "kind": "receiving"}));
+        call(&app, "save_area", json!({"code": "PACKING", "kind": "packing"}));
+        call(&app, "save_product", json!({"sku": "MUG-1", "name": "Mug", "price_cents": 1299}));
+        call(&app, "receive", json!({"product": "MUG-1", "qty": 9, "to": "A01-1-01-L"}));
+        call(&app, "receive", json!({"product": "MUG-1", "qty": 2, "to": "A01-1-02-L"}));
+        call(&app, "create_counts", json!({"bins": ["A01-1-01-L"]}));
+        call(
+            &app,
+            "create_order",
+            json!({"number": "1001", "customer": {"name": "Ada"}, "payment_status": "paid",
+                   "ship_to": {"name": "Ada", "address1": "1 Main St", "city": "Leeds",
+                               "postal_code": "LS1 1AA", "country": "gb"},
+                   "lines": [{"product": "MUG-1", "qty": 5}]}),
+        );
+        (dir, app)
+    }
+
+    #[test]
+    fn a_bin_being_counted_is_not_suggested_and_put_away_there_says_why() {
+        let (_dir, app) = warehouse_with_a_count();
+        let received = call(&app, "receive", json!({"product": "MUG-1", "qty": 4}));
+        assert_eq!(received["suggested_bin"], "A01-1-02-L", "not the fuller bin under count");
+
+        let into_counted =
+            call(&app, "put_away", json!({"product": "MUG-1", "qty": 2, "to": "A01-1-01-L"}));
+        assert_eq!(into_counted["allocation"]["units_reserved"], 0);
+        let why = into_counted["unfilled"].as_str().unwrap();
+        assert!(why.contains("A01-1-01-L is waiting for a count"), "{why}");
+
+        let into_suggested =
+            call(&app, "put_away", json!({"product": "MUG-1", "qty": 2, "to": "A01-1-02-L"}));
+        assert!(into_suggested["allocation"]["units_reserved"].as_i64().unwrap() > 0);
+        assert_eq!(into_suggested["unfilled"], Value::Null);
+    }
+
+    #[test]
+    fn a_receipt_that_fills_no_order_says_why() {
+        let counting = unfilled_message("A03-1-02-L", 1, true);
+        assert!(
+            counting
+                .starts_with("None went to the waiting order: A03-1-02-L is waiting for a count")
+        );
+        let complete = unfilled_message("A03-1-02-L", 3, false);
+        assert!(complete.contains("the 3 waiting orders: they ship only complete"), "{complete}");
+    }
 }

@@ -51,6 +51,8 @@ pub struct ShortResult {
     pub reallocated: i64,
     /// Units that became a back order.
     pub backordered: i64,
+    /// Units of this line the bin was short: reserved here and not found.
+    pub short: i64,
     /// The count task raised for the bin.
     pub count_task: i64,
 }
@@ -101,6 +103,51 @@ fn reserved_bins(ctx: &Ctx<'_>, order_id: i64, product_id: i64) -> Result<String
     Ok(if bins.is_empty() { "no bin".to_owned() } else { bins.join(", ") })
 }
 
+/// A scanned product the order wants nothing of: names what was scanned and what this bin
+/// holds for the order, so the picker can tell a look-alike from the right item. `None` when
+/// the order does want the product, only from another bin.
+fn wrong_product(
+    ctx: &Ctx<'_>,
+    order_id: i64,
+    product_id: i64,
+    location_id: i64,
+    bin: &str,
+) -> Result<Option<String>, ApiError> {
+    let wanted_elsewhere: bool = ctx.query_row(
+        "SELECT count(*) > 0 FROM reservations r JOIN order_lines ol ON ol.id = r.order_line_id
+         WHERE ol.order_id = ?1 AND r.product_id = ?2",
+        [order_id, product_id],
+        |r| r.get(0),
+    )?;
+    if wanted_elsewhere {
+        return Ok(None);
+    }
+    let scanned: String = ctx.query_row(
+        "SELECT sku || ' ' || name FROM products WHERE id = ?1",
+        [product_id],
+        |r| r.get(0),
+    )?;
+    let mut stmt = ctx.tx.prepare(
+        "SELECT DISTINCT p.sku || ' ' || p.name FROM reservations r
+         JOIN order_lines ol ON ol.id = r.order_line_id JOIN products p ON p.id = r.product_id
+         WHERE ol.order_id = ?1 AND r.location_id = ?2 ORDER BY p.sku",
+    )?;
+    let wanted: Vec<String> =
+        stmt.query_map([order_id, location_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(Some(wrong_product_message(&scanned, &wanted, bin.trim())))
+}
+
+fn wrong_product_message(scanned: &str, wanted: &[String], bin: &str) -> String {
+    if wanted.is_empty() {
+        format!("That is {scanned}; this order wants nothing of it. Nothing was picked")
+    } else {
+        format!(
+            "That is {scanned}; this stop wants {} from {bin}. Nothing was picked",
+            wanted.join(" or ")
+        )
+    }
+}
+
 fn left_to_pick(ctx: &Ctx<'_>, order_id: i64) -> Result<i64, ApiError> {
     Ok(ctx.query_row(
         "SELECT coalesce(sum(r.qty), 0) FROM reservations r
@@ -128,6 +175,12 @@ pub fn pick(ctx: &mut Ctx<'_>, req: PickRequest) -> Result<PickResult, ApiError>
         ctx.query_row("SELECT sku FROM products WHERE id = ?1", [product_id], |r| r.get(0))?;
     let reserved = reservations_at(ctx, order_id, product_id, location_id)?;
     let here: i64 = reserved.iter().map(|r| r.2).sum();
+    if here == 0
+        && req.qty >= 1
+        && let Some(wrong) = wrong_product(ctx, order_id, product_id, location_id, &req.bin)?
+    {
+        return Err(ApiError::conflict(wrong));
+    }
     if req.qty < 1 || req.qty > here {
         let wrong = if here == 0 {
             format!("order {} has no {sku} reserved in {}", req.order.trim(), req.bin.trim())
@@ -277,6 +330,7 @@ pub fn report_short(ctx: &mut Ctx<'_>, req: ShortPick) -> Result<ShortResult, Ap
         status,
         reallocated: before - after,
         backordered: after,
+        short: here - req.found,
         count_task: task,
     })
 }
@@ -291,4 +345,22 @@ fn open_units(ctx: &Ctx<'_>, order_id: i64) -> Result<i64, ApiError> {
         [order_id],
         |r| r.get(0),
     )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_product_names_what_was_scanned_and_what_the_stop_wants() {
+        let wanted = vec!["BR-10323 Soap Bar".to_owned()];
+        assert_eq!(
+            wrong_product_message("BR-10001 Blue Mug", &wanted, "A09-1-01-R"),
+            "That is BR-10001 Blue Mug; this stop wants BR-10323 Soap Bar from A09-1-01-R. Nothing was picked"
+        );
+        assert!(
+            wrong_product_message("BR-10001 Blue Mug", &[], "A09-1-01-R")
+                .contains("wants nothing of it")
+        );
+    }
 }

@@ -270,6 +270,22 @@ fn receive_item(
     Ok((product_id, sku))
 }
 
+/// Why `qty` units cannot come back: all that shipped came back already, or only some can.
+fn too_many_back(sku: &str, number: &str, shipped: i64, returned: i64, qty: i64) -> String {
+    if returned >= shipped {
+        format!(
+            "every {sku} of order {number} has come back already ({returned} of {shipped} \
+             shipped were returned before); this one is not from this order, check the slip"
+        )
+    } else {
+        format!(
+            "only {} of {sku} on order {number} can come back ({shipped} shipped, {returned} \
+             returned already), not {qty}; check the quantity",
+            shipped - returned
+        )
+    }
+}
+
 /// Splits `qty` over the order's lines of a product, in line order, refusing more than shipped
 /// and not yet returned.
 fn shares_of(
@@ -300,11 +316,7 @@ fn shares_of(
         )));
     }
     if qty > shipped - returned {
-        return Err(ApiError::conflict(format!(
-            "only {} of {sku} on order {number} can come back ({shipped} shipped, {returned} \
-             returned already), not {qty}; check the quantity",
-            shipped - returned
-        )));
+        return Err(ApiError::conflict(too_many_back(sku, number, shipped, returned, qty)));
     }
     let shares = lines
         .into_iter()
@@ -459,5 +471,14 @@ mod tests {
             LineShare { line_id: 3, returnable: 5 },
         ];
         assert_eq!(split(shares.into_iter(), 4), vec![(2, 2), (3, 2)]);
+    }
+
+    #[test]
+    fn an_item_returned_before_is_said_so() {
+        let all_back = too_many_back("MUG-1", "1001", 2, 2, 1);
+        assert!(all_back.contains("every MUG-1 of order 1001 has come back already"), "{all_back}");
+        assert!(!all_back.contains("only 0"), "{all_back}");
+        let some = too_many_back("MUG-1", "1001", 3, 1, 3);
+        assert!(some.starts_with("only 2 of MUG-1 on order 1001 can come back"), "{some}");
     }
 }
