@@ -100,9 +100,25 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ("list_operators", json!({}), 200),
         ("save_operator", json!({"name": "New Hire", "role": "picker", "badge": "OP-NEW"}), 200),
         ("save_station", json!({"name": "Pack 2", "printer": "PDF"}), 200),
+        ("create_pairing_code", json!({"station": "Pack 2"}), 200),
+        ("pair_station", json!({"code": "AAAA-AAAA"}), 400),
+        ("revoke_station", json!({"station": "Pack 2"}), 200),
+        ("list_paired_stations", json!({}), 200),
         ("search_products", json!({"text": "mug"}), 200),
         ("lookup_product", json!({"code": "036000291452"}), 200),
         ("save_product", json!({"sku": "CAP-1", "name": "Cap", "unit_weight": "3 oz"}), 200),
+        ("product_image", json!({"code": "MUG-1", "inline": true}), 200),
+        (
+            "set_product_image",
+            json!({"sku": "MUG-1", "source": "https://shop.invalid/mug.png"}),
+            200,
+        ),
+        ("images_to_fetch", json!({}), 200),
+        (
+            "record_image_fetch",
+            json!({"sku": "MUG-1", "source": "https://shop.invalid/mug.png", "error": "no answer"}),
+            200,
+        ),
         ("get_layout", json!({}), 200),
         (
             "set_layout",
@@ -187,11 +203,14 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ("list_import_mappings", json!({}), 200),
         ("export_csv", json!({"table": "products"}), 200),
         ("get_settings", json!({}), 200),
+        ("store_info", json!({}), 200),
         ("save_settings", json!({"slip": {"store_name": "Corner Shop"}}), 200),
         ("slip_pdf", json!({"order": "1001", "size": "4x6"}), 200),
         ("slip_batch_pdf", json!({"orders": ["1001"]}), 200),
         // Pick 1 has no printer, and none is named.
         ("print_slip", json!({"order": "1001"}), 400),
+        ("labels_pdf", json!({"kind": "bins", "stock": "letter-30", "aisle": "A01"}), 200),
+        ("print_labels", json!({"kind": "bins", "stock": "roll-4x6", "from": "A01-1-01-L"}), 400),
         // The demo loads only into an empty database; this one is not.
         ("load_demo", json!({}), 409),
         ("setup_progress", json!({}), 200),
@@ -237,6 +256,13 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ("close_manifest", json!({"carrier": "UPS"}), 404),
         ("list_manifests", json!({}), 200),
         ("manifest_file", json!({"id": 1, "format": "pdf"}), 404),
+        ("list_scale_ports", json!({}), 200),
+        // No such port here: the scale cannot be found.
+        ("detect_scale", json!({"port": "/dev/backroom-no-such-port"}), 409),
+        ("read_station_scale", json!({"station": "Pack 1"}), 200),
+        ("list_printers", json!({}), 200),
+        // Pick 1 has no printer, and none is named.
+        ("print_test_page", json!({"station": "Pick 1"}), 400),
         ("sign_out", json!({}), 200),
     ]
 }

@@ -456,12 +456,19 @@ fn expected_access(command: &str) -> &'static [&'static str] {
     match command {
         "health" | "list_stations" | "sign_in" | "load_demo" => ANYONE,
         "setup_progress" | "create_first_manager" => ANYONE,
+        "pair_station" => ANYONE,
         "pick" | "report_short" | "plan_pick_lists" => &["picker", "manager"],
         "ship_order" | "close_manifest" | "weigh" | "override_weighing" => &["packer", "manager"],
         "list_operators"
         | "save_operator"
         | "save_station"
+        | "create_pairing_code"
+        | "revoke_station"
+        | "list_paired_stations"
         | "save_product"
+        | "set_product_image"
+        | "images_to_fetch"
+        | "record_image_fetch"
         | "set_layout"
         | "save_area"
         | "record_movement"
@@ -492,7 +499,15 @@ fn expected_access(command: &str) -> &'static [&'static str] {
         | "setup_layout"
         | "finish_setup"
         | "save_import_mapping"
-        | "list_import_mappings" => MANAGER,
+        | "list_import_mappings"
+        | "list_scale_ports"
+        | "detect_scale"
+        | "read_station_scale"
+        | "list_printers"
+        | "print_test_page" => MANAGER,
+        // Badge labels are refused to the floor inside the command, by kind.
+        "labels_pdf" | "print_labels" => FLOOR,
+        "store_info" => FLOOR,
         _ => FLOOR,
     }
 }

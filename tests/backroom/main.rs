@@ -3,6 +3,10 @@
 
 mod support;
 
+/// The manager's people and stations: switching operators off, finding a scale on a port and
+/// watching it once a station names it, printers and test pages.
+mod admin;
+
 /// The `backroom` executable: subcommands, exit codes, help.
 mod cli;
 /// Twenty HTTP clients at once reserving and picking scarce stock from one `backroom serve`.
@@ -11,9 +15,17 @@ mod concurrency;
 mod crash;
 /// Every command over HTTP, status codes and error shapes.
 mod http;
+/// Product pictures: named by an import, fetched from a web server outside it, kept beside the
+/// database and served at `/images/<hash>`; uploads must be pictures.
+mod images;
 /// What a careless or hostile caller of any role can send: bounds, transitions, raw movements,
 /// the demo, PIN guessing, contact details.
 mod integrity;
+/// Bin, product and badge labels, read back with a real barcode decoder.
+mod labels;
+/// `backroom serve --lan`: HTTPS trusted by its fingerprint, pairing stations with one-time
+/// codes and station keys, revoking them, and the loopback guards again over TLS.
+mod lan;
 /// The stock ledger: movements, refusals, `db check`, and many stations at once.
 mod ledger;
 /// The packing bench's scale keys (zero, tare) and a manager-approved typed weight while the

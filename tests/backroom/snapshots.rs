@@ -101,8 +101,11 @@ fn read_requests(demo: &Demo) -> Vec<(&'static str, Value)> {
         ("list_stations", json!({})),
         ("whoami", json!({})),
         ("list_operators", json!({})),
+        ("list_paired_stations", json!({})),
         ("search_products", json!({"text": "mug", "include_inactive": true})),
         ("lookup_product", json!({"code": demo.sku})),
+        ("product_image", json!({"code": demo.sku, "inline": true})),
+        ("images_to_fetch", json!({"retry_failed": true})),
         ("get_layout", json!({})),
         ("list_locations", json!({"prefix": "A01"})),
         ("list_movements", json!({"product": demo.sku})),
@@ -121,6 +124,7 @@ fn read_requests(demo: &Demo) -> Vec<(&'static str, Value)> {
         ("setup_progress", json!({})),
         ("layout_templates", json!({})),
         ("get_settings", json!({})),
+        ("store_info", json!({})),
         ("slip_pdf", json!({"order": order, "packer_copy": true})),
         ("slip_batch_pdf", json!({"orders": [order], "packer_copy": false})),
         (
@@ -143,12 +147,23 @@ fn read_requests(demo: &Demo) -> Vec<(&'static str, Value)> {
         ("tare_scale", json!({})),
         ("list_weighings", json!({})),
         ("unweighed_products", json!({})),
+        ("list_scale_ports", json!({})),
+        ("detect_scale", json!({"port": "/dev/backroom-no-such-port"})),
+        ("read_station_scale", json!({"station": "Pack 1"})),
+        ("list_printers", json!({})),
+        ("print_test_page", json!({"station": "Pack 1", "printer": "Backroom-no-such-queue"})),
+        ("labels_pdf", json!({"kind": "bins", "stock": "letter-30", "aisle": "A01"})),
+        (
+            "print_labels",
+            json!({"kind": "bins", "stock": "letter-30", "aisle": "A01", "printer": "Backroom-no-such-queue"}),
+        ),
     ]
 }
 
 /// Read commands whose answer here is a refusal that still ran them through: printing to a
-/// queue that does not exist, and a scale where none is watched.
-const REFUSED_HERE: &[&str] = &["print_slip", "zero_scale", "tare_scale"];
+/// queue that does not exist, a scale where none is watched, and a port that is not there.
+const REFUSED_HERE: &[&str] =
+    &["print_slip", "zero_scale", "tare_scale", "detect_scale", "print_test_page", "print_labels"];
 
 /// The demo warehouse, with a pick list and a closed manifest, and what the reads name.
 struct Demo {

@@ -23,7 +23,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::events::Event;
 use crate::retries::{self, Request};
 use crate::scales::ScaleBoard;
-use crate::{db, people};
+use crate::{db, people, stations};
 
 /// Who is running a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,9 @@ pub enum Caller<'a> {
     /// A station's UI over the network, with its session token and the address it called from,
     /// which sign-in lockouts count against.
     Remote { token: Option<&'a str>, address: std::net::IpAddr },
+    /// A station paired with this host, over the network: the station key it was given
+    /// (refused when unknown or revoked), its session token, and its address.
+    Paired { key: &'a str, token: Option<&'a str>, address: std::net::IpAddr },
     /// The `backroom` command on this machine, which acts with a manager's rights and is
     /// recorded with no operator or station.
     Local,
@@ -60,6 +63,10 @@ pub struct Ctx<'a> {
     pub session: Option<&'a str>,
     /// What the watched scales show now.
     pub scales: &'a ScaleBoard,
+    /// The paired station whose key came with the request, if one did.
+    pub station_key: Option<crate::stations::KeyHolder>,
+    /// The fingerprint of the certificate the host serves the network with, if it does.
+    pub host_fingerprint: Option<&'a str>,
     events: Vec<Event>,
     /// Wrong sign-ins to log even though the command is refused and its transaction rolled
     /// back: a wrong PIN is refused, and counted.
@@ -129,6 +136,7 @@ pub struct App {
     events: broadcast::Sender<Event>,
     path: PathBuf,
     scales: ScaleBoard,
+    host_fingerprint: Option<String>,
 }
 
 impl App {
@@ -143,7 +151,15 @@ impl App {
             events,
             path: path.to_owned(),
             scales: ScaleBoard::default(),
+            host_fingerprint: None,
         })
+    }
+
+    /// Names the fingerprint of the certificate this host serves the network with; pairing
+    /// codes and newly paired stations are told it, to compare with what they see.
+    pub fn with_host_fingerprint(mut self, fingerprint: String) -> App {
+        self.host_fingerprint = Some(fingerprint);
+        self
     }
 
     /// Sets how long a write waits for the writer before it is refused as busy
@@ -245,15 +261,29 @@ impl App {
         request_id: Option<&str>,
         failed_sign_ins: &mut Vec<people::FailedSignIn>,
     ) -> Result<(Value, Vec<Event>), ApiError> {
+        let now = Utc::now();
+        let station_key = match caller {
+            Caller::Paired { key, .. } => Some(stations::holder_of_key(tx, key)?),
+            _ => None,
+        };
+        if let Some(holder) = &station_key
+            && info.kind == Kind::Write
+        {
+            stations::seen(tx, holder, &crate::time::to_text(now))?;
+        }
         let changes_before = tx.total_changes();
+        let key_id = station_key.map(|holder| holder.key_id);
         let (actor, client, session) = match caller {
             Caller::Local => (
                 Some(Actor { operator_id: None, station_id: None, role: Role::Manager }),
                 None,
                 None,
             ),
-            Caller::Session(token) => (actor_of(tx, token)?, None, token),
-            Caller::Remote { token, address } => (actor_of(tx, token)?, Some(address), token),
+            Caller::Session(token) => (actor_of(tx, token, None)?, None, token),
+            Caller::Remote { token, address } => (actor_of(tx, token, None)?, Some(address), token),
+            Caller::Paired { token, address, .. } => {
+                (actor_of(tx, token, key_id)?, Some(address), token)
+            }
         };
         commands::check_access(info, actor.as_ref())?;
         let request =
@@ -267,10 +297,12 @@ impl App {
             tx,
             actor,
             client,
-            now: Utc::now(),
+            now,
             db_path: &self.path,
             session,
             scales: &self.scales,
+            station_key,
+            host_fingerprint: self.host_fingerprint.as_deref(),
             events: Vec::new(),
             failed_sign_ins,
         };
@@ -323,9 +355,14 @@ impl App {
     }
 }
 
-/// The operator and station behind a session token; none without a token.
-fn actor_of(tx: &Transaction<'_>, token: Option<&str>) -> Result<Option<Actor>, ApiError> {
-    token.map(|token| people::actor_for_token(tx, token)).transpose()
+/// The operator and station behind a session token; none without a token. A session begun at
+/// a paired station answers only with that station's key (`key_id`).
+fn actor_of(
+    tx: &Transaction<'_>,
+    token: Option<&str>,
+    key_id: Option<i64>,
+) -> Result<Option<Actor>, ApiError> {
+    token.map(|token| people::actor_for_token(tx, token, key_id)).transpose()
 }
 
 #[cfg(test)]

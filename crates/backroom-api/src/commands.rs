@@ -91,6 +91,14 @@ commands! {
     save_operator(people::SaveOperator) -> people::Operator, MANAGER WRITE "creating people and roles is a manager's decision" => people::save_operator;
     /// Creates or updates a station and its scale and printer settings (matched by name).
     save_station(people::Station) -> people::Station, MANAGER WRITE "a station's scale and printer decide where verdicts and slips come from" => people::save_station;
+    /// Makes a one-time code, valid ten minutes, that pairs a station on another machine with this host (creating the station if needed).
+    create_pairing_code(crate::stations::NewPairingCode) -> crate::stations::PairingCode, MANAGER WRITE "a paired station acts for the warehouse; only a manager lets one in" => crate::stations::create_pairing_code;
+    /// Spends a pairing code and gives the new station its station key.
+    pair_station(crate::stations::PairStation) -> crate::stations::Paired, OPEN WRITE "a new station has no key and nobody signed in yet; wrong codes are counted and locked out like PINs" => crate::stations::pair_station;
+    /// Revokes a station's key; requests with it are refused from now on.
+    revoke_station(crate::stations::StationRef) -> system::Done, MANAGER WRITE "shutting a station out is a manager's decision" => crate::stations::revoke_station;
+    /// The keys handed to stations: when paired, last seen, revoked.
+    list_paired_stations(system::NoArgs) -> Vec<crate::stations::PairedStation>, MANAGER READ "which machines hold keys is a manager's view" => crate::stations::list_paired_stations;
 
     /// Searches products by SKU, name or barcode, with stock totals.
     search_products(catalog::ProductQuery) -> catalog::ProductPage, FLOOR READ "every role looks products up on the floor" => catalog::search_products;
@@ -98,6 +106,14 @@ commands! {
     lookup_product(catalog::Lookup) -> catalog::ProductStock, FLOOR READ "every role scans products and bins on the floor" => catalog::lookup_product;
     /// Creates a product or updates the one with this SKU.
     save_product(catalog::SaveProduct) -> catalog::Product, MANAGER WRITE "weights and prices feed the audit and the slips" => catalog::save_product;
+    /// A product's picture: its cached name, or with `inline` the picture itself; none when it has none.
+    product_image(crate::images::ImageQuery) -> crate::images::ProductImage, FLOOR READ "pickers and packers see the product they hold" => crate::images::product_image;
+    /// Sets a product's picture from uploaded bytes, a file or a web address (fetched afterwards), or takes it away.
+    set_product_image(crate::images::SetProductImage) -> crate::images::ProductImage, MANAGER WRITE "the picture tells pickers which variant is right" => crate::images::set_product_image;
+    /// Pictures whose web address or file is still to be read (with `retry_failed`, also those that failed).
+    images_to_fetch(crate::images::FetchQuery) -> Vec<crate::images::ImageToFetch>, MANAGER READ "fetching runs on the machine with the database, as its manager" => crate::images::images_to_fetch;
+    /// Records what fetching a product's picture gave: the cached picture or why there is none.
+    record_image_fetch(crate::images::ImageFetched) -> crate::images::ProductImage, MANAGER WRITE "fetching runs on the machine with the database, as its manager" => crate::images::record_image_fetch;
 
     /// The warehouse layout, if one is set.
     get_layout(system::NoArgs) -> warehouse::LayoutInfo, FLOOR READ "pickers walk the map" => warehouse::get_layout;
@@ -200,6 +216,7 @@ commands! {
 
     /// Store-wide settings, every section with its defaults filled in.
     get_settings(system::NoArgs) -> settings::Settings, MANAGER READ "settings include the security rules" => settings::get_settings;
+    store_info(system::NoArgs) -> settings::StoreSettings, FLOOR READ "every screen shows times in the store's zone and money in its currency" => settings::store_info;
     /// Saves the settings (every section); a slip logo that does not decode is refused.
     save_settings(settings::Settings) -> settings::Settings, MANAGER WRITE "settings change audit, screening and security rules; every change is logged" => settings::save_settings;
     /// One order's packing slip as a PDF (base64), for preview and download.
@@ -208,6 +225,10 @@ commands! {
     slip_batch_pdf(slip::BatchSlipRequest) -> slip::SlipFile, FLOOR READ "pickers print a batch's slips in tote order" => slip::slip_batch_pdf;
     /// Prints an order's packing slip on a CUPS queue, this station's printer by default.
     print_slip(slip::PrintSlip) -> slip::Printed, FLOOR READ "the packing bench prints slips" => slip::print_slip;
+    /// Bin, product or badge labels as a PDF (base64), for preview and download.
+    labels_pdf(crate::labels::LabelRequest) -> crate::labels::LabelFile, FLOOR READ "pickers label bins and receivers label products; badges only for a manager" => crate::labels::labels_pdf;
+    /// Prints bin, product or badge labels on a CUPS queue, this station's printer by default.
+    print_labels(crate::labels::LabelRequest) -> slip::Printed, FLOOR READ "pickers label bins and receivers label products; badges only for a manager" => crate::labels::print_labels;
 
     // Packing: boxes, the weight audit and its log.
     /// Box types with their barcode, tare and inner dimensions, smallest first.
@@ -255,6 +276,17 @@ commands! {
     list_weighings(crate::packing::WeighingQuery) -> Vec<crate::packing::Weighing>, FLOOR READ "the audit log is open to the floor; no customer data" => crate::packing::list_weighings;
     /// Products without a unit weight on open orders, which block those orders' weight audit.
     unweighed_products(system::NoArgs) -> Vec<crate::packing::UnweighedProduct>, MANAGER READ "missing weights are a catalogue task for a manager" => crate::packing::unweighed_products;
+    // -- Stations' devices, for the manager setting them up (scales.rs, printing.rs) --
+    /// The USB scales and serial ports on the machine that runs Backroom, with the station using each.
+    list_scale_ports(system::NoArgs) -> Vec<crate::scales::ScalePortFound>, MANAGER READ "choosing a station's scale is a manager's setup" => crate::scales::list_scale_ports;
+    /// Finds which protocol the scale on a port speaks and reads it once; holds no writer while it asks.
+    detect_scale(crate::scales::DetectScale) -> crate::scales::DetectedScale, MANAGER READ "probing ports sends bytes to devices; a manager's setup" => crate::scales::detect_scale;
+    /// What a named station's scale shows now.
+    read_station_scale(crate::stations::StationRef) -> crate::scales::StationScale, MANAGER READ "a manager checks any station's scale while setting it up" => crate::scales::read_station_scale;
+    /// The CUPS queues and their state, or why they cannot be listed.
+    list_printers(system::NoArgs) -> crate::printing::Printers, MANAGER READ "choosing a station's printer is a manager's setup" => crate::printing::list_printers;
+    /// Prints a one-page test naming the station and its queue, on the store's slip paper.
+    print_test_page(crate::printing::PrintTestPage) -> slip::Printed, MANAGER READ "testing a station's printer is a manager's setup" => crate::printing::print_test_page;
 }
 
 /// Finds a command by name.
@@ -308,8 +340,12 @@ fn decode<T: DeserializeOwned>(name: &str, json: Value) -> Result<T, ApiError> {
 }
 
 /// Fields that carry a whole file, whose limit is the request's size rather than a field's.
-const FILE_FIELDS: &[(&str, &str)] =
-    &[("import_csv", "csv"), ("save_settings", "slip.logo"), ("slip_pdf", "preview.logo")];
+const FILE_FIELDS: &[(&str, &str)] = &[
+    ("import_csv", "csv"),
+    ("save_settings", "slip.logo"),
+    ("slip_pdf", "preview.logo"),
+    ("set_product_image", "image"),
+];
 /// The most items in any list of a request.
 const MAX_ITEMS: usize = 10_000;
 

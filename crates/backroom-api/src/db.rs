@@ -27,6 +27,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_import_mappings.sql"),
     include_str!("../migrations/0011_applied_requests.sql"),
     include_str!("../migrations/0012_typed_weights.sql"),
+    include_str!("../migrations/0013_paired_stations.sql"),
+    include_str!("../migrations/0014_product_images.sql"),
 ];
 
 /// Where the database lives unless told otherwise: `backroom/backroom.db` in the OS data

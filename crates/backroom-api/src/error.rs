@@ -35,6 +35,9 @@ pub enum ErrorCode {
     LockedOut,
     /// This operator must give a PIN as well as the badge (a manager, when the store asks it).
     PinNeeded,
+    /// The station key sent is not known, was revoked or is forged: the station must be
+    /// paired with the host again.
+    NotPaired,
     /// Backroom was busy with other stations' writes for longer than a command may wait;
     /// nothing was saved, and the same request may be sent again.
     Busy,
@@ -58,7 +61,7 @@ impl ErrorCode {
             ErrorCode::ForeignHost => 421,
             ErrorCode::Conflict => 409,
             ErrorCode::LockedOut => 429,
-            ErrorCode::PinNeeded => 401,
+            ErrorCode::PinNeeded | ErrorCode::NotPaired => 401,
             ErrorCode::Busy => 503,
             ErrorCode::SchemaTooNew | ErrorCode::Storage => 500,
         }

@@ -178,6 +178,10 @@ pub fn save_operator(ctx: &mut Ctx<'_>, req: SaveOperator) -> Result<Operator, A
         Some(pin) => Some(new_pin_hash(ctx, pin, req.id)?),
         None => None,
     };
+    let was_manager = match req.id {
+        Some(id) => is_active_manager(ctx, id)?,
+        None => false,
+    };
     let id = match req.id {
         Some(id) => {
             let changed = ctx.tx.execute(
@@ -198,8 +202,57 @@ pub fn save_operator(ctx: &mut Ctx<'_>, req: SaveOperator) -> Result<Operator, A
             ctx.tx.last_insert_rowid()
         }
     };
+    if !req.active {
+        end_sessions(ctx, id)?;
+    }
+    if was_manager && !is_active_manager(ctx, id)? {
+        check_a_manager_remains(ctx)?;
+    }
     ctx.emit(Event::DataChanged { what: "operators".into() });
     operator_by_id(ctx, id)
+}
+
+/// Ends every open session of an operator who was switched off, so a badge handed in stops
+/// working at once on every station, not at their next sign-in. Switching oneself off is
+/// refused: the manager would lose the screen mid-change.
+fn end_sessions(ctx: &Ctx<'_>, operator_id: i64) -> Result<(), ApiError> {
+    if ctx.operator_id() == Some(operator_id) {
+        return Err(ApiError::conflict(
+            "you cannot switch off your own badge; ask another manager to do it",
+        ));
+    }
+    ctx.tx.execute(
+        "UPDATE sessions SET ended_at = ?2 WHERE operator_id = ?1 AND ended_at IS NULL",
+        params![operator_id, ctx.now_text()],
+    )?;
+    Ok(())
+}
+
+fn is_active_manager(ctx: &Ctx<'_>, id: i64) -> Result<bool, ApiError> {
+    let found: Option<bool> = ctx
+        .tx
+        .query_row(
+            "SELECT role = ?2 AND active = 1 FROM operators WHERE id = ?1",
+            params![id, Role::Manager.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(found.unwrap_or(false))
+}
+
+/// Refuses a change that leaves no active manager: nobody could add people or fix settings.
+fn check_a_manager_remains(ctx: &Ctx<'_>) -> Result<(), ApiError> {
+    let managers: i64 = ctx.tx.query_row(
+        "SELECT count(*) FROM operators WHERE role = ?1 AND active = 1",
+        [Role::Manager.as_str()],
+        |r| r.get(0),
+    )?;
+    if managers == 0 {
+        return Err(ApiError::conflict(
+            "Backroom needs at least one active manager; make someone else a manager first",
+        ));
+    }
+    Ok(())
 }
 
 fn operator_by_id(ctx: &Ctx<'_>, id: i64) -> Result<Operator, ApiError> {
@@ -316,10 +369,13 @@ pub fn sign_in(ctx: &mut Ctx<'_>, req: SignIn) -> Result<Session, ApiError> {
         }
         return Err(refusal);
     }
+    // At a paired station the session is bound to the station's key.
+    let station_key = crate::stations::key_for_sign_in(ctx, station_id)?;
     let token = hex(&rand::rng().random::<[u8; 24]>());
     ctx.tx.execute(
-        "INSERT INTO sessions (token, operator_id, station_id, started_at) VALUES (?1, ?2, ?3, ?4)",
-        params![token, operator_id, station_id, ctx.now_text()],
+        "INSERT INTO sessions (token, operator_id, station_id, started_at, station_key_id)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![token, operator_id, station_id, ctx.now_text(), station_key],
     )?;
     ctx.tx.execute(
         "INSERT INTO sign_in_attempts (station_id, address, operator_id, ok, at)
@@ -363,7 +419,7 @@ fn client_address(ctx: &Ctx<'_>) -> Option<String> {
 }
 
 /// Counts a wrong try; it is written even though the command is refused.
-fn refuse_sign_in(ctx: &mut Ctx<'_>, station_id: Option<i64>, address: Option<String>) {
+pub(crate) fn refuse_sign_in(ctx: &mut Ctx<'_>, station_id: Option<i64>, address: Option<String>) {
     let at = ctx.now_text();
     ctx.keep_failed_sign_in(FailedSignIn { station_id, address, at });
 }
@@ -380,7 +436,7 @@ pub(crate) fn log_failed_sign_in(
 }
 
 /// Refuses while the station or the address has had too many wrong tries lately.
-fn check_not_locked_out(
+pub(crate) fn check_not_locked_out(
     ctx: &Ctx<'_>,
     station_id: Option<i64>,
     address: Option<&str>,
@@ -488,25 +544,35 @@ pub fn whoami(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Session, ApiError> {
     Ok(Session { token: token.to_owned(), operator: operator_by_id(ctx, operator_id)?, station })
 }
 
-/// The operator and station behind a session token, if the session is open.
+/// The operator and station behind a session token, if the session is open. A session begun
+/// with a station key answers only when that key (`key_id`) comes with the request.
 pub(crate) fn actor_for_token(
     tx: &rusqlite::Transaction<'_>,
     token: &str,
+    key_id: Option<i64>,
 ) -> Result<Actor, ApiError> {
-    tx.query_row(
-        "SELECT s.operator_id, s.station_id, o.role FROM sessions s
-         JOIN operators o ON o.id = s.operator_id
-         WHERE s.token = ?1 AND s.ended_at IS NULL AND o.active = 1",
-        [token],
-        |r| {
-            let role: String = r.get(2)?;
-            Ok(Actor {
-                operator_id: Some(r.get(0)?),
-                station_id: Some(r.get(1)?),
-                role: Role::parse(&role).unwrap_or(Role::Picker),
-            })
-        },
-    )
-    .optional()?
-    .ok_or_else(|| ApiError::new(ErrorCode::NotSignedIn, "this session has ended; sign in again"))
+    let (actor, bound_to): (Actor, Option<i64>) = tx
+        .query_row(
+            "SELECT s.operator_id, s.station_id, o.role, s.station_key_id FROM sessions s
+             JOIN operators o ON o.id = s.operator_id
+             WHERE s.token = ?1 AND s.ended_at IS NULL AND o.active = 1",
+            [token],
+            |r| {
+                let role: String = r.get(2)?;
+                let actor = Actor {
+                    operator_id: Some(r.get(0)?),
+                    station_id: Some(r.get(1)?),
+                    role: Role::parse(&role).unwrap_or(Role::Picker),
+                };
+                Ok((actor, r.get(3)?))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::NotSignedIn, "this session has ended; sign in again")
+        })?;
+    if bound_to.is_some() && bound_to != key_id {
+        return Err(crate::stations::not_paired());
+    }
+    Ok(actor)
 }

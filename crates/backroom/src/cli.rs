@@ -25,12 +25,21 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the API and the web UI over HTTP.
+    /// Serve the API and the web UI over HTTP on this machine, or with --lan over HTTPS to
+    /// the warehouse's network.
     Serve {
-        /// Address to listen on. Loopback by default; give 0.0.0.0:7878 to let other
-        /// workstations connect.
-        #[arg(long, default_value = "127.0.0.1:7878")]
-        addr: String,
+        /// Address to listen on: 127.0.0.1:7878 by default, 0.0.0.0:7878 with --lan. Only
+        /// LAN mode may listen beyond this machine.
+        #[arg(long)]
+        addr: Option<String>,
+        /// Serve the warehouse's network over HTTPS, with a certificate made at first start and
+        /// kept beside the database; prints the addresses and the fingerprint stations compare.
+        #[arg(long)]
+        lan: bool,
+        /// In LAN mode, where the browsers of this machine reach it over plain HTTP: the port
+        /// after --addr's on 127.0.0.1 by default, `off` for none.
+        #[arg(long, value_name = "ADDR|off")]
+        loopback_addr: Option<String>,
         /// The built UI folder (ui/dist).
         #[arg(long, value_name = "DIR")]
         ui: Option<PathBuf>,
@@ -57,6 +66,19 @@ pub enum Command {
         /// answered "busy, try again" (HTTP 503) with nothing saved.
         #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
         write_wait: f64,
+    },
+    /// Pair this machine as a station of a host on the network, with a manager's pairing
+    /// code. Opens no database.
+    Pair {
+        /// The host's address, as `backroom serve --lan` prints it: https://ADDRESS:7878.
+        #[arg(long)]
+        host: String,
+        /// The pairing code from the manager's Stations screen.
+        #[arg(long)]
+        code: String,
+        /// The fingerprint the host shows; without it, you are asked to compare.
+        #[arg(long, value_name = "FINGERPRINT")]
+        fingerprint: Option<String>,
     },
     /// Fill a new, empty database with the demo warehouse.
     Demo,
@@ -126,6 +148,13 @@ pub enum Command {
     Slip(crate::slip_cli::SlipArgs),
     /// Print an order's packing slip on a CUPS printer queue.
     Print(crate::slip_cli::PrintArgs),
+    /// Bin, product or badge labels with Code 128 barcodes, as a PDF or on a CUPS printer.
+    Labels(crate::labels_cli::LabelArgs),
+    /// Product pictures: fetch those an import named, or set one.
+    Images {
+        #[command(subcommand)]
+        action: crate::images_cli::ImagesAction,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -224,13 +253,24 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         }
         return Ok(());
     }
+    if let Command::Pair { host, code, fingerprint } = &cli.command {
+        return pair(host, code, fingerprint.as_deref());
+    }
     let app = App::open(&db)?;
     match cli.command {
-        Command::Serve { addr, ui, allow_hosts, allow_origins, write_wait } => {
+        Command::Serve { addr, lan, loopback_addr, ui, allow_hosts, allow_origins, write_wait } => {
             let wait = std::time::Duration::try_from_secs_f64(write_wait).map_err(|_| {
                 CliError::Usage(format!("--write-wait {write_wait} is not a number of seconds"))
             })?;
-            serve(app.with_write_wait(wait), &addr, ui, &allow_hosts, &allow_origins)
+            let app = app.with_write_wait(wait);
+            let allowed = (allow_hosts.as_slice(), allow_origins.as_slice());
+            if lan {
+                let addr = addr.unwrap_or_else(|| "0.0.0.0:7878".into());
+                serve_lan(app, &db, &addr, loopback_addr.as_deref(), ui, allowed)
+            } else {
+                let addr = addr.unwrap_or_else(|| "127.0.0.1:7878".into());
+                serve(app, &addr, ui, allowed)
+            }
         }
         Command::Demo => demo(&app),
         Command::Import { table, file, dry_run, date_format, time_zone, mapping } => {
@@ -267,7 +307,12 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Call { name, json } => call(&app, &name, &json),
         Command::Slip(args) => crate::slip_cli::slip(&app, args),
         Command::Print(args) => crate::slip_cli::print(&app, args),
-        Command::Commands | Command::Route { .. } | Command::Scale { .. } => Ok(()),
+        Command::Labels(args) => crate::labels_cli::labels(&app, args),
+        Command::Images { action } => crate::images_cli::run(&app, action),
+        Command::Commands
+        | Command::Route { .. }
+        | Command::Scale { .. }
+        | Command::Pair { .. } => Ok(()),
     }
 }
 
@@ -275,8 +320,7 @@ fn serve(
     app: App,
     addr: &str,
     ui: Option<PathBuf>,
-    allow_hosts: &[String],
-    allow_origins: &[String],
+    (allow_hosts, allow_origins): (&[String], &[String]),
 ) -> Result<(), CliError> {
     let ui = crate::serve::find_ui(ui);
     let runtime = tokio::runtime::Runtime::new().map_err(io("cannot start the server runtime"))?;
@@ -285,6 +329,13 @@ fn serve(
             .await
             .map_err(io(format!("cannot listen on {addr}")))?;
         let local = listener.local_addr().map_err(io("cannot read the listening address"))?;
+        if !local.ip().is_loopback() {
+            return Err(CliError::Usage(format!(
+                "{addr} reaches beyond this machine, and Backroom serves other machines only \
+                 over HTTPS with a certificate stations can check: start it with \
+                 `backroom serve --lan` (add --addr {addr} to choose the address)"
+            )));
+        }
         // Its own names are known only once it listens: the port may have been 0.
         let allowed = crate::serve::Allowed::new(local, allow_hosts, allow_origins)
             .map_err(CliError::Usage)?;
@@ -293,16 +344,11 @@ fn serve(
         if ui.is_none() {
             eprintln!("note: the web UI is not built; run `npm --prefix ui ci && npm --prefix ui run build`");
         }
-        if local.ip().is_unspecified() && allow_hosts.is_empty() {
-            eprintln!(
-                "note: other workstations can open Backroom at this machine's addresses, port {}; \
-                 to open it by a name, give that name with --allow-host NAME",
-                local.port()
-            );
-        }
         let app = Arc::new(app);
         // The stations' scales, watched for as long as the server runs.
         let _scales = backroom_api::scales::ScaleWatch::start(&app);
+        // Product pictures an import named, fetched outside any command while the server runs.
+        let _images = backroom_api::images::ImageFetcher::start(&app);
         let router = crate::serve::router(app, ui, allowed);
         // Each request knows its connection: the client's address and the one it came in at.
         let service = router.into_make_service_with_connect_info::<crate::serve::Connection>();
@@ -313,6 +359,159 @@ fn serve(
             .await
             .map_err(io("the server stopped"))
     })
+}
+
+/// `backroom serve --lan`: HTTPS on `addr` for the warehouse's network, with the certificate
+/// kept beside the database, and plain HTTP on loopback for this machine's own browsers.
+fn serve_lan(
+    app: App,
+    db: &std::path::Path,
+    addr: &str,
+    loopback_addr: Option<&str>,
+    ui: Option<PathBuf>,
+    (allow_hosts, allow_origins): (&[String], &[String]),
+) -> Result<(), CliError> {
+    let ui = crate::serve::find_ui(ui);
+    let lan_ips = lan_addresses();
+    let mut names: Vec<String> = lan_ips.iter().map(|ip| ip.to_string()).collect();
+    names.extend(host_name().into_iter().flat_map(|name| [format!("{name}.local"), name]));
+    let host =
+        crate::tls::host_certificate(db, &names).map_err(|e| CliError::Usage(e.to_string()))?;
+    let tls = crate::tls::server_config(&host).map_err(|e| CliError::Usage(e.to_string()))?;
+    let app = Arc::new(app.with_host_fingerprint(host.fingerprint.clone()));
+    let runtime = tokio::runtime::Runtime::new().map_err(io("cannot start the server runtime"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(io(format!("cannot listen on {addr}")))?;
+        let local = listener.local_addr().map_err(io("cannot read the listening address"))?;
+        // The host answers to its own names on the network besides those given.
+        let own_names = lan_ips
+            .iter()
+            .map(|ip| match ip {
+                std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+                std::net::IpAddr::V4(v4) => v4.to_string(),
+            })
+            .chain(names.into_iter().filter(|name| name.parse::<std::net::IpAddr>().is_err()));
+        let hosts: Vec<String> = allow_hosts.iter().cloned().chain(own_names).collect();
+        let allowed = crate::serve::Allowed::new(local, &hosts, allow_origins)
+            .map_err(CliError::Usage)?;
+        let loopback = match loopback_addr {
+            Some("off") => None,
+            Some(given) => Some(given.to_owned()),
+            None if local.port() == 0 => Some("127.0.0.1:0".to_owned()),
+            None => Some(format!("127.0.0.1:{}", local.port().saturating_add(1))),
+        };
+        let plain = match &loopback {
+            Some(loopback) => {
+                let plain = tokio::net::TcpListener::bind(loopback)
+                    .await
+                    .map_err(io(format!("cannot listen on {loopback}")))?;
+                let at = plain.local_addr().map_err(io("cannot read the listening address"))?;
+                if !at.ip().is_loopback() {
+                    return Err(CliError::Usage(format!(
+                        "--loopback-addr {loopback} is not on this machine's loopback; plain \
+                         HTTP is for this machine's own browsers only"
+                    )));
+                }
+                Some((plain, at))
+            }
+            None => None,
+        };
+        // The first line is the URL, so scripts and tests can start on port 0 and read it.
+        println!("Backroom is serving https://{local}/");
+        if local.ip().is_unspecified() {
+            for ip in &lan_ips {
+                println!("  on the network at https://{}/", std::net::SocketAddr::new(*ip, local.port()));
+            }
+        }
+        if let Some((_, at)) = &plain {
+            println!("  on this machine at http://{at}/");
+        }
+        println!("certificate fingerprint (SHA-256): {}", host.fingerprint);
+        println!("  kept in {}; a station pairing with this host must show the same", host.path.display());
+        if ui.is_none() {
+            eprintln!("note: the web UI is not built; run `npm --prefix ui ci && npm --prefix ui run build`");
+        }
+        let _scales = backroom_api::scales::ScaleWatch::start(&app);
+        let _images = backroom_api::images::ImageFetcher::start(&app);
+        let routes = crate::serve::routes(app, ui);
+        let (stop, mut tls_stopped) = tokio::sync::watch::channel(false);
+        let mut plain_stopped = tls_stopped.clone();
+        let tls_router = crate::serve::router_with(routes.clone(), allowed);
+        let tls_server = crate::serve::serve_tls(listener, tls, tls_router, async move {
+            let _ = tls_stopped.changed().await;
+        });
+        let plain_server = async move {
+            let Some((plain, at)) = plain else { return Ok(()) };
+            let allowed = crate::serve::Allowed::new(at, &hosts, allow_origins)
+                .map_err(CliError::Usage)?;
+            let router = crate::serve::router_with(routes, allowed);
+            let service = router.into_make_service_with_connect_info::<crate::serve::Connection>();
+            axum::serve(plain, service)
+                .with_graceful_shutdown(async move {
+                    let _ = plain_stopped.changed().await;
+                })
+                .await
+                .map_err(io("the server stopped"))
+        };
+        let both = async { tokio::join!(tls_server, plain_server).1 };
+        tokio::select! {
+            result = both => result,
+            _ = tokio::signal::ctrl_c() => {
+                let _ = stop.send(true);
+                Ok(())
+            }
+        }
+    })
+}
+
+/// This machine's addresses on its networks, loopback left out.
+fn lan_addresses() -> Vec<std::net::IpAddr> {
+    let mut ips: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|interface| !interface.is_loopback())
+        .map(|interface| interface.ip())
+        .collect();
+    ips.sort();
+    ips.dedup();
+    ips
+}
+
+/// This machine's host name, where the system says it.
+fn host_name() -> Option<String> {
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("COMPUTERNAME").ok())?;
+    let name = name.trim().to_ascii_lowercase();
+    (!name.is_empty()).then_some(name)
+}
+
+/// `backroom pair`: pairs this machine with a host and keeps the station key.
+fn pair(host: &str, code: &str, fingerprint: Option<&str>) -> Result<(), CliError> {
+    use crate::pairing_client::{self, PairError};
+    let confirm = |seen: &str| {
+        eprintln!("The host at {host} shows the certificate fingerprint\n  {seen}");
+        eprint!("Is this the fingerprint the host's screen shows? Type yes to pair: ");
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer).is_ok() && answer.trim().eq_ignore_ascii_case("yes")
+    };
+    let paired = pairing_client::pair(host, code, fingerprint, confirm).map_err(|e| match e {
+        PairError::WrongFingerprint { .. } | PairError::NotConfirmed => {
+            CliError::Failed(e.to_string())
+        }
+        other => CliError::Usage(other.to_string()),
+    })?;
+    let path = pairing_client::station_file_path();
+    paired.save(&path).map_err(|e| CliError::Usage(e.to_string()))?;
+    outln!(
+        "paired as the station {:?} with {}\n  fingerprint {}\n  station key kept in {}",
+        paired.station,
+        paired.host,
+        paired.fingerprint,
+        path.display()
+    )
 }
 
 fn demo(app: &App) -> Result<(), CliError> {

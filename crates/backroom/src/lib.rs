@@ -2,6 +2,10 @@
 //! surface. Business rules live in `backroom-api` and `backroom-core`, never here.
 
 pub mod cli;
+pub mod images_cli;
+pub mod labels_cli;
+pub mod pairing_client;
 pub mod scale_cli;
 pub mod serve;
 pub mod slip_cli;
+pub mod tls;

@@ -7,6 +7,10 @@
 //! API only from the server's own origin, and a command's body must be JSON, which a plain
 //! HTML form cannot send. No CORS headers are sent, so no other page may read a reply.
 //!
+//! A paired station sends its station key in `Backroom-Station-Key` with every request; an
+//! unknown or revoked key is refused with 401 before anything runs. In LAN mode the server
+//! speaks HTTPS ([`serve_tls`]) and the key never crosses the network in the clear.
+//!
 //! A write may carry a request id in `Idempotency-Key` (or `X-Request-Id`): sent again with the
 //! same id, it is answered with its first reply and not applied twice. A write kept waiting for
 //! the other stations' writes too long answers 503 `busy` with `Retry-After`.
@@ -15,6 +19,7 @@ use std::convert::Infallible;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::connect_info::Connected;
@@ -41,6 +46,18 @@ use tower_http::services::{ServeDir, ServeFile};
 /// hosts and origins in `allowed`. Serve it with
 /// `into_make_service_with_connect_info::<Connection>()`.
 pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>, allowed: Allowed) -> Router {
+    router_with(routes(app, ui_dir), allowed)
+}
+
+/// `routes` answering only the hosts and origins in `allowed`: the same routes may be served
+/// at two addresses (HTTPS on the network and HTTP on loopback), each with its own hosts.
+pub fn router_with(routes: Router, allowed: Allowed) -> Router {
+    routes.layer(middleware::from_fn_with_state(Arc::new(allowed), admit))
+}
+
+/// The API, the event stream and the built UI, with no check of who is asking.
+pub fn routes(app: Arc<App>, ui_dir: Option<PathBuf>) -> Router {
+    let images_app = Arc::clone(&app);
     // Unknown paths under /api answer JSON, so a mistyped command is a 404 with
     // {code, message} rather than the UI's index page, and a wrong method a 405 with
     // {code, message} and the `Allow` header.
@@ -57,15 +74,14 @@ pub fn router(app: Arc<App>, ui_dir: Option<PathBuf>, allowed: Allowed) -> Route
             ))
         })
         .with_state(app);
-    let router = Router::new().nest("/api", api);
-    let router = match ui_dir {
+    let router = Router::new().nest("/api", api).merge(product_images(images_app));
+    match ui_dir {
         Some(dir) => {
             let index = dir.join("index.html");
             router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
         }
         None => router.fallback(|| async { Html(UI_MISSING) }),
-    };
-    router.layer(middleware::from_fn_with_state(Arc::new(allowed), admit))
+    }
 }
 
 /// The largest request body: a shop's full order export of a few hundred thousand rows fits.
@@ -359,8 +375,9 @@ fn not_json(content_type: Option<&HeaderValue>) -> Response {
 async fn health(
     State(app): State<Arc<App>>,
     ConnectInfo(connection): ConnectInfo<Connection>,
+    headers: HeaderMap,
 ) -> Response {
-    run(app, connection, None, "health".into(), Value::Null).await
+    run(app, connection, &headers, "health".into(), Value::Null).await
 }
 
 /// `POST /api/health`: the UI calls `health` like any other command.
@@ -370,7 +387,7 @@ async fn post_health(
     headers: HeaderMap,
     CommandRequest(req): CommandRequest,
 ) -> Response {
-    run(app, connection, bearer_token(&headers), "health".into(), req).await
+    run(app, connection, &headers, "health".into(), req).await
 }
 
 async fn list_commands() -> Json<Vec<&'static str>> {
@@ -388,7 +405,8 @@ async fn call(
         Ok(id) => id,
         Err(refused) => return error_response(refused),
     };
-    let call = Call { token: bearer_token(&headers), name, req, request_id };
+    let call =
+        Call { token: bearer_token(&headers), key: station_key(&headers), name, req, request_id };
     run_call(app, connection, call).await
 }
 
@@ -414,6 +432,13 @@ fn request_id(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     Ok(Some(backroom_api::retries::check_id(text)?.to_owned()))
 }
 
+/// A paired station's key, from `Backroom-Station-Key`. A header that is present but not text
+/// is passed on as it is, to be refused as no key of ours.
+fn station_key(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(crate::pairing_client::STATION_KEY_HEADER)?;
+    Some(String::from_utf8_lossy(value.as_bytes()).trim().to_owned())
+}
+
 /// The session token from `Authorization: Bearer <token>`.
 fn bearer_token(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -424,28 +449,35 @@ fn bearer_token(headers: &HeaderMap) -> Option<String> {
 /// One command as it came over HTTP.
 struct Call {
     token: Option<String>,
+    key: Option<String>,
     name: String,
     req: Value,
     request_id: Option<String>,
 }
 
+/// Runs a command sent with no request id, as the session and station the headers name.
 async fn run(
     app: Arc<App>,
     connection: Connection,
-    token: Option<String>,
+    headers: &HeaderMap,
     name: String,
     req: Value,
 ) -> Response {
-    run_call(app, connection, Call { token, name, req, request_id: None }).await
+    let (token, key) = (bearer_token(headers), station_key(headers));
+    run_call(app, connection, Call { token, key, name, req, request_id: None }).await
 }
 
 /// Runs a command off the async threads (SQLite calls block) as the client at its address.
 async fn run_call(app: Arc<App>, connection: Connection, call: Call) -> Response {
     let address = connection.client.ip().to_canonical();
-    let Call { token, name, req, request_id } = call;
+    let Call { token, key, name, req, request_id } = call;
     let command = name.clone();
     let result = tokio::task::spawn_blocking(move || {
-        let caller = Caller::Remote { token: token.as_deref(), address };
+        let token = token.as_deref();
+        let caller = match key.as_deref() {
+            Some(key) => Caller::Paired { key, token, address },
+            None => Caller::Remote { token, address },
+        };
         app.call_once(caller, &command, req, request_id.as_deref())
     })
     .await;
@@ -497,6 +529,81 @@ async fn events(
         Some((Ok(SseEvent::default().data(data)), receiver))
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// `GET /images/{hash}`: the product pictures cached beside the database, named by the SHA-256
+/// of their content, so a name never changes what it shows and may be kept by the browser for
+/// good. Only names of 64 hex digits are looked up, so no path leaves the cache folder.
+fn product_images(app: Arc<App>) -> Router {
+    async fn picture(State(app): State<Arc<App>>, Path(name): Path<String>) -> Response {
+        let found = tokio::task::spawn_blocking(move || {
+            backroom_api::images::read_cached(app.path(), &name)
+        })
+        .await
+        .ok()
+        .flatten();
+        let Some((bytes, kind)) = found else {
+            return error_response(ApiError::not_found("there is no such product picture"));
+        };
+        let headers = [
+            (header::CONTENT_TYPE, kind.content_type()),
+            (header::CACHE_CONTROL, "private, max-age=31536000, immutable"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ];
+        (headers, bytes).into_response()
+    }
+    Router::new().route("/images/{name}", get(picture)).with_state(app)
+}
+
+/// How long a client on the network has to finish the TLS handshake.
+const HANDSHAKE_WAIT: Duration = Duration::from_secs(10);
+
+/// Serves `router` over HTTPS on `listener` until `shutdown` completes. Each connection's
+/// handshake runs on its own task, so a client that stalls in it holds up nobody else.
+pub async fn serve_tls(
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut shutdown => return,
+        };
+        let (stream, client) = match accepted {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of file handles and the like: wait a moment rather than spin.
+                eprintln!("backroom serve: cannot accept a connection: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let local = stream
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), 0));
+        let connection = Connection { client, local };
+        let acceptor = acceptor.clone();
+        let router = router.clone();
+        tokio::spawn(async move {
+            let Ok(Ok(stream)) =
+                tokio::time::timeout(HANDSHAKE_WAIT, acceptor.accept(stream)).await
+            else {
+                return;
+            };
+            // Each request knows its connection, as `into_make_service_with_connect_info` does
+            // on plain HTTP.
+            let service = router.layer(axum::Extension(ConnectInfo(connection)));
+            let service = hyper_util::service::TowerToHyperService::new(service);
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .with_upgrades()
+                .await;
+        });
+    }
 }
 
 /// Where the built UI is: `--ui`, `BACKROOM_UI`, next to the executable, or `ui/dist` under

@@ -9,6 +9,6 @@ export type CloseManifest = {
  */
 carrier: string, 
 /**
- * A UTC date, `2026-11-23`; today when absent.
+ * A date on the store's calendar, `2026-11-23`; the store's today when absent.
  */
 date?: string, };

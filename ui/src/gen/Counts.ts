@@ -19,4 +19,9 @@ orders_pending: number,
 /**
  * Orders cancelled whole before anything shipped; never counted.
  */
-orders_withdrawn: number, lines: number, lines_complete_first_time: number, lines_complete_final: number, units_ordered: number, units_shipped_first_time: number, units_shipped_final: number, value_ordered_cents: number, value_shipped_first_time_cents: number, value_shipped_final_cents: number, };
+orders_withdrawn: number, 
+/**
+ * Of the counted orders, those still open past their ship-by date with nothing shipped:
+ * late rather than short, so a figure can tell a backlog from a stock-out.
+ */
+orders_overdue: number, lines: number, lines_complete_first_time: number, lines_complete_final: number, units_ordered: number, units_shipped_first_time: number, units_shipped_final: number, value_ordered_cents: number, value_shipped_first_time_cents: number, value_shipped_final_cents: number, };

@@ -11,7 +11,8 @@ export type Dashboard = { from: string, to: string,
  */
 fill: Report, backorders: Backorders, audit: AuditSummary, 
 /**
- * Today, hour by hour (UTC).
+ * The store's today, hour by hour; each hour's start is given in UTC for the screen to
+ * show on the store's clock.
  */
 throughput: Array<HourCount>, 
 /**

@@ -3,4 +3,4 @@
 /**
  * What kind of failure happened. The HTTP server maps each to a status; the UI switches on it.
  */
-export type ErrorCode = "bad_request" | "invalid" | "not_signed_in" | "forbidden" | "not_found" | "unknown_command" | "method_not_allowed" | "unsupported_media_type" | "foreign_host" | "cross_origin" | "conflict" | "locked_out" | "pin_needed" | "busy" | "schema_too_new" | "storage";
+export type ErrorCode = "bad_request" | "invalid" | "not_signed_in" | "forbidden" | "not_found" | "unknown_command" | "method_not_allowed" | "unsupported_media_type" | "foreign_host" | "cross_origin" | "conflict" | "locked_out" | "pin_needed" | "not_paired" | "busy" | "schema_too_new" | "storage";

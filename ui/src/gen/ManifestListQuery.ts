@@ -2,7 +2,7 @@
 
 export type ManifestListQuery = { 
 /**
- * Only the manifests of this UTC date.
+ * Only the manifests of this date on the store's calendar.
  */
 date?: string, 
 /**

@@ -17,6 +17,8 @@ import type { Dashboard } from "./Dashboard";
 import type { DashboardQuery } from "./DashboardQuery";
 import type { DecideCount } from "./DecideCount";
 import type { DemoSummary } from "./DemoSummary";
+import type { DetectScale } from "./DetectScale";
+import type { DetectedScale } from "./DetectedScale";
 import type { Done } from "./Done";
 import type { Drill } from "./Drill";
 import type { ExpectReceipt } from "./ExpectReceipt";
@@ -25,6 +27,7 @@ import type { ExpectedReceipt } from "./ExpectedReceipt";
 import type { ExpectedWeight } from "./ExpectedWeight";
 import type { ExportFile } from "./ExportFile";
 import type { ExportRequest } from "./ExportRequest";
+import type { FetchQuery } from "./FetchQuery";
 import type { FillRateDrill } from "./FillRateDrill";
 import type { FillRateQuery } from "./FillRateQuery";
 import type { FillRates } from "./FillRates";
@@ -33,8 +36,13 @@ import type { Health } from "./Health";
 import type { HeldOrder } from "./HeldOrder";
 import type { HoldDecision } from "./HoldDecision";
 import type { HoldQuery } from "./HoldQuery";
+import type { ImageFetched } from "./ImageFetched";
+import type { ImageQuery } from "./ImageQuery";
+import type { ImageToFetch } from "./ImageToFetch";
 import type { ImportReport } from "./ImportReport";
 import type { ImportRequest } from "./ImportRequest";
+import type { LabelFile } from "./LabelFile";
+import type { LabelRequest } from "./LabelRequest";
 import type { LayoutInfo } from "./LayoutInfo";
 import type { LayoutTemplate } from "./LayoutTemplate";
 import type { LedgerReport } from "./LedgerReport";
@@ -55,6 +63,7 @@ import type { Movement } from "./Movement";
 import type { MovementQuery } from "./MovementQuery";
 import type { NewMovement } from "./NewMovement";
 import type { NewOrder } from "./NewOrder";
+import type { NewPairingCode } from "./NewPairingCode";
 import type { NoArgs } from "./NoArgs";
 import type { Operator } from "./Operator";
 import type { Order } from "./Order";
@@ -66,6 +75,10 @@ import type { Overridden } from "./Overridden";
 import type { OverrideWeighing } from "./OverrideWeighing";
 import type { PackBox } from "./PackBox";
 import type { PackOrder } from "./PackOrder";
+import type { PairStation } from "./PairStation";
+import type { Paired } from "./Paired";
+import type { PairedStation } from "./PairedStation";
+import type { PairingCode } from "./PairingCode";
 import type { PickListQuery } from "./PickListQuery";
 import type { PickListRef } from "./PickListRef";
 import type { PickListSummary } from "./PickListSummary";
@@ -75,8 +88,11 @@ import type { PickRequest } from "./PickRequest";
 import type { PickResult } from "./PickResult";
 import type { PlanPicks } from "./PlanPicks";
 import type { PrintSlip } from "./PrintSlip";
+import type { PrintTestPage } from "./PrintTestPage";
 import type { Printed } from "./Printed";
+import type { Printers } from "./Printers";
 import type { Product } from "./Product";
+import type { ProductImage } from "./ProductImage";
 import type { ProductPage } from "./ProductPage";
 import type { ProductQuery } from "./ProductQuery";
 import type { ProductStock } from "./ProductStock";
@@ -93,9 +109,11 @@ import type { SaveOperator } from "./SaveOperator";
 import type { SaveProduct } from "./SaveProduct";
 import type { SavedMapping } from "./SavedMapping";
 import type { ScaleKey } from "./ScaleKey";
+import type { ScalePortFound } from "./ScalePortFound";
 import type { Session } from "./Session";
 import type { SetLayout } from "./SetLayout";
 import type { SetLeadTime } from "./SetLeadTime";
+import type { SetProductImage } from "./SetProductImage";
 import type { Settings } from "./Settings";
 import type { SetupLayout } from "./SetupLayout";
 import type { SetupProgress } from "./SetupProgress";
@@ -105,11 +123,13 @@ import type { SignIn } from "./SignIn";
 import type { SlipFile } from "./SlipFile";
 import type { SlipRequest } from "./SlipRequest";
 import type { Station } from "./Station";
+import type { StationRef } from "./StationRef";
 import type { StationScale } from "./StationScale";
 import type { StatusChange } from "./StatusChange";
 import type { StockLevel } from "./StockLevel";
 import type { StockLevelPage } from "./StockLevelPage";
 import type { StockLevelQuery } from "./StockLevelQuery";
+import type { StoreSettings } from "./StoreSettings";
 import type { SubmitCount } from "./SubmitCount";
 import type { UnweighedProduct } from "./UnweighedProduct";
 import type { Wave } from "./Wave";
@@ -129,9 +149,17 @@ export interface Commands {
   list_operators: { req: NoArgs; res: Array<Operator> };
   save_operator: { req: SaveOperator; res: Operator };
   save_station: { req: Station; res: Station };
+  create_pairing_code: { req: NewPairingCode; res: PairingCode };
+  pair_station: { req: PairStation; res: Paired };
+  revoke_station: { req: StationRef; res: Done };
+  list_paired_stations: { req: NoArgs; res: Array<PairedStation> };
   search_products: { req: ProductQuery; res: ProductPage };
   lookup_product: { req: Lookup; res: ProductStock };
   save_product: { req: SaveProduct; res: Product };
+  product_image: { req: ImageQuery; res: ProductImage };
+  set_product_image: { req: SetProductImage; res: ProductImage };
+  images_to_fetch: { req: FetchQuery; res: Array<ImageToFetch> };
+  record_image_fetch: { req: ImageFetched; res: ProductImage };
   get_layout: { req: NoArgs; res: LayoutInfo };
   set_layout: { req: SetLayout; res: LayoutInfo };
   list_locations: { req: LocationQuery; res: Array<Location> };
@@ -179,10 +207,13 @@ export interface Commands {
   setup_layout: { req: SetupLayout; res: LayoutInfo };
   finish_setup: { req: NoArgs; res: SetupProgress };
   get_settings: { req: NoArgs; res: Settings };
+  store_info: { req: NoArgs; res: StoreSettings };
   save_settings: { req: Settings; res: Settings };
   slip_pdf: { req: SlipRequest; res: SlipFile };
   slip_batch_pdf: { req: BatchSlipRequest; res: SlipFile };
   print_slip: { req: PrintSlip; res: Printed };
+  labels_pdf: { req: LabelRequest; res: LabelFile };
+  print_labels: { req: LabelRequest; res: Printed };
   list_boxes: { req: BoxQuery; res: Array<PackBox> };
   save_box: { req: SaveBox; res: PackBox };
   suggest_box: { req: PackOrder; res: BoxSuggestion };
@@ -204,6 +235,11 @@ export interface Commands {
   override_weighing: { req: OverrideWeighing; res: Overridden };
   list_weighings: { req: WeighingQuery; res: Array<Weighing> };
   unweighed_products: { req: NoArgs; res: Array<UnweighedProduct> };
+  list_scale_ports: { req: NoArgs; res: Array<ScalePortFound> };
+  detect_scale: { req: DetectScale; res: DetectedScale };
+  read_station_scale: { req: StationRef; res: StationScale };
+  list_printers: { req: NoArgs; res: Printers };
+  print_test_page: { req: PrintTestPage; res: Printed };
 }
 
 export type CommandName = keyof Commands;
@@ -216,9 +252,17 @@ export const COMMAND_NAMES: CommandName[] = [
   "list_operators",
   "save_operator",
   "save_station",
+  "create_pairing_code",
+  "pair_station",
+  "revoke_station",
+  "list_paired_stations",
   "search_products",
   "lookup_product",
   "save_product",
+  "product_image",
+  "set_product_image",
+  "images_to_fetch",
+  "record_image_fetch",
   "get_layout",
   "set_layout",
   "list_locations",
@@ -266,10 +310,13 @@ export const COMMAND_NAMES: CommandName[] = [
   "setup_layout",
   "finish_setup",
   "get_settings",
+  "store_info",
   "save_settings",
   "slip_pdf",
   "slip_batch_pdf",
   "print_slip",
+  "labels_pdf",
+  "print_labels",
   "list_boxes",
   "save_box",
   "suggest_box",
@@ -291,6 +338,11 @@ export const COMMAND_NAMES: CommandName[] = [
   "override_weighing",
   "list_weighings",
   "unweighed_products",
+  "list_scale_ports",
+  "detect_scale",
+  "read_station_scale",
+  "list_printers",
+  "print_test_page",
 ];
 
 /** Whether each command only reads or may write; a write is sent with a request id. */
@@ -303,9 +355,17 @@ export const COMMAND_KINDS: Record<CommandName, "read" | "write"> = {
   list_operators: "read",
   save_operator: "write",
   save_station: "write",
+  create_pairing_code: "write",
+  pair_station: "write",
+  revoke_station: "write",
+  list_paired_stations: "read",
   search_products: "read",
   lookup_product: "read",
   save_product: "write",
+  product_image: "read",
+  set_product_image: "write",
+  images_to_fetch: "read",
+  record_image_fetch: "write",
   get_layout: "read",
   set_layout: "write",
   list_locations: "read",
@@ -353,10 +413,13 @@ export const COMMAND_KINDS: Record<CommandName, "read" | "write"> = {
   setup_layout: "write",
   finish_setup: "write",
   get_settings: "read",
+  store_info: "read",
   save_settings: "write",
   slip_pdf: "read",
   slip_batch_pdf: "read",
   print_slip: "read",
+  labels_pdf: "read",
+  print_labels: "read",
   list_boxes: "read",
   save_box: "write",
   suggest_box: "read",
@@ -378,4 +441,9 @@ export const COMMAND_KINDS: Record<CommandName, "read" | "write"> = {
   override_weighing: "write",
   list_weighings: "read",
   unweighed_products: "read",
+  list_scale_ports: "read",
+  detect_scale: "read",
+  read_station_scale: "read",
+  list_printers: "read",
+  print_test_page: "read",
 };
