@@ -46,6 +46,8 @@ fn main() -> ExitCode {
     let events = app.subscribe();
     // The stations' scales, watched for as long as the window is open.
     let _scales = ScaleWatch::start(&app);
+    // Product pictures an import named, fetched outside any command while the window is open.
+    let _images = backroom_api::images::ImageFetcher::start(&app);
     let result = tauri::Builder::default()
         .manage(app)
         .invoke_handler(tauri::generate_handler![rpc])

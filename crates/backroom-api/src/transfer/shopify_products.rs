@@ -32,7 +32,9 @@
 //!   another product already has, is left off with a note, the product imported without it.
 //! - The price is `Variant Price`; the category is `Type` (or `Product Category`); the product
 //!   is active when `Status` is active (or, without that column, `Published` is true).
-//! - Images (`Image Src`, `Variant Image`) are not kept: Backroom's products have no picture.
+//! - The picture is the variant's own `Variant Image`, else the product's first `Image Src`.
+//!   Only its address is kept by the import; the pictures are fetched afterwards, outside the
+//!   import (`images.rs`), so an address that fails never fails the import.
 //!
 //! Weights, prices and quantities outside Backroom's limits are errors on their line and
 //! column, and as with every import a file with any error imports nothing.
@@ -64,9 +66,11 @@ const PRICE: &str = "Variant Price";
 const BARCODE: &str = "Variant Barcode";
 const STATUS: &str = "Status";
 const PUBLISHED: &str = "Published";
+const IMAGE_SRC: &str = "Image Src";
+const VARIANT_IMAGE: &str = "Variant Image";
 
 /// The columns read, as Shopify names them.
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 17] = [
     HANDLE,
     TITLE,
     TYPE,
@@ -82,6 +86,8 @@ pub const COLUMNS: [&str; 15] = [
     BARCODE,
     STATUS,
     PUBLISHED,
+    IMAGE_SRC,
+    VARIANT_IMAGE,
 ];
 
 const REQUIRED: [&str; 2] = [HANDLE, TITLE];
@@ -101,6 +107,8 @@ struct Parent {
     title: String,
     category: String,
     active: bool,
+    /// The product's first `Image Src`, the picture of variants without their own.
+    image: Option<String>,
 }
 
 /// One variant as read, before its SKU is settled.
@@ -118,6 +126,8 @@ struct Variant {
     zero_weight: bool,
     price_cents: i64,
     barcode: Option<String>,
+    /// `Variant Image` as written; empty when the variant has none of its own.
+    own_image: String,
 }
 
 pub(super) fn import(
@@ -161,6 +171,12 @@ pub(super) fn import(
             }
             parents.insert(handle.to_owned(), parse_parent(&sheet, row, &mut errors));
         }
+        if let Some(parent) = parents.get_mut(handle)
+            && parent.image.is_none()
+            && let Some(image) = picture_address(sheet.get(row, IMAGE_SRC))
+        {
+            parent.image = Some(image);
+        }
         let options: Vec<String> = OPTION_VALUES
             .iter()
             .map(|c| sheet.get(row, c))
@@ -186,7 +202,13 @@ pub(super) fn import(
     let mut valid = Vec::new();
     let mut barcodes: HashMap<String, u64> = HashMap::new();
     let file_skus: HashSet<&str> = skus.iter().map(String::as_str).collect();
+    let mut pictures = Vec::new();
     for (variant, sku) in variants.iter().zip(&skus) {
+        let picture = picture_address(&variant.own_image)
+            .or_else(|| parents.get(&variant.handle).and_then(|p| p.image.clone()));
+        if let Some(picture) = picture {
+            pictures.push((sku.clone(), picture));
+        }
         let mut codes = Vec::new();
         if let Some(code) = &variant.barcode {
             if let Some(first) = barcodes.get(code) {
@@ -234,8 +256,19 @@ pub(super) fn import(
              them before their orders are weight-audited"
         ));
     }
-    let written =
-        write_all(ctx, FORMAT, sheet.records, errors, dry_run, |ctx| products::write(ctx, &valid))?;
+    let written = write_all(ctx, FORMAT, sheet.records, errors, dry_run, |ctx| {
+        let mut counts = products::write(ctx, &valid)?;
+        // Only the addresses: the pictures are fetched after the import, never inside it.
+        let waiting =
+            crate::images::record_sources(ctx, &pictures).map_err(super::WriteFailure::at(0))?;
+        if waiting > 0 {
+            counts.notes.push(format!(
+                "{waiting} product pictures to fetch; they appear on the pick and pack screens \
+                 once fetched"
+            ));
+        }
+        Ok(counts)
+    })?;
     let mut report = written.report;
     if report.ok {
         let listed = report.notes.len();
@@ -267,7 +300,18 @@ fn parse_parent(sheet: &Sheet, row: &Row, errors: &mut Errors) -> Parent {
         "active" => true,
         _ => false,
     };
-    Parent { title: sheet.get(row, TITLE).to_owned(), category: category.to_owned(), active }
+    Parent {
+        title: sheet.get(row, TITLE).to_owned(),
+        category: category.to_owned(),
+        active,
+        image: None,
+    }
+}
+
+/// A picture's address as the export writes it, or none for an empty cell.
+fn picture_address(cell: &str) -> Option<String> {
+    let cell = cell.trim();
+    (!cell.is_empty() && cell.len() <= 2000).then(|| cell.to_owned())
 }
 
 /// Reads a variant row's values, each error on its column; `None` when any is wrong.
@@ -379,6 +423,7 @@ fn parse_variant(
         zero_weight,
         price_cents,
         barcode,
+        own_image: sheet.get(row, VARIANT_IMAGE).to_owned(),
     })
 }
 
