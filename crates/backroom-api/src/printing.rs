@@ -9,9 +9,17 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use backroom_core::slip::PageSize;
+use backroom_core::labels::Stock;
+use backroom_core::slip::{Item, PageSize, Tone, wrap};
+use printpdf::{Mm, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt};
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
+use crate::app::Ctx;
 use crate::error::{ApiError, ErrorCode};
+use crate::slip::{Fonts, Printed, page_ops};
+use crate::system::NoArgs;
 
 /// A job CUPS accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +45,25 @@ pub fn print_pdf(
     title: &str,
     size: PageSize,
 ) -> Result<PrintJob, ApiError> {
+    send(printer, pdf, title, job_options(size))
+}
+
+/// Sends a PDF of labels to a CUPS queue, naming the label stock's paper.
+pub fn print_labels_pdf(
+    printer: &str,
+    pdf: &[u8],
+    title: &str,
+    stock: Stock,
+) -> Result<PrintJob, ApiError> {
+    send(printer, pdf, title, label_job_options(stock))
+}
+
+fn send(
+    printer: &str,
+    pdf: &[u8],
+    title: &str,
+    options: [&'static str; 2],
+) -> Result<PrintJob, ApiError> {
     let printer = printer.trim();
     if printer.is_empty() || printer.contains(['/', '#', ' ']) {
         return Err(ApiError::invalid(format!(
@@ -47,7 +74,7 @@ pub fn print_pdf(
         return Err(stopped(printer, &reason));
     }
     let mut child = Command::new("lp")
-        .args(lp_args(printer, title, size))
+        .args(lp_args(printer, title, options))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -70,9 +97,9 @@ pub fn print_pdf(
 
 /// The `lp` arguments for one slip: the queue, the job's title, and the options that make the
 /// page come out at its own size, whatever the queue's defaults. The PDF comes on stdin.
-fn lp_args(printer: &str, title: &str, size: PageSize) -> Vec<String> {
+fn lp_args(printer: &str, title: &str, options: [&str; 2]) -> Vec<String> {
     let mut args = vec!["-d".to_owned(), printer.to_owned(), "-t".to_owned(), title.to_owned()];
-    for option in job_options(size) {
+    for option in options {
         args.extend(["-o".to_owned(), option.to_owned()]);
     }
     args.extend(["--".to_owned(), "-".to_owned()]);
@@ -96,6 +123,18 @@ fn job_options(size: PageSize) -> [&'static str; 2] {
         PageSize::Letter => ["media=Letter", "print-scaling=none"],
         PageSize::A4 => ["media=A4", "print-scaling=none"],
         PageSize::Label4x6 => ["media=w288h432", "print-scaling=fit"],
+    }
+}
+
+/// The CUPS job options for a label stock: sheets of labels print at their own scale, like a
+/// sheet slip, since a label sheet's layout is measured to the paper's edge; a roll label is
+/// one page of its own size, fitted like a 4 × 6 slip.
+fn label_job_options(stock: Stock) -> [&'static str; 2] {
+    match stock {
+        Stock::Letter30 => ["media=Letter", "print-scaling=none"],
+        Stock::A4x21 => ["media=A4", "print-scaling=none"],
+        Stock::Roll4x6 => ["media=w288h432", "print-scaling=fit"],
+        Stock::Roll2x1 => ["media=w162h90", "print-scaling=fit"],
     }
 }
 
@@ -130,6 +169,205 @@ fn scheduler_running() -> bool {
             text.contains("is running") && !text.contains("not running")
         })
         .unwrap_or(false)
+}
+
+/// The CUPS queues a station may print to, or why none can be listed.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Printers {
+    pub queues: Vec<PrinterQueue>,
+    /// Why the queues could not be read (CUPS not running or not installed), for the manager.
+    pub problem: Option<String>,
+}
+
+/// One CUPS queue and its state, as `lpstat` reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PrinterQueue {
+    pub name: String,
+    pub state: PrinterState,
+    /// Why CUPS stopped it, where it says.
+    pub reason: Option<String>,
+    /// The queue CUPS prints to when none is named.
+    pub default: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterState {
+    Idle,
+    Printing,
+    /// Disabled: CUPS holds its jobs until someone starts it again.
+    Stopped,
+}
+
+/// The CUPS queues on the machine that runs Backroom. A print service that is down is said,
+/// not an error: the manager can still type a queue's name.
+pub fn list_printers(_: &mut Ctx<'_>, _: NoArgs) -> Result<Printers, ApiError> {
+    let listed = Command::new("lpstat").args(["-p", "-d"]).stdin(Stdio::null()).output();
+    let out = match listed {
+        Ok(out) => out,
+        Err(e) => {
+            return Ok(Printers {
+                queues: Vec::new(),
+                problem: Some(missing_tool("lpstat", &e).message),
+            });
+        }
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let queues = parse_printers(&stdout);
+    let problem = (queues.is_empty() && !scheduler_running())
+        .then(|| classify_error("", "scheduler is not running").message);
+    Ok(Printers { queues, problem })
+}
+
+/// Reads `lpstat -p -d`: a `printer NAME ...` line per queue (a stopped one followed by its
+/// indented reason), and `system default destination: NAME`.
+pub fn parse_printers(stdout: &str) -> Vec<PrinterQueue> {
+    let default = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("system default destination: "))
+        .map(str::trim);
+    let mut queues = Vec::new();
+    for line in stdout.lines() {
+        let Some(rest) = line.strip_prefix("printer ") else { continue };
+        let Some(name) = rest.split_whitespace().next() else { continue };
+        let state = match parse_queue_state(name, &stdout[offset_of(stdout, line)..]) {
+            Some(QueueState::Stopped(reason)) => {
+                let reason = Some(reason)
+                    .filter(|r| !r.is_empty() && r != "Paused" && r != "reason unknown");
+                (PrinterState::Stopped, reason)
+            }
+            Some(QueueState::Ready)
+                if rest[name.len()..].trim_start().starts_with("now printing") =>
+            {
+                (PrinterState::Printing, None)
+            }
+            _ => (PrinterState::Idle, None),
+        };
+        queues.push(PrinterQueue {
+            name: name.to_owned(),
+            state: state.0,
+            reason: state.1,
+            default: default == Some(name),
+        });
+    }
+    queues
+}
+
+/// Where `line`, a slice of `text`, starts in it.
+fn offset_of(text: &str, line: &str) -> usize {
+    line.as_ptr() as usize - text.as_ptr() as usize
+}
+
+/// Which station's printer to test, and the queue if not the one saved for it.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct PrintTestPage {
+    pub station: String,
+    #[serde(default)]
+    pub printer: Option<String>,
+}
+
+/// Prints one page naming the station and the queue, on the store's slip paper, with a frame
+/// at the margins so a cropped or shrunk page shows. A read: printing holds no writer.
+pub fn print_test_page(ctx: &mut Ctx<'_>, req: PrintTestPage) -> Result<Printed, ApiError> {
+    let station = req.station.trim();
+    let saved: Option<Option<String>> = ctx
+        .tx
+        .query_row("SELECT printer FROM stations WHERE name = ?1", [station], |r| r.get(0))
+        .optional()?;
+    let Some(saved) = saved else {
+        return Err(ApiError::not_found(format!(
+            "there is no station `{}`",
+            backroom_core::limits::shorten(station, 40)
+        )));
+    };
+    let printer = req
+        .printer
+        .or(saved)
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| {
+            ApiError::invalid(format!("station {station} has no printer: choose its queue first"))
+        })?;
+    let size = crate::settings::load(ctx)?.slip.page_size;
+    let pdf = test_page(station, &printer, size, &ctx.now_text())?;
+    let job = print_pdf(&printer, &pdf, &format!("Backroom test page for {station}"), size)?;
+    Ok(Printed { job_id: job.job_id, printer: job.printer, pages: 1 })
+}
+
+/// The test page: what it tests, for whom, and a frame just inside the page's margins.
+pub fn test_page(
+    station: &str,
+    printer: &str,
+    size: PageSize,
+    at: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let g = size.geometry();
+    let fonts = Fonts::get();
+    let mut missing = 0;
+    let mut items = frame(g.width, g.height, g.margin);
+    let inner = g.margin * 2.0;
+    let width = g.width - inner * 2.0;
+    let mut y = g.height - inner - g.title;
+    let lines = [
+        (g.title, true, Tone::Ink, "Backroom test page".to_owned()),
+        (g.body, false, Tone::Ink, format!("Station: {station}")),
+        (g.body, false, Tone::Ink, format!("Printer queue: {printer}")),
+        (g.body, false, Tone::Ink, format!("Paper: {}", paper_name(size))),
+        (g.small, false, Tone::Grey, format!("Printed {at}")),
+        (
+            g.small,
+            false,
+            Tone::Grey,
+            "The frame should sit just inside every edge: a missing side means the page was cropped.".to_owned(),
+        ),
+    ];
+    for (font_size, bold, tone, text) in lines {
+        let text = fonts.printable(&text, &mut missing);
+        for line in wrap(&text, width, font_size, bold, fonts) {
+            items.push(Item::Text { x: inner, y, size: font_size, bold, tone, text: line });
+            y -= font_size * g.leading;
+        }
+        y -= font_size * 0.4;
+    }
+    items.push(Item::Barcode {
+        x: inner,
+        y: y - g.barcode_height,
+        height: g.barcode_height,
+        module: g.barcode_module,
+        max_width: width,
+        value: "BACKROOM-TEST".to_owned(),
+    });
+    let mut doc = PdfDocument::new("Backroom test page");
+    let regular = PdfFontHandle::External(doc.add_font(&fonts.regular.parsed));
+    let bold = PdfFontHandle::External(doc.add_font(&fonts.bold.parsed));
+    let page = PdfPage::new(
+        Mm::from(Pt(g.width)),
+        Mm::from(Pt(g.height)),
+        page_ops(&items, &regular, &bold, None),
+    );
+    Ok(doc.with_pages(vec![page]).save(&PdfSaveOptions::default(), &mut Vec::new()))
+}
+
+/// A rectangle of thin rules `inset` inside the page's edges.
+fn frame(width: f32, height: f32, inset: f32) -> Vec<Item> {
+    const LINE: f32 = 1.0;
+    let (w, h) = (width - inset * 2.0, height - inset * 2.0);
+    vec![
+        Item::Rule { x: inset, y: inset, width: w, thickness: LINE },
+        Item::Rule { x: inset, y: height - inset, width: w, thickness: LINE },
+        // A vertical side is a rule one point wide and as thick as the frame is tall.
+        Item::Rule { x: inset - LINE / 2.0, y: height / 2.0, width: LINE, thickness: h },
+        Item::Rule { x: width - inset - LINE / 2.0, y: height / 2.0, width: LINE, thickness: h },
+    ]
+}
+
+fn paper_name(size: PageSize) -> &'static str {
+    match size {
+        PageSize::Letter => "Letter",
+        PageSize::A4 => "A4",
+        PageSize::Label4x6 => "4 x 6 in label",
+    }
 }
 
 /// Reads the job id from lp's reply: `request id is BackroomPDF-3 (1 file(s))`.
@@ -218,7 +456,7 @@ mod tests {
 
     #[test]
     fn every_job_names_its_paper() {
-        let args = |size| lp_args("Pack1", "Packing slip 1001", size);
+        let args = |size| lp_args("Pack1", "Packing slip 1001", job_options(size));
         let label = args(PageSize::Label4x6);
         assert_eq!(
             label,
@@ -250,6 +488,23 @@ mod tests {
     }
 
     #[test]
+    fn label_stocks_name_their_paper() {
+        // Each stock's media is its page size in points, so the label printer picks that label.
+        for stock in Stock::ALL {
+            let [media, scaling] = label_job_options(stock);
+            let sheet = stock.sheet();
+            let points = format!("media=w{}h{}", sheet.page_width, sheet.page_height);
+            if stock.is_roll() {
+                assert_eq!(media, points);
+                assert_eq!(scaling, "print-scaling=fit");
+            } else {
+                assert_eq!(scaling, "print-scaling=none");
+            }
+        }
+        assert_eq!(label_job_options(Stock::A4x21)[0], "media=A4");
+    }
+
+    #[test]
     fn reads_the_job_id() {
         assert_eq!(
             parse_job_id("request id is BackroomPDF-3 (1 file(s))\n").as_deref(),
@@ -270,6 +525,48 @@ mod tests {
             Some(QueueState::Stopped("Out of paper".into()))
         );
         assert_eq!(parse_queue_state("Other", idle), None);
+    }
+
+    #[test]
+    fn lists_every_queue_with_its_state_and_the_default() {
+        let out = "printer BackroomPDF is idle.  enabled since Mon 23 Nov 2026 10:00:00 AM UTC\n\
+                   printer Label now printing Label-4.  enabled since Mon 23 Nov 2026\n\
+                   printer Office disabled since Mon 23 Nov 2026 10:00:00 AM UTC -\n\
+                   \tOut of paper\n\
+                   printer Spare disabled since Mon 23 Nov 2026 -\n\
+                   \tPaused\n\
+                   system default destination: Label\n";
+        let queue = |name: &str, state, reason: Option<&str>, default| PrinterQueue {
+            name: name.into(),
+            state,
+            reason: reason.map(Into::into),
+            default,
+        };
+        assert_eq!(
+            parse_printers(out),
+            [
+                queue("BackroomPDF", PrinterState::Idle, None, false),
+                queue("Label", PrinterState::Printing, None, true),
+                queue("Office", PrinterState::Stopped, Some("Out of paper"), false),
+                queue("Spare", PrinterState::Stopped, None, false),
+            ]
+        );
+        assert_eq!(parse_printers("no system default destination\n"), []);
+    }
+
+    #[test]
+    fn the_test_page_is_a_pdf_with_its_frame_inside_the_paper() {
+        for size in [PageSize::Letter, PageSize::A4, PageSize::Label4x6] {
+            let pdf = test_page("Pack 2", "Zebra-4x6", size, "2026-12-06 06:30").unwrap();
+            assert!(pdf.starts_with(b"%PDF"), "{size:?}");
+            let g = size.geometry();
+            for side in frame(g.width, g.height, g.margin) {
+                let Item::Rule { x, y, width, thickness } = side else { unreachable!() };
+                let (bottom, top) = (y - thickness / 2.0, y + thickness / 2.0);
+                assert!(x >= 0.0 && x + width <= g.width, "{size:?}: {x} + {width}");
+                assert!(bottom >= 0.0 && top <= g.height, "{size:?}: {bottom}..{top}");
+            }
+        }
     }
 
     #[test]

@@ -17,9 +17,11 @@ use std::sync::{Arc, Mutex, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use backroom_core::limits::shorten;
 use backroom_core::scale::{Command, Protocol, REPLY_TIMEOUT};
 use backroom_core::weight::WeightUnit;
-use serde::Serialize;
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::TryRecvError;
 use ts_rs::TS;
 
@@ -125,6 +127,146 @@ pub fn station_scale(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<StationScale, ApiEr
         station.as_deref().and_then(|name| ctx.scales.reading(name)).map(|seen| seen.status);
     let weight_unit = settings::store(ctx)?.weight_unit;
     Ok(StationScale { station, status, weight_unit })
+}
+
+/// What a station's scale shows now, for a manager setting the station up from any screen.
+pub fn read_station_scale(
+    ctx: &mut Ctx<'_>,
+    req: crate::stations::StationRef,
+) -> Result<StationScale, ApiError> {
+    let name = req.station.trim();
+    let known: Option<String> = ctx
+        .tx
+        .query_row("SELECT name FROM stations WHERE name = ?1", [name], |r| r.get(0))
+        .optional()?;
+    let Some(station) = known else {
+        return Err(ApiError::not_found(format!("there is no station `{}`", shorten(name, 40))));
+    };
+    let status = ctx.scales.reading(&station).map(|seen| seen.status);
+    let weight_unit = settings::store(ctx)?.weight_unit;
+    Ok(StationScale { station: Some(station), status, weight_unit })
+}
+
+/// A port a scale may be attached to, as a manager choosing a station's scale sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ScalePortFound {
+    /// What a station's settings name: `/dev/ttyUSB0`, `COM3`, `/dev/hidraw0`.
+    pub path: String,
+    /// `hid` for a USB scale; `usb`, `pci`, `bluetooth` or `unknown` for a serial port.
+    pub kind: String,
+    /// Maker, product and serial number, where the OS reports them.
+    pub description: Option<String>,
+    /// The station whose scale settings name this port already.
+    pub station: Option<String>,
+}
+
+/// The USB scales and serial ports on the machine that runs Backroom, with the station that
+/// uses each. Pseudo-terminals (a scale simulator) are never listed: their path is typed.
+pub fn list_scale_ports(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Vec<ScalePortFound>, ApiError> {
+    let mut ports = crate::scale_port::list_hid_scales();
+    ports.extend(crate::scale_port::list_ports().map_err(|e| ApiError::conflict(e.to_string()))?);
+    let used = stations_by_port(ctx)?;
+    Ok(ports
+        .into_iter()
+        .map(|port| ScalePortFound {
+            station: used.get(&port.path).cloned(),
+            path: port.path,
+            kind: port.kind,
+            description: port.description,
+        })
+        .collect())
+}
+
+/// Which station names each scale port in its settings.
+fn stations_by_port(ctx: &Ctx<'_>) -> Result<HashMap<String, String>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "SELECT trim(scale_port), name FROM stations WHERE scale_port IS NOT NULL ORDER BY name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut used = HashMap::new();
+    for row in rows {
+        let (port, station) = row?;
+        used.entry(port).or_insert(station);
+    }
+    Ok(used)
+}
+
+/// A port to find a scale on.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct DetectScale {
+    /// A serial port, a USB scale's node or `vendor:product`, or `auto` for the first scale.
+    pub port: String,
+    /// The baud rate, when the scale is not set to its protocol's usual one.
+    #[serde(default)]
+    pub baud: Option<u32>,
+    /// The unit the scale is set to; only Toledo 8217 frames leave it unsaid. Kilograms if absent.
+    #[serde(default)]
+    pub unit: Option<WeightUnit>,
+}
+
+/// The scale found on a port: settings ready to save for a station, and what it reads.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DetectedScale {
+    pub settings: ScaleSettings,
+    /// What the scale showed, where it settled in time.
+    pub status: Option<ScaleStatus>,
+    /// The station already watching this port: its monitor was asked instead of the port, as
+    /// two readers on one port would take each other's answers.
+    pub watched_by: Option<String>,
+    /// Why no weight came, or a doubt about the unit, for the manager.
+    pub note: Option<String>,
+}
+
+/// How long a found scale is given to show a settled weight.
+const DETECT_READ_WAIT: Duration = Duration::from_secs(2);
+
+/// Finds which protocol the scale on a port speaks, by asking it in each in turn, and reads
+/// it once. A read: the port is probed without the writer, so nobody waits on the scale.
+pub fn detect_scale(ctx: &mut Ctx<'_>, req: DetectScale) -> Result<DetectedScale, ApiError> {
+    let port = req.port.trim();
+    if port.is_empty() {
+        return Err(ApiError::invalid("name the port the scale is on, or auto"));
+    }
+    if let Some(watched) = watched_port(ctx, port)? {
+        return Ok(watched);
+    }
+    let unit = req.unit.unwrap_or(WeightUnit::Kg);
+    let mut scale = crate::scale_port::detect_any(port, req.baud, unit)
+        .map_err(|e| ApiError::conflict(capitalised(&e.to_string())))?;
+    let mut settings = scale.settings().to_station();
+    if scale.protocol().is_hid() {
+        // `auto` and `vendor:product` survive the scale coming back as another node.
+        settings.port = port.to_owned();
+    }
+    let (status, mut note) = match crate::scale_port::read_stable(&mut scale, DETECT_READ_WAIT) {
+        Ok(reading) => (ScaleStatus::from_reading(&reading, Instant::now()), None),
+        Err(error) => (None, Some(capitalised(&error.to_string()))),
+    };
+    if let Some(doubt) = scale.unit_doubt() {
+        note = Some(note.map_or(doubt.clone(), |n| format!("{n}. {doubt}")));
+    }
+    Ok(DetectedScale { settings, status, watched_by: None, note })
+}
+
+/// The answer for a port a station's monitor already reads and hears: its settings and its
+/// last status. A monitor hearing nothing there is no answer, so the port is probed.
+fn watched_port(ctx: &mut Ctx<'_>, port: &str) -> Result<Option<DetectedScale>, ApiError> {
+    let stations = people::list_stations(ctx, NoArgs {})?;
+    for station in stations {
+        let Some(settings) = station.scale.filter(|s| s.port.trim() == port) else { continue };
+        let Some(seen) = ctx.scales.reading(&station.name) else { continue };
+        if matches!(seen.status.state, ScaleState::Offline | ScaleState::Silent) {
+            continue;
+        }
+        return Ok(Some(DetectedScale {
+            settings,
+            status: Some(seen.status),
+            watched_by: Some(station.name),
+            note: None,
+        }));
+    }
+    Ok(None)
 }
 
 /// What became of a Zero or Tare key pressed on screen.

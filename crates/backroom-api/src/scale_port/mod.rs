@@ -104,6 +104,31 @@ impl PortSettings {
     }
 }
 
+impl PortSettings {
+    /// These settings as a station saves them: the inverse of [`PortSettings::from_station`].
+    pub fn to_station(&self) -> ScaleSettings {
+        let parity = match self.serial.parity {
+            Parity::None => "none",
+            Parity::Even => "even",
+            Parity::Odd => "odd",
+        };
+        ScaleSettings {
+            port: self.path.clone(),
+            protocol: self.protocol.to_string(),
+            baud: self.serial.baud,
+            data_bits: match self.serial.data_bits {
+                DataBits::Seven => 7,
+                DataBits::Eight => 8,
+            },
+            parity: parity.to_owned(),
+            stop_bits: match self.serial.stop_bits {
+                StopBits::One => 1,
+                StopBits::Two => 2,
+            },
+        }
+    }
+}
+
 /// A serial port the OS knows of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct PortInfo {
@@ -364,6 +389,16 @@ mod tests {
         assert_eq!(settings.serial.to_string(), "4800 7E1");
         let settings = PortSettings::from_station(&station("mt-sics", 8, "odd", 2)).unwrap();
         assert_eq!(settings.serial.to_string(), "4800 8O2");
+    }
+
+    #[test]
+    fn port_settings_go_back_to_station_settings_unchanged() {
+        for scale in [station("nci-scp12", 7, "even", 1), station("mt-sics", 8, "odd", 2)] {
+            let settings = PortSettings::from_station(&scale).unwrap();
+            let back = settings.to_station();
+            assert_eq!(back, ScaleSettings { port: "/dev/ttyUSB0".into(), ..scale });
+            assert_eq!(PortSettings::from_station(&back).unwrap(), settings);
+        }
     }
 
     #[test]
