@@ -63,6 +63,18 @@ test("the overview shows the API's numbers with its charts drawn", async () => {
     assert.equal(value, percent(rate), id);
   }
   assert.ok(overall.counts.orders > 0, "the demo has orders to count");
+  // Orders not yet due stand apart from the rates, and every number says what it counts.
+  const pending = page.getByTestId("kpi-pending");
+  assert.equal(Number(await pending.locator(".kpi-value").textContent()), overall.counts.orders_pending);
+  assert.ok(overall.counts.orders_pending > 0, "the demo has orders not yet due");
+  assert.match(await page.getByTestId("kpi-pending-note").textContent(), new RegExp(`^${overall.counts.orders} orders? counted`));
+  for (const id of ["kpi-pending", "kpi-units", "kpi-lines", "kpi-orders", "kpi-perfect", "kpi-backorders", "kpi-audit"]) {
+    const title = await page.getByTestId(id).getAttribute("title");
+    assert.ok(title && title.length > 30, `${id} explains itself`);
+  }
+  if (overall.counts.orders_overdue > 0) {
+    assert.match(await page.getByTestId("kpi-overdue").textContent(), new RegExp(`^${overall.counts.orders_overdue} of the misses are late`));
+  }
   const backorders = await page.getByTestId("kpi-backorders").locator(".kpi-value").textContent();
   assert.equal(Number(backorders), expected.backorders.orders);
   assert.ok(expected.backorders.orders > 0, "the demo has orders the stock cannot fill");
@@ -98,6 +110,9 @@ test("fill rates by day and the orders behind a number match the API", async () 
   const all = page.locator('[data-testid="fill-row"][data-key="All"]');
   await all.waitFor();
   assert.equal(await all.locator("td").nth(1).textContent(), String(report.overall.counts.orders));
+  assert.equal(await all.getByTestId("fill-pending").textContent(), String(report.overall.counts.orders_pending));
+  assert.equal(await all.getByTestId("fill-overdue").textContent(), String(report.overall.counts.orders_overdue));
+  assert.match(await page.getByTestId("fill-note").textContent(), /not yet due are pending and left out/);
   assert.equal(await page.getByTestId("fill-row").count(), 1 + report.groupings[0].groups.length);
 
   // Enter on the selected row (All) lists the orders behind first-time order fill.

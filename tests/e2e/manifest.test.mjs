@@ -1,11 +1,14 @@
 // The end-of-day manifest over HTTP, as a station's browser calls it: two orders are picked and
 // packed at the bench without a scale (one also ships), the manifest lists each under its
 // carrier, the packer closes out UPS, closing again writes nothing new, a picker may not close
-// out, and the closed manifest comes as a PDF and a CSV naming the order.
+// out, and the closed manifest comes as a PDF and a CSV naming the order. On the screen, closing
+// out asks first: Esc steps back with nothing closed, Enter closes. The store's day is the
+// manifest's day: in a zone where it is already tomorrow (or still yesterday), the open
+// packages are that day's.
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { startBackroom } from "./harness.mjs";
+import { launchChromium, newStationPage, screenshot, signIn, startBackroom } from "./harness.mjs";
 
 const BIN = "A12-3-01-R";
 const MUG = { sku: "E2E-MAN-MUG", name: "E2E Manifest Mug", grams: 340 };
@@ -37,8 +40,11 @@ before(async () => {
 });
 
 after(async () => {
+  await browser?.close();
   await backroom?.stop();
 });
+
+let browser;
 
 /** An order of one mug, picked and weighed at its expected weight, so it is packed. */
 async function packedOrder(number, shipping) {
@@ -132,4 +138,63 @@ test("the day's packages close out per carrier once, and the manifest downloads"
   assert.equal(missing.status, 404);
   const badDate = await raw("manifest", { date: "yesterday" }, packer);
   assert.equal(badDate.status, 400);
+});
+
+test("closing out on the screen asks first: Esc keeps it open, Enter closes", async () => {
+  await packedOrder("E2E-M3", { carrier: "Royal Mail", service: "Tracked 48" });
+  browser = await launchChromium();
+  const stations = (await backroom.api("list_stations")).map((st) => st.name);
+  const manager = backroom.operators.find((o) => o.role === "manager");
+  const page = await newStationPage(browser);
+  await signIn(page, backroom.url, stations, "Office", manager);
+  await page.keyboard.press("Shift+F6");
+  await page.getByTestId("dashboard").waitFor();
+  await page.keyboard.press("Alt+4");
+  await page.getByTestId("manifest-open").waitFor();
+  const rows = page.getByTestId("manifest-carrier");
+  const names = await rows.allTextContents();
+  const at = names.findIndex((n) => n.includes("Royal Mail"));
+  assert.ok(at >= 0, `Royal Mail is listed: ${names}`);
+  for (let i = 0; i < at; i++) await page.keyboard.press("ArrowDown");
+
+  await page.keyboard.press("Alt+c");
+  const dialog = page.getByTestId("close-confirm");
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /Close out Royal Mail\?.*1 package/s);
+  const box = await dialog.boundingBox();
+  assert.ok(box && box.width <= 1024 && box.y >= 0, "the confirm fits the screen");
+  await screenshot(page, "manifest-confirm");
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  // Esc stepped back out of the confirm only: the screen is still open and nothing closed.
+  await page.getByTestId("manifest-open").waitFor();
+  const still = await backroom.api("manifest", {}, packer);
+  assert.ok(still.carriers.some((c) => c.carrier === "Royal Mail"), "nothing was closed");
+
+  await page.keyboard.press("Alt+c");
+  await dialog.waitFor();
+  await page.keyboard.press("Enter");
+  await page.getByTestId("manifest-notice").waitFor();
+  assert.match(await page.getByTestId("manifest-notice").textContent(), /closed for Royal Mail: 1 package, /);
+  const afterClose = await backroom.api("manifest", {}, packer);
+  assert.ok(!afterClose.carriers.some((c) => c.carrier === "Royal Mail"));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("the manifest's day is the store's", async () => {
+  const token = admin;
+  const settings = await backroom.api("get_settings", {}, token);
+  // Whatever the hour in UTC, one of these zones is on another calendar day.
+  const utcDay = new Date().toISOString().slice(0, 10);
+  const dayIn = (zone) => new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date());
+  const zone = ["Pacific/Kiritimati", "Pacific/Pago_Pago"].find((z) => dayIn(z) !== utcDay);
+  await backroom.api("save_settings", { ...settings, store: { ...settings.store, time_zone: zone } }, token);
+  try {
+    const open = await backroom.api("manifest", {}, packer);
+    assert.equal(open.date, dayIn(zone));
+    assert.equal((await backroom.api("store_info", {}, picker)).time_zone, zone, "the floor reads the zone");
+  } finally {
+    await backroom.api("save_settings", settings, token);
+  }
 });

@@ -1,7 +1,8 @@
 // The manager edits the packing slip with a live preview and saves it (the settings persist
 // across a reload), sets a station's printer without touching its scale, and a packer at that
 // station prints a slip from the Pack screen. No real printer is needed: whatever CUPS says
-// (no such queue, or not running) must reach the packer as the server's message, in red.
+// (no such queue, or not running) must reach the packer as the server's message, in red. The
+// store section sets the time zone from a searchable list, the currency and the weight unit.
 
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -190,6 +191,47 @@ test("the packer scans an order on Pack, prints its slip and sees why it did not
   const said = ((await outcome.textContent()) ?? "").trim();
   if (expected.ok) assert.ok(said.startsWith(expected.text), said);
   else assert.equal(said, expected.text);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("the store section sets the time zone, currency and weight unit", async () => {
+  const token = (await backroom.api("sign_in", { station: "Office", credential: manager.pin })).token;
+  const before = await backroom.api("get_settings", {}, token);
+  const page = await newStationPage(browser);
+  await signIn(page, backroom.url, stations, "Office", manager);
+  await page.keyboard.press("F7");
+  const zone = page.getByTestId("set-time-zone");
+  await zone.waitFor();
+  assert.equal(await zone.inputValue(), before.store.time_zone);
+  // The list offers the zones by name as one types.
+  const offered = await page.evaluate(() => [...document.querySelectorAll("#store-zones option")].map((o) => o.value));
+  assert.ok(offered.includes("Europe/Athens") && offered.includes("America/Chicago") && offered[0] === "UTC");
+
+  await zone.fill("Atlantis/Lost");
+  await page.getByTestId("settings-save").click();
+  assert.match(await page.getByTestId("settings-outcome").textContent(), /not a time zone/);
+  assert.equal((await backroom.api("get_settings", {}, token)).store.time_zone, before.store.time_zone);
+
+  await zone.fill("Europe/Athens");
+  assert.match(await page.getByTestId("store-clock").textContent(), /The store's clock reads/);
+  await page.getByTestId("set-currency").fill("eur");
+  assert.equal(await page.getByTestId("set-currency").inputValue(), "EUR");
+  await page.getByTestId("set-weight-unit").selectOption("kg");
+  for (const id of ["set-time-zone", "set-currency", "set-weight-unit"]) {
+    const box = await page.getByTestId(id).boundingBox();
+    assert.ok(box && box.height >= 32 && box.x + box.width <= 1024, `${id} is a full-size target: ${JSON.stringify(box)}`);
+  }
+  await screenshot(page, "settings-store");
+  await page.keyboard.press("F9");
+  await page.waitForFunction(() => document.querySelector('[data-testid="settings-outcome"]')?.textContent?.includes("Saved"));
+  const saved = (await backroom.api("get_settings", {}, token)).store;
+  assert.deepEqual(saved, { time_zone: "Europe/Athens", currency: "EUR", weight_unit: "kg" });
+  // Anyone on the floor reads the store's zone, not the settings.
+  const picker = backroom.operators.find((op) => op.role === "picker");
+  const floor = (await backroom.api("sign_in", { station: "Pick 1", credential: picker.badge })).token;
+  assert.deepEqual(await backroom.api("store_info", {}, floor), saved);
+  await backroom.api("save_settings", { ...(await backroom.api("get_settings", {}, token)), store: before.store }, token);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -25,6 +25,34 @@ describe("station formats", () => {
   });
 });
 
+describe("the store's clock", () => {
+  it("shows stored times in the store's zone, whatever the computer's", async () => {
+    const { setStoreZone, storeZone, when, shortWhen, timeOfDay, storeToday } = await import("./format");
+    const at = "2026-12-01T03:30:00Z";
+    setStoreZone("America/Los_Angeles");
+    expect(storeZone()).toBe("America/Los_Angeles");
+    expect(when(at)).toBe("2026-11-30 19:30");
+    expect(shortWhen(at)).toBe("Nov 30 19:30");
+    expect(timeOfDay(at)).toBe("19:30");
+    expect(storeToday(new Date(at))).toBe("2026-11-30");
+    setStoreZone("Asia/Tokyo");
+    expect(when(at)).toBe("2026-12-01 12:30");
+    expect(storeToday(new Date(at))).toBe("2026-12-01");
+    // A bare date is a date everywhere.
+    expect(shortWhen("2026-11-14")).toBe("Nov 14");
+    // An unknown name leaves the zone as it was.
+    setStoreZone("Mars/Olympus_Mons");
+    expect(storeZone()).toBe("Asia/Tokyo");
+  });
+
+  it("writes money with its currency", async () => {
+    const { moneyIn } = await import("./format");
+    expect(moneyIn(1299, "EUR")).toBe("€12.99");
+    expect(moneyIn(1299, "usd")).toBe("$12.99");
+    expect(moneyIn(1299, "")).toBe("12.99");
+  });
+});
+
 describe("station words", () => {
   it("says hold rules in words", async () => {
     const { holdRuleLabel, holdRuleShort, policyLabel } = await import("./format");

@@ -40,27 +40,104 @@ export function money(cents: number): string {
   return (cents / 100).toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
-/** A stored timestamp or date as `2026-11-23 14:05` (local time), or the date alone. */
+/**
+ * The store's time zone (an IANA name, from Settings). Every time on a screen is shown on the
+ * store's clock, whatever the zone of the computer showing it; until the store's zone is known
+ * the computer's own is used.
+ */
+let zone: string | undefined;
+
+/** Sets the zone every time is shown in; a name the browser does not know is ignored. */
+export function setStoreZone(name: string | null | undefined): void {
+  if (!name) return;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    zone = name;
+  } catch {
+    // Saving the settings refuses unknown names, so this is an older browser's gap.
+  }
+}
+
+export function storeZone(): string {
+  return zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A moment's calendar fields on the store's clock. */
+function clock(d: Date): { year: string; month: number; day: number; hour: string; minute: string } {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(d);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return {
+    year: get("year"),
+    month: Number(get("month")),
+    day: Number(get("day")),
+    hour: get("hour"),
+    minute: get("minute"),
+  };
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** A stored time as `2026-11-23 14:05` on the store's clock; a bare date as it is. */
 export function when(text: string | null): string {
   if (!text) return "—";
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
+  if (DATE_ONLY.test(text)) return text;
   const d = new Date(text);
   if (Number.isNaN(d.getTime())) return text;
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const c = clock(d);
+  return `${c.year}-${pad(c.month)}-${pad(c.day)} ${c.hour}:${c.minute}`;
+}
+
+/** The time of day of a stored time on the store's clock: `14:05`. */
+export function timeOfDay(text: string | null): string {
+  if (!text) return "—";
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) return text;
+  const c = clock(d);
+  return `${c.hour}:${c.minute}`;
+}
+
+/** The store's date of `now` (today unless told), `2026-11-23`: what "today" means. */
+export function storeToday(now: Date = new Date()): string {
+  const c = clock(now);
+  return `${c.year}-${pad(c.month)}-${pad(c.day)}`;
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** A timestamp or date for a table cell: `Nov 13 14:54`, or `Nov 13` for a bare date. */
+/** A stored time for a table cell: `Nov 13 14:54` on the store's clock, `Nov 13` for a date. */
 export function shortWhen(text: string | null): string {
   if (!text) return "—";
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-  const d = new Date(dateOnly ? `${text}T00:00:00` : text);
+  if (DATE_ONLY.test(text)) {
+    const [, m, d] = text.split("-").map(Number);
+    return `${MONTHS[m! - 1]} ${d}`;
+  }
+  const d = new Date(text);
   if (Number.isNaN(d.getTime())) return text;
-  const day = `${MONTHS[d.getMonth()]} ${d.getDate()}`;
-  if (dateOnly) return day;
-  return `${day} ${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+  const c = clock(d);
+  return `${MONTHS[c.month - 1]} ${c.day} ${c.hour}:${c.minute}`;
+}
+
+/** Money with its currency, `$12.99`, `€12.99`, `12.99 CHF`; the number alone without one. */
+export function moneyIn(cents: number, currency: string): string {
+  const code = currency.trim().toUpperCase();
+  if (!code) return money(cents);
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency: code, currencyDisplay: "narrowSymbol" }).format(
+      cents / 100,
+    );
+  } catch {
+    return `${money(cents)} ${code}`;
+  }
 }
 
 export function roleLabel(role: string): string {

@@ -3,7 +3,6 @@
 //! and the products customers wait for.
 
 use backroom_core::fill_rate::{self, GroupBy, Report};
-use chrono::Days;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -29,7 +28,8 @@ pub struct Dashboard {
     pub fill: Report,
     pub backorders: Backorders,
     pub audit: AuditSummary,
-    /// Today, hour by hour (UTC).
+    /// The store's today, hour by hour; each hour's start is given in UTC for the screen to
+    /// show on the store's clock.
     pub throughput: Vec<HourCount>,
     /// Products out of stock in the pick bins while customers wait for them, most waited for
     /// first (at most 10), and how many there are in all.
@@ -101,7 +101,7 @@ pub fn dashboard(ctx: &mut Ctx<'_>, q: DashboardQuery) -> Result<Dashboard, ApiE
     let days = u64::from(q.days.unwrap_or(14).clamp(1, 366));
     let (from, to) = fill_rates::period(ctx, &Period::default(), days)?;
     let orders = fill_rates::order_facts(ctx, from, to)?;
-    let fill = fill_rate::report(&orders, ctx.now.date_naive(), &[GroupBy::Day]);
+    let fill = fill_rate::report(&orders, fill_rates::store_today(ctx)?, &[GroupBy::Day]);
     let since = format!("{from}T00:00:00");
     let (stockouts, stockout_count) = stockouts(ctx)?;
     Ok(Dashboard {
@@ -196,8 +196,8 @@ fn audit(ctx: &Ctx<'_>, since: &str) -> Result<AuditSummary, ApiError> {
 /// Today's picks (pick movements) and packs (orders reaching packed), per hour, station and
 /// operator. Work recorded without an operator (the command line) shows as "—".
 fn throughput(ctx: &Ctx<'_>) -> Result<Vec<HourCount>, ApiError> {
-    let today = ctx.now.date_naive();
-    let (start, end) = (today.to_string(), (today + Days::new(1)).to_string());
+    let today = fill_rates::store_today(ctx)?;
+    let (start, end) = crate::settings::store(ctx)?.day_bounds(today);
     let mut stmt = ctx.tx.prepare(
         "SELECT hour, station, operator, sum(units), sum(picked), sum(packed) FROM (
              SELECT substr(m.at, 1, 13) || ':00Z' AS hour, coalesce(st.name, '—') AS station,
@@ -227,4 +227,56 @@ fn throughput(ctx: &Ctx<'_>) -> Result<Vec<HourCount>, ApiError> {
         })?
         .collect::<Result<_, _>>()?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::{App, Caller};
+
+    /// The demo's headline fill counts only orders that shipped something, are closed, or are
+    /// past their ship-by day; the rest are pending, apart from the rate.
+    #[test]
+    fn the_demo_s_fill_rate_leaves_orders_not_yet_due_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(&dir.path().join("demo.db")).unwrap();
+        let call = |name: &str, req: Value| app.call(Caller::Local, name, req).unwrap();
+        call("load_demo", json!({}));
+        let dash = call("dashboard", json!({}));
+        let (from, to) = (dash["from"].as_str().unwrap(), dash["to"].as_str().unwrap());
+        let today = chrono::Utc::now().date_naive().to_string();
+        let (mut counted, mut pending, mut units, mut shipped_units) = (0, 0, 0, 0);
+        let mut overdue = 0;
+        for row in call("list_orders", json!({"limit": 5000}))["rows"].as_array().unwrap() {
+            let number = row["number"].as_str().unwrap();
+            let order = call("get_order", json!({"number": number}));
+            let placed = &order["placed_at"].as_str().unwrap()[..10];
+            if placed < from || placed > to || order["status"] == "cancelled" {
+                continue;
+            }
+            let lines = order["lines"].as_array().unwrap();
+            let n = |l: &Value, k: &str| l[k].as_i64().unwrap();
+            let shipped: i64 = lines.iter().map(|l| n(l, "shipped")).sum();
+            let open = lines.iter().any(|l| n(l, "shipped") + n(l, "cancelled") < n(l, "qty"));
+            let due_passed = order["ship_by"].as_str().is_some_and(|by| by[..10] < *today);
+            if shipped == 0 && open && !due_passed {
+                pending += 1;
+                continue;
+            }
+            counted += 1;
+            overdue += i64::from(shipped == 0 && open);
+            units += lines.iter().map(|l| n(l, "qty")).sum::<i64>();
+            shipped_units += lines.iter().map(|l| n(l, "shipped").min(n(l, "qty"))).sum::<i64>();
+        }
+        let counts = &dash["fill"]["overall"]["counts"];
+        assert!(pending > 0, "the demo has orders not yet due");
+        assert_eq!(counts["orders_pending"], pending);
+        assert_eq!(counts["orders"], counted);
+        assert_eq!(counts["orders_overdue"], overdue);
+        assert_eq!(counts["units_ordered"], units);
+        assert_eq!(counts["units_shipped_final"], shipped_units);
+        let rate = dash["fill"]["overall"]["rates"]["final_fill"]["units"].as_f64().unwrap();
+        assert!((rate - shipped_units as f64 / units as f64).abs() < 1e-9);
+    }
 }

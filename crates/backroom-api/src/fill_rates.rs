@@ -64,7 +64,7 @@ pub(crate) fn period(
     p: &Period,
     default_days: u64,
 ) -> Result<(NaiveDate, NaiveDate), ApiError> {
-    let today = ctx.now.date_naive();
+    let today = store_today(ctx)?;
     let date = |text: &Option<String>, name: &str, default: NaiveDate| match text.as_deref() {
         None | Some("") => Ok(default),
         Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
@@ -85,14 +85,19 @@ pub(crate) fn period(
 pub fn fill_rates(ctx: &mut Ctx<'_>, q: FillRateQuery) -> Result<FillRates, ApiError> {
     let (from, to) = period(ctx, &q.period, 30)?;
     let orders = order_facts(ctx, from, to)?;
-    let report = fill_rate::report(&orders, ctx.now.date_naive(), &q.group_by);
+    let report = fill_rate::report(&orders, store_today(ctx)?, &q.group_by);
     Ok(FillRates { from: from.to_string(), to: to.to_string(), report })
 }
 
 pub fn fill_rate_orders(ctx: &mut Ctx<'_>, q: FillRateDrill) -> Result<Drill, ApiError> {
     let (from, to) = period(ctx, &q.period, 30)?;
     let orders = order_facts(ctx, from, to)?;
-    Ok(fill_rate::drill(&orders, ctx.now.date_naive(), q.slice.as_ref(), q.measure))
+    Ok(fill_rate::drill(&orders, store_today(ctx)?, q.slice.as_ref(), q.measure))
+}
+
+/// Today on the store's calendar: an order due today is not late until the store's day ends.
+pub(crate) fn store_today(ctx: &Ctx<'_>) -> Result<NaiveDate, ApiError> {
+    Ok(ctx.now.with_timezone(&crate::settings::store(ctx)?.zone()).date_naive())
 }
 
 /// The orders being read, found by id without hashing: order ids are dense, so a slot per id
@@ -146,7 +151,8 @@ pub(crate) fn order_facts(
         slot: vec![u32::MAX; span],
         products: Vec::with_capacity(in_period as usize),
     };
-    read_orders(ctx, &mut found, wide, &start, &end)?;
+    let zone = crate::settings::store(ctx)?.zone();
+    read_orders(ctx, &mut found, wide, &start, &end, zone)?;
     read_lines(ctx, &mut found, wide, &start, &end)?;
     read_shipments(ctx, &mut found, wide, &start)?;
     read_fault_returns(ctx, &mut found, &start, &end)?;
@@ -160,6 +166,7 @@ fn read_orders(
     wide: bool,
     start: &str,
     end: &str,
+    zone: chrono_tz::Tz,
 ) -> Result<(), ApiError> {
     let mut stmt = ctx.tx.prepare(if wide {
         "SELECT id, number, placed_at, ship_by, status = 'cancelled' FROM orders NOT INDEXED
@@ -177,7 +184,7 @@ fn read_orders(
         found.orders.push(OrderFacts {
             number: r.get(1)?,
             placed: parse_time(&placed)?,
-            ship_by: ship_by.as_deref().and_then(parse_date),
+            ship_by: ship_by.as_deref().and_then(|text| ship_by_date(text, zone)),
             cancelled: r.get(4)?,
             weight: WeightAudit::NotWeighed,
             lines: Vec::new(),
@@ -311,7 +318,11 @@ fn parse_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
         .ok_or_else(|| ApiError::storage(format!("a stored time `{text}` does not read")))
 }
 
-/// A ship-by as stored: a date, or a time whose date counts.
-fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()
+/// A ship-by as stored: a date, or a time whose date on the store's calendar counts (a shop
+/// that sends "by 23:59 Athens time" stores 21:59 UTC, which is still that day in Athens).
+fn ship_by_date(text: &str, zone: chrono_tz::Tz) -> Option<NaiveDate> {
+    match crate::time::parse(text) {
+        Some(at) => Some(at.with_timezone(&zone).date_naive()),
+        None => NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok(),
+    }
 }

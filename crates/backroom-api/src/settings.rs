@@ -62,6 +62,59 @@ impl Default for StoreSettings {
     }
 }
 
+impl StoreSettings {
+    /// The store's zone; UTC for a name that does not read, which saving refuses anyway.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    /// A stored time (RFC 3339) as the store's wall clock reads it; text that is not a time
+    /// comes back as it is.
+    pub fn local(&self, stored: &str) -> Option<chrono::DateTime<chrono_tz::Tz>> {
+        crate::time::parse(stored).map(|at| at.with_timezone(&self.zone()))
+    }
+
+    /// The store's date of a stored time (`2026-12-06`): what "today" and a slip's dates mean.
+    pub fn date_of(&self, stored: &str) -> String {
+        match self.local(stored) {
+            Some(at) => at.format("%Y-%m-%d").to_string(),
+            None => stored.chars().take(10).collect(),
+        }
+    }
+
+    /// Date and time on the store's clock, to the minute: `2026-12-06 17:05`.
+    pub fn date_time_of(&self, stored: &str) -> String {
+        match self.local(stored) {
+            Some(at) => at.format("%Y-%m-%d %H:%M").to_string(),
+            None => stored.to_owned(),
+        }
+    }
+
+    /// The store's time of day of a stored time: `17:05`.
+    pub fn time_of(&self, stored: &str) -> String {
+        match self.local(stored) {
+            Some(at) => at.format("%H:%M").to_string(),
+            None => stored.to_owned(),
+        }
+    }
+
+    /// The stored-time bounds (UTC, RFC 3339) of the store's `date`: from its midnight to the
+    /// next, which differ from UTC's by the zone's offset (and by an hour on a clock change).
+    pub fn day_bounds(&self, date: chrono::NaiveDate) -> (String, String) {
+        let start = |d: chrono::NaiveDate| {
+            let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+            let local = midnight.and_local_timezone(self.zone());
+            // A zone that skips midnight on a clock change starts the day at its first hour.
+            let at = local.earliest().or_else(|| {
+                (midnight + chrono::Duration::hours(1)).and_local_timezone(self.zone()).earliest()
+            });
+            at.map(|t| crate::time::to_text(t.with_timezone(&chrono::Utc)))
+                .unwrap_or_else(|| format!("{d}T00:00:00Z"))
+        };
+        (start(date), start(date.succ_opt().unwrap_or(date)))
+    }
+}
+
 /// Rules that protect the weight audit and managers' rights. Every change to them, as to any
 /// section, is logged with who made it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -339,6 +392,11 @@ pub fn load(ctx: &Ctx<'_>) -> Result<Settings, ApiError> {
         planning: read_section(ctx, PLANNING)?,
         security: read_section(ctx, SECURITY)?,
     })
+}
+
+/// The store section alone, for every screen: its zone, currency and weight unit.
+pub fn store_info(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<StoreSettings, ApiError> {
+    store(ctx)
 }
 
 pub fn get_settings(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Settings, ApiError> {

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use backroom_api::orders::Order;
-use backroom_api::settings::SlipSettings;
-use backroom_api::slip::SlipFile;
+use backroom_api::settings::{SlipSettings, StoreSettings};
+use backroom_api::slip::{Shipment, SlipFile, content};
 use backroom_api::{App, Caller, ErrorCode};
 use backroom_core::slip::{return_code, words};
 use base64::Engine;
@@ -151,13 +151,17 @@ fn a_slip_shows_every_line_the_address_and_the_return_text() {
         assert_eq!(file.filename, "slip-BR-1001.pdf");
         assert_eq!(file.missing_glyphs, 0);
         let text = pdftotext(&path);
+        // Names wrap in the label's narrow column: look for the words with line breaks folded.
+        let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
         for needle in [
             "Backroom Goods",
             "Order BR-1001",
             "MUG-1",
             "Mug, blue",
             "TEE-M",
-            "crème brûlée",
+            // The label wraps this name, its quantities beside the first line.
+            "T-shirt M, crème",
+            "brûlée",
             "BOOK-GR",
             "Ada Lovelace",
             "12 Analytical Row",
@@ -167,12 +171,27 @@ fn a_slip_shows_every_line_the_address_and_the_return_text() {
             "12.99",
             "Thank you for your order!",
             "Page 1 of 1",
+            "Items total: $70.97",
         ] {
-            assert!(text.contains(needle), "{size}: `{needle}` missing from\n{text}");
+            assert!(folded.contains(needle), "{size}: `{needle}` missing from\n{text}");
         }
-        // The return text carries the order's return code and window; on the narrow label
-        // it wraps, so check it with line breaks folded.
-        let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // The item's name comes before its SKU, in reading order.
+        for (name, sku) in [("Mug, blue", "MUG-1"), ("Βιβλίο μαγειρικής", "BOOK-GR")]
+        {
+            assert!(folded.find(name) < folded.find(sku), "{size}: {sku} before its name\n{text}");
+        }
+        // Column titles are words a customer reads, not codes.
+        for word in ["Ordered", "package", "Price", "(USD)"] {
+            assert!(folded.contains(word), "{size}: no `{word}`\n{text}");
+        }
+        for code in [" Ord ", " Box ", "B/O", "Qty"] {
+            assert!(!folded.contains(code), "{size}: prints `{code}`\n{text}");
+        }
+        // The US address: city, state and ZIP on one line, the country last.
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        let city = lines.iter().position(|l| *l == "Springfield, IL 62704").expect("city line");
+        assert_eq!(lines[city + 1], "US", "{size}");
+        // The return text carries the order's return code and window.
         assert!(folded.contains(&return_code("BR-1001")), "{size}: no return code\n{text}");
         assert!(folded.contains("within 30 days of delivery"), "{size}\n{text}");
         assert!(!folded.contains(&words::BACK_ORDER_NOTE[..30]), "{size}: no back order here");
@@ -393,4 +412,92 @@ fn printing_without_a_printer_says_how_to_choose_one() {
         .call(Caller::Local, "print_slip", json!({"order": "BR-8001", "printer": "No Such/Queue"}))
         .unwrap_err();
     assert!(err.message.contains("not a CUPS queue name"), "{err}");
+}
+
+/// The first bin holding `sku`, from the stock look-up.
+fn bin_of(s: &Shop, sku: &str) -> String {
+    let found = s.local("lookup_product", json!({"code": sku}));
+    found["locations"][0]["location"].as_str().expect("a bin holds it").to_owned()
+}
+
+#[test]
+fn a_reprint_of_a_shipped_order_shows_what_left_and_when() {
+    let s = shop();
+    create_order(&s, "BR-7001", &[("MUG-1", 2), ("TEE-M", 1)]);
+    s.local("save_area", json!({"code": "PACK", "kind": "packing"}));
+    for (sku, qty) in [("MUG-1", 2), ("TEE-M", 1)] {
+        let bin = bin_of(&s, sku);
+        s.local("pick", json!({"order": "BR-7001", "product": sku, "bin": bin, "qty": qty}));
+    }
+    s.local(
+        "save_box",
+        json!({"code": "BOX-T", "name": "Test box", "tare_g": 100,
+               "inner_mm": {"length": 400, "width": 300, "height": 300}}),
+    );
+    let expected = s.local("expected_weight", json!({"order": "BR-7001", "box": "BOX-T"}));
+    let weighed = s.local(
+        "weigh",
+        json!({"order": "BR-7001", "box": "BOX-T", "grams": expected["expected_g"], "stable": true}),
+    );
+    assert_eq!(weighed["status"], "packed", "{weighed}");
+    let shipped = s.local("ship_order", json!({"number": "BR-7001"}));
+    assert_eq!(shipped["status"], "shipped");
+
+    let (path, _) = s.slip(json!({"order": "BR-7001", "size": "letter"}));
+    let text = pdftotext(&path);
+    let columns = |sku: &str| -> Vec<String> {
+        let row = text.lines().find(|l| l.contains(sku)).unwrap_or_else(|| panic!("{sku} row"));
+        row.split_whitespace().rev().take(4).map(str::to_owned).collect()
+    };
+    // Price, back-ordered, in package, ordered: the package held what was shipped.
+    assert_eq!(columns("MUG-1"), ["12.99", "-", "2", "2"], "{text}");
+    assert_eq!(columns("TEE-M"), ["19.99", "-", "1", "1"], "{text}");
+
+    // The ship date is the shipment's, on the store's calendar, not the day of the reprint.
+    let order = s.order("BR-7001");
+    let slip_settings: SlipSettings =
+        serde_json::from_value(s.local("get_settings", json!({}))["slip"].clone()).unwrap();
+    let store = StoreSettings { time_zone: "America/Los_Angeles".into(), ..Default::default() };
+    let shipment = Shipment {
+        units: [("MUG-1".to_owned(), 2), ("TEE-M".to_owned(), 1)].into(),
+        at: "2026-11-22T03:00:00Z".into(),
+    };
+    let c = content(&order, &slip_settings, &store, "2026-12-06T12:00:00Z", Some(&shipment));
+    assert_eq!(c.ship_date, "2026-11-21", "03:00 UTC is the evening before in Los Angeles");
+    assert_eq!(c.lines.iter().map(|l| l.in_package).collect::<Vec<_>>(), [2, 1]);
+    let unshipped = content(&order, &slip_settings, &store, "2026-12-06T12:00:00Z", None);
+    assert_eq!(unshipped.ship_date, "2026-12-06");
+}
+
+#[test]
+fn dates_and_money_follow_the_store_and_the_order() {
+    let s = shop();
+    let mut settings = s.local("get_settings", json!({}));
+    settings["store"]["time_zone"] = json!("Asia/Tokyo");
+    // An order entered by hand names no currency, so it takes the store's.
+    settings["store"]["currency"] = json!("EUR");
+    s.local("save_settings", settings);
+    s.local(
+        "create_order",
+        json!({
+            "number": "BR-8001",
+            "customer": {"name": "Γιώργος Παπαδόπουλος"},
+            "ship_to": {"name": "Γιώργος Παπαδόπουλος", "address1": "Ερμού 25", "city": "Αθήνα",
+                        "region": "Αττική", "postal_code": "105 63", "country": "GR"},
+            "payment_status": "paid",
+            // 23:30 UTC on the 20th is the morning of the 21st in Tokyo.
+            "placed_at": "2026-11-20T23:30:00Z",
+            "lines": [{"product": "MUG-1", "qty": 2}],
+        }),
+    );
+    let (path, _) = s.slip(json!({"order": "BR-8001", "size": "a4"}));
+    let text = pdftotext(&path);
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(folded.contains("Order date: 2026-11-21"), "{text}");
+    assert!(folded.contains("Price (EUR)") && folded.contains("Items total: €25.98"), "{text}");
+    // Greece: postcode before the city, no region line.
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let street = lines.iter().position(|l| *l == "Ερμού 25").expect("street line");
+    assert_eq!(lines[street + 1..street + 3], ["105 63 Αθήνα", "GR"], "{text}");
+    assert!(!folded.contains("Αττική"), "{text}");
 }

@@ -141,6 +141,9 @@ pub struct Counts {
     pub orders_pending: i64,
     /// Orders cancelled whole before anything shipped; never counted.
     pub orders_withdrawn: i64,
+    /// Of the counted orders, those still open past their ship-by date with nothing shipped:
+    /// late rather than short, so a figure can tell a backlog from a stock-out.
+    pub orders_overdue: i64,
     pub lines: i64,
     pub lines_complete_first_time: i64,
     pub lines_complete_final: i64,
@@ -193,6 +196,7 @@ impl Counts {
     /// Adds a counted order's share (all of it, or its lines in one group).
     fn add(&mut self, share: &Share, order: &OrderFacts) {
         self.orders += 1;
+        self.orders_overdue += i64::from(overdue(order));
         self.orders_complete_first_time += i64::from(share.complete_first_time);
         self.orders_complete_final += i64::from(share.complete_final);
         self.orders_perfect += i64::from(flaws(share, order).next().is_none());
@@ -276,6 +280,14 @@ pub fn standing(order: &OrderFacts, today: NaiveDate) -> Standing {
     } else {
         Standing::Pending
     }
+}
+
+/// A counted order still waiting for everything: open, nothing shipped. It counts only because
+/// its ship-by date passed (see [`standing`]).
+fn overdue(order: &OrderFacts) -> bool {
+    !order.cancelled
+        && order.lines.iter().all(|l| shipped(l) == 0)
+        && order.lines.iter().any(|l| l.ordered > 0 && l.cancelled < l.ordered)
 }
 
 /// The figures for `orders` as of `today`: overall and for each grouping in `by`.
@@ -829,6 +841,15 @@ mod tests {
         let s = report(std::slice::from_ref(&o), date(11, 29), &[]).overall;
         assert_eq!((s.counts.units_shipped_final, s.counts.units_ordered), (0, 5));
         approx(s.rates.perfect_order, 0.0);
+        // Past due with nothing shipped: counted, and told apart as overdue.
+        assert_eq!((s.counts.orders, s.counts.orders_overdue), (1, 1));
+        // Once part of it ships it is short, not overdue.
+        o.lines[0].shipments.push(Shipment { at: nov(29, 10), qty: 2 });
+        assert_eq!(
+            report(std::slice::from_ref(&o), date(11, 29), &[]).overall.counts.orders_overdue,
+            0
+        );
+        o.lines[0].shipments.clear();
         // With no ship-by date it waits until something happens to it.
         o.ship_by = None;
         assert_eq!(standing(&o, date(12, 31)), Standing::Pending);

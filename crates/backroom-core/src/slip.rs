@@ -140,9 +140,13 @@ pub struct SlipContent {
     /// The ship-to address, one entry per printed line.
     pub ship_to: Vec<String>,
     pub lines: Vec<SlipLine>,
-    /// The currency of the prices (`EUR`), printed in the price column's title; empty prints
-    /// the title alone.
+    /// The currency of the prices (`EUR`), printed in the price column's title and with the
+    /// totals; empty prints the title alone.
     pub currency: String,
+    /// What the customer pays for the lines: ordered units not cancelled, at their prices.
+    pub items_total_cents: i64,
+    /// The order's total as the shop charged it (shipping and tax included), when it gave one.
+    pub order_total_cents: Option<i64>,
     /// A gift message; when present, prices are left off.
     pub gift_message: Option<String>,
     /// Return instructions with the return code and window already filled in.
@@ -274,6 +278,34 @@ pub fn money(cents: i64) -> String {
     format!("{sign}{}.{:02}", cents.abs() / 100, cents.abs() % 100)
 }
 
+/// Money with its currency, as the totals print it: `$12.99`, `€12.99`, `£12.99`; a currency
+/// without a sign of its own (or one several currencies share, such as `kr`) gets its code,
+/// `12.99 CHF`.
+pub fn money_in(cents: i64, currency: &str) -> String {
+    let code = currency.trim().to_ascii_uppercase();
+    let amount = money(cents);
+    let (sign, digits) = match amount.strip_prefix('-') {
+        Some(digits) => ("-", digits.to_owned()),
+        None => ("", amount.clone()),
+    };
+    let symbol = match code.as_str() {
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        "JPY" => "¥",
+        "INR" => "₹",
+        "KRW" => "₩",
+        "ILS" => "₪",
+        "NGN" => "₦",
+        "PHP" => "₱",
+        "TRY" => "₺",
+        "UAH" => "₴",
+        _ if code.is_empty() => return amount,
+        _ => return format!("{amount} {code}"),
+    };
+    format!("{sign}{symbol}{digits}")
+}
+
 /// Breaks text into lines no wider than `width`, at spaces where it can and inside a word that
 /// is wider than a whole line. Explicit newlines start new lines; empty text gives no lines.
 pub fn wrap(text: &str, width: f32, size: f32, bold: bool, m: &dyn Measure) -> Vec<String> {
@@ -337,6 +369,16 @@ pub mod words {
     pub const EXPECTED_WEIGHT: &str = "Expected weight of contents";
     pub const BINS: &str = "Bins";
     pub const CONTINUED: &str = "continued on the next page";
+    pub const ITEM: &str = "Item";
+    pub const SKU: &str = "SKU";
+    pub const ORDERED: &str = "Ordered";
+    pub const IN_PACKAGE: &str = "In package";
+    pub const BACK_ORDERED: &str = "Back-ordered";
+    /// The label's narrow column: two words that wrap under each other.
+    pub const BACK_ORDER: &str = "Back order";
+    pub const PRICE: &str = "Price";
+    pub const ITEMS_TOTAL: &str = "Items total";
+    pub const ORDER_TOTAL: &str = "Order total";
 }
 
 /// "Page 2 of 3".
@@ -531,32 +573,29 @@ impl Doc<'_> {
         let num = |title: &str, width| Column { title: title.to_owned(), width, right: true };
         let text = |title: &str, width| Column { title: title.to_owned(), width, right: false };
         let currency = self.content.currency.trim();
+        let price = if currency.is_empty() {
+            words::PRICE.to_owned()
+        } else {
+            format!("{} ({currency})", words::PRICE)
+        };
+        // The label's titles wrap onto two lines (`In` over `package`) rather than shrink to
+        // abbreviations the customer must decode.
         if g.stacked {
-            cols.push(text("Item", 0.0));
-            cols.push(num("Ord", 26.0));
-            cols.push(num("Box", 26.0));
-            cols.push(num("B/O", 26.0));
+            cols.push(text(words::ITEM, 0.0));
+            cols.push(num(words::ORDERED, 34.0));
+            cols.push(num(words::IN_PACKAGE, 34.0));
+            cols.push(num(words::BACK_ORDER, 34.0));
             if show_prices {
-                let title = if currency.is_empty() {
-                    "Price".to_owned()
-                } else {
-                    format!("Price {currency}")
-                };
-                cols.push(num(&title, 40.0));
+                cols.push(num(&price, 40.0));
             }
         } else {
-            cols.push(text("SKU", 90.0));
-            cols.push(text("Item", 0.0));
-            cols.push(num("Ordered", 52.0));
-            cols.push(num("In package", 62.0));
-            cols.push(num("Back-ordered", 70.0));
+            cols.push(text(words::ITEM, 0.0));
+            cols.push(text(words::SKU, 90.0));
+            cols.push(num(words::ORDERED, 52.0));
+            cols.push(num(words::IN_PACKAGE, 62.0));
+            cols.push(num(words::BACK_ORDERED, 70.0));
             if show_prices {
-                let title = if currency.is_empty() {
-                    "Price".to_owned()
-                } else {
-                    format!("Price ({currency})")
-                };
-                cols.push(num(&title, 58.0));
+                cols.push(num(&price, 58.0));
             }
         }
         let fixed: f32 = cols.iter().map(|c| c.width).sum();
@@ -570,16 +609,25 @@ impl Doc<'_> {
     fn table_header(&mut self, cols: &[Column]) {
         let g = self.g;
         let size = g.small;
-        self.y -= g.line(size);
+        let titles: Vec<Vec<String>> =
+            cols.iter().map(|c| wrap(&c.title, c.width, size, true, self.m)).collect();
+        let rows = titles.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let top = self.y;
         let mut x = g.margin;
-        for col in cols {
-            if col.right {
-                self.right_text(x + col.width, self.y, size, true, &col.title);
-            } else {
-                self.text(x, self.y, size, true, Tone::Ink, &col.title);
+        for (col, lines) in cols.iter().zip(&titles) {
+            // Titles sit on the rule: a one-line title beside a two-line one takes the lower line.
+            let mut y = top - g.line(size) * (rows - lines.len()) as f32;
+            for line in lines {
+                y -= g.line(size);
+                if col.right {
+                    self.right_text(x + col.width, y, size, true, line);
+                } else {
+                    self.text(x, y, size, true, Tone::Ink, line);
+                }
             }
             x += col.width + 6.0;
         }
+        self.y = top - g.line(size) * rows as f32;
         self.y -= 4.0;
         self.rule(self.y, 0.5);
         self.y -= 2.0;
@@ -596,13 +644,15 @@ impl Doc<'_> {
                 .collect()
         };
         let mut cells = Vec::new();
+        // The name first: it is what the customer recognises; the SKU follows for the desk.
         if g.stacked {
-            let mut item = styled(&line.sku, cols[0].width, g.body, true, Tone::Ink);
-            item.extend(styled(&line.name, cols[0].width, g.body, false, Tone::Ink));
+            let mut item = styled(&line.name, cols[0].width, g.body, true, Tone::Ink);
+            let sku = format!("{} {}", words::SKU, line.sku);
+            item.extend(styled(&sku, cols[0].width, g.small, false, Tone::Grey));
             cells.push(item);
         } else {
-            cells.push(styled(&line.sku, cols[0].width, g.body, false, Tone::Ink));
-            cells.push(styled(&line.name, cols[1].width, g.body, false, Tone::Ink));
+            cells.push(styled(&line.name, cols[0].width, g.body, false, Tone::Ink));
+            cells.push(styled(&line.sku, cols[1].width, g.body, false, Tone::Ink));
         }
         if !line.bins.is_empty() {
             let at = cells.len() - 1;
@@ -652,6 +702,31 @@ impl Doc<'_> {
             self.y = top - height;
         }
         self.rule(self.y, 0.5);
+        self.y -= 6.0;
+        self.totals();
+    }
+
+    /// The items total and the order total, right-aligned under the prices, in the order's
+    /// currency. A gift slip shows no money.
+    fn totals(&mut self) {
+        let g = self.g;
+        let c = self.content;
+        if c.gift_message.is_some() || c.lines.is_empty() {
+            return;
+        }
+        let mut rows = vec![(words::ITEMS_TOTAL, c.items_total_cents)];
+        if let Some(total) = c.order_total_cents.filter(|t| *t > 0) {
+            rows.push((words::ORDER_TOTAL, total));
+        }
+        for (label, cents) in rows {
+            if self.y - g.line(g.body) < self.floor() {
+                self.continued();
+                self.new_page(false);
+            }
+            self.y -= g.line(g.body);
+            let text = format!("{label}: {}", money_in(cents, &c.currency));
+            self.right_text(g.width - g.margin, self.y, g.body, true, &text);
+        }
         self.y -= 6.0;
     }
 
@@ -877,7 +952,7 @@ mod tests {
         let mut c = content(2);
         c.currency = "EUR".into();
         assert!(all_text(&layout(&c, PageSize::A4, &Mono)).contains("Price (EUR)"));
-        assert!(all_text(&layout(&c, PageSize::Label4x6, &Mono)).contains("Price EUR"));
+        assert!(all_text(&layout(&c, PageSize::Label4x6, &Mono)).contains("Price (EUR)"));
         c.currency.clear();
         assert!(!all_text(&layout(&c, PageSize::Letter, &Mono)).contains("Price ("));
     }
@@ -913,6 +988,81 @@ mod tests {
         assert_ne!(code, return_code("BR-1002"));
         // Pinned, so a change of the derivation is noticed: printed slips carry these.
         assert_eq!(return_code("#5003"), "4H3-X8E");
+    }
+
+    /// The y of the first text equal to `needle`, and its x.
+    fn at(l: &Layout, needle: &str) -> (f32, f32) {
+        l.pages[0]
+            .iter()
+            .find_map(|i| match i {
+                Item::Text { x, y, text, .. } if text == needle => Some((*x, *y)),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{needle} is not on the first page"))
+    }
+
+    #[test]
+    fn the_item_name_comes_before_its_sku() {
+        for size in PageSize::ALL {
+            let l = layout(&content(1), size, &Mono);
+            let (name_x, name_y) = at(&l, "Product number 1");
+            let sku = if size == PageSize::Label4x6 { "SKU SKU-1" } else { "SKU-1" };
+            let (sku_x, sku_y) = at(&l, sku);
+            // Left of it on a sheet's row, above it in the label's one column.
+            assert!(name_x < sku_x || name_y > sku_y, "{size:?}: name after the SKU");
+        }
+    }
+
+    #[test]
+    fn no_size_abbreviates_a_column_title() {
+        let mut c = content(2);
+        c.currency = "EUR".into();
+        for size in PageSize::ALL {
+            let l = layout(&c, size, &Mono);
+            let t = texts(&l.pages[0]);
+            for short in ["Ord", "Box", "B/O", "Qty"] {
+                assert!(!t.contains(&short), "{size:?} prints {short}");
+            }
+            let title = t.join(" ");
+            for word in ["Ordered", "package", "Item"] {
+                assert!(title.contains(word), "{size:?} lacks {word}: {title}");
+            }
+            // Every title fits its page.
+            for item in &l.pages[0] {
+                if let Item::Text { x, size: s, text, .. } = item {
+                    assert!(x + Mono.width(text, *s, true) <= l.width - 11.0, "{text} overflows");
+                }
+            }
+        }
+        let label = texts(&layout(&c, PageSize::Label4x6, &Mono).pages[0]).join("|");
+        assert!(label.contains("Back|order") || label.contains("Back order"), "{label}");
+    }
+
+    #[test]
+    fn totals_print_in_the_order_s_currency() {
+        let mut c = content(2);
+        c.currency = "EUR".into();
+        c.items_total_cents = 5196;
+        c.order_total_cents = Some(5695);
+        for size in PageSize::ALL {
+            let text = all_text(&layout(&c, size, &Mono));
+            assert!(text.contains("Items total: €51.96"), "{size:?}: {text}");
+            assert!(text.contains("Order total: €56.95"), "{size:?}");
+        }
+        c.currency = "CHF".into();
+        c.order_total_cents = None;
+        let text = all_text(&layout(&c, PageSize::A4, &Mono));
+        assert!(text.contains("Items total: 51.96 CHF") && !text.contains("Order total"));
+        c.gift_message = Some("Enjoy".into());
+        assert!(!all_text(&layout(&c, PageSize::A4, &Mono)).contains("total"));
+    }
+
+    #[test]
+    fn money_in_a_currency_uses_its_sign_or_code() {
+        assert_eq!(money_in(1299, "usd"), "$12.99");
+        assert_eq!(money_in(-250, "GBP"), "-£2.50");
+        assert_eq!(money_in(1299, "SEK"), "12.99 SEK");
+        assert_eq!(money_in(1299, ""), "12.99");
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! A package is a box that passed its weight audit, or that a manager packed over a failed one:
 //! the weighing that packed it names the package, and its reading is the package's audited
 //! weight. An order shipped in two parts is two packages. A package belongs to the day it was
-//! packed, as a UTC date (stored times are UTC and the store has no time zone setting; a
-//! request may name another day). It is listed while its order is packed or shipped, or when
+//! packed on the store's clock (settings, store time zone): times are stored in UTC, so a day
+//! runs between the store's midnights written in UTC. A request may name another day. It is listed while its order is packed or shipped, or when
 //! its goods went out in a part shipment; a cancelled order's box, or one unpacked again without
 //! shipping, is not.
 //!
@@ -29,11 +29,11 @@ use crate::error::ApiError;
 use crate::events::Event;
 use crate::settings;
 
-/// Which day's packages; today (UTC) when absent.
+/// Which day's packages; the store's today when absent.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(optional_fields)]
 pub struct ManifestQuery {
-    /// A UTC date, `2026-11-23`.
+    /// A date on the store's calendar, `2026-11-23`.
     #[serde(default)]
     pub date: Option<String>,
 }
@@ -79,7 +79,7 @@ pub struct Manifest {
 pub struct CloseManifest {
     /// As listed by `manifest`; case does not matter.
     pub carrier: String,
-    /// A UTC date, `2026-11-23`; today when absent.
+    /// A date on the store's calendar, `2026-11-23`; the store's today when absent.
     #[serde(default)]
     pub date: Option<String>,
 }
@@ -97,7 +97,7 @@ pub struct ClosedManifest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(optional_fields)]
 pub struct ManifestListQuery {
-    /// Only the manifests of this UTC date.
+    /// Only the manifests of this date on the store's calendar.
     #[serde(default)]
     pub date: Option<String>,
     /// Only this carrier's; case does not matter.
@@ -154,27 +154,22 @@ struct OpenPackage {
     package: ManifestPackage,
 }
 
-/// The day a request names, or today.
+/// The day a request names, or the store's today.
 fn day(ctx: &Ctx<'_>, date: Option<&str>) -> Result<NaiveDate, ApiError> {
     match date.map(str::trim).filter(|d| !d.is_empty()) {
-        None => Ok(ctx.now.date_naive()),
+        None => Ok(ctx.now.with_timezone(&settings::store(ctx)?.zone()).date_naive()),
         Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
             ApiError::invalid(format!("date `{text}` is not a day; write it like 2026-11-23"))
         }),
     }
 }
 
-/// The stored-time bounds of a UTC day: from its midnight to the next.
-fn bounds(day: NaiveDate) -> (String, String) {
-    let start = |d: NaiveDate| format!("{}T00:00:00Z", d.format("%Y-%m-%d"));
-    (start(day), start(day.succ_opt().unwrap_or(day)))
-}
-
 /// The packages packed on `day` that are on no manifest yet, oldest first, each with its
 /// carrier: the order's, else the store's default.
 fn open_packages(ctx: &Ctx<'_>, day: NaiveDate) -> Result<Vec<OpenPackage>, ApiError> {
-    let shipping = settings::load(ctx)?.shipping;
-    let (from, to) = bounds(day);
+    let all = settings::load(ctx)?;
+    let shipping = all.shipping;
+    let (from, to) = all.store.day_bounds(day);
     // `next_at` is when the order was packed again; goods shipped between the two packings
     // left in this package. Times are to the second, so a shipment in the second the order was
     // packed again still counts for the earlier package.
@@ -430,7 +425,13 @@ const CSV_COLUMNS: [&str; 11] = [
     "packed_at",
 ];
 
-fn csv(m: &ManifestSummary, packages: &[ManifestPackage]) -> Result<Vec<u8>, ApiError> {
+/// Times are RFC 3339 with the store's offset: its wall clock, and still one instant to a
+/// carrier's system.
+fn csv(
+    m: &ManifestSummary,
+    packages: &[ManifestPackage],
+    clock: &settings::StoreSettings,
+) -> Result<Vec<u8>, ApiError> {
     let failed = |e: csv::Error| ApiError::storage(format!("cannot write the manifest CSV: {e}"));
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(CSV_COLUMNS).map_err(failed)?;
@@ -446,7 +447,7 @@ fn csv(m: &ManifestSummary, packages: &[ManifestPackage]) -> Result<Vec<u8>, Api
             &p.country,
             &p.service,
             &kg(p.weight_g),
-            &p.packed_at,
+            &clock.local(&p.packed_at).map_or(p.packed_at.clone(), |at| at.to_rfc3339()),
         ])
         .map_err(failed)?;
     }
@@ -471,11 +472,12 @@ pub fn manifest_file(
 ) -> Result<ManifestFile, ApiError> {
     let m = summary(ctx, req.id)?;
     let packages = manifest_packages(ctx, m.id)?;
+    let clock = settings::store(ctx)?;
     let (bytes, extension, content_type) = match req.format {
-        ManifestFormat::Csv => (csv(&m, &packages)?, "csv", "text/csv"),
+        ManifestFormat::Csv => (csv(&m, &packages, &clock)?, "csv", "text/csv"),
         ManifestFormat::Pdf => {
-            let store = settings::load(ctx)?.slip;
-            (pdf::render(&m, &packages, &store)?, "pdf", "application/pdf")
+            let slip = settings::load(ctx)?.slip;
+            (pdf::render(&m, &packages, &slip, &clock)?, "pdf", "application/pdf")
         }
     };
     Ok(ManifestFile {
@@ -489,10 +491,32 @@ pub fn manifest_file(
 mod tests {
     use super::*;
 
+    fn store(zone: &str) -> settings::StoreSettings {
+        settings::StoreSettings { time_zone: zone.into(), ..Default::default() }
+    }
+
     #[test]
-    fn a_day_runs_from_midnight_to_midnight_utc() {
+    fn a_day_runs_between_the_store_s_midnights() {
         let d = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
-        assert_eq!(bounds(d), ("2026-12-31T00:00:00Z".into(), "2027-01-01T00:00:00Z".into()));
+        let utc = ("2026-12-31T00:00:00Z".into(), "2027-01-01T00:00:00Z".into());
+        assert_eq!(store("UTC").day_bounds(d), utc);
+        // Los Angeles is eight hours behind UTC in winter; Athens two ahead.
+        let la = ("2026-12-31T08:00:00Z".into(), "2027-01-01T08:00:00Z".into());
+        assert_eq!(store("America/Los_Angeles").day_bounds(d), la);
+        let athens = ("2026-12-30T22:00:00Z".into(), "2026-12-31T22:00:00Z".into());
+        assert_eq!(store("Europe/Athens").day_bounds(d), athens);
+        // The day the clocks go forward is 23 hours long.
+        let spring = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap();
+        let berlin = ("2026-03-28T23:00:00Z".into(), "2026-03-29T22:00:00Z".into());
+        assert_eq!(store("Europe/Berlin").day_bounds(spring), berlin);
+    }
+
+    #[test]
+    fn a_stored_time_reads_on_the_store_s_clock() {
+        let la = store("America/Los_Angeles");
+        assert_eq!(la.date_of("2026-12-01T03:30:00Z"), "2026-11-30");
+        assert_eq!(la.date_time_of("2026-12-01T03:30:00Z"), "2026-11-30 19:30");
+        assert_eq!(store("Asia/Tokyo").time_of("2026-12-01T03:30:00Z"), "12:30");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use printpdf::{Mm, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt};
 
 use super::{ManifestPackage, ManifestSummary, kg};
 use crate::error::ApiError;
-use crate::settings::SlipSettings;
+use crate::settings::{SlipSettings, StoreSettings};
 use crate::slip::{Fonts, page_ops};
 
 const MARGIN: f32 = 36.0;
@@ -38,13 +38,14 @@ pub fn render(
     m: &ManifestSummary,
     packages: &[ManifestPackage],
     store: &SlipSettings,
+    clock: &StoreSettings,
 ) -> Result<Vec<u8>, ApiError> {
     let size = match store.page_size {
         PageSize::A4 => PageSize::A4,
         _ => PageSize::Letter,
     };
     let g = size.geometry();
-    let pages = layout(m, packages, store, g.width, g.height);
+    let pages = layout(m, packages, store, clock, g.width, g.height);
     let fonts = Fonts::get();
     let title = format!("Manifest {} {} {}", m.id, m.carrier, m.date);
     let mut doc = PdfDocument::new(&title);
@@ -129,12 +130,14 @@ fn layout(
     m: &ManifestSummary,
     packages: &[ManifestPackage],
     store: &SlipSettings,
+    clock: &StoreSettings,
     width: f32,
     height: f32,
 ) -> Vec<Vec<Item>> {
     let fonts = Fonts::get();
     let mut s = Sheet { fonts, width, height, pages: Vec::new(), y: 0.0 };
-    let closed = m.closed_at.replacen('T', " ", 1).replace('Z', " UTC");
+    // On the store's clock, naming the zone, since the driver may compare it with their own.
+    let closed = format!("{} ({})", clock.date_time_of(&m.closed_at), clock.time_zone);
     let by = match (&m.closed_by, &m.station) {
         (Some(who), Some(at)) => format!(" by {who} at {at}"),
         (Some(who), None) => format!(" by {who}"),
@@ -304,7 +307,14 @@ mod tests {
     #[test]
     fn a_long_day_spans_pages_with_the_header_on_each_and_totals_at_the_end() {
         let packages: Vec<ManifestPackage> = (0..120).map(package).collect();
-        let pages = layout(&summary(), &packages, &SlipSettings::default(), 612.0, 792.0);
+        let pages = layout(
+            &summary(),
+            &packages,
+            &SlipSettings::default(),
+            &StoreSettings::default(),
+            612.0,
+            792.0,
+        );
         assert!(pages.len() >= 3, "{} pages", pages.len());
         let count = pages.len();
         for (i, page) in pages.iter().enumerate() {
@@ -327,7 +337,14 @@ mod tests {
     #[test]
     fn every_line_stays_above_the_footer() {
         let packages: Vec<ManifestPackage> = (0..80).map(package).collect();
-        for page in layout(&summary(), &packages, &SlipSettings::default(), 595.28, 841.89) {
+        for page in layout(
+            &summary(),
+            &packages,
+            &SlipSettings::default(),
+            &StoreSettings::default(),
+            595.28,
+            841.89,
+        ) {
             for item in &page {
                 if let Item::Text { y, text, .. } = item {
                     let footer = *y == MARGIN;

@@ -6,6 +6,9 @@
 pub mod font;
 mod render;
 
+use std::collections::HashMap;
+
+use backroom_core::address::{self, PostalAddress};
 use backroom_core::slip::{
     self as layout, ExpectedWeight, PackerNotes, PageSize, SlipContent, SlipLine,
 };
@@ -16,8 +19,8 @@ use ts_rs::TS;
 
 use crate::app::Ctx;
 use crate::error::ApiError;
-use crate::orders::{self, Order};
-use crate::settings::{self, SlipSettings};
+use crate::orders::{self, Address, Order, OrderLine};
+use crate::settings::{self, SlipSettings, StoreSettings};
 use crate::warehouse::LocationKind;
 use crate::{printing, stock};
 
@@ -94,29 +97,35 @@ pub struct Rendered {
     pub missing_glyphs: usize,
 }
 
+/// What this package holds, when the order has already gone out: the units of its latest
+/// shipment by SKU, and when it left (stored time). A reprint then shows what was shipped
+/// and on which day rather than an empty package dated today.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Shipment {
+    pub units: HashMap<String, i64>,
+    pub at: String,
+}
+
 /// What the slip of `order` says. In this package is what was picked and what is still reserved
-/// to pick; back-ordered is what waits for stock. An order not yet allocated (a preview) counts
-/// every unit not cancelled as in the package. Prices are in the order's currency, or the
-/// store's (`store_currency`) for an order that names none.
+/// to pick, or, for an order with nothing left to pick that has shipped, its latest shipment;
+/// back-ordered is what waits for stock. An order not yet allocated (a preview) counts every
+/// unit not cancelled as in the package. Prices and totals are in the order's currency, or the
+/// store's for an order that names none; dates are on the store's clock; the address is in
+/// the order of its country ([`backroom_core::address`]).
 pub fn content(
     order: &Order,
     settings: &SlipSettings,
-    store_currency: &str,
-    ship_date: &str,
+    store: &StoreSettings,
+    now: &str,
+    shipment: Option<&Shipment>,
 ) -> SlipContent {
     let allocated = order.lines.iter().any(|l| l.reserved + l.picked + l.shipped > 0);
     let number = order.number.trim_start_matches('#');
-    let a = &order.ship_to;
-    let place = match (a.region.is_empty(), a.postal_code.is_empty()) {
-        (false, _) => format!("{}, {} {}", a.city, a.region, a.postal_code),
-        (true, false) => format!("{} {}", a.postal_code, a.city),
-        (true, true) => a.city.clone(),
+    let in_package = |l: &OrderLine| match shipment {
+        Some(s) => s.units.get(&l.sku).copied().unwrap_or(0),
+        None if allocated => l.picked + l.reserved,
+        None => l.qty - l.cancelled,
     };
-    let ship_to = [&a.name, &a.address1, &a.address2, &place, &a.country]
-        .into_iter()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .collect();
     SlipContent {
         store_name: settings.store_name.trim().to_owned(),
         store_contact: settings
@@ -129,9 +138,9 @@ pub fn content(
         has_logo: !settings.logo.trim().is_empty(),
         order_number: number.to_owned(),
         barcode: number.to_owned(),
-        order_date: order.placed_at.chars().take(10).collect(),
-        ship_date: ship_date.to_owned(),
-        ship_to,
+        order_date: store.date_of(&order.placed_at),
+        ship_date: store.date_of(shipment.map_or(now, |s| s.at.as_str())),
+        ship_to: address::lines(&postal_address(&order.ship_to)),
         lines: order
             .lines
             .iter()
@@ -139,21 +148,72 @@ pub fn content(
                 sku: l.sku.clone(),
                 name: l.name.clone(),
                 ordered: l.qty,
-                in_package: if allocated { l.picked + l.reserved } else { l.qty - l.cancelled },
+                in_package: in_package(l),
                 back_ordered: l.backordered,
                 unit_price_cents: l.unit_price_cents,
                 bins: Vec::new(),
             })
             .collect(),
         currency: match order.currency.trim() {
-            "" => store_currency.trim().to_owned(),
+            "" => store.currency.trim().to_owned(),
             currency => currency.to_owned(),
         },
+        items_total_cents: order
+            .lines
+            .iter()
+            .map(|l| (l.qty - l.cancelled) * l.unit_price_cents)
+            .sum(),
+        order_total_cents: Some(order.total_cents).filter(|t| *t > 0),
         gift_message: Some(order.gift_message.trim().to_owned()).filter(|m| !m.is_empty()),
         return_text: settings.return_text(&layout::return_code(number)),
         thank_you: settings.thank_you.trim().to_owned(),
         packer: None,
     }
+}
+
+/// The order's ship-to as the address formats take it.
+fn postal_address(a: &Address) -> PostalAddress {
+    PostalAddress {
+        name: a.name.clone(),
+        organisation: String::new(),
+        street: vec![a.address1.clone(), a.address2.clone()],
+        city: a.city.clone(),
+        region: a.region.clone(),
+        postal_code: a.postal_code.clone(),
+        country: a.country.clone(),
+    }
+}
+
+/// The latest shipment of an order with nothing left in hand or reserved: a reprint after it
+/// went out. `None` while units are still to pack, or before anything shipped.
+fn last_shipment(
+    ctx: &Ctx<'_>,
+    order_id: i64,
+    order: &Order,
+) -> Result<Option<Shipment>, ApiError> {
+    let packing = order.lines.iter().any(|l| l.picked + l.reserved > 0);
+    if packing || order.lines.iter().all(|l| l.shipped == 0) {
+        return Ok(None);
+    }
+    // Each ship event's movements share its reason (`shipment 2`) and are written together;
+    // the latest is the one with the newest movement.
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT p.sku, sum(m.qty), max(m.at) FROM movements m JOIN products p ON p.id = m.product_id
+         WHERE m.order_id = ?1 AND m.kind = 'ship'
+           AND m.reason = (SELECT reason FROM movements WHERE order_id = ?1 AND kind = 'ship'
+                           ORDER BY at DESC, id DESC LIMIT 1)
+         GROUP BY p.sku",
+    )?;
+    let mut shipment = Shipment::default();
+    let rows = stmt.query_map([order_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+    })?;
+    for row in rows {
+        let (sku, qty, at) = row?;
+        shipment.at = shipment.at.max(at);
+        shipment.units.insert(sku, qty);
+    }
+    Ok(Some(shipment).filter(|s| !s.units.is_empty()))
 }
 
 /// Lays out and renders slips into one PDF, replacing characters the font lacks.
@@ -201,6 +261,8 @@ fn printable(c: &SlipContent, fonts: &Fonts, missing: &mut usize) -> SlipContent
             })
             .collect(),
         currency: p(&c.currency),
+        items_total_cents: c.items_total_cents,
+        order_total_cents: c.order_total_cents,
         gift_message: c.gift_message.as_deref().map(&mut p),
         return_text: p(&c.return_text),
         thank_you: p(&c.thank_you),
@@ -215,10 +277,11 @@ fn order_content(
     settings: &SlipSettings,
     packer_copy: bool,
 ) -> Result<SlipContent, ApiError> {
-    let order = orders::load(ctx, orders::order_id(ctx, number)?)?;
-    let ship_date: String = ctx.now_text().chars().take(10).collect();
-    let store_currency = settings::store(ctx)?.currency;
-    let mut c = content(&order, settings, &store_currency, &ship_date);
+    let id = orders::order_id(ctx, number)?;
+    let order = orders::load(ctx, id)?;
+    let shipment = last_shipment(ctx, id, &order)?;
+    let store = settings::store(ctx)?;
+    let mut c = content(&order, settings, &store, &ctx.now_text(), shipment.as_ref());
     if packer_copy {
         let mut weights = Vec::new();
         for line in &mut c.lines {
