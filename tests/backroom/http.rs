@@ -167,6 +167,7 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ("ship_order", json!({"number": "1001"}), 409),
         // Nothing allocated is waiting, so no list is planned and list 1 does not exist.
         ("plan_pick_lists", json!({"totes": 4}), 409),
+        ("take_pick_list", json!({"totes": 4}), 409),
         ("list_pick_lists", json!({}), 200),
         ("get_pick_list", json!({"id": 1}), 404),
         (

@@ -457,7 +457,7 @@ fn expected_access(command: &str) -> &'static [&'static str] {
         "health" | "list_stations" | "sign_in" | "load_demo" => ANYONE,
         "setup_progress" | "create_first_manager" => ANYONE,
         "pair_station" => ANYONE,
-        "pick" | "report_short" | "plan_pick_lists" => &["picker", "manager"],
+        "pick" | "report_short" | "take_pick_list" => &["picker", "manager"],
         "ship_order" | "close_manifest" | "weigh" | "override_weighing" => &["packer", "manager"],
         "list_operators"
         | "save_operator"
@@ -504,6 +504,7 @@ fn expected_access(command: &str) -> &'static [&'static str] {
         | "detect_scale"
         | "read_station_scale"
         | "list_printers"
+        | "plan_pick_lists"
         | "print_test_page" => MANAGER,
         // Badge labels are refused to the floor inside the command, by kind.
         "labels_pdf" | "print_labels" => FLOOR,

@@ -33,6 +33,8 @@ mod ledger;
 mod pack_bench;
 /// Sign-in, sessions and role checks.
 mod people;
+/// A picker takes the next pick list for themselves; a manager plans a wave.
+mod pick_taking;
 /// A write sent again with its request id is applied once, across a server restart too.
 mod retries;
 /// A station's scale on `backroom serve`: readings from the scale simulator as `scale` events.

@@ -94,7 +94,7 @@ async function noPicture(page, testid, sku) {
 /** Opens the pick list holding `number` with every stop before this order's picked, so the
  *  order's first stop is the current one. Returns the order's stops in walking order. */
 async function walkTo(number) {
-  await backroom.api("plan_pick_lists", { totes: 64 }, pickerToken);
+  await backroom.api("plan_pick_lists", { totes: 64 }, admin);
   const lists = await backroom.api("list_pick_lists", {}, admin);
   for (const summary of lists) {
     const list = await backroom.api("get_pick_list", { id: summary.id }, admin);

@@ -1,5 +1,6 @@
-// Picking from the station screen, keyboard and scanner only: a picker plans pick lists from the
-// demo's allocated orders (carts of 4), opens the first, sees the route on the map, is refused
+// Picking from the station screen, keyboard and scanner only: a picker takes the next pick list
+// (one cart of 4 from the demo's allocated orders, Alt+N, opened at once), sees the route on the
+// map, is refused
 // a wrong bin and a wrong product (named against what the stop wants; nothing recorded), picks
 // every stop by scanning the bin and the product (a typed number sets the quantity), reports one
 // stop short (which stays listed as short), and ends with the list done and its orders picked or
@@ -85,21 +86,32 @@ test("a picker walks a pick list: wrong bin and product refused, every stop pick
   await page.getByTestId("pick").waitFor();
   assert.equal(await focusedTestId(page), "pick-input");
 
-  // Plan carts of 4: type the size, Alt+N.
+  // A picker is offered the next list, not a wave.
+  await page.getByTestId("pick-take").waitFor();
+  assert.match((await page.getByTestId("pick-take").textContent()) ?? "", /Take the next list/);
+  assert.equal(await page.getByTestId("pick-plan").count(), 0, "only a manager plans a wave");
+  const box = await page.getByTestId("pick-take").boundingBox();
+  assert.ok(box && box.height >= 44 && box.width >= 160, `a large target: ${JSON.stringify(box)}`);
+  await screenshot(page, "pick-take");
+
+  // Take one cart of 4: type the size, Alt+N. Exactly one list is made, it is the picker's,
+  // and it opens at once: the map with the route and the next bin, and the stops.
+  const before = await backroom.api("list_pick_lists", {}, admin);
   await page.keyboard.type("4", { delay: 5 });
   await page.keyboard.press("Alt+n");
+  await page.getByTestId("pick-map").waitFor();
   const notice = page.getByTestId("pick-notice");
   await notice.waitFor();
-  assert.match((await notice.textContent()) ?? "", /\d+ lists?, [\d,]+ m walking vs [\d,]+ m first-come-first-served/);
-  await page.getByTestId("pick-list-row").first().waitFor();
-  const id = Number(await page.getByTestId("pick-list-row").first().getAttribute("data-id"));
+  assert.match((await notice.textContent()) ?? "", /List \d+ is yours: \d+ orders?, [\d,]+ m walking/);
+  const after = await backroom.api("list_pick_lists", {}, admin);
+  assert.equal(after.length, before.length + 1, "one key press makes one list");
+  const made = after.find((l) => !before.some((b) => b.id === l.id));
+  assert.equal(made.taken_by, picker.name);
+  const id = made.id;
+  assert.match((await page.locator(".status-line").textContent()) ?? "", new RegExp(`List #${id}\\b`));
   const planned = await backroom.api("get_pick_list", { id }, admin);
   assert.ok(planned.orders.length >= 1 && planned.orders.length <= 4, "a cart of 4 totes");
   assert.ok(planned.stops.length >= 2, `the list has stops to walk: ${JSON.stringify(planned.stops)}`);
-
-  // Enter opens the first (chosen) list: the map with the route and the next bin, and the stops.
-  await page.keyboard.press("Enter");
-  await page.getByTestId("pick-map").waitFor();
   const first = current(planned);
   await atStop(page, first, "bin");
   assert.equal(await page.getByTestId("map-next").getAttribute("data-bin"), first.bin);
@@ -212,6 +224,51 @@ test("a picker walks a pick list: wrong bin and product refused, every stop pick
   }
   const counts = await backroom.api("list_counts", {}, admin);
   assert.ok(counts.some((c) => c.bin === shorted.stop.bin), "the short bin waits for a count");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("a manager takes a list or plans a wave; the lists show who took them", async () => {
+  const manager = backroom.operators.find((op) => op.role === "manager");
+  const page = await newStationPage(browser);
+  await signIn(page, backroom.url, stations, station, manager);
+  await page.keyboard.press("F3");
+  await page.getByTestId("pick-take").waitFor();
+  for (const testid of ["pick-take", "pick-plan"]) {
+    const box = await page.getByTestId(testid).boundingBox();
+    assert.ok(box && box.height >= 44, `${testid} is a large target: ${JSON.stringify(box)}`);
+  }
+  assert.match((await page.getByTestId("pick-plan").textContent()) ?? "", /Plan a wave/);
+
+  // A wave of carts of 6: type the size, Alt+W. Every allocated order goes on a list, and the
+  // lists wait for pickers.
+  const before = await backroom.api("list_pick_lists", {}, admin);
+  await page.keyboard.type("6", { delay: 5 });
+  await page.keyboard.press("Alt+w");
+  const notice = page.getByTestId("pick-notice");
+  await notice.waitFor();
+  assert.match((await notice.textContent()) ?? "", /\d+ lists?, [\d,]+ m walking vs [\d,]+ m first-come-first-served/);
+  const after = await backroom.api("list_pick_lists", {}, admin);
+  assert.ok(after.length > before.length, "the wave made lists");
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="pick-list-row"]').length === n, after.length);
+  const takers = await page.getByTestId("pick-list-taker").allTextContents();
+  assert.ok(takers.every((t) => t === "waiting"), `no one has taken a list of the wave yet: ${takers}`);
+
+  // Alt+N takes the oldest waiting list for the manager and opens it; no new list is made.
+  await page.keyboard.press("Alt+n");
+  await page.getByTestId("pick-map").waitFor();
+  const taken = await backroom.api("list_pick_lists", {}, admin);
+  assert.equal(taken.length, after.length);
+  const oldest = Math.min(...after.map((l) => l.id));
+  assert.equal(taken.find((l) => l.id === oldest)?.taken_by, manager.name);
+  await page.keyboard.press("Escape");
+  await page.locator(`[data-testid="pick-list-row"][data-id="${oldest}"] [data-testid="pick-list-taker"]`).waitFor();
+  await page.waitForFunction(
+    ({ id, name }) =>
+      document.querySelector(`[data-testid="pick-list-row"][data-id="${id}"] [data-testid="pick-list-taker"]`)?.textContent === name,
+    { id: oldest, name: manager.name },
+  );
+  await screenshot(page, "pick-wave");
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -162,7 +162,9 @@ commands! {
     /// Ships a packed order; a back order still open sends it back to wait for the rest.
     ship_order(orders::OrderRef) -> orders::Order, PACKER WRITE "packers hand packages to the carrier; only weighed ones ship" => shipping::ship_order;
     /// Groups allocated orders onto carts (one order per tote) to cut walking, as pick lists.
-    plan_pick_lists(crate::pick_lists::PlanPicks) -> crate::pick_lists::PickPlan, PICKER WRITE "pickers take the next batch of work" => crate::pick_lists::plan_pick_lists;
+    plan_pick_lists(crate::pick_lists::PlanPicks) -> crate::pick_lists::PickPlan, MANAGER WRITE "a wave puts every allocated order on carts; a manager plans it" => crate::pick_lists::plan_pick_lists;
+    /// Gives the picker their next pick list: the one they hold, a waiting one, or one cart planned now.
+    take_pick_list(crate::pick_lists::TakePickList) -> crate::pick_lists::PickListView, PICKER WRITE "a picker takes one cart of work for themselves" => crate::pick_lists::take_pick_list;
     /// Pick lists, open and being picked unless a status is given.
     list_pick_lists(crate::pick_lists::PickListQuery) -> Vec<crate::pick_lists::PickListSummary>, FLOOR READ "the floor sees work in progress" => crate::pick_lists::list_pick_lists;
     /// One pick list: its totes and its stops in walking order, with the layout for the map.

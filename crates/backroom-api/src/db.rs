@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0012_typed_weights.sql"),
     include_str!("../migrations/0013_paired_stations.sql"),
     include_str!("../migrations/0014_product_images.sql"),
+    include_str!("../migrations/0015_taken_pick_lists.sql"),
 ];
 
 /// Where the database lives unless told otherwise: `backroom/backroom.db` in the OS data

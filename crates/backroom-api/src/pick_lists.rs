@@ -1,6 +1,8 @@
 //! Pick lists: allocated orders grouped onto carts by [`backroom_core::batching`], each order in
-//! its own tote, and each list shown as stops in walking order. Picking itself is the `pick`
-//! command; a list is done when none of its orders is left to pick.
+//! its own tote, and each list shown as stops in walking order. A manager plans a wave (every
+//! allocated order onto carts); a picker takes the next list for themselves, which plans one
+//! cart when none is waiting. Picking itself is the `pick` command; a list is done when none of
+//! its orders is left to pick.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -8,7 +10,7 @@ use backroom_core::batching::{self, Cart, OrderLoad};
 use backroom_core::layout::{BinCode, Layout};
 use backroom_core::order::OrderStatus;
 use backroom_core::routing::{self, Method, Pick};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -37,6 +39,14 @@ pub struct PlanPicks {
     pub limit: Option<u32>,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct TakePickList {
+    /// Totes on the cart, when a list has to be planned for this picker (8 when absent).
+    #[serde(default)]
+    pub totes: Option<u32>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct PickListSummary {
     pub id: i64,
@@ -48,6 +58,8 @@ pub struct PickListSummary {
     pub units: i64,
     pub distance_m: f64,
     pub created_at: String,
+    /// Who took the list; none for a list of a wave still waiting for a picker.
+    pub taken_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -114,8 +126,7 @@ pub struct PickListView {
 
 /// Plans carts for the allocated orders and records them as open pick lists.
 pub fn plan_pick_lists(ctx: &mut Ctx<'_>, req: PlanPicks) -> Result<PickPlan, ApiError> {
-    let layout = warehouse::current_layout(ctx)?
-        .ok_or_else(|| ApiError::invalid("there is no warehouse layout yet; set one in Manage"))?;
+    let layout = warehouse_layout(ctx)?;
     let cart = Cart {
         totes: req.totes.unwrap_or(8).clamp(1, 64) as usize,
         tote_units: req.tote_max_units,
@@ -127,26 +138,10 @@ pub fn plan_pick_lists(ctx: &mut Ctx<'_>, req: PlanPicks) -> Result<PickPlan, Ap
             "no allocated order is waiting for a pick list; release and allocate orders first",
         ));
     }
-    let loads: Vec<OrderLoad> = candidates.iter().map(|c| c.load.clone()).collect();
-    // Optimal tours score a few carts well within a second; a big wave is scored on
-    // largest-gap tours, and each list's optimal route is planned when it is opened.
-    let score = if loads.len() <= 120 { Method::Optimal } else { Method::LargestGap };
-    let plan = batching::plan(&layout, &loads, cart, score)
-        .map_err(|e| ApiError::invalid(format!("the orders cannot be routed: {e}")))?;
+    let (plan, score) = batch(&layout, &candidates, cart)?;
     let mut lists = Vec::new();
     for batch in &plan.batches {
-        ctx.execute(
-            "INSERT INTO pick_lists (status, totes, distance_m, created_at, created_by)
-             VALUES ('open', ?1, ?2, ?3, ?4)",
-            params![cart.totes as i64, batch.distance_m, ctx.now_text(), ctx.operator_id()],
-        )?;
-        let id = ctx.tx.last_insert_rowid();
-        for (tote, &k) in batch.orders.iter().enumerate() {
-            ctx.execute(
-                "INSERT INTO pick_list_orders (list_id, order_id, tote) VALUES (?1, ?2, ?3)",
-                params![id, candidates[k].order_id, tote as i64 + 1],
-            )?;
-        }
+        let id = record_list(ctx, &candidates, batch, cart, None)?;
         lists.push(summary(ctx, id)?);
     }
     ctx.emit(Event::DataChanged { what: "pick_lists".into() });
@@ -156,6 +151,120 @@ pub fn plan_pick_lists(ctx: &mut Ctx<'_>, req: PlanPicks) -> Result<PickPlan, Ap
         fcfs_distance_m: plan.fcfs_distance_m,
         scored_by: score,
     })
+}
+
+/// Gives the picker their next list: the one they already took and have not finished, else the
+/// oldest list of a wave that no one has started, else one cart planned now from the allocated
+/// orders. Writes take turns, so two pickers never get the same list or the same order.
+pub fn take_pick_list(ctx: &mut Ctx<'_>, req: TakePickList) -> Result<PickListView, ApiError> {
+    let me = ctx.operator_id();
+    let id = match (mine(ctx, me)?, waiting(ctx)?) {
+        (Some(id), _) => id,
+        (None, Some(id)) => {
+            ctx.execute("UPDATE pick_lists SET taken_by = ?2 WHERE id = ?1", params![id, me])?;
+            ctx.emit(Event::DataChanged { what: "pick_lists".into() });
+            id
+        }
+        (None, None) => {
+            let id = plan_one_cart(ctx, req.totes, me)?;
+            ctx.emit(Event::DataChanged { what: "pick_lists".into() });
+            id
+        }
+    };
+    get_pick_list(ctx, PickListRef { id })
+}
+
+/// The unfinished list this operator took, if any.
+fn mine(ctx: &Ctx<'_>, me: Option<i64>) -> Result<Option<i64>, ApiError> {
+    let Some(me) = me else { return Ok(None) };
+    Ok(ctx
+        .query_row(
+            "SELECT id FROM pick_lists WHERE taken_by = ?1 AND status IN ('open', 'picking')
+             ORDER BY id LIMIT 1",
+            [me],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The oldest list no one has taken or started.
+fn waiting(ctx: &Ctx<'_>) -> Result<Option<i64>, ApiError> {
+    Ok(ctx
+        .query_row(
+            "SELECT id FROM pick_lists WHERE taken_by IS NULL AND status = 'open'
+             ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Plans the carts as a wave would and keeps only the one holding the first order in line, so
+/// urgent orders go out first and their neighbours ride along.
+fn plan_one_cart(ctx: &mut Ctx<'_>, totes: Option<u32>, me: Option<i64>) -> Result<i64, ApiError> {
+    let layout = warehouse_layout(ctx)?;
+    let cart = Cart {
+        totes: totes.unwrap_or(8).clamp(1, 64) as usize,
+        tote_units: None,
+        tote_grams: None,
+    };
+    let candidates = candidates(
+        ctx,
+        &PlanPicks { totes, tote_max_units: None, tote_max_grams: None, orders: None, limit: None },
+    )?;
+    if candidates.is_empty() {
+        return Err(ApiError::conflict("nothing to pick: no allocated order is waiting"));
+    }
+    let (plan, _) = batch(&layout, &candidates, cart)?;
+    let first = plan
+        .batches
+        .iter()
+        .find(|b| b.orders.contains(&0))
+        .ok_or_else(|| ApiError::storage("the plan left out the first order in line"))?;
+    record_list(ctx, &candidates, first, cart, me)
+}
+
+fn warehouse_layout(ctx: &Ctx<'_>) -> Result<Layout, ApiError> {
+    warehouse::current_layout(ctx)?
+        .ok_or_else(|| ApiError::invalid("there is no warehouse layout yet; set one in Manage"))
+}
+
+/// Batches the candidates onto carts, scored by the method their number allows.
+fn batch(
+    layout: &Layout,
+    candidates: &[Candidate],
+    cart: Cart,
+) -> Result<(batching::Plan, Method), ApiError> {
+    let loads: Vec<OrderLoad> = candidates.iter().map(|c| c.load.clone()).collect();
+    // Optimal tours score a few carts well within a second; a big wave is scored on
+    // largest-gap tours, and each list's optimal route is planned when it is opened.
+    let score = if loads.len() <= 120 { Method::Optimal } else { Method::LargestGap };
+    let plan = batching::plan(layout, &loads, cart, score)
+        .map_err(|e| ApiError::invalid(format!("the orders cannot be routed: {e}")))?;
+    Ok((plan, score))
+}
+
+/// Records one batch as an open list, taken by `taken_by` when a picker took it.
+fn record_list(
+    ctx: &Ctx<'_>,
+    candidates: &[Candidate],
+    batch: &batching::Batch,
+    cart: Cart,
+    taken_by: Option<i64>,
+) -> Result<i64, ApiError> {
+    ctx.execute(
+        "INSERT INTO pick_lists (status, totes, distance_m, created_at, created_by, taken_by)
+         VALUES ('open', ?1, ?2, ?3, ?4, ?5)",
+        params![cart.totes as i64, batch.distance_m, ctx.now_text(), ctx.operator_id(), taken_by],
+    )?;
+    let id = ctx.tx.last_insert_rowid();
+    for (tote, &k) in batch.orders.iter().enumerate() {
+        ctx.execute(
+            "INSERT INTO pick_list_orders (list_id, order_id, tote) VALUES (?1, ?2, ?3)",
+            params![id, candidates[k].order_id, tote as i64 + 1],
+        )?;
+    }
+    Ok(id)
 }
 
 /// An order that may go on a list, with what it weighs and where its stock is reserved.
@@ -221,11 +330,18 @@ fn candidates(ctx: &Ctx<'_>, req: &PlanPicks) -> Result<Vec<Candidate>, ApiError
 }
 
 fn summary(ctx: &Ctx<'_>, id: i64) -> Result<PickListSummary, ApiError> {
-    let (status, totes, distance_m, created_at): (String, u32, f64, String) = ctx
+    let (status, totes, distance_m, created_at, taken_by): (
+        String,
+        u32,
+        f64,
+        String,
+        Option<String>,
+    ) = ctx
         .query_row(
-            "SELECT status, totes, distance_m, created_at FROM pick_lists WHERE id = ?1",
+            "SELECT pl.status, pl.totes, pl.distance_m, pl.created_at, op.name
+             FROM pick_lists pl LEFT JOIN operators op ON op.id = pl.taken_by WHERE pl.id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .map_err(|e| match e {
             rusqlite::Error::QueryReturnedNoRows => {
@@ -243,7 +359,7 @@ fn summary(ctx: &Ctx<'_>, id: i64) -> Result<PickListSummary, ApiError> {
         [id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    Ok(PickListSummary { id, status, totes, orders, bins, units, distance_m, created_at })
+    Ok(PickListSummary { id, status, totes, orders, bins, units, distance_m, created_at, taken_by })
 }
 
 /// Pick lists, newest first.

@@ -54,7 +54,7 @@ fn neighbours_share_a_cart_and_the_list_is_walked_in_route_order_until_done() {
     ] {
         w.order_from(number, bin);
     }
-    let plan = w.picker("plan_pick_lists", json!({"totes": 2}));
+    let plan = w.local("plan_pick_lists", json!({"totes": 2}));
     let lists = plan["lists"].as_array().unwrap();
     assert_eq!(lists.len(), 2, "{plan}");
     let (planned, fcfs) =

@@ -4,4 +4,8 @@ export type PickListSummary = { id: number, status: string, totes: number, order
 /**
  * Distinct bins to visit.
  */
-bins: number, units: number, distance_m: number, created_at: string, };
+bins: number, units: number, distance_m: number, created_at: string, 
+/**
+ * Who took the list; none for a list of a wave still waiting for a picker.
+ */
+taken_by: string | null, };

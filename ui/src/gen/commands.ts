@@ -131,6 +131,7 @@ import type { StockLevelPage } from "./StockLevelPage";
 import type { StockLevelQuery } from "./StockLevelQuery";
 import type { StoreSettings } from "./StoreSettings";
 import type { SubmitCount } from "./SubmitCount";
+import type { TakePickList } from "./TakePickList";
 import type { UnweighedProduct } from "./UnweighedProduct";
 import type { Wave } from "./Wave";
 import type { Weigh } from "./Weigh";
@@ -183,6 +184,7 @@ export interface Commands {
   report_short: { req: ShortPick; res: ShortResult };
   ship_order: { req: OrderRef; res: Order };
   plan_pick_lists: { req: PlanPicks; res: PickPlan };
+  take_pick_list: { req: TakePickList; res: PickListView };
   list_pick_lists: { req: PickListQuery; res: Array<PickListSummary> };
   get_pick_list: { req: PickListRef; res: PickListView };
   receive: { req: Receive; res: Received };
@@ -286,6 +288,7 @@ export const COMMAND_NAMES: CommandName[] = [
   "report_short",
   "ship_order",
   "plan_pick_lists",
+  "take_pick_list",
   "list_pick_lists",
   "get_pick_list",
   "receive",
@@ -389,6 +392,7 @@ export const COMMAND_KINDS: Record<CommandName, "read" | "write"> = {
   report_short: "write",
   ship_order: "write",
   plan_pick_lists: "write",
+  take_pick_list: "write",
   list_pick_lists: "read",
   get_pick_list: "read",
   receive: "write",
