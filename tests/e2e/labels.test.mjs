@@ -110,6 +110,9 @@ test("Receive offers labels for the units just received", async () => {
   if (reply.status() >= 400) {
     // No printer at this station (or no CUPS here): the message says so, and the PDF is offered.
     await page.getByTestId("receive-error").waitFor();
+    const said = (await page.getByTestId("receive-error").textContent()) ?? "";
+    assert.match(said, /^\s*(No printer is set up for this bench|Printer offline): call a manager/, said);
+    assert.ok(!said.includes("`"), said);
     await page.getByTestId("receive-save-labels").waitFor();
     await inView(page, "receive-save-labels");
   }
