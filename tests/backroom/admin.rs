@@ -4,22 +4,14 @@
 //! server runs, watched. Every wait has a deadline only so that a broken build fails instead of
 //! hanging.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use backroom_api::{Caller, ErrorCode};
 use serde_json::{Value, json};
 
 use crate::concurrency::{Client, Server};
+use crate::scales::{DEADLINE, Sim};
 use crate::support::{self, Warehouse};
-
-const SIMULATOR: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/tools/scale-sim/scale-sim");
-
-/// Long enough for anything to show on a loaded machine; a passing test never waits this long.
-const DEADLINE: Duration = Duration::from_secs(30);
 
 fn call(w: &Warehouse, token: &str, name: &str, req: Value) -> Result<Value, ErrorCode> {
     w.app.call(Caller::Session(Some(token)), name, req).map_err(|e| e.code)
@@ -138,58 +130,6 @@ fn no_change_leaves_the_warehouse_without_an_active_manager() {
     let other = w.sign_in("Pick 1", "7777");
     call(&w, &other, "save_operator", me("packer", true)).unwrap();
     assert_eq!(call(&w, &manager, "list_operators", json!({})).err(), Some(ErrorCode::Forbidden));
-}
-
-/// The scale simulator on a pty, driven through its stdin.
-struct Sim {
-    child: Child,
-    stdin: ChildStdin,
-    lines: Receiver<String>,
-    device: String,
-}
-
-impl Sim {
-    fn start(args: &[&str]) -> Sim {
-        let mut child = Command::new(SIMULATOR)
-            .args(args)
-            .arg("--exit-on-eof")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {SIMULATOR}: {e}"));
-        let stdin = child.stdin.take().unwrap();
-        let (send, lines) = mpsc::channel();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        std::thread::spawn(move || {
-            for line in stdout.lines().map_while(Result::ok) {
-                if send.send(line).is_err() {
-                    return;
-                }
-            }
-        });
-        let device = lines.recv_timeout(DEADLINE).expect("the simulator did not start");
-        assert!(device.starts_with("/dev/"), "the simulator said {device:?}");
-        Sim { child, stdin, lines, device }
-    }
-
-    /// Sends a control line and waits for its `ok` reply, skipping attach events.
-    fn control(&mut self, command: &str) {
-        writeln!(self.stdin, "{command}").unwrap();
-        loop {
-            let line = self.lines.recv_timeout(DEADLINE).expect("the simulator stopped answering");
-            if !line.starts_with("event ") {
-                assert!(line.starts_with("ok"), "`{command}` got {line:?}");
-                return;
-            }
-        }
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Asks for the station's scale until it shows a status passing `want`.

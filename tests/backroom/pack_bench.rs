@@ -4,76 +4,16 @@
 //! manager's approval and a reason, and the weighing says who approved it. Every wait has a
 //! deadline only so that a broken build fails instead of hanging.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use backroom_api::scales::ScaleWatch;
 use backroom_api::{ApiError, App, Caller, ErrorCode};
 use serde_json::{Value, json};
 
+use crate::scales::{DEADLINE, Sim};
 use crate::support;
-
-const SIMULATOR: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/tools/scale-sim/scale-sim");
-
-/// Long enough for anything to show on a loaded machine; a passing test never waits this long.
-const DEADLINE: Duration = Duration::from_secs(30);
-
-/// The scale simulator on a pty, driven through its stdin.
-struct Sim {
-    child: Child,
-    stdin: ChildStdin,
-    lines: Receiver<String>,
-    device: String,
-}
-
-impl Sim {
-    fn start(args: &[&str]) -> Sim {
-        let mut child = Command::new(SIMULATOR)
-            .args(args)
-            .arg("--exit-on-eof")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {SIMULATOR}: {e}"));
-        let stdin = child.stdin.take().unwrap();
-        let (send, lines) = mpsc::channel();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        std::thread::spawn(move || {
-            for line in stdout.lines().map_while(Result::ok) {
-                if send.send(line).is_err() {
-                    return;
-                }
-            }
-        });
-        let device = lines.recv_timeout(DEADLINE).expect("the simulator did not start");
-        assert!(device.starts_with("/dev/"), "the simulator said {device:?}");
-        Sim { child, stdin, lines, device }
-    }
-
-    /// Sends a control line and returns its `ok` reply, skipping attach events.
-    fn control(&mut self, command: &str) -> String {
-        writeln!(self.stdin, "{command}").unwrap();
-        loop {
-            let line = self.lines.recv_timeout(DEADLINE).expect("the simulator stopped answering");
-            if line.starts_with("event ") {
-                continue;
-            }
-            assert!(line.starts_with("ok"), "`{command}` got {line:?}");
-            return line;
-        }
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A bench: the small warehouse with its `Pack 2` scale on the simulator and the watch running,
 /// two mugs of order 7001 picked, and a packer signed in at `Pack 2`.

@@ -13,22 +13,22 @@ use serde_json::{Value, json};
 use crate::concurrency::Server;
 use crate::support;
 
-const SIMULATOR: &str =
+pub(crate) const SIMULATOR: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/tools/scale-sim/scale-sim");
 
 /// Long enough for anything to show on a loaded machine; a passing test never waits this long.
-const DEADLINE: Duration = Duration::from_secs(30);
+pub(crate) const DEADLINE: Duration = Duration::from_secs(30);
 
-/// The scale simulator on a pty, driven through its stdin.
-struct Sim {
+/// The scale simulator on a pty, driven through its stdin; other test modules share it.
+pub(crate) struct Sim {
     child: Child,
     stdin: ChildStdin,
-    lines: Receiver<String>,
-    device: String,
+    pub(crate) lines: Receiver<String>,
+    pub(crate) device: String,
 }
 
 impl Sim {
-    fn start(args: &[&str]) -> Sim {
+    pub(crate) fn start(args: &[&str]) -> Sim {
         let mut child = Command::new(SIMULATOR)
             .args(args)
             .arg("--exit-on-eof")
@@ -43,8 +43,8 @@ impl Sim {
         Sim { child, stdin, lines, device }
     }
 
-    /// Sends a control line and waits for its `ok` reply, skipping attach events.
-    fn control(&mut self, command: &str) {
+    /// Sends a control line and returns its `ok` reply, skipping attach events.
+    pub(crate) fn control(&mut self, command: &str) -> String {
         writeln!(self.stdin, "{command}").unwrap();
         loop {
             let line = self.lines.recv_timeout(DEADLINE).expect("the simulator stopped answering");
@@ -52,7 +52,7 @@ impl Sim {
                 continue;
             }
             assert!(line.starts_with("ok"), "`{command}` got {line:?}");
-            return;
+            return line;
         }
     }
 }
