@@ -44,7 +44,7 @@ fn a_mapping_file_imports_a_shops_csv_and_its_name_brings_the_next_file() {
     assert!(out.status.success(), "{said}{}", text(&out.stderr));
     assert!(said.contains("5 rows of orders by the mapping etsy imported: 3 created"), "{said}");
     assert!(said.contains("1 orders are held"), "{said}");
-    assert!(said.contains("the column mapping `etsy` is saved"), "{said}");
+    assert!(said.contains("the column mapping “etsy” is saved"), "{said}");
     let again = backroom(&db, &["import", "orders", orders.to_str().unwrap(), "--mapping", "etsy"]);
     let said = text(&again.stdout);
     assert!(again.status.success(), "{said}{}", text(&again.stderr));
@@ -71,7 +71,7 @@ fn a_mapping_error_names_the_file_the_line_and_the_column() {
     assert!(!out.status.success());
     let errors = text(&out.stderr);
     let expected = format!(
-        "{}: line 1, column Order No: the mapping `shop` reads `order_number`",
+        "{}: line 1, column Order No: the mapping “shop” reads “order_number”",
         orders.display()
     );
     assert!(errors.contains(&expected), "{errors}");

@@ -101,13 +101,13 @@ cupsdisable "$queue"
 if err=$(b print --order PR-100 --printer "$queue" 2>&1); then fail "printed on a stopped queue"; fi
 echo "$err"
 grep -q "printer $queue is stopped" <<<"$err" || fail "unclear stopped-queue error: $err"
-grep -q "cupsenable $queue" <<<"$err" || fail "the error does not say how to start it: $err"
+grep -q "start it again" <<<"$err" || fail "the error does not say how to start it: $err"
 cupsenable "$queue"
 
 # A queue that does not exist.
 if err=$(b print --order PR-100 --printer NoSuchQueue 2>&1); then fail "printed on a missing queue"; fi
 echo "$err"
-grep -q "there is no printer queue \`NoSuchQueue\`" <<<"$err" || fail "unclear missing-queue error: $err"
+grep -q "there is no printer queue “NoSuchQueue”" <<<"$err" || fail "unclear missing-queue error: $err"
 
 checks=3
 # The print service itself stopped: only when this script started it, so a running CUPS that

@@ -51,6 +51,25 @@ describe("the store's clock", () => {
     expect(moneyIn(1299, "usd")).toBe("$12.99");
     expect(moneyIn(1299, "")).toBe("12.99");
   });
+
+  it("prints each currency's own decimals (ISO 4217 minor units)", async () => {
+    const { money, moneyIn, minorUnits } = await import("./format");
+    // Backroom keeps hundredths of the main unit whatever the currency: ¥1,200 is 120000.
+    expect(moneyIn(120000, "JPY")).toBe("¥1,200");
+    expect(moneyIn(120000, "krw")).toBe("₩1,200");
+    expect(money(120000, "JPY")).toBe("1,200");
+    expect(money(150, "JPY")).toBe("2");
+    for (const code of ["ISK", "CLP", "VND"]) {
+      expect(minorUnits(code)).toBe(0);
+      expect(moneyIn(1250000, code)).not.toMatch(/\.\d/);
+    }
+    expect(moneyIn(1250, "KWD")).toMatch(/^KWD\s?12\.500$/);
+    expect(money(1250, "BHD")).toBe("12.500");
+    expect(minorUnits("EUR")).toBe(2);
+    expect(minorUnits("")).toBe(2);
+    // Text that is no currency code falls back to the number and the text.
+    expect(moneyIn(1299, "EURO")).toBe("12.99 EURO");
+  });
 });
 
 describe("station words", () => {

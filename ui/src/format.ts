@@ -36,8 +36,31 @@ export function grams(g: number | null): string {
   return `${g.toLocaleString("en", { maximumFractionDigits: 1 })} g`;
 }
 
-export function money(cents: number): string {
-  return (cents / 100).toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/**
+ * Currencies whose ISO 4217 minor unit is not two digits; every other prints two. The slip
+ * prints from the same table (`backroom-core/src/money.rs`), so a screen and the customer's
+ * paper agree: ¥1,200, not ¥1,200.00; 12.500 KWD.
+ */
+// prettier-ignore
+const MINOR_UNITS: Record<string, number> = {
+  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0,
+  RWF: 0, UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+  CLF: 4, UYW: 4,
+};
+
+/** The digits after the point a currency prints: `JPY` 0, `USD` 2, `KWD` 3. */
+export function minorUnits(currency: string): number {
+  return MINOR_UNITS[currency.trim().toUpperCase()] ?? 2;
+}
+
+/**
+ * An amount kept in hundredths of the main unit (as Backroom keeps every price), the number
+ * alone with the currency's decimals: `48.97`, `1,200` for yen; two decimals without a currency.
+ */
+export function money(cents: number, currency = ""): string {
+  const digits = minorUnits(currency);
+  return (cents / 100).toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 /**
@@ -127,16 +150,21 @@ export function shortWhen(text: string | null): string {
   return `${MONTHS[c.month - 1]} ${c.day} ${c.hour}:${c.minute}`;
 }
 
-/** Money with its currency, `$12.99`, `€12.99`, `12.99 CHF`; the number alone without one. */
+/** Money with its currency, `$12.99`, `€12.99`, `¥1,200`, `12.99 CHF`; the number alone without one. */
 export function moneyIn(cents: number, currency: string): string {
   const code = currency.trim().toUpperCase();
   if (!code) return money(cents);
+  const digits = minorUnits(code);
   try {
-    return new Intl.NumberFormat("en", { style: "currency", currency: code, currencyDisplay: "narrowSymbol" }).format(
-      cents / 100,
-    );
+    return new Intl.NumberFormat("en", {
+      style: "currency",
+      currency: code,
+      currencyDisplay: "narrowSymbol",
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(cents / 100);
   } catch {
-    return `${money(cents)} ${code}`;
+    return `${money(cents, code)} ${code}`;
   }
 }
 

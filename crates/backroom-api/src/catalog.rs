@@ -124,7 +124,7 @@ pub fn validate(req: &SaveProduct) -> Result<Product, ApiError> {
     let sku = req.sku.trim();
     if sku.is_empty() || sku.chars().any(char::is_whitespace) {
         return Err(ApiError::invalid(format!(
-            "SKU `{}` must be non-empty and without spaces",
+            "SKU “{}” must be non-empty and without spaces",
             req.sku
         )));
     }
@@ -214,7 +214,7 @@ pub fn write(ctx: &Ctx<'_>, p: &Product) -> Result<i64, ApiError> {
 pub fn product_id(ctx: &Ctx<'_>, sku: &str) -> Result<i64, ApiError> {
     ctx.query_row("SELECT id FROM products WHERE sku = ?1", [sku], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| ApiError::not_found(format!("there is no product with SKU `{sku}`")))
+        .ok_or_else(|| ApiError::not_found(format!("there is no product with SKU “{sku}”")))
 }
 
 /// The row id of the product a SKU or barcode names.
@@ -230,7 +230,7 @@ pub fn resolve(ctx: &Ctx<'_>, code: &str) -> Result<i64, ApiError> {
         .optional()?
         .ok_or_else(|| {
             ApiError::not_found(format!(
-                "no product has the SKU or barcode `{code}`; check the label or add the barcode to the product"
+                "no product has the SKU or barcode “{code}”; check the label or add the barcode to the product"
             ))
         })
 }

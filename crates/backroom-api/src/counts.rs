@@ -285,7 +285,7 @@ fn bins_with_prefix(ctx: &Ctx<'_>, prefix: &str) -> Result<Vec<Place>, ApiError>
         .collect::<Result<_, _>>()?;
     if bins.is_empty() {
         return Err(ApiError::not_found(format!(
-            "no active bin code starts with `{prefix}`; bin codes look like A03-1-07-L"
+            "no active bin code starts with “{prefix}”; bin codes look like A03-1-07-L"
         )));
     }
     Ok(bins)

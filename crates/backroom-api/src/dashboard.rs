@@ -147,17 +147,24 @@ fn stockouts(ctx: &Ctx<'_>) -> Result<(Vec<Stockout>, u32), ApiError> {
     Ok((top, count))
 }
 
+/// A back order's age is counted in the store's days: from the day it was placed there.
 fn backorders(ctx: &Ctx<'_>) -> Result<Backorders, ApiError> {
-    let today = ctx.now.date_naive().to_string();
+    let store = crate::settings::store(ctx)?;
+    let today = fill_rates::store_today(ctx)?;
     let sql = format!(
-        "SELECT CAST(julianday(?1) - julianday(substr(o.placed_at, 1, 10)) AS INTEGER), w.waiting
+        "SELECT o.placed_at, w.waiting
          FROM (SELECT order_id, sum(waiting) AS waiting FROM ({WAITING_LINES}) GROUP BY order_id) w
          JOIN orders o ON o.id = w.order_id
          WHERE w.waiting > 0"
     );
     let mut stmt = ctx.tx.prepare(&sql)?;
-    let waiting: Vec<(i64, i64)> =
-        stmt.query_map([today], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let placed: Vec<(String, i64)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let age = |placed: &str| {
+        chrono::NaiveDate::parse_from_str(&store.date_of(placed), "%Y-%m-%d")
+            .map_or(0, |day| (today - day).num_days())
+    };
+    let waiting: Vec<(i64, i64)> = placed.iter().map(|(at, units)| (age(at), *units)).collect();
     let by_age = AGES
         .iter()
         .map(|(label, min, max)| AgeBucket {

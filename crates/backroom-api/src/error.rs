@@ -125,43 +125,141 @@ impl From<backroom_core::limits::TooLong> for ApiError {
 }
 
 impl From<rusqlite::Error> for ApiError {
-    /// Classifies a database error by its code and the constraint or bound it names; anything
-    /// else is a storage error whose details stay in the log, not on a screen.
+    /// A database error told in words: classified by SQLite's extended result code and the
+    /// constraint it names (see [`Refusal`]). What SQLite said (SQL, tables, columns) goes to the
+    /// log under a short reference, and the reply carries only the words and the reference, so a
+    /// manager can find the details.
     fn from(e: rusqlite::Error) -> ApiError {
-        use rusqlite::ErrorCode as Sqlite;
-        use rusqlite::ffi;
-        let (code, extended, text) = match &e {
-            rusqlite::Error::SqliteFailure(f, text) => {
-                (Some(f.code), f.extended_code, text.clone().unwrap_or_default())
-            }
-            _ => (None, 0, String::new()),
-        };
-        match (code, extended) {
-            (Some(Sqlite::ConstraintViolation), ffi::SQLITE_CONSTRAINT_CHECK)
-                if text.contains("on_hand >= 0") =>
-            {
-                ApiError::conflict(
-                    "not enough stock at that location for this movement; count the bin or pick from another",
-                )
-            }
-            (Some(Sqlite::ConstraintViolation), ffi::SQLITE_CONSTRAINT_TRIGGER)
-                if text.starts_with("bound:") =>
-            {
-                ApiError::invalid(bound_message(&text["bound:".len()..]))
-            }
-            (Some(Sqlite::ConstraintViolation), ffi::SQLITE_CONSTRAINT_UNIQUE)
-            | (Some(Sqlite::ConstraintViolation), ffi::SQLITE_CONSTRAINT_PRIMARYKEY) => {
-                ApiError::conflict("that already exists")
-            }
+        let refusal = Refusal::of(&e);
+        if refusal == Refusal::Busy {
             // Another process held the database for longer than the command could wait.
-            (Some(Sqlite::DatabaseBusy | Sqlite::DatabaseLocked), _) => crate::db::busy(),
-            _ => {
-                // The details are for whoever reads the log of the server or the app.
-                eprintln!("backroom: database error: {e}");
-                ApiError::storage("the database could not do that; the details are in the log")
+            return crate::db::busy();
+        }
+        let reference = reference();
+        eprintln!("backroom: database error {reference}: {e}");
+        let (code, words) = refusal.said();
+        ApiError::new(code, format!("{words} (reference {reference})"))
+    }
+}
+
+/// What the database refused, read from its extended result code and the name of the
+/// constraint (for a CHECK, its expression; for UNIQUE, its `table.column`; for a trigger, the
+/// message it raised).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Refusal {
+    /// The stock cache's CHECK: a bin would hold less than nothing.
+    NegativeStock,
+    /// A bound trigger of migration 0008 (`RAISE(ABORT, 'bound:<what>')`).
+    OutOfBounds(String),
+    /// The ledger's triggers: a movement is never changed or deleted.
+    MovementRewritten,
+    /// Another trigger's refusal.
+    Trigger,
+    /// A UNIQUE or PRIMARY KEY constraint, by the columns it names.
+    Duplicate(String),
+    /// A row refers to one that does not exist (or would be left referring to nothing).
+    MissingReference,
+    /// A CHECK other than the stock's, or a NOT NULL: a value the schema does not allow.
+    NotAllowed,
+    /// The file was held by another connection for longer than the busy timeout.
+    Busy,
+    /// Anything else: a storage failure.
+    Other,
+}
+
+impl Refusal {
+    fn of(e: &rusqlite::Error) -> Refusal {
+        use rusqlite::ffi;
+        let rusqlite::Error::SqliteFailure(failure, text) = e else { return Refusal::Other };
+        // BUSY and LOCKED in any of their extended forms (a snapshot, recovery, a shared cache).
+        if matches!(failure.code, ffi::ErrorCode::DatabaseBusy | ffi::ErrorCode::DatabaseLocked) {
+            return Refusal::Busy;
+        }
+        let named = text.as_deref().map(constraint_named).unwrap_or_default();
+        match failure.extended_code {
+            ffi::SQLITE_CONSTRAINT_CHECK if named == "on_hand >= 0" => Refusal::NegativeStock,
+            ffi::SQLITE_CONSTRAINT_CHECK | ffi::SQLITE_CONSTRAINT_NOTNULL => Refusal::NotAllowed,
+            ffi::SQLITE_CONSTRAINT_TRIGGER => match named.strip_prefix("bound:") {
+                Some(bound) => Refusal::OutOfBounds(bound.to_owned()),
+                None if named.starts_with("movements are never") => Refusal::MovementRewritten,
+                None => Refusal::Trigger,
+            },
+            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                Refusal::Duplicate(named.to_owned())
             }
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => Refusal::MissingReference,
+            _ => Refusal::Other,
         }
     }
+
+    /// The code and the words for the person who asked.
+    fn said(&self) -> (ErrorCode, String) {
+        match self {
+            Refusal::NegativeStock => (
+                ErrorCode::Conflict,
+                "not enough stock at that location for this movement; count the bin or pick from \
+                 another"
+                    .to_owned(),
+            ),
+            Refusal::OutOfBounds(bound) => (ErrorCode::Invalid, bound_message(bound)),
+            Refusal::MovementRewritten => (
+                ErrorCode::Conflict,
+                "a recorded stock movement is never changed; record a correcting movement instead"
+                    .to_owned(),
+            ),
+            Refusal::Trigger => {
+                (ErrorCode::Conflict, "that change is not allowed in this state".to_owned())
+            }
+            Refusal::Duplicate(columns) => (ErrorCode::Conflict, duplicate_message(columns)),
+            Refusal::MissingReference => (
+                ErrorCode::Conflict,
+                "something this refers to does not exist, or something else still refers to it"
+                    .to_owned(),
+            ),
+            Refusal::NotAllowed => {
+                (ErrorCode::Invalid, "a value given is not one Backroom can keep".to_owned())
+            }
+            Refusal::Busy => (ErrorCode::Busy, crate::db::busy().message),
+            Refusal::Other => (
+                ErrorCode::Storage,
+                "the database could not do that; a manager can find the details in the log"
+                    .to_owned(),
+            ),
+        }
+    }
+}
+
+/// The constraint SQLite names in its message: what follows "constraint failed: " for a
+/// constraint (`products.sku`, `on_hand >= 0`), or a trigger's whole RAISE message.
+fn constraint_named(text: &str) -> &str {
+    text.split_once("constraint failed: ").map_or(text, |(_, name)| name)
+}
+
+/// A short reference that ties a reply to its line in the log.
+fn reference() -> String {
+    format!("DB-{:06X}", rand::random::<u32>() & 0xFF_FFFF)
+}
+
+/// What a duplicate clashes with, in words, by the columns its constraint names.
+fn duplicate_message(columns: &str) -> String {
+    let what = match columns {
+        "products.sku" => "a product with that SKU",
+        "barcodes.code" => "a product with that barcode",
+        "locations.code" => "a location with that code",
+        "operators.badge" => "an operator with that badge",
+        "stations.name" => "a station with that name",
+        "orders.number" => "an order with that number",
+        "order_lines.order_id, order_lines.line_no" => "a line with that number on this order",
+        "expected_receipts.reference, expected_receipts.product_id" => {
+            "that product on this expected receipt"
+        }
+        "boxes.code" => "a box with that code",
+        "product_aliases.alias" => "a product with that alias",
+        "import_mappings.name" => "a column mapping with that name",
+        "manifest_packages.weighing_id" => "that package on a manifest",
+        _ => "that",
+    };
+    format!("{what} already exists")
 }
 
 /// What a bound refused, in words.
@@ -179,6 +277,128 @@ fn bound_message(bound: &str) -> String {
         "counted" => format!("a count must be {}", limits::COUNTED),
         "product" => "a product's price, weight or size is out of range".to_owned(),
         "weighing" => format!("a weight must be {}", limits::WEIGHT_G),
-        other => format!("a value is out of range ({other})"),
+        _ => "a value is out of range".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::*;
+
+    /// A migrated database holding one product (id 1) and two places (ids 1 and 2), no stock.
+    fn database() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("errors.db")).unwrap();
+        conn.execute_batch(
+            "INSERT INTO products (id, sku, name) VALUES (1, 'MUG-1', 'Blue mug');
+             INSERT INTO locations (id, code, kind) VALUES (1, 'RECEIVING', 'receiving'),
+                                                         (2, 'PACKING', 'packing');",
+        )
+        .unwrap();
+        (dir, conn)
+    }
+
+    fn refused(conn: &Connection, sql: &str) -> ApiError {
+        ApiError::from(conn.execute_batch(sql).unwrap_err())
+    }
+
+    const MOVE: &str = "INSERT INTO movements (kind, product_id, qty, from_location_id,
+                        to_location_id, at) VALUES";
+
+    /// Words for a person: the reference, and nothing of the schema or of SQL.
+    fn assert_plain(e: &ApiError) {
+        assert!(e.message.contains("(reference DB-"), "{}", e.message);
+        for internal in ["constraint", "products", "movements", "on_hand", "bound:", "SQL"] {
+            assert!(!e.message.contains(internal), "{internal} in {}", e.message);
+        }
+    }
+
+    #[test]
+    fn a_duplicate_is_named_by_its_column() {
+        let (_dir, conn) = database();
+        let e = refused(&conn, "INSERT INTO products (sku, name) VALUES ('MUG-1', 'Again')");
+        assert_eq!(e.code, ErrorCode::Conflict);
+        assert!(e.message.starts_with("a product with that SKU already exists"), "{}", e.message);
+        assert_plain(&e);
+        let e = refused(&conn, "INSERT INTO locations (code, kind) VALUES ('PACKING', 'packing')");
+        assert!(e.message.starts_with("a location with that code already exists"));
+    }
+
+    #[test]
+    fn a_bin_going_below_zero_is_not_enough_stock() {
+        let (_dir, conn) = database();
+        let e = refused(&conn, &format!("{MOVE} ('transfer', 1, 3, 1, 2, '2026-11-23T10:00:00Z')"));
+        assert_eq!(e.code, ErrorCode::Conflict);
+        assert!(e.message.starts_with("not enough stock at that location"), "{}", e.message);
+        assert_plain(&e);
+    }
+
+    #[test]
+    fn a_bound_trigger_says_the_range() {
+        let (_dir, conn) = database();
+        let huge = i64::MAX;
+        let e = refused(
+            &conn,
+            &format!("{MOVE} ('receipt', 1, {huge}, NULL, 1, '2026-11-23T10:00:00Z')"),
+        );
+        assert_eq!(e.code, ErrorCode::Invalid);
+        assert!(e.message.starts_with("a quantity must be"), "{}", e.message);
+        assert_plain(&e);
+    }
+
+    #[test]
+    fn a_movement_is_never_rewritten() {
+        let (_dir, conn) = database();
+        conn.execute_batch(&format!("{MOVE} ('receipt', 1, 5, NULL, 1, '2026-11-23T10:00:00Z')"))
+            .unwrap();
+        let e = refused(&conn, "UPDATE movements SET qty = 50");
+        assert_eq!(e.code, ErrorCode::Conflict);
+        assert!(e.message.contains("correcting movement"), "{}", e.message);
+        assert_plain(&e);
+    }
+
+    #[test]
+    fn a_missing_reference_is_a_conflict() {
+        let (_dir, conn) = database();
+        let e =
+            refused(&conn, &format!("{MOVE} ('receipt', 99, 5, NULL, 1, '2026-11-23T10:00:00Z')"));
+        assert_eq!(e.code, ErrorCode::Conflict);
+        assert!(e.message.starts_with("something this refers to does not exist"), "{}", e.message);
+        assert_plain(&e);
+    }
+
+    #[test]
+    fn a_value_the_schema_forbids_is_invalid() {
+        let (_dir, conn) = database();
+        let e = refused(&conn, "INSERT INTO operators (name, role) VALUES ('Sam', 'boss')");
+        assert_eq!(e.code, ErrorCode::Invalid);
+        assert!(!e.message.contains("role"), "{}", e.message);
+        assert_plain(&e);
+        let e = refused(&conn, "INSERT INTO products (sku) VALUES ('NO-NAME')");
+        assert_eq!(e.code, ErrorCode::Invalid);
+    }
+
+    #[test]
+    fn a_database_held_elsewhere_is_busy() {
+        let (dir, conn) = database();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let other = Connection::open(dir.path().join("errors.db")).unwrap();
+        other.busy_timeout(std::time::Duration::ZERO).unwrap();
+        let e = ApiError::from(other.execute_batch("BEGIN IMMEDIATE").unwrap_err());
+        assert_eq!(e.code, ErrorCode::Busy);
+        assert!(!e.message.contains("reference"), "{}", e.message);
+    }
+
+    #[test]
+    fn anything_else_is_storage_with_a_reference_and_no_sql() {
+        let (_dir, conn) = database();
+        let e = refused(&conn, "SELECT nothing FROM nowhere");
+        assert_eq!(e.code, ErrorCode::Storage);
+        assert!(!e.message.contains("nowhere"), "{}", e.message);
+        assert_plain(&e);
+        let e = ApiError::from(rusqlite::Error::QueryReturnedNoRows);
+        assert_eq!(e.code, ErrorCode::Storage);
     }
 }

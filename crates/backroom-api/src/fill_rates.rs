@@ -5,17 +5,18 @@
 use std::collections::HashMap;
 
 use backroom_core::fill_rate::{
-    self, Drill, GroupBy, LineFacts, Measure, OrderFacts, Report, Shipment, Slice, WeightAudit,
+    self, Drill, GroupBy, LineFacts, Measure, OrderFacts, Report, Shipment, Slice, StoreTime,
+    WeightAudit,
 };
-use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
+use chrono::{Days, NaiveDate, TimeDelta};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::app::Ctx;
 use crate::error::ApiError;
 
-/// The orders placed from `from` to `to` (inclusive, UTC dates `YYYY-MM-DD`); the last 30 days
-/// when absent.
+/// The orders placed from `from` to `to` (inclusive, dates `YYYY-MM-DD` on the store's
+/// calendar, in its time zone); the last 30 days when absent.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(optional_fields)]
 pub struct Period {
@@ -65,14 +66,16 @@ pub(crate) fn period(
     default_days: u64,
 ) -> Result<(NaiveDate, NaiveDate), ApiError> {
     let today = store_today(ctx)?;
-    let date = |text: &Option<String>, name: &str, default: NaiveDate| match text.as_deref() {
+    let date = |text: &Option<String>, end: &str, default: NaiveDate| match text.as_deref() {
         None | Some("") => Ok(default),
         Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-            ApiError::invalid(format!("`{name}` must be a date like 2026-11-23, not `{text}`"))
+            ApiError::invalid(format!(
+                "the period's {end} must be a date like 2026-11-23, not “{text}”"
+            ))
         }),
     };
-    let to = date(&p.to, "to", today)?;
-    let from = date(&p.from, "from", to - Days::new(default_days.saturating_sub(1)))?;
+    let to = date(&p.to, "end", today)?;
+    let from = date(&p.from, "start", to - Days::new(default_days.saturating_sub(1)))?;
     if from > to {
         return Err(ApiError::invalid(format!("the period starts ({from}) after it ends ({to})")));
     }
@@ -131,8 +134,11 @@ pub(crate) fn order_facts(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<OrderFacts>, ApiError> {
-    let start = format!("{from}T00:00:00");
-    let end = format!("{}T00:00:00", to + Days::new(1));
+    // The store's days: from its midnight at the start of `from` to its midnight after `to`.
+    let store = crate::settings::store(ctx)?;
+    let (start, _) = store.day_bounds(from);
+    let (_, end) = store.day_bounds(to);
+    let zone = store.zone();
     // A period holding a good share of all orders is read by walking the tables in storage
     // order, several times faster than an index lookup per row; a short period uses the
     // indexes.
@@ -151,10 +157,9 @@ pub(crate) fn order_facts(
         slot: vec![u32::MAX; span],
         products: Vec::with_capacity(in_period as usize),
     };
-    let zone = crate::settings::store(ctx)?.zone();
     read_orders(ctx, &mut found, wide, &start, &end, zone)?;
     read_lines(ctx, &mut found, wide, &start, &end)?;
-    read_shipments(ctx, &mut found, wide, &start)?;
+    read_shipments(ctx, &mut found, wide, &start, zone)?;
     read_fault_returns(ctx, &mut found, &start, &end)?;
     read_weighings(ctx, &mut found, &start)?;
     Ok(found.orders)
@@ -183,7 +188,7 @@ fn read_orders(
         found.slot[(id - found.base) as usize] = found.orders.len() as u32;
         found.orders.push(OrderFacts {
             number: r.get(1)?,
-            placed: parse_time(&placed)?,
+            placed: store_time(&placed, zone)?,
             ship_by: ship_by.as_deref().and_then(|text| ship_by_date(text, zone)),
             cancelled: r.get(4)?,
             weight: WeightAudit::NotWeighed,
@@ -239,6 +244,7 @@ fn read_shipments(
     found: &mut Found,
     wide: bool,
     start: &str,
+    zone: chrono_tz::Tz,
 ) -> Result<(), ApiError> {
     let mut stmt = ctx.tx.prepare(if wide {
         "SELECT order_id, product_id, qty, at, reason FROM movements NOT INDEXED
@@ -252,7 +258,7 @@ fn read_shipments(
         let Some((o, l)) = found.line(r.get(0)?, r.get(1)?) else { continue };
         let (at, reason): (String, String) = (r.get(3)?, r.get(4)?);
         let event = reason.strip_prefix("shipment ").and_then(|n| n.parse::<i64>().ok());
-        let at = parse_time(&at)? + TimeDelta::milliseconds(event.unwrap_or(1) - 1);
+        let at = store_time(&at, zone)? + TimeDelta::milliseconds(event.unwrap_or(1) - 1);
         found.orders[o].lines[l].shipments.push(Shipment { at, qty: r.get(2)? });
     }
     Ok(())
@@ -313,9 +319,13 @@ fn product_names(ctx: &Ctx<'_>) -> Result<HashMap<i64, (String, String)>, ApiErr
     Ok(names)
 }
 
-fn parse_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
-    crate::time::parse(text)
-        .ok_or_else(|| ApiError::storage(format!("a stored time `{text}` does not read")))
+/// A stored time as the store's clock read it then (its offset that day, summer or winter).
+fn store_time(text: &str, zone: chrono_tz::Tz) -> Result<StoreTime, ApiError> {
+    let at = crate::time::parse(text).ok_or_else(|| {
+        eprintln!("backroom: fill rates: a stored time does not read: {text:?}");
+        ApiError::storage("an order's stored time does not read; run a database check")
+    })?;
+    Ok(at.with_timezone(&zone).fixed_offset())
 }
 
 /// A ship-by as stored: a date, or a time whose date on the store's calendar counts (a shop
@@ -324,5 +334,46 @@ fn ship_by_date(text: &str, zone: chrono_tz::Tz) -> Option<NaiveDate> {
     match crate::time::parse(text) {
         Some(at) => Some(at.with_timezone(&zone).date_naive()),
         None => NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::{App, Caller};
+
+    fn order(number: &str, placed_at: &str) -> Value {
+        json!({"number": number, "customer": {"name": "Ada Lee"},
+               "ship_to": {"name": "Ada Lee", "address1": "1 Main St", "city": "Portland",
+                           "region": "OR", "postal_code": "97201", "country": "US"},
+               "payment_status": "paid", "placed_at": placed_at,
+               "lines": [{"product": "A", "qty": 1}]})
+    }
+
+    #[test]
+    fn a_period_is_made_of_the_store_s_days() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(&dir.path().join("zone.db")).unwrap();
+        let call = |name: &str, req: Value| app.call(Caller::Local, name, req).unwrap();
+        let mut settings = call("get_settings", json!({}));
+        settings["store"]["time_zone"] = json!("America/Los_Angeles");
+        call("save_settings", settings);
+        call("save_product", json!({"sku": "A", "name": "Apron"}));
+        // 23:30 on the 23rd in Los Angeles is 07:30 on the 24th in UTC.
+        call("create_order", order("EVE-23", "2026-11-24T07:30:00Z"));
+        let pending = |day: &str| {
+            let q = json!({"from": day, "to": day, "group_by": ["day"]});
+            let report = call("fill_rates", q)["report"].clone();
+            let keys: Vec<Value> = report["groupings"][0]["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["key"].clone())
+                .collect();
+            (report["overall"]["counts"]["orders_pending"].as_i64().unwrap(), keys)
+        };
+        assert_eq!(pending("2026-11-23"), (1, vec![json!("2026-11-23")]));
+        assert_eq!(pending("2026-11-24"), (0, vec![]));
     }
 }

@@ -162,7 +162,7 @@ pub(crate) fn first_area(ctx: &Ctx<'_>, kind: LocationKind) -> Result<Place, Api
         .optional()?
         .ok_or_else(|| {
             ApiError::invalid(format!(
-                "there is no {} area; a manager adds one (kind `{}`) in Manage",
+                "there is no {} area; a manager adds one (of the kind {}) in Manage",
                 kind.as_str(),
                 kind.as_str()
             ))
@@ -284,7 +284,7 @@ fn expected_line_id(
         ))
     } else {
         ApiError::not_found(format!(
-            "there is no expected receipt `{reference}`; check the delivery note, or receive \
+            "there is no expected receipt “{reference}”; check the delivery note, or receive \
              without a reference"
         ))
     })
@@ -546,7 +546,9 @@ fn parse_day(text: &str) -> Result<String, ApiError> {
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map(|d| d.format("%Y-%m-%d").to_string())
         .map_err(|_| {
-            ApiError::invalid(format!("expected_on `{text}` is not a day; write it as 2026-11-23"))
+            ApiError::invalid(format!(
+                "the expected day “{text}” is not a day; write it as 2026-11-23"
+            ))
         })
 }
 

@@ -215,7 +215,7 @@ pub fn order_id(ctx: &Ctx<'_>, number: &str) -> Result<i64, ApiError> {
         r.get(0)
     })
     .optional()?
-    .ok_or_else(|| ApiError::not_found(format!("there is no order `{number}`")))
+    .ok_or_else(|| ApiError::not_found(format!("there is no order “{number}”")))
 }
 
 /// Enters an order by hand; it is screened and, if it passes, released and allocated at once.
@@ -268,7 +268,7 @@ pub fn insert_any(ctx: &Ctx<'_>, req: &NewOrder, entry: &Entry<'_>) -> Result<i6
     let placed_at = match &req.placed_at {
         Some(text) => normalise_time(text).ok_or_else(|| {
             ApiError::invalid(format!(
-                "placed_at `{text}` is not a date (use 2026-11-23 or RFC 3339)"
+                "the order date “{text}” is not a date; write it like 2026-11-23 or 2026-11-23T14:05:00Z"
             ))
         })?,
         None => ctx.now_text(),
@@ -276,7 +276,7 @@ pub fn insert_any(ctx: &Ctx<'_>, req: &NewOrder, entry: &Entry<'_>) -> Result<i6
     let ship_by = match &req.ship_by {
         Some(text) => Some(normalise_time(text).ok_or_else(|| {
             ApiError::invalid(format!(
-                "ship_by `{text}` is not a date (use 2026-11-23 or RFC 3339)"
+                "the ship-by date “{text}” is not a date; write it like 2026-11-23 or 2026-11-23T14:05:00Z"
             ))
         })?),
         None => None,

@@ -324,7 +324,7 @@ fn validate_box(req: &SaveBox) -> Result<PackBox, ApiError> {
     let code = req.code.trim();
     if code.is_empty() || code.chars().any(char::is_whitespace) {
         return Err(ApiError::invalid(format!(
-            "box code `{}` must be the box's barcode: non-empty, without spaces",
+            "box code “{}” must be the box's barcode: non-empty, without spaces",
             req.code
         )));
     }
@@ -365,7 +365,7 @@ fn find_box(ctx: &Ctx<'_>, code: &str) -> Result<PackBox, ApiError> {
         .optional()?
         .ok_or_else(|| {
             ApiError::not_found(format!(
-                "there is no box `{code}`; scan the barcode on the box, or ask a manager to add it"
+                "there is no box “{code}”; scan the barcode on the box, or ask a manager to add it"
             ))
         })?;
     if !found.active {

@@ -231,7 +231,7 @@ pub fn what_if(ctx: &mut Ctx<'_>, req: WhatIf) -> Result<WhatIfResult, ApiError>
     let rows = product_rows(ctx, "", Some(req.sku.trim()))?;
     if rows.is_empty() {
         return Err(ApiError::not_found(format!(
-            "there is no product `{}`; check the SKU",
+            "there is no product “{}”; check the SKU",
             req.sku.trim()
         )));
     }
@@ -264,7 +264,7 @@ pub fn set_lead_time(ctx: &mut Ctx<'_>, req: SetLeadTime) -> Result<StockLevel, 
         params![req.sku.trim(), req.days, req.sd_days],
     )?;
     if changed == 0 {
-        return Err(ApiError::not_found(format!("there is no product `{}`", req.sku.trim())));
+        return Err(ApiError::not_found(format!("there is no product “{}”", req.sku.trim())));
     }
     ctx.emit(Event::DataChanged { what: "products".into() });
     let settings = settings::load(ctx)?.planning;

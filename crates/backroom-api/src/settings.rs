@@ -50,6 +50,11 @@ pub struct StoreSettings {
     pub currency: String,
     /// The unit weights are shown in; a store in pounds sees pounds and ounces.
     pub weight_unit: WeightUnit,
+    /// The country parcels are sent from (ISO 3166 alpha-2, such as `GB`): a slip to an
+    /// address there carries no country line. When not said, every slip names the country.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub country: Option<String>,
 }
 
 impl Default for StoreSettings {
@@ -58,6 +63,7 @@ impl Default for StoreSettings {
             time_zone: "UTC".into(),
             currency: "USD".into(),
             weight_unit: WeightUnit::G,
+            country: None,
         }
     }
 }
@@ -339,7 +345,7 @@ fn read_section<T: DeserializeOwned + Default>(ctx: &Ctx<'_>, key: &str) -> Resu
     match text {
         Some(text) => serde_json::from_str(&text).map_err(|e| {
             ApiError::storage(format!(
-                "the stored `{key}` settings do not read ({e}); save them again"
+                "the stored {key} settings do not read ({e}); save them again"
             ))
         }),
         None => Ok(T::default()),
@@ -349,7 +355,7 @@ fn read_section<T: DeserializeOwned + Default>(ctx: &Ctx<'_>, key: &str) -> Resu
 /// Writes one section, logging who changed it when it differs from what was stored.
 fn write_section<T: Serialize>(ctx: &Ctx<'_>, key: &str, value: &T) -> Result<(), ApiError> {
     let text = serde_json::to_string(value)
-        .map_err(|e| ApiError::storage(format!("cannot encode the `{key}` settings: {e}")))?;
+        .map_err(|e| ApiError::storage(format!("cannot encode the {key} settings: {e}")))?;
     let stored: Option<String> = ctx
         .tx
         .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
@@ -431,6 +437,13 @@ pub fn save_settings(ctx: &mut Ctx<'_>, req: Settings) -> Result<Settings, ApiEr
         return Err(ApiError::invalid(format!(
             "the store's currency is a three-letter code such as USD or EUR, not {:?}",
             store.currency
+        )));
+    }
+    if let Some(country) = store.country.as_deref().filter(|c| !c.trim().is_empty())
+        && backroom_core::address::country_name(country).is_none()
+    {
+        return Err(ApiError::invalid(format!(
+            "the store's country is a two-letter code such as GB or US, not {country:?}"
         )));
     }
     if store.time_zone.parse::<chrono_tz::Tz>().is_err() {

@@ -239,7 +239,7 @@ fn check_reason_code(ctx: &Ctx<'_>, reason: &str) -> Result<(), ApiError> {
         return Ok(());
     }
     Err(ApiError::invalid(format!(
-        "`{reason}` is not a reason code; use one of: {} (a manager edits the list in Settings)",
+        "“{reason}” is not a reason code; use one of: {} (a manager edits the list in Settings)",
         reasons.join(", ")
     )))
 }

@@ -213,7 +213,7 @@ pub fn save_area(ctx: &mut Ctx<'_>, req: SaveArea) -> Result<Location, ApiError>
     }
     if code.is_empty() || code.chars().any(char::is_whitespace) || code.parse::<BinCode>().is_ok() {
         return Err(ApiError::invalid(format!(
-            "`{}` cannot name an area: use a short word without spaces that is not a bin code, e.g. RECEIVING",
+            "“{}” cannot name an area: use a short word without spaces that is not a bin code, e.g. RECEIVING",
             req.code
         )));
     }
@@ -239,7 +239,7 @@ pub fn location_id(ctx: &Ctx<'_>, code: &str) -> Result<i64, ApiError> {
     .optional()?
     .ok_or_else(|| {
         ApiError::not_found(format!(
-            "there is no location `{code}`; scan the bin label again or check the layout"
+            "there is no location “{code}”; scan the bin label again or check the layout"
         ))
     })
 }

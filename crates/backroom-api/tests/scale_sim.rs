@@ -373,7 +373,7 @@ fn a_missing_port_is_offline_with_advice() {
     });
     let offline = wait_for(&statuses, "offline", |status| status.state == ScaleState::Offline);
     let detail = offline.detail.unwrap();
-    assert!(detail.contains("backroom scale list"), "{detail}");
+    assert!(detail.contains("plugged in") && !detail.contains('`'), "{detail}");
     assert_eq!(offline.age_ms, None);
     drop(monitor);
 }

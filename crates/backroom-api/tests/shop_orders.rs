@@ -149,7 +149,7 @@ fn an_etsy_file_comes_in_by_its_mapping_and_the_mapping_is_saved_by_name() {
     assert!(open["placed_at"].as_str().unwrap().starts_with("2025-11-19T00:00:00"), "{open}");
     // 3003's vase is no product here: held until a manager maps it; its mug waits.
     assert_eq!(shop.order("3003")["status"], "held");
-    assert_eq!(shop.holds("3003"), ["product not known: `Hand-thrown Vase`"]);
+    assert_eq!(shop.holds("3003"), ["product not known: “Hand-thrown Vase”"]);
     assert_eq!(shop.number("SELECT count(*) FROM movements"), 0);
     shop.ledger_clean();
 
@@ -196,8 +196,8 @@ fn a_mapping_naming_a_column_the_file_lacks_names_the_field_and_the_column() {
     assert!(!report.ok);
     assert_eq!(report.errors.len(), 2, "{:#?}", report.errors);
     let sku = find(&report.errors, 1, "Item SKU");
-    assert!(sku.reason.contains("reads `sku` from the column `Item SKU`"), "{}", sku.reason);
-    assert!(find(&report.errors, 1, "Town").reason.contains("`city`"));
+    assert!(sku.reason.contains("reads “sku” from the column “Item SKU”"), "{}", sku.reason);
+    assert!(find(&report.errors, 1, "Town").reason.contains("“city”"));
     assert_eq!(shop.number("SELECT count(*) FROM orders"), 0);
     assert_eq!(shop.number("SELECT count(*) FROM import_mappings"), 0, "not saved");
 }
@@ -218,10 +218,10 @@ fn bad_values_in_a_mapped_file_name_their_line_and_column_and_nothing_is_written
         .collect();
     let report = shop.import("orders", &bad, json!({"mapping": etsy_mapping()}));
     assert!(!report.ok);
-    assert!(find(&report.errors, 3, "Quantity").reason.contains("`one` is not a whole number"));
+    assert!(find(&report.errors, 3, "Quantity").reason.contains("“one” is not a whole number"));
     let date = find(&report.errors, 4, "Sale Date");
-    assert!(date.reason.contains("does not match the date format `%m/%d/%y`"), "{}", date.reason);
-    assert!(find(&report.errors, 5, "Price").reason.contains("`45.0.0` is not an amount"));
+    assert!(date.reason.contains("does not match the date format “%m/%d/%y”"), "{}", date.reason);
+    assert!(find(&report.errors, 5, "Price").reason.contains("“45.0.0” is not an amount"));
     assert_eq!(report.errors.len(), 3, "{:#?}", report.errors);
     assert_eq!(shop.number("SELECT count(*) FROM orders"), 0);
     // A saved mapping that is not there says which are.
@@ -231,7 +231,7 @@ fn bad_values_in_a_mapped_file_name_their_line_and_column_and_nothing_is_written
         json!({"table": "orders", "csv": csv, "saved_mapping": "bigcommerce"}),
     );
     let e = missing.unwrap_err();
-    assert!(e.message.contains("no saved column mapping `bigcommerce`"), "{}", e.message);
+    assert!(e.message.contains("no saved column mapping “bigcommerce”"), "{}", e.message);
 }
 
 #[test]
@@ -364,8 +364,8 @@ fn a_woocommerce_export_enters_one_order_per_row_with_its_packed_items() {
     assert_eq!(second["ship_to"]["city"], "York");
     // A status a plugin added holds the order with the status named.
     let third = shop.holds("73");
-    assert!(third[0].contains("status `awaiting-shipment` is not one Backroom knows"), "{third:?}");
-    assert_eq!(shop.holds("74"), ["product not known: `Candle`"]);
+    assert!(third[0].contains("status “awaiting-shipment” is not one Backroom knows"), "{third:?}");
+    assert_eq!(shop.holds("74"), ["product not known: “Candle”"]);
     shop.ledger_clean();
 
     let before = shop.state();
@@ -382,9 +382,9 @@ fn a_bad_woocommerce_item_names_its_line_and_cell_and_enters_nothing() {
     let repeated = WOO_ROWS[2].replace("73,73,", "71,71,");
     let report = shop.import("orders", &woo(&[&bad_qty, &bad_date, &repeated]), json!({}));
     assert!(!report.ok);
-    assert!(find(&report.errors, 2, "line_item_1").reason.contains("`two` is not a whole number"));
+    assert!(find(&report.errors, 2, "line_item_1").reason.contains("“two” is not a whole number"));
     let date = find(&report.errors, 3, "order_date");
-    assert!(date.reason.contains("--date-format"), "{}", date.reason);
+    assert!(date.reason.contains("a date format such as"), "{}", date.reason);
     assert!(find(&report.errors, 4, "order_number").reason.contains("on line 2 already"));
     assert_eq!(report.errors.len(), 3, "{:#?}", report.errors);
     assert_eq!(shop.number("SELECT count(*) FROM orders"), 0);

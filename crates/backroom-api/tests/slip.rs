@@ -187,10 +187,10 @@ fn a_slip_shows_every_line_the_address_and_the_return_text() {
         for code in [" Ord ", " Box ", "B/O", "Qty"] {
             assert!(!folded.contains(code), "{size}: prints `{code}`\n{text}");
         }
-        // The US address: city, state and ZIP on one line, the country last.
+        // The US address: city, state and ZIP on one line, the country's name last.
         let lines: Vec<&str> = text.lines().map(str::trim).collect();
         let city = lines.iter().position(|l| *l == "Springfield, IL 62704").expect("city line");
-        assert_eq!(lines[city + 1], "US", "{size}");
+        assert_eq!(lines[city + 1], "UNITED STATES", "{size}");
         // The return text carries the order's return code and window.
         assert!(folded.contains(&return_code("BR-1001")), "{size}: no return code\n{text}");
         assert!(folded.contains("within 30 days of delivery"), "{size}\n{text}");
@@ -470,6 +470,28 @@ fn a_reprint_of_a_shipped_order_shows_what_left_and_when() {
 }
 
 #[test]
+fn the_country_line_is_named_abroad_and_left_off_at_home() {
+    let s = shop();
+    create_order(&s, "BR-9001", &[("MUG-1", 1)]);
+    let order = s.order("BR-9001");
+    let country = &order.ship_to.country;
+    let slip_settings: SlipSettings =
+        serde_json::from_value(s.local("get_settings", json!({}))["slip"].clone()).unwrap();
+    let from = |code: &str| StoreSettings { country: Some(code.into()), ..Default::default() };
+    let now = "2026-12-06T12:00:00Z";
+    let abroad = content(&order, &slip_settings, &from("CA"), now, None).ship_to;
+    let home = content(&order, &slip_settings, &from(country), now, None).ship_to;
+    assert_eq!(abroad.last().unwrap(), "UNITED STATES", "{country}: {abroad:?}");
+    assert_eq!(home[..], abroad[..abroad.len() - 1], "a domestic parcel has no country line");
+
+    // The store's country is a code the names table knows.
+    let mut settings = s.local("get_settings", json!({}));
+    settings["store"]["country"] = json!("Narnia");
+    let refused = s.app.call(Caller::Local, "save_settings", settings).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Invalid);
+}
+
+#[test]
 fn dates_and_money_follow_the_store_and_the_order() {
     let s = shop();
     let mut settings = s.local("get_settings", json!({}));
@@ -498,6 +520,6 @@ fn dates_and_money_follow_the_store_and_the_order() {
     // Greece: postcode before the city, no region line.
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     let street = lines.iter().position(|l| *l == "Ερμού 25").expect("street line");
-    assert_eq!(lines[street + 1..street + 3], ["105 63 Αθήνα", "GR"], "{text}");
+    assert_eq!(lines[street + 1..street + 3], ["105 63 Αθήνα", "GREECE"], "{text}");
     assert!(!folded.contains("Αττική"), "{text}");
 }

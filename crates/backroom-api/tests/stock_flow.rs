@@ -273,7 +273,7 @@ fn receiving_counts_up_the_expected_receipt_and_flags_over_receipt() {
     let before = f.movements().len();
     let unknown =
         f.try_as(&picker, "receive", json!({"product": "MUG-1", "qty": 1, "reference": "PO-999"}));
-    assert!(unknown.unwrap_err().message.contains("no expected receipt `PO-999`"));
+    assert!(unknown.unwrap_err().message.contains("no expected receipt “PO-999”"));
     f.local(
         "expect_receipt",
         json!({"reference": "PO-101", "lines": [{"product": "TEE-M", "qty": 1}]}),
@@ -285,7 +285,7 @@ fn receiving_counts_up_the_expected_receipt_and_flags_over_receipt() {
         f.try_as(&picker, "receive", json!({"product": "MUG-1", "qty": 1, "to": "PACKING"}));
     assert_eq!(to_packing.unwrap_err().code, ErrorCode::Invalid);
     let no_such = f.try_as(&picker, "receive", json!({"product": "NOPE", "qty": 1}));
-    assert!(no_such.unwrap_err().message.contains("`NOPE`"));
+    assert!(no_such.unwrap_err().message.contains("“NOPE”"));
     let zero = f.try_as(&picker, "receive", json!({"product": "MUG-1", "qty": 0}));
     assert_eq!(zero.unwrap_err().code, ErrorCode::Invalid);
     let into_area =
@@ -405,7 +405,7 @@ fn a_blind_count_asks_for_a_recount_and_the_approval_posts_the_variance() {
             json!({"task": task, "lines": [{"product": "999999", "qty": 1}]}),
         )
         .unwrap_err();
-    assert!(unknown.message.contains("`999999`"), "{unknown}");
+    assert!(unknown.message.contains("“999999”"), "{unknown}");
     assert!(unknown.message.contains("line 1 of the count"), "{unknown}");
 
     let second = f.as_(

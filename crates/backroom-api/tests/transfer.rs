@@ -555,7 +555,7 @@ fn a_wrong_orders_header_is_an_error_on_line_one_naming_the_missing_column() {
     assert!(!report.ok);
     assert_eq!(report.format, "generic orders");
     assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
-    assert!(find(&report.errors, 1, "qty").reason.contains("no `qty` column"));
+    assert!(find(&report.errors, 1, "qty").reason.contains("no “qty” column"));
 
     // Shopify's header with the quantity renamed is still Shopify's, and names the column.
     let renamed = SHOPIFY.replacen("Lineitem quantity", "Lineitem count", 1);
@@ -567,7 +567,7 @@ fn a_wrong_orders_header_is_an_error_on_line_one_naming_the_missing_column() {
     assert!(
         find(&report.errors, 1, "Lineitem quantity")
             .reason
-            .contains("no `Lineitem quantity` column")
+            .contains("no “Lineitem quantity” column")
     );
     assert_eq!(w.order_count(), 0);
 }
@@ -593,10 +593,10 @@ fn a_bad_shopify_export_names_every_line_and_column_and_enters_nothing() {
         report.errors
     );
     assert!(
-        find(&report.errors, 4, "Lineitem quantity").reason.contains("`3.5` is not a whole number")
+        find(&report.errors, 4, "Lineitem quantity").reason.contains("“3.5” is not a whole number")
     );
     assert!(find(&report.errors, 6, "Lineitem price").reason.contains("100,000,000"));
-    assert!(find(&report.errors, 10, "Financial Status").reason.contains("`expired`"));
+    assert!(find(&report.errors, 10, "Financial Status").reason.contains("“expired”"));
     assert_eq!(report.errors.len(), 4, "{:#?}", report.errors);
     assert_eq!((report.created, report.skipped), (0, 0));
     assert_eq!(w.order_count(), 0, "not even the good orders were entered");
@@ -623,7 +623,7 @@ fn an_unknown_product_holds_its_order_until_a_manager_maps_the_line() {
         .filter(|h| h["number"] == "#1005")
         .flat_map(|h| h["holds"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()))
         .collect();
-    assert_eq!(reasons, ["product not known: `Tote Bag XL`"]);
+    assert_eq!(reasons, ["product not known: “Tote Bag XL”"]);
 
     let release = w.app.call(
         backroom_api::Caller::Local,

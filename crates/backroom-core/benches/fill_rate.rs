@@ -5,8 +5,10 @@
 //! overall figures once, then times the report. Run with
 //! `cargo bench -p backroom-core --bench fill_rate`.
 
-use backroom_core::fill_rate::{self, GroupBy, LineFacts, OrderFacts, Shipment, WeightAudit};
-use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
+use backroom_core::fill_rate::{
+    self, GroupBy, LineFacts, OrderFacts, Shipment, StoreTime, WeightAudit,
+};
+use chrono::{Days, NaiveDate, TimeDelta};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const LINES: usize = 1_000_000;
@@ -37,9 +39,9 @@ fn orders(start: NaiveDate) -> Vec<OrderFacts> {
         let count = (1 + rng.below(4) as usize).min(lines_left);
         lines_left -= count;
         let day = start + Days::new(rng.below(90));
-        let placed =
-            day.and_hms_opt(8, 0, 0).unwrap().and_utc() + TimeDelta::hours(rng.below(12) as i64);
-        let at = |days: i64| -> DateTime<Utc> { placed + TimeDelta::days(days) };
+        let placed = day.and_hms_opt(8, 0, 0).unwrap().and_utc().fixed_offset()
+            + TimeDelta::hours(rng.below(12) as i64);
+        let at = |days: i64| -> StoreTime { placed + TimeDelta::days(days) };
         let kind = rng.percent();
         let lines = (0..count)
             .map(|_| {

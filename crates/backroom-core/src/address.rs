@@ -6,6 +6,11 @@
 //! from rules written here: the data is kept up to date by people who collect the postal
 //! services' formats. Countries it has no format for get name, street lines, then city, region
 //! and postcode on one line.
+//!
+//! The last line names the country in English, in capitals as the UPU asks of the last line
+//! (`UNITED KINGDOM`, not `GB`, nor `Deutschland`): the English short names of Unicode CLDR,
+//! vendored in `address/countries.tsv`. A parcel that stays in the country it is sent from
+//! carries no country line, as the postal services ask.
 
 /// The parts of an address a shop order carries.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,11 +23,42 @@ pub struct PostalAddress {
     /// State, county, prefecture or province.
     pub region: String,
     pub postal_code: String,
-    /// ISO 3166 alpha-2 where known, printed as given on the last line.
+    /// ISO 3166 alpha-2 where known; a country written out is printed as given.
     pub country: String,
 }
 
 const FORMATS: &str = include_str!("address/formats.tsv");
+const COUNTRIES: &str = include_str!("address/countries.tsv");
+
+/// The English short name of an ISO 3166 alpha-2 code (`gb` → `United Kingdom`).
+pub fn country_name(code: &str) -> Option<&'static str> {
+    let code = code.trim().to_ascii_uppercase();
+    COUNTRIES.lines().filter(|l| !l.starts_with('#')).find_map(|l| {
+        let (c, name) = l.split_once('\t')?;
+        (c == code).then_some(name)
+    })
+}
+
+/// The code of a country given as a code or by its English name (`United Kingdom` → `GB`).
+fn country_code(country: &str) -> Option<&'static str> {
+    let text = country.trim();
+    COUNTRIES.lines().filter(|l| !l.starts_with('#')).find_map(|l| {
+        let (code, name) = l.split_once('\t')?;
+        (code.eq_ignore_ascii_case(text) || name.to_lowercase() == text.to_lowercase())
+            .then_some(code)
+    })
+}
+
+/// The last line: the country's name in capitals; none when the parcel stays in the country
+/// it is sent from (`ship_from`, a code; empty when the store has not said).
+fn country_line(country: &str, ship_from: &str) -> Option<String> {
+    let code = country_code(country);
+    if code.is_some() && code == country_code(ship_from) {
+        return None;
+    }
+    let name = code.and_then(country_name).unwrap_or(country.trim());
+    Some(name.to_uppercase())
+}
 
 /// The format of countries the data has none for (or a country written out in words): the
 /// data's default with the region and postcode kept, so nothing the customer wrote is lost.
@@ -59,9 +95,10 @@ struct Piece {
     value: String,
 }
 
-/// The printed lines of `a`, in its country's order, ending with the country. Empty parts
-/// take their separators with them, and a line left with nothing is dropped.
-pub fn lines(a: &PostalAddress) -> Vec<String> {
+/// The printed lines of `a`, in its country's order, ending with the country unless it is
+/// `ship_from`'s. Empty parts take their separators with them, and a line left with nothing is
+/// dropped.
+pub fn lines(a: &PostalAddress, ship_from: &str) -> Vec<String> {
     let street: Vec<&str> = a.street.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
     let texts = [&a.name, &a.organisation, &a.city, &a.region, &a.postal_code];
     let latin = is_latin(texts.iter().map(|s| s.as_str()).chain(street.iter().copied()));
@@ -78,12 +115,13 @@ pub fn lines(a: &PostalAddress) -> Vec<String> {
         }
     };
     let mut out = Vec::new();
-    for line in format_for(&a.country, latin).split("%n") {
+    // A country written out (`United Kingdom`) takes its code's format.
+    let country = country_code(&a.country).unwrap_or(a.country.as_str());
+    for line in format_for(country, latin).split("%n") {
         let (pieces, tail) = parse_line(line, &value);
         out.extend(fill_line(&pieces, &tail).split('\n').map(str::to_owned));
     }
-    let country = a.country.trim().to_uppercase();
-    out.push(country);
+    out.extend(country_line(&a.country, ship_from));
     out.retain(|l| !l.trim().is_empty());
     out
 }
@@ -149,22 +187,22 @@ mod tests {
     #[test]
     fn the_us_puts_city_state_and_zip_on_one_line() {
         assert_eq!(
-            lines(&address("US", "Portland", "OR", "97205")),
-            ["Ada Lovelace", "12 Main Street", "Flat 3", "Portland, OR 97205", "US"]
+            lines(&address("US", "Portland", "OR", "97205"), ""),
+            ["Ada Lovelace", "12 Main Street", "Flat 3", "Portland, OR 97205", "UNITED STATES"]
         );
         // No state: the zip follows the city without a stray comma.
-        assert_eq!(lines(&address("US", "Portland", "", "97205"))[3], "Portland 97205");
+        assert_eq!(lines(&address("US", "Portland", "", "97205"), "")[3], "Portland 97205");
     }
 
     #[test]
     fn the_uk_gives_town_county_and_postcode_lines_of_their_own() {
         assert_eq!(
-            lines(&address("gb", "London", "", "EC1Y 8SY")),
-            ["Ada Lovelace", "12 Main Street", "Flat 3", "London", "EC1Y 8SY", "GB"]
+            lines(&address("gb", "London", "", "EC1Y 8SY"), ""),
+            ["Ada Lovelace", "12 Main Street", "Flat 3", "London", "EC1Y 8SY", "UNITED KINGDOM"]
         );
         assert_eq!(
-            lines(&address("GB", "Oxford", "Oxfordshire", "OX1 2JD"))[3..],
-            ["Oxford", "Oxfordshire", "OX1 2JD", "GB"]
+            lines(&address("GB", "Oxford", "Oxfordshire", "OX1 2JD"), "")[3..],
+            ["Oxford", "Oxfordshire", "OX1 2JD", "UNITED KINGDOM"]
         );
     }
 
@@ -174,14 +212,14 @@ mod tests {
             street: vec!["Hauptstraße 12".into()],
             ..address("DE", "Berlin", "Berlin", "10115")
         };
-        assert_eq!(lines(&de), ["Ada Lovelace", "Hauptstraße 12", "10115 Berlin", "DE"]);
+        assert_eq!(lines(&de, ""), ["Ada Lovelace", "Hauptstraße 12", "10115 Berlin", "GERMANY"]);
         let gr = PostalAddress {
             name: "Γιώργος Παπαδόπουλος".into(),
             street: vec!["Ερμού 25".into()],
             ..address("GR", "Αθήνα", "Αττική", "105 63")
         };
         // Greece writes no region line.
-        assert_eq!(lines(&gr), ["Γιώργος Παπαδόπουλος", "Ερμού 25", "105 63 Αθήνα", "GR"]);
+        assert_eq!(lines(&gr, ""), ["Γιώργος Παπαδόπουλος", "Ερμού 25", "105 63 Αθήνα", "GREECE"]);
     }
 
     #[test]
@@ -192,8 +230,8 @@ mod tests {
             ..address("FR", "Paris", "Île-de-France", "75002")
         };
         assert_eq!(
-            lines(&fr),
-            ["Boulangerie Martin", "Ada Lovelace", "8 rue de la Paix", "75002 Paris", "FR"]
+            lines(&fr, ""),
+            ["Boulangerie Martin", "Ada Lovelace", "8 rue de la Paix", "75002 Paris", "FRANCE"]
         );
     }
 
@@ -204,26 +242,60 @@ mod tests {
             street: vec!["丸の内1-1".into()],
             ..address("JP", "千代田区", "東京都", "100-0005")
         };
-        assert_eq!(lines(&local), ["〒100-0005", "東京都千代田区", "丸の内1-1", "山田太郎", "JP"]);
+        assert_eq!(
+            lines(&local, ""),
+            ["〒100-0005", "東京都千代田区", "丸の内1-1", "山田太郎", "JAPAN"]
+        );
         let latin = PostalAddress {
             name: "Taro Yamada".into(),
             street: vec!["1-1 Marunouchi".into()],
             ..address("JP", "Chiyoda-ku", "Tokyo", "100-0005")
         };
         assert_eq!(
-            lines(&latin),
-            ["Taro Yamada", "1-1 Marunouchi", "Chiyoda-ku, Tokyo", "100-0005", "JP"]
+            lines(&latin, ""),
+            ["Taro Yamada", "1-1 Marunouchi", "Chiyoda-ku, Tokyo", "100-0005", "JAPAN"]
         );
     }
 
     #[test]
     fn prefixes_and_unknown_countries() {
-        assert_eq!(lines(&address("CH", "Zürich", "", "8001"))[3], "CH-8001 Zürich");
+        assert_eq!(lines(&address("CH", "Zürich", "", "8001"), "")[3], "CH-8001 Zürich");
         // No format for the country: city, region and postcode share a line.
         assert_eq!(
-            lines(&address("Ruritania", "Strelsau", "", "999")),
+            lines(&address("Ruritania", "Strelsau", "", "999"), ""),
             ["Ada Lovelace", "12 Main Street", "Flat 3", "Strelsau 999", "RURITANIA"]
         );
+    }
+
+    #[test]
+    fn the_country_is_named_in_english_and_left_off_at_home() {
+        let uk = address("GB", "London", "", "EC1Y 8SY");
+        assert_eq!(lines(&uk, "US").last().unwrap(), "UNITED KINGDOM");
+        assert_eq!(lines(&uk, "gb").last().unwrap(), "EC1Y 8SY", "domestic: no country line");
+        // A country written out is known by its name, at home and abroad.
+        let written = address("United Kingdom", "London", "", "EC1Y 8SY");
+        assert_eq!(lines(&written, "GB").last().unwrap(), "EC1Y 8SY");
+        let de = address("DE", "Berlin", "", "10115");
+        assert_eq!(lines(&de, "FR").last().unwrap(), "GERMANY");
+        assert_eq!(lines(&address("HK", "Central", "", ""), "US").last().unwrap(), "HONG KONG");
+        assert_eq!(lines(&address("CI", "Abidjan", "", ""), "").last().unwrap(), "CÔTE D’IVOIRE");
+        // No ship-from country known: the line stays, as abroad.
+        assert_eq!(lines(&de, "").last().unwrap(), "GERMANY");
+        assert_eq!(country_name("gr"), Some("Greece"));
+        assert_eq!(country_name("ZZ"), None);
+    }
+
+    #[test]
+    fn every_country_with_a_format_has_a_name() {
+        for row in FORMATS.lines().filter(|l| !l.starts_with('#')) {
+            let code = row.split('\t').next().unwrap();
+            assert!(country_name(code).is_some(), "{code} has no name");
+        }
+        for row in COUNTRIES.lines().filter(|l| !l.starts_with('#')) {
+            let (code, name) = row.split_once('\t').expect(row);
+            assert!(code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()), "{row}");
+            assert!(!name.trim().is_empty() && name != code, "{row}");
+        }
     }
 
     #[test]

@@ -41,9 +41,9 @@ impl BarcodeKind {
 /// Why a barcode was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BarcodeError {
-    #[error("barcode `{0}` is empty or has spaces")]
+    #[error("barcode “{0}” is empty or has spaces")]
     Blank(String),
-    #[error("barcode `{code}` is not a valid {kind}: {reason}")]
+    #[error("barcode “{code}” is not a valid {kind}: {reason}")]
     Invalid { code: String, kind: &'static str, reason: &'static str },
 }
 

@@ -37,9 +37,12 @@
 //! - Quantities below zero count as zero and shipping beyond the ordered quantity counts as the
 //!   ordered quantity, so no numerator exceeds its denominator. A line with nothing ordered is
 //!   ignored, and an order with nothing ordered is withdrawn.
-//! - Periods (day, ISO week, month) are those of the order's placement, in UTC like every stored
-//!   time: an order stays in one bucket for good, and demand that never shipped still has one.
-//!   Ship-by dates are compared with the UTC date of the shipment that completed the order.
+//! - Days are the store's: every time arrives with the store's UTC offset at that moment
+//!   ([`StoreTime`]), so an order placed at 23:30 in Los Angeles belongs to that evening's day,
+//!   whatever the date in UTC, and a clock change leaves no order in the wrong day. Periods (day,
+//!   ISO week, month) are those of the order's placement: an order stays in one bucket for good,
+//!   and demand that never shipped still has one. Ship-by dates are compared with the store's
+//!   date of the shipment that completed the order.
 //! - Grouped by product or category, an order counts in every group it has a line in, and is
 //!   judged on those lines alone: "orders complete" in a category means its lines of that
 //!   category were complete, and a perfect order there means those lines were complete, on time
@@ -47,15 +50,19 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// A moment as the store's clock read it: the instant with the store's UTC offset then. Times
+/// compare as instants; `date_naive()` is the store's day.
+pub type StoreTime = DateTime<FixedOffset>;
 
 /// Part or all of a line leaving in one ship event.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Shipment {
     /// Every unit of one ship event carries the same time.
-    pub at: DateTime<Utc>,
+    pub at: StoreTime,
     pub qty: i64,
 }
 
@@ -94,7 +101,7 @@ pub enum WeightAudit {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderFacts {
     pub number: String,
-    pub placed: DateTime<Utc>,
+    pub placed: StoreTime,
     pub ship_by: Option<NaiveDate>,
     /// The whole order was cancelled (its status is cancelled).
     pub cancelled: bool,
@@ -464,7 +471,7 @@ struct LineOutcome {
     shipped: i64,
     price_cents: i64,
     /// When the line had shipped in full; `None` while it has not.
-    completed_at: Option<DateTime<Utc>>,
+    completed_at: Option<StoreTime>,
     faulty_return: bool,
 }
 
@@ -473,7 +480,7 @@ fn shipped(line: &LineFacts) -> i64 {
 }
 
 /// The order's first ship event: the earliest time any of its units shipped.
-fn first_shipment(order: &OrderFacts) -> Option<DateTime<Utc>> {
+fn first_shipment(order: &OrderFacts) -> Option<StoreTime> {
     order.lines.iter().flat_map(|l| &l.shipments).filter(|s| s.qty > 0).map(|s| s.at).min()
 }
 
@@ -503,8 +510,8 @@ fn outcomes(order: &OrderFacts, out: &mut Vec<LineOutcome>) {
 
 /// The earliest shipment time by which `ordered` units had shipped. Lines ship in few parts, so
 /// checking each shipment's time against all of them is cheap.
-fn completed_at(shipments: &[Shipment], ordered: i64) -> Option<DateTime<Utc>> {
-    let by = |t: DateTime<Utc>| -> i64 {
+fn completed_at(shipments: &[Shipment], ordered: i64) -> Option<StoreTime> {
+    let by = |t: StoreTime| -> i64 {
         shipments.iter().filter(|s| s.at <= t).map(|s| s.qty.max(0)).sum()
     };
     shipments.iter().filter(|s| s.qty > 0).map(|s| s.at).filter(|&t| by(t) >= ordered).min()
@@ -525,7 +532,7 @@ struct Share {
     complete_first_time: bool,
     complete_final: bool,
     /// When the last of these lines was complete.
-    completed_at: Option<DateTime<Utc>>,
+    completed_at: Option<StoreTime>,
     faulty_return: bool,
 }
 
@@ -646,14 +653,14 @@ fn split<'a>(
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
     use proptest::prelude::*;
 
     use super::*;
 
     /// A time in November 2026 (the 2nd is a Monday).
-    fn nov(day: u32, hour: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
+    fn nov(day: u32, hour: u32) -> StoreTime {
+        Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap().fixed_offset()
     }
 
     fn date(month: u32, day: u32) -> NaiveDate {
@@ -666,12 +673,7 @@ mod tests {
         date(TODAY.0, TODAY.1)
     }
 
-    fn line(
-        sku: &str,
-        category: &str,
-        ordered: i64,
-        shipments: &[(DateTime<Utc>, i64)],
-    ) -> LineFacts {
+    fn line(sku: &str, category: &str, ordered: i64, shipments: &[(StoreTime, i64)]) -> LineFacts {
         LineFacts {
             sku: sku.into(),
             category: category.into(),
@@ -684,7 +686,7 @@ mod tests {
         }
     }
 
-    fn order(number: &str, placed: DateTime<Utc>, lines: Vec<LineFacts>) -> OrderFacts {
+    fn order(number: &str, placed: StoreTime, lines: Vec<LineFacts>) -> OrderFacts {
         OrderFacts {
             number: number.into(),
             placed,
@@ -929,7 +931,7 @@ mod tests {
     /// Four orders over a month end and a week boundary (31 Oct is a Saturday, 2 Nov a Monday):
     /// 1: kitchen A 10/10 and office B 3/5; 2: A 4/4; 3: A 3/6 and office C 2/2; 4: pending.
     fn month_end() -> Vec<OrderFacts> {
-        let oct31 = Utc.with_ymd_and_hms(2026, 10, 31, 12, 0, 0).unwrap();
+        let oct31 = Utc.with_ymd_and_hms(2026, 10, 31, 12, 0, 0).unwrap().fixed_offset();
         let t = nov(3, 10);
         vec![
             order(
@@ -1046,6 +1048,79 @@ mod tests {
         let d = drill(&orders, today(), Some(&day), Measure::LinesFirstTime);
         assert_eq!(numbers(&d.short), vec![("3", 1, 2)]);
         assert!(d.met.is_empty(), "the pending order 4 is not behind any rate");
+    }
+
+    /// A wall-clock time in a real zone, as the API hands it to the core.
+    fn local(zone: chrono_tz::Tz, (m, d): (u32, u32), (h, min): (u32, u32)) -> StoreTime {
+        zone.with_ymd_and_hms(2026, m, d, h, min, 0).single().unwrap().fixed_offset()
+    }
+
+    fn day_keys(orders: &[OrderFacts]) -> Vec<String> {
+        let r = report(orders, today(), &[GroupBy::Day]);
+        r.groupings[0].groups.iter().map(|g| g.key.clone()).collect()
+    }
+
+    fn late(o: OrderFacts) -> bool {
+        let d = drill(&[o], today(), None, Measure::PerfectOrder);
+        d.short.first().is_some_and(|r| r.flaws.contains(&Flaw::Late))
+    }
+
+    #[test]
+    fn a_late_evening_order_in_a_western_zone_keeps_its_local_day() {
+        use chrono_tz::America::Los_Angeles as la;
+        // 23:30 on the 23rd in Los Angeles is 07:30 on the 24th in UTC.
+        let placed = local(la, (11, 23), (23, 30));
+        assert_eq!(placed.with_timezone(&Utc).day(), 24);
+        // Shipped at 22:00 on its ship-by day there, which is already the next day in UTC.
+        let shipped = local(la, (11, 25), (22, 0));
+        let mut o = order("W1", placed, vec![line("A", "k", 1, &[(shipped, 1)])]);
+        o.ship_by = Some(date(11, 25));
+        assert_eq!(day_keys(std::slice::from_ref(&o)), vec!["2026-11-23"]);
+        assert!(!late(o.clone()), "shipped on its ship-by day in the store is on time");
+        o.ship_by = Some(date(11, 24));
+        assert!(late(o));
+    }
+
+    #[test]
+    fn a_store_east_of_utc_counts_its_own_midnight() {
+        use chrono_tz::Asia::Tokyo as tokyo;
+        // 00:30 on the 24th in Tokyo is still the 23rd in UTC.
+        let placed = local(tokyo, (11, 24), (0, 30));
+        assert_eq!(placed.with_timezone(&Utc).day(), 23);
+        // Shipped at 08:00 on the 26th in Tokyo (the 25th in UTC), due the 25th: late.
+        let shipped = local(tokyo, (11, 26), (8, 0));
+        let mut o = order("E1", placed, vec![line("A", "k", 1, &[(shipped, 1)])]);
+        o.ship_by = Some(date(11, 25));
+        assert_eq!(day_keys(std::slice::from_ref(&o)), vec!["2026-11-24"]);
+        assert!(late(o));
+    }
+
+    #[test]
+    fn a_clock_change_day_keeps_both_ends_of_the_day_together() {
+        use chrono_tz::America::Los_Angeles as la;
+        use chrono_tz::Europe::Berlin as berlin;
+        // Los Angeles falls back on 1 November 2026: a 25-hour day, -07:00 then -08:00.
+        let early = local(la, (11, 1), (0, 30));
+        let late_evening = local(la, (11, 1), (23, 30));
+        assert_ne!(early.offset(), late_evening.offset());
+        let next_morning = local(la, (11, 2), (0, 30));
+        let orders = [
+            order("D1", early, vec![line("A", "k", 1, &[])]),
+            order("D2", late_evening, vec![line("A", "k", 1, &[])]),
+            order("D3", next_morning, vec![line("A", "k", 1, &[])]),
+        ];
+        assert_eq!(day_keys(&orders), vec!["2026-11-01", "2026-11-02"]);
+        let r = report(&orders, today(), &[GroupBy::Day]);
+        assert_eq!(r.groupings[0].groups[0].summary.counts.orders_pending, 2);
+        // Berlin springs forward on 29 March 2026: a 23-hour day, +01:00 then +02:00.
+        let before = local(berlin, (3, 29), (0, 30));
+        let after = local(berlin, (3, 29), (23, 30));
+        assert_eq!(before.with_timezone(&Utc).day(), 28);
+        let orders = [
+            order("S1", before, vec![line("A", "k", 1, &[])]),
+            order("S2", after, vec![line("A", "k", 1, &[])]),
+        ];
+        assert_eq!(day_keys(&orders), vec!["2026-03-29"]);
     }
 
     #[test]

@@ -32,7 +32,7 @@ fn default_name() -> String {
 /// Why a layout cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LayoutError {
-    #[error("layout field `{field}` must be {rule}, but is {value}")]
+    #[error("layout field “{field}” must be {rule}, but is {value}")]
     OutOfRange { field: &'static str, rule: &'static str, value: String },
     #[error("layout is not valid JSON: {0}")]
     Json(String),
@@ -160,7 +160,7 @@ pub struct BinCode {
 
 /// Why a location code could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{code}` is not a bin code like A03-1-12-L (aisle, block, slot, side L or R): {reason}")]
+#[error("“{code}” is not a bin code like A03-1-12-L (aisle, block, slot, side L or R): {reason}")]
 pub struct BinCodeError {
     pub code: String,
     pub reason: &'static str,
@@ -245,7 +245,7 @@ mod tests {
                 "aisle_pitch_m":3.0,"cross_aisle_m":2.0}"#,
         )
         .unwrap_err();
-        assert!(err.to_string().contains("`aisles`"), "{err}");
+        assert!(err.to_string().contains("“aisles”"), "{err}");
         let mut layout = worked_example();
         layout.depot_x_m = 7.0;
         assert!(layout.validate().unwrap_err().to_string().contains("depot_x_m"));

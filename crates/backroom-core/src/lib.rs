@@ -14,6 +14,7 @@ pub mod labels;
 pub mod layout;
 pub mod ledger;
 pub mod limits;
+pub mod money;
 pub mod order;
 pub mod people;
 pub mod planning;

@@ -40,6 +40,10 @@ pub enum Access {
     SignedIn,
     /// A signed-in operator holding one of these roles (managers always qualify).
     Roles(&'static [Role]),
+    /// A paired desktop station's own program, by its station key alone: no operator's
+    /// session opens it, a manager's neither, as what it carries (a scale's readings) must come
+    /// from the station's machine.
+    Station,
 }
 
 impl Access {
@@ -47,6 +51,7 @@ impl Access {
     pub fn allows(self, role: Option<Role>) -> bool {
         match (self, role) {
             (Access::Open, _) => true,
+            (Access::Station, _) => false,
             (_, None) => false,
             (Access::SignedIn, Some(_)) => true,
             (Access::Roles(_), Some(Role::Manager)) => true,
@@ -100,5 +105,6 @@ mod tests {
         assert!(!Access::Roles(&[Role::Manager]).allows(Some(Role::Picker)));
         assert!(Access::Open.allows(None));
         assert!(!Access::SignedIn.allows(None));
+        assert!(!Access::Station.allows(Some(Role::Manager)), "only a station key opens it");
     }
 }

@@ -198,7 +198,7 @@ pub fn address_problems(to: &ShipTo<'_>, require_house_number: bool) -> Vec<Stri
     if missing(to.address1) {
         problems.push("the street is missing".to_owned());
     } else if require_house_number && !to.address1.chars().any(|c| c.is_ascii_digit()) {
-        problems.push(format!("`{}` has no house number", to.address1.trim()));
+        problems.push(format!("“{}” has no house number", to.address1.trim()));
     }
     if missing(to.city) {
         problems.push("the city is missing".to_owned());
@@ -209,7 +209,7 @@ pub fn address_problems(to: &ShipTo<'_>, require_house_number: bool) -> Vec<Stri
         return problems;
     }
     if !is_country(&country) {
-        problems.push(format!("`{country}` is not a country code such as GB or US"));
+        problems.push(format!("“{country}” is not a country code such as GB or US"));
         return problems;
     }
     let postal = to.postal_code.trim();
@@ -218,7 +218,7 @@ pub fn address_problems(to: &ShipTo<'_>, require_house_number: bool) -> Vec<Stri
             problems.push("the postal code is missing".to_owned());
         }
     } else if !postal_code_fits(&country, postal) {
-        problems.push(format!("`{postal}` is not a postal code of {country}"));
+        problems.push(format!("“{postal}” is not a postal code of {country}"));
     }
     problems
 }

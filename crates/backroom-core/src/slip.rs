@@ -13,6 +13,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::money::amount;
+pub use crate::money::money_in;
+
 /// The paper a slip is laid out for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
 pub enum PageSize {
@@ -270,40 +273,6 @@ pub fn return_code(order_number: &str) -> String {
         code.push(ALPHABET[((hash >> (27 - 5 * i)) & 31) as usize] as char);
     }
     code
-}
-
-/// Money as printed on the slip: `12.99`.
-pub fn money(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", cents.abs() / 100, cents.abs() % 100)
-}
-
-/// Money with its currency, as the totals print it: `$12.99`, `€12.99`, `£12.99`; a currency
-/// without a sign of its own (or one several currencies share, such as `kr`) gets its code,
-/// `12.99 CHF`.
-pub fn money_in(cents: i64, currency: &str) -> String {
-    let code = currency.trim().to_ascii_uppercase();
-    let amount = money(cents);
-    let (sign, digits) = match amount.strip_prefix('-') {
-        Some(digits) => ("-", digits.to_owned()),
-        None => ("", amount.clone()),
-    };
-    let symbol = match code.as_str() {
-        "USD" => "$",
-        "EUR" => "€",
-        "GBP" => "£",
-        "JPY" => "¥",
-        "INR" => "₹",
-        "KRW" => "₩",
-        "ILS" => "₪",
-        "NGN" => "₦",
-        "PHP" => "₱",
-        "TRY" => "₺",
-        "UAH" => "₴",
-        _ if code.is_empty() => return amount,
-        _ => return format!("{amount} {code}"),
-    };
-    format!("{sign}{symbol}{digits}")
 }
 
 /// Breaks text into lines no wider than `width`, at spaces where it can and inside a word that
@@ -665,7 +634,7 @@ impl Doc<'_> {
         let back = if line.back_ordered > 0 { line.back_ordered.to_string() } else { "-".into() };
         cells.push(number(back));
         if self.content.gift_message.is_none() {
-            cells.push(number(money(line.unit_price_cents)));
+            cells.push(number(amount(line.unit_price_cents, &self.content.currency)));
         }
         cells
     }
@@ -1058,17 +1027,20 @@ mod tests {
     }
 
     #[test]
-    fn money_in_a_currency_uses_its_sign_or_code() {
-        assert_eq!(money_in(1299, "usd"), "$12.99");
-        assert_eq!(money_in(-250, "GBP"), "-£2.50");
-        assert_eq!(money_in(1299, "SEK"), "12.99 SEK");
-        assert_eq!(money_in(1299, ""), "12.99");
-    }
-
-    #[test]
-    fn money_prints_cents() {
-        assert_eq!(money(1299), "12.99");
-        assert_eq!(money(5), "0.05");
-        assert_eq!(money(-250), "-2.50");
+    fn a_yen_or_dinar_order_prints_its_own_decimals() {
+        let mut c = content(1);
+        c.lines[0].unit_price_cents = 120_000;
+        c.items_total_cents = 120_000;
+        c.order_total_cents = Some(135_000);
+        c.currency = "JPY".into();
+        for size in PageSize::ALL {
+            let text = all_text(&layout(&c, size, &Mono));
+            assert!(text.contains("Items total: ¥1200"), "{size:?}: {text}");
+            assert!(text.contains("Order total: ¥1350"), "{size:?}: {text}");
+            assert!(!text.contains("1200.00") && !text.contains("1350.00"), "{size:?}: {text}");
+        }
+        c.currency = "KWD".into();
+        let text = all_text(&layout(&c, PageSize::A4, &Mono));
+        assert!(text.contains("1200.000") && text.contains("Order total: 1350.000 KWD"), "{text}");
     }
 }

@@ -51,7 +51,7 @@ impl fmt::Display for WeightUnit {
 /// Why a weight could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "`{text}` is not a weight: {reason} (write a number and a unit, e.g. 250 g, 1.2 kg, 9 oz, 2.5 lb)"
+    "“{text}” is not a weight: {reason} (write a number and a unit, e.g. 250 g, 1.2 kg, 9 oz, 2.5 lb)"
 )]
 pub struct WeightError {
     pub text: String,

@@ -121,7 +121,19 @@ pub fn run(action: &ScaleAction) -> Result<(), CliError> {
         ScaleAction::Zero { port, timeout_ms } => command(port, Command::Zero, *timeout_ms),
         ScaleAction::Tare { port, timeout_ms } => command(port, Command::Tare, *timeout_ms),
     };
-    result.map_err(|e| CliError::Failed(format!("error: {e}")))
+    result.map_err(|e| CliError::Failed(format!("error: {e}{}", list_hint(&e))))
+}
+
+/// Where the terminal finds the scales and ports, for the errors that send a person to them;
+/// a screen lists them itself, so the shared message does not name the command.
+fn list_hint(error: &ScalePortError) -> &'static str {
+    match error {
+        ScalePortError::Open { .. }
+        | ScalePortError::NotAScale { .. }
+        | ScalePortError::NoHidScale { .. }
+        | ScalePortError::NoScaleFound => " (`backroom scale list` shows the scales and ports)",
+        _ => "",
+    }
 }
 
 fn list() -> Result<(), ScalePortError> {

@@ -17,4 +17,9 @@ currency: string,
 /**
  * The unit weights are shown in; a store in pounds sees pounds and ounces.
  */
-weight_unit: WeightUnit, };
+weight_unit: WeightUnit, 
+/**
+ * The country parcels are sent from (ISO 3166 alpha-2, such as `GB`): a slip to an
+ * address there carries no country line. When not said, every slip names the country.
+ */
+country?: string, };

@@ -159,7 +159,7 @@ fn day(ctx: &Ctx<'_>, date: Option<&str>) -> Result<NaiveDate, ApiError> {
     match date.map(str::trim).filter(|d| !d.is_empty()) {
         None => Ok(ctx.now.with_timezone(&settings::store(ctx)?.zone()).date_naive()),
         Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            ApiError::invalid(format!("date `{text}` is not a day; write it like 2026-11-23"))
+            ApiError::invalid(format!("date “{text}” is not a day; write it like 2026-11-23"))
         }),
     }
 }

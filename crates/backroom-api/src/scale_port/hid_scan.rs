@@ -252,7 +252,7 @@ pub(crate) mod tests {
             "{error}"
         );
         let error = node("0922:8004").unwrap_err().to_string();
-        assert!(error.contains("no USB scale") && error.contains("backroom scale list"), "{error}");
+        assert!(error.contains("no USB scale") && error.contains("scales found"), "{error}");
         assert!(matches!(resolve(&[], "auto"), Err(ScalePortError::NoHidScale { .. })));
     }
 

@@ -62,7 +62,7 @@ fn a_backlog_is_read_as_its_newest_report() {
 fn bad_reports_end_a_read_with_what_is_wrong_never_a_weight() {
     for (report, says) in [
         (&[3, 4, 2, 0, 0x6e, 0x03, 0, 0][..], "8 bytes long"),
-        (&[3, 4, 4, 0, 1, 0][..], "the scale weighs in `ct`"),
+        (&[3, 4, 4, 0, 1, 0][..], "the scale weighs in “ct”"),
         (&[3, 9, 2, 0, 1, 0][..], "status 9 is not a scale status"),
     ] {
         let (scale, mut port) = scripted();

@@ -244,18 +244,18 @@ pub enum ScalePortError {
     #[error("the scale on {path} sends what Backroom cannot use: {reason}")]
     Unusable { path: String, reason: String },
     #[error(
-        "the HID device on {path} ({name}) is not a scale: its report descriptor has no scale \
-         usage page (0x8D); run `backroom scale list` for the scales"
+        "the USB device on {path} ({name}) is not a scale; choose one of the scales found \
+         instead"
     )]
     NotAScale { path: String, name: String },
     #[error(
-        "no USB scale found for `{port}` (no hidraw device with the scale usage page 0x8D); \
-         check that it is plugged in and switched on, or run `backroom scale list`"
+        "no USB scale found for “{port}”; check that it is plugged in and switched on, or \
+         choose one of the scales found instead"
     )]
     NoHidScale { port: String },
     #[error(
         "no scale found: no USB scale is plugged in, and no USB serial port answered in any \
-         protocol Backroom knows; give the scale's port, or run `backroom scale list`"
+         protocol Backroom knows; check the scale's cable and power, or give its port"
     )]
     NoScaleFound,
     #[error("the scale monitor has stopped; start it again")]
@@ -270,7 +270,7 @@ impl ScalePortError {
         let hint = match error.kind() {
             std::io::ErrorKind::PermissionDenied => hid_scan::PERMISSION_HINT,
             std::io::ErrorKind::NotFound => {
-                "the scale was unplugged; plug it in, or run `backroom scale list` for the scales"
+                "the scale was unplugged; plug it in, or choose one of the scales found instead"
             }
             _ => "check that the scale is plugged in",
         };
@@ -282,7 +282,7 @@ impl ScalePortError {
         let hint = match error.kind {
             serialport::ErrorKind::NoDevice
             | serialport::ErrorKind::Io(std::io::ErrorKind::NotFound) => {
-                "check that the scale is plugged in, or run `backroom scale list` for the ports"
+                "check that the scale is plugged in, or choose one of the ports found instead"
             }
             serialport::ErrorKind::Io(std::io::ErrorKind::PermissionDenied) => {
                 "add this user to the group that owns the port (dialout on most Linux systems)"
@@ -423,9 +423,10 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_port_suggests_listing_the_ports() {
+    fn a_missing_port_suggests_another_of_the_ports_found() {
         let error = serialport::new("/dev/backroom-no-such-port", 9600).open().unwrap_err();
         let message = ScalePortError::open("/dev/backroom-no-such-port", &error).to_string();
-        assert!(message.contains("backroom scale list"), "{message}");
+        assert!(message.contains("choose one of the ports found"), "{message}");
+        assert!(!message.contains('`'), "{message}");
     }
 }

@@ -140,7 +140,10 @@ pub fn content(
         barcode: number.to_owned(),
         order_date: store.date_of(&order.placed_at),
         ship_date: store.date_of(shipment.map_or(now, |s| s.at.as_str())),
-        ship_to: address::lines(&postal_address(&order.ship_to)),
+        ship_to: address::lines(
+            &postal_address(&order.ship_to),
+            store.country.as_deref().unwrap_or(""),
+        ),
         lines: order
             .lines
             .iter()
@@ -391,7 +394,7 @@ pub fn print_slip(ctx: &mut Ctx<'_>, req: PrintSlip) -> Result<Printed, ApiError
     let numbers = [req.order.clone()];
     let (r, size) = render_orders(ctx, &numbers, req.size, req.packer_copy, None)?;
     let title = format!("Packing slip {}", req.order.trim_start_matches('#'));
-    let job = printing::print_pdf(&printer, &r.pdf, &title, size)?;
+    let job = printing::print_slip_pdf(ctx, &printer, &r.pdf, &title, size)?;
     Ok(Printed { job_id: job.job_id, printer: job.printer, pages: r.pages as u32 })
 }
 

@@ -191,15 +191,15 @@ impl ColumnMapping {
         for (field, column) in self.columns.named() {
             if column.trim().is_empty() {
                 return Err(ApiError::invalid(format!(
-                    "the mapping `{}` gives `{field}` an empty column; name the file's column \
-                     or leave `{field}` out",
+                    "the mapping “{}” gives “{field}” an empty column; name the file's column \
+                     or leave “{field}” out",
                     cut(name)
                 )));
             }
         }
         if self.columns.sku.is_none() && self.columns.item_name.is_none() {
             return Err(ApiError::invalid(format!(
-                "the mapping `{}` names neither `sku` nor `item_name`, so no line can find its \
+                "the mapping “{}” names neither “sku” nor “item_name”, so no line can find its \
                  product; name the column of either",
                 cut(name)
             )));
@@ -275,13 +275,13 @@ pub(super) fn saved(ctx: &Ctx<'_>, name: &str) -> Result<ColumnMapping, ApiError
                 .collect::<Result<_, _>>()?;
             Err(ApiError::not_found(if names.is_empty() {
                 format!(
-                    "there is no saved column mapping `{}`, nor any other yet; give a mapping \
+                    "there is no saved column mapping “{}”, nor any other yet; give a mapping \
                      file instead",
                     cut(name.trim())
                 )
             } else {
                 format!(
-                    "there is no saved column mapping `{}`; the saved ones are: {}",
+                    "there is no saved column mapping “{}”; the saved ones are: {}",
                     cut(name.trim()),
                     names.join(", ")
                 )
@@ -344,7 +344,7 @@ pub(super) fn import(
     if report.ok && !dry_run {
         save(ctx, mapping)?;
         report.notes.push(format!(
-            "the column mapping `{}` is saved; choose it by name for the next file",
+            "the column mapping “{}” is saved; choose it by name for the next file",
             mapping.name.trim()
         ));
     }
@@ -366,8 +366,8 @@ fn missing_columns(
                 1,
                 Some((*column).to_owned()),
                 format!(
-                    "the mapping `{}` reads `{field}` from the column `{}`, which this file's \
-                     header does not have; correct the mapping's `{field}` or check that this \
+                    "the mapping “{}” reads “{field}” from the column “{}”, which this file's \
+                     header does not have; correct the mapping's “{field}” or check that this \
                      is the shop's file",
                     cut(mapping.name.trim()),
                     cut(column)
@@ -549,7 +549,7 @@ mod tests {
             date_format: None,
             time_zone: None,
         };
-        assert!(no_product.check().unwrap_err().message.contains("neither `sku` nor `item_name`"));
+        assert!(no_product.check().unwrap_err().message.contains("neither “sku” nor “item_name”"));
         let mut unnamed = no_product.clone();
         unnamed.columns.sku = Some("SKU".into());
         unnamed.name = " ".into();

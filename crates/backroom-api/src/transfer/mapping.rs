@@ -66,7 +66,7 @@ pub fn map_unknown_line(ctx: &mut Ctx<'_>, req: MapUnknownLine) -> Result<LineMa
             format!("order {} has no line naming an unknown product", req.number.trim())
         } else {
             format!(
-                "order {} has no unknown line `{}`; its unknown lines are: {}",
+                "order {} has no unknown line “{}”; its unknown lines are: {}",
                 req.number.trim(),
                 limits::shorten(name, 60),
                 known.join("; ")
@@ -116,7 +116,7 @@ pub fn map_unknown_line(ctx: &mut Ctx<'_>, req: MapUnknownLine) -> Result<LineMa
         )?;
         if touched.last() != Some(order) {
             touched.push(*order);
-            orders::note(ctx, *order, &format!("line `{name}` mapped to {sku}"))?;
+            orders::note(ctx, *order, &format!("line “{name}” mapped to {sku}"))?;
         }
     }
     let mut cleared = Vec::new();

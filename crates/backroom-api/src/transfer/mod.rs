@@ -224,7 +224,7 @@ impl DateReading {
             use chrono::format::{Item, StrftimeItems};
             if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
                 return Err(ApiError::invalid(format!(
-                    "the date format `{}` is not a strftime pattern; write it like \
+                    "the date format “{}” is not a strftime pattern; write it like \
                      %d/%m/%Y %H:%M for 31/12/2023 22:36",
                     sheet::cut(format)
                 )));
@@ -234,7 +234,7 @@ impl DateReading {
             None => None,
             Some(z) => Some(Zone::parse(z).ok_or_else(|| {
                 ApiError::invalid(format!(
-                    "the time zone `{}` is not UTC, an offset or a zone name; write it like \
+                    "the time zone “{}” is not UTC, an offset or a zone name; write it like \
                      -05:00, +0100 or Europe/Berlin",
                     sheet::cut(z)
                 ))
@@ -263,10 +263,10 @@ impl DateReading {
         let Some(format) = &self.format else {
             return crate::orders::normalise_time(text).ok_or_else(|| {
                 format!(
-                    "`{}` is not a time as Shopify writes it (2026-11-20 14:03:11 -0500); a \
+                    "“{}” is not a time as Shopify writes it (2026-11-20 14:03:11 -0500); a \
                      spreadsheet has probably re-saved the file. Say how its dates are written \
-                     and in which time zone, and import again: backroom import orders FILE \
-                     --date-format '%d/%m/%Y %H:%M' --time-zone=-05:00 (or UTC)",
+                     (a date format such as %d/%m/%Y %H:%M) and in which time zone (UTC, or an \
+                     offset such as -05:00), and import again",
                     sheet::cut(text)
                 )
             });
@@ -284,8 +284,8 @@ impl DateReading {
         let text = text.trim();
         let Some(format) = formats.iter().find(|f| parse_local(text, f).is_ok()) else {
             return Err(format!(
-                "`{}` is not a date as {example}; say how the file writes its dates and import \
-                 again: backroom import orders FILE --date-format '%d/%m/%Y %H:%M'",
+                "“{}” is not a date as {example}; say how the file writes its dates (a date \
+                 format such as %d/%m/%Y %H:%M) and import again",
                 sheet::cut(text)
             ));
         };
@@ -296,7 +296,7 @@ impl DateReading {
         let text = text.trim();
         let fail = |why: &str| {
             format!(
-                "`{}` does not match the date format `{}` ({why}); check the format against \
+                "“{}” does not match the date format “{}” ({why}); check the format against \
                  this value",
                 sheet::cut(text),
                 sheet::cut(format)
@@ -308,8 +308,8 @@ impl DateReading {
         let naive = parse_local(text, format).map_err(|e| fail(&e))?;
         let Some(zone) = self.zone else {
             return Err(format!(
-                "`{}` has no offset; say in which time zone the file's times are with \
-                 --time-zone (UTC, or an offset such as --time-zone=-05:00)",
+                "“{}” has no offset; say in which time zone the file's times are (UTC, a zone \
+                 name such as Europe/Berlin, or an offset such as -05:00)",
                 sheet::cut(text)
             ));
         };
@@ -552,7 +552,7 @@ mod tests {
         assert!(
             woo.read_local("May 16", &formats, "WooCommerce writes")
                 .unwrap_err()
-                .contains("--date-format")
+                .contains("a date format such as %d/%m/%Y %H:%M")
         );
         let err = DateReading::new(None, Some("Mars/Olympus")).unwrap_err();
         assert!(err.message.contains("Europe/Berlin"), "{}", err.message);

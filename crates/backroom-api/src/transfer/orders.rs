@@ -246,7 +246,7 @@ impl Intake {
             fail(
                 columns.sku,
                 format!(
-                    "no product has the SKU or barcode `{}`; import or create the product first",
+                    "no product has the SKU or barcode “{}”; import or create the product first",
                     cut(sku)
                 ),
             );
@@ -367,7 +367,7 @@ fn parse_order(sheet: &Sheet, row: &Row, errors: &mut Errors) -> FileOrder {
             fail(
                 column,
                 format!(
-                    "`{}` is not a date; write it like 2026-11-23 or 2026-11-23T14:05:00Z",
+                    "“{}” is not a date; write it like 2026-11-23 or 2026-11-23T14:05:00Z",
                     cut(text)
                 ),
             );
@@ -421,7 +421,7 @@ fn parse_order(sheet: &Sheet, row: &Row, errors: &mut Errors) -> FileOrder {
 pub(super) fn parse_payment(text: &str) -> Result<PaymentStatus, String> {
     PaymentStatus::parse(text).ok_or_else(|| {
         let known: Vec<&str> = PaymentStatus::ALL.iter().map(|s| s.as_str()).collect();
-        format!("payment status `{}` is unknown; use one of {}", cut(text), known.join(", "))
+        format!("payment status “{}” is unknown; use one of {}", cut(text), known.join(", "))
     })
 }
 
@@ -586,7 +586,7 @@ fn enter_one(ctx: &Ctx<'_>, file_order: &FileOrder) -> Result<i64, ApiError> {
         .shop_lines
         .iter()
         .filter(|l| l.kind == ShopLineKind::Unknown)
-        .map(|l| format!("`{}`", cut(if l.name.is_empty() { &l.sku } else { &l.name })))
+        .map(|l| format!("“{}”", cut(if l.name.is_empty() { &l.sku } else { &l.name })))
         .collect();
     let mut holds = Vec::new();
     if !unknown.is_empty() {

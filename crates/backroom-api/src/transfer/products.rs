@@ -181,7 +181,7 @@ fn parse_row(
     if sku.is_empty() {
         fail("sku", "the SKU is empty; every product needs one".into());
     } else if sku.chars().any(char::is_whitespace) {
-        fail("sku", format!("SKU `{}` has spaces; use one word such as MUG-1", cut(sku)));
+        fail("sku", format!("SKU “{}” has spaces; use one word such as MUG-1", cut(sku)));
     }
     let name = sheet.get(row, "name");
     if name.is_empty() {
@@ -303,7 +303,7 @@ fn parse_dimensions(
             _ => {
                 fail(
                     column,
-                    format!("`{}` is not a size in millimetres; write a number above 0", cut(text)),
+                    format!("“{}” is not a size in millimetres; write a number above 0", cut(text)),
                 );
                 ok = false;
             }

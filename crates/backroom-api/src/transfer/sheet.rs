@@ -334,7 +334,7 @@ impl Sheet {
                 header_line,
                 Some((*column).to_owned()),
                 format!(
-                    "the header has no `{column}` column; the {table} header is: {expected} \
+                    "the header has no “{column}” column; the {table} header is: {expected} \
                      (required: {})",
                     required.join(", ")
                 ),
@@ -365,7 +365,7 @@ impl Sheet {
                     errors.add(
                         header_line,
                         Some(name.clone()),
-                        format!("the column `{name}` appears twice in the header; keep one"),
+                        format!("the column “{name}” appears twice in the header; keep one"),
                     );
                 }
             }
@@ -456,13 +456,13 @@ impl Sheet {
 pub(super) fn parse_cents(text: &str) -> Result<i64, String> {
     let fail = || {
         format!(
-            "`{}` is not an amount; write it like 12.99, with a point and no more than two decimals",
+            "“{}” is not an amount; write it like 12.99, with a point and no more than two decimals",
             cut(text)
         )
     };
     let amount = text.trim().trim_start_matches(['$', '€', '£']).trim_start();
     if amount.starts_with('-') {
-        return Err(format!("`{}` is negative; an amount cannot be less than 0", cut(text)));
+        return Err(format!("“{}” is negative; an amount cannot be less than 0", cut(text)));
     }
     let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -487,7 +487,7 @@ pub(super) fn format_cents(cents: i64) -> String {
 
 /// Reads a whole number.
 pub(super) fn parse_whole(text: &str, what: &str) -> Result<i64, String> {
-    text.trim().parse().map_err(|_| format!("{what} `{}` is not a whole number", cut(text)))
+    text.trim().parse().map_err(|_| format!("{what} “{}” is not a whole number", cut(text)))
 }
 
 /// Reads yes or no as spreadsheets write it; empty is `default`.
@@ -497,7 +497,7 @@ pub(super) fn parse_yes_no(text: &str, default: bool) -> Result<bool, String> {
         "true" | "1" | "yes" | "y" => Ok(true),
         "false" | "0" | "no" | "n" => Ok(false),
         _ => {
-            Err(format!("`{}` is not true or false; write true, false, yes, no, 1 or 0", cut(text)))
+            Err(format!("“{}” is not true or false; write true, false, yes, no, 1 or 0", cut(text)))
         }
     }
 }

@@ -252,7 +252,7 @@ fn wrapped_lines(sheet: &Sheet) -> Option<(u64, String)> {
     Some((
         first.line,
         format!(
-            "{} rows of this file are each one quoted value ending in `;`: a spreadsheet has \
+            "{} rows of this file are each one quoted value ending in “;”: a spreadsheet has \
              wrapped every line of the export in quotes, and notes with line breaks in them were \
              split across lines, so the orders cannot be read back safely. Nothing was \
              imported. Export the orders from Shopify again (Orders > Export > CSV) and import \
@@ -284,7 +284,7 @@ fn parse_order(sheet: &Sheet, row: &Row, dates: &DateReading, errors: &mut Error
                 fail(
                     FINANCIAL_STATUS,
                     format!(
-                        "Financial Status `{}` is not one Backroom knows; Shopify's are paid, \
+                        "Financial Status “{}” is not one Backroom knows; Shopify's are paid, \
                          pending, authorized, partially_paid, partially_refunded, refunded and \
                          voided",
                         cut(text)

@@ -162,7 +162,7 @@ pub(super) fn import(
                     row.line,
                     sheet.column(TITLE),
                     format!(
-                        "the first row of product `{}` has no title; Shopify writes the title on \
+                        "the first row of product “{}” has no title; Shopify writes the title on \
                          a product's first row",
                         cut(handle)
                     ),
@@ -342,7 +342,7 @@ fn parse_variant(
                     fail(
                         WEIGHT,
                         format!(
-                            "`{}` is not a weight ({}); write a number, with the unit (g, kg, \
+                            "“{}” is not a weight ({}); write a number, with the unit (g, kg, \
                              oz, lb) in Variant Weight Unit",
                             cut(&text),
                             e.reason
@@ -358,7 +358,7 @@ fn parse_variant(
                 fail(
                     GRAMS,
                     format!(
-                        "`{}` is not a weight in grams; write a number such as 340",
+                        "“{}” is not a weight in grams; write a number such as 340",
                         cut(grams)
                     ),
                 );
@@ -453,7 +453,7 @@ fn settle_skus(variants: &[Variant], notes: &mut Vec<String>) -> Vec<String> {
         if !own.is_empty() && !shared.contains(&own) {
             if own != v.written_sku {
                 notes.push(format!(
-                    "line {}: SKU `{}` has spaces, which Backroom's SKUs cannot; imported as {own}",
+                    "line {}: SKU “{}” has spaces, which Backroom's SKUs cannot; imported as {own}",
                     v.line,
                     cut(&v.written_sku)
                 ));

@@ -72,7 +72,7 @@ pub(super) fn import(
                 fail(
                     "sku",
                     format!(
-                        "no product has the SKU or barcode `{}`; import or create the product \
+                        "no product has the SKU or barcode “{}”; import or create the product \
                          first",
                         cut(sku)
                     ),
@@ -91,7 +91,7 @@ pub(super) fn import(
             fail(
                 "location",
                 format!(
-                    "there is no location `{}`; use a bin of the layout such as A03-1-12-L or an \
+                    "there is no location “{}”; use a bin of the layout such as A03-1-12-L or an \
                      area set up in the warehouse such as RECEIVING",
                     cut(location)
                 ),

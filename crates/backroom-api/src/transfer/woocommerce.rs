@@ -148,7 +148,7 @@ pub(super) fn import(
         errors.add(
             1,
             Some(ORDER_NUMBER.to_owned()),
-            "the header has no `order_number` or `order_id` column; export the orders again \
+            "the header has no “order_number” or “order_id” column; export the orders again \
              with the order number included",
         );
         return Ok(refused(FORMAT, sheet.records, errors));
@@ -234,12 +234,12 @@ fn parse_item(cell: &str, ships: bool) -> Result<ShopItem, String> {
     let name = get("name").to_owned();
     let sku = get("sku").to_owned();
     if name.is_empty() && sku.is_empty() {
-        return Err(format!("`{}` names no item (no name: or sku:); {shape}", cut(cell)));
+        return Err(format!("“{}” names no item (no name: or sku:); {shape}", cut(cell)));
     }
     let qty = match get("quantity") {
         // A fee is one of itself.
         "" if !ships => 1,
-        "" => return Err(format!("the item `{}` has no quantity:; {shape}", cut(&name))),
+        "" => return Err(format!("the item “{}” has no quantity:; {shape}", cut(&name))),
         text => {
             let qty = parse_whole(text, "quantity").map_err(|e| format!("{e}; {shape}"))?;
             limits::QTY
@@ -399,7 +399,7 @@ fn parse_order(
     if meaning.is_none() {
         file_order.payment = None;
         file_order.hold = Some(format!(
-            "its WooCommerce status `{}` is not one Backroom knows (processing, pending, \
+            "its WooCommerce status “{}” is not one Backroom knows (processing, pending, \
              on-hold, completed, cancelled, refunded, failed); check the order in WooCommerce, \
              then release or cancel it here",
             cut(status)
@@ -434,7 +434,7 @@ mod tests {
         assert_eq!(odd.unit_price_cents, None);
         let fee = parse_item("name:Gift Wrap|total:1.00|tax:0.18", false).unwrap();
         assert_eq!((fee.qty, fee.unit_price_cents, fee.ships), (1, Some(100), false));
-        assert!(parse_item("name:Mug|sku:M|quantity:two", true).unwrap_err().contains("`two`"));
+        assert!(parse_item("name:Mug|sku:M|quantity:two", true).unwrap_err().contains("“two”"));
         assert!(parse_item("name:Mug|sku:M", true).unwrap_err().contains("no quantity"));
         assert!(
             parse_item("product_id:13|quantity:1", true).unwrap_err().contains("names no item")

@@ -385,7 +385,7 @@ mod tests {
         let cases: [(&[u8], &str); 7] = [
             (
                 &[3, 4, 2, 0, 0x6e, 0x03, 0],
-                "cannot read the HID report `03 04 02 00 6e 03 00`: 7 bytes long where a scale \
+                "cannot read the HID report “03 04 02 00 6e 03 00”: 7 bytes long where a scale \
                  data report has 5 or 6",
             ),
             (&[3], "1 bytes long"),
@@ -402,7 +402,7 @@ mod tests {
         let carats = refused(&mut decoder, &[3, 4, 4, 0, 1, 0]);
         assert_eq!(carats, FrameError::UnsupportedUnit { unit: "ct".into() });
         assert!(carats.to_string().contains("set it to g, kg, oz or lb"));
-        assert!(refused(&mut decoder, &[3, 4, 1, 0, 1, 0]).to_string().contains("`mg`"));
+        assert!(refused(&mut decoder, &[3, 4, 1, 0, 1, 0]).to_string().contains("“mg”"));
         assert!(decoder.last_heard().is_none(), "no bad report is a sign of a scale");
         assert_eq!(decoder.garbage_bytes(), 7 + 1 + 6 * 5 + 6 + 6);
     }

@@ -171,7 +171,7 @@ impl fmt::Display for Protocol {
 /// A protocol name Backroom does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "`{0}` is not a scale protocol (use mt-sics, nci, nci-scp12, toledo-8217, toledo-continuous \
+    "“{0}” is not a scale protocol (use mt-sics, nci, nci-scp12, toledo-8217, toledo-continuous \
      or hid-pos)"
 )]
 pub struct UnknownProtocol(pub String);

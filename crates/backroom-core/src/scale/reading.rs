@@ -211,17 +211,17 @@ pub enum FrameError {
     Overflow { bytes: usize },
     #[error("checksum {found:#04x} does not match the frame, which adds up to {expected:#04x}")]
     Checksum { expected: u8, found: u8 },
-    #[error("cannot read the frame `{frame}`")]
+    #[error("cannot read the frame “{frame}”")]
     Unreadable { frame: String },
-    #[error("the scale weighs in `{unit}`; set it to g, kg, oz or lb")]
+    #[error("the scale weighs in “{unit}”; set it to g, kg, oz or lb")]
     UnsupportedUnit { unit: String },
     #[error(
-        "the frame `{frame}` has {decimals} decimals, as a scale set to {like} prints its \
+        "the frame “{frame}” has {decimals} decimals, as a scale set to {like} prints its \
          weights, but Backroom reads this scale in {configured}; set the scale to {configured}, \
-         or tell Backroom the scale's unit (`--unit {like}`)"
+         or tell Backroom the scale's unit (“--unit {like}”)"
     )]
     UnitMismatch { frame: String, decimals: usize, configured: WeightUnit, like: WeightUnit },
-    #[error("cannot read the HID report `{report}`: {problem}")]
+    #[error("cannot read the HID report “{report}”: {problem}")]
     BadReport { report: String, problem: String },
 }
 
