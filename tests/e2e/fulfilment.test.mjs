@@ -255,7 +255,7 @@ test("a shipped item returned and restocked makes its bin's stock available agai
   await page.keyboard.press("F9");
   await page.getByTestId("return-done").waitFor();
   const item = page.locator(`[data-testid="return-done-item"][data-sku="${RETURN_SKU}"]`);
-  assert.match((await item.textContent()) ?? "", new RegExp(`Restock: ${bin}`));
+  assert.match((await item.textContent()) ?? "", new RegExp(`Restock in a bin: ${bin}`));
   await screenshot(page, "returns-done");
 
   assert.equal(await availableIn(), before + 1);

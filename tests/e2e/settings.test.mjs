@@ -95,7 +95,7 @@ test("the manager previews and saves the slip settings and the station's printer
   // A preview for an order that does not exist says so, in red.
   await page.getByTestId("preview-order").fill("NO-SUCH-ORDER");
   await page.getByTestId("preview-order").press("Enter");
-  await page.getByText("there is no order `NO-SUCH-ORDER`").waitFor();
+  await page.getByText("there is no order “NO-SUCH-ORDER”").waitFor();
   assert.equal(await page.getByTestId("preview-error").getAttribute("role"), "alert");
 
   await page.keyboard.press("F9");
@@ -122,6 +122,9 @@ test("the manager previews and saves the slip settings and the station's printer
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+// A screen may begin the server's words with a capital; the words are the same.
+const uncapitalised = (text) => text.charAt(0).toLowerCase() + text.slice(1);
 
 test("the packer scans an order on Pack, prints its slip and sees why it did not print", async () => {
   const token = (await backroom.api("sign_in", { station: PACK_STATION, credential: packer.badge })).token;
@@ -160,7 +163,8 @@ test("the packer scans an order on Pack, prints its slip and sees why it did not
     const error = page.getByTestId("print-error");
     await error.waitFor();
     assert.match((await error.textContent()) ?? "", queue ? /^\s*Printer offline: call a manager/ : /^\s*No printer is set up for this bench: call a manager/);
-    assert.equal((await page.getByTestId("print-error-details").textContent())?.trim(), expected.text.replace(/`/g, ""));
+    const details = ((await page.getByTestId("print-error-details").textContent()) ?? "").trim();
+    assert.equal(uncapitalised(details), uncapitalised(expected.text.replace(/`/g, "")));
     assert.equal(await error.getAttribute("role"), "alert");
   }
   await screenshot(page, "pack-print");
@@ -190,7 +194,7 @@ test("the packer scans an order on Pack, prints its slip and sees why it did not
   await outcome.waitFor();
   const said = ((await outcome.textContent()) ?? "").trim();
   if (expected.ok) assert.ok(said.startsWith(expected.text), said);
-  else assert.equal(said, expected.text);
+  else assert.equal(uncapitalised(said), uncapitalised(expected.text));
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Layout } from "./gen/Layout";
+import { setLanguage } from "./i18n/index.svelte";
 import {
   areaSize,
   binChanges,
@@ -208,5 +209,21 @@ describe("the layout file", () => {
       message:
         "the file is not a layout: `aisles` must be a whole number; `blocks` must be a whole number; `slot_length_m` must be a number of metres",
     });
+  });
+});
+
+describe("in Spanish", () => {
+  it("words the checks, the depot and the changes in the language shown", () => {
+    setLanguage("es");
+    try {
+      expect(checkDraft({ ...draftOf(DEMO), slot_length_m: 0 }).problems[0]?.message).toBe(
+        "Largo del hueco debe ser más de cero metros (no 0).",
+      );
+      expect(depotPlace({ ...WORKED, depot_x_m: 4.5 })).toBe("entre los pasillos 2 y 3");
+      expect(describeChanges(DEMO, { ...DEMO, aisles: 14 })).toEqual(["+120 ubicaciones", "pasillos 12 → 14"]);
+      expect(readLayoutFile('{"aisles":3,"blocks":2}')).toMatchObject({ ok: false, message: expect.stringMatching(/^el archivo no es una distribución: faltan `slots_per_side`, /) });
+    } finally {
+      setLanguage("en");
+    }
   });
 });

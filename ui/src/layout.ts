@@ -4,6 +4,7 @@
 // Backroom stores (the pick-path benchmark's format). Pure: no DOM, no calls.
 
 import type { Layout } from "./gen/Layout";
+import { t } from "./i18n/index.svelte";
 
 /** The layout's fields in the order Rust serializes them (and the form shows them). */
 export const FIELDS = [
@@ -24,17 +25,27 @@ export type LengthField = "slot_length_m" | "aisle_pitch_m" | "cross_aisle_m" | 
 export const COUNT_FIELDS: CountField[] = ["aisles", "blocks", "slots_per_side"];
 export const LENGTH_FIELDS: LengthField[] = ["slot_length_m", "aisle_pitch_m", "cross_aisle_m", "depot_x_m"];
 
-/** How each field reads on screen. */
-export const LABELS: Record<Field, string> = {
-  name: "Name",
-  aisles: "Aisles",
-  blocks: "Blocks",
-  slots_per_side: "Slots per side",
-  slot_length_m: "Slot length",
-  aisle_pitch_m: "Aisle pitch",
-  cross_aisle_m: "Cross-aisle width",
-  depot_x_m: "Depot position",
-};
+/** How each field reads on screen, in the language shown. */
+export function fieldLabel(field: Field): string {
+  switch (field) {
+    case "name":
+      return t("manager.layout.field.name");
+    case "aisles":
+      return t("manager.layout.field.aisles");
+    case "blocks":
+      return t("manager.layout.field.blocks");
+    case "slots_per_side":
+      return t("manager.layout.field.slotsPerSide");
+    case "slot_length_m":
+      return t("manager.layout.field.slotLengthM");
+    case "aisle_pitch_m":
+      return t("manager.layout.field.aislePitchM");
+    case "cross_aisle_m":
+      return t("manager.layout.field.crossAisleM");
+    case "depot_x_m":
+      return t("manager.layout.field.depotXM");
+  }
+}
 
 /** The form: a number input gives `null` while it is empty. */
 export type LayoutDraft = {
@@ -84,10 +95,10 @@ export function checkDraft(draft: LayoutDraft): Checked {
   const problems: Problem[] = [];
   for (const field of COUNT_FIELDS) {
     const v = draft[field];
-    const label = LABELS[field];
-    if (v === null || Number.isNaN(v)) problems.push({ field, message: `${label}: enter a whole number, 1 or more.` });
-    else if (!Number.isInteger(v) || v < 1) problems.push({ field, message: `${label} must be a whole number, 1 or more (not ${v}).` });
-    else if (v > U32_MAX) problems.push({ field, message: `${label} must be at most ${U32_MAX} (not ${v}).` });
+    const label = fieldLabel(field);
+    if (v === null || Number.isNaN(v)) problems.push({ field, message: t("manager.layout.check.enterCount", { label }) });
+    else if (!Number.isInteger(v) || v < 1) problems.push({ field, message: t("manager.layout.check.count", { label, value: v }) });
+    else if (v > U32_MAX) problems.push({ field, message: t("manager.layout.check.atMost", { label, max: U32_MAX, value: v }) });
   }
   const lengths: [LengthField, boolean][] = [
     ["slot_length_m", false],
@@ -96,27 +107,32 @@ export function checkDraft(draft: LayoutDraft): Checked {
   ];
   for (const [field, allowZero] of lengths) {
     const v = draft[field];
-    const label = LABELS[field];
-    const rule = allowZero ? "zero or more metres" : "more than zero metres";
-    if (v === null || Number.isNaN(v)) problems.push({ field, message: `${label}: enter ${rule}.` });
-    else if (!Number.isFinite(v) || !(v > 0 || (allowZero && v === 0))) {
-      problems.push({ field, message: `${label} must be ${rule} (not ${v}).` });
+    const label = fieldLabel(field);
+    if (v === null || Number.isNaN(v)) {
+      const message = allowZero ? t("manager.layout.check.enterZeroOrMore", { label }) : t("manager.layout.check.enterMoreThanZero", { label });
+      problems.push({ field, message });
+    } else if (!Number.isFinite(v) || !(v > 0 || (allowZero && v === 0))) {
+      const message = allowZero
+        ? t("manager.layout.check.zeroOrMore", { label, value: v })
+        : t("manager.layout.check.moreThanZero", { label, value: v });
+      problems.push({ field, message });
     }
   }
   const depot = draft.depot_x_m;
   const aislesOk = !problems.some((p) => p.field === "aisles" || p.field === "aisle_pitch_m");
+  const depotLabel = fieldLabel("depot_x_m");
   if (depot === null || Number.isNaN(depot)) {
-    problems.push({ field: "depot_x_m", message: `${LABELS.depot_x_m}: enter the metres from aisle 1 (0 is at aisle 1).` });
+    problems.push({ field: "depot_x_m", message: t("manager.layout.check.enterDepot", { label: depotLabel }) });
   } else if (aislesOk) {
     const maxX = aisleX({ aisle_pitch_m: draft.aisle_pitch_m as number }, draft.aisles as number);
     if (!(Number.isFinite(depot) && depot >= 0 && depot <= maxX)) {
       problems.push({
         field: "depot_x_m",
-        message: `${LABELS.depot_x_m} must be between 0 and ${metres(maxX)}, the x of aisle ${draft.aisles} (not ${depot}).`,
+        message: t("manager.layout.check.depotRange", { label: depotLabel, max: metres(maxX), aisles: draft.aisles as number, value: depot }),
       });
     }
   } else if (!Number.isFinite(depot) || depot < 0) {
-    problems.push({ field: "depot_x_m", message: `${LABELS.depot_x_m} must be 0 or more metres (not ${depot}).` });
+    problems.push({ field: "depot_x_m", message: t("manager.layout.check.depotPositive", { label: depotLabel, value: depot }) });
   }
   if (problems.length > 0) return { layout: null, problems };
   return {
@@ -169,8 +185,8 @@ export function areaSize(layout: Layout): { width_m: number; depth_m: number } {
 /** Where the depot sits on the front cross aisle: at an aisle or between two. */
 export function depotPlace(layout: Pick<Layout, "depot_x_m" | "aisle_pitch_m">): string {
   const at = layout.depot_x_m / layout.aisle_pitch_m + 1;
-  if (Math.abs(at - Math.round(at)) < 1e-9) return `at aisle ${Math.round(at)}`;
-  return `between aisles ${Math.floor(at)} and ${Math.floor(at) + 1}`;
+  if (Math.abs(at - Math.round(at)) < 1e-9) return t("manager.layout.atAisle", { aisle: Math.round(at) });
+  return t("manager.layout.betweenAisles", { from: Math.floor(at), to: Math.floor(at) + 1 });
 }
 
 /** Metres for people: at most 2 decimals, no trailing zeros. */
@@ -211,13 +227,13 @@ const UNITS: Record<Field, string> = {
 export function describeChanges(from: Layout | null, to: Layout): string[] {
   const { added, removed } = binChanges(from, to);
   const lines: string[] = [];
-  if (added > 0) lines.push(`+${added} bins`);
-  if (removed > 0) lines.push(`−${removed} bins`);
-  if (!from) return [...lines, "a new layout"];
+  if (added > 0) lines.push(t("manager.layout.change.added", { count: added }));
+  if (removed > 0) lines.push(t("manager.layout.change.removed", { count: removed }));
+  if (!from) return [...lines, t("manager.layout.change.newLayout")];
   for (const field of FIELDS) {
     if (from[field] === to[field]) continue;
-    const label = LABELS[field].toLowerCase();
-    lines.push(`${label} ${from[field]} → ${to[field]}${UNITS[field]}`);
+    const label = fieldLabel(field).toLowerCase();
+    lines.push(t("manager.layout.change.field", { label, from: from[field], to: to[field], unit: UNITS[field] }));
   }
   return lines;
 }
@@ -278,28 +294,29 @@ export function readLayoutFile(text: string): ReadFile {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { ok: false, message: `the file is not valid JSON (${e instanceof Error ? e.message : String(e)})` };
+    return { ok: false, message: t("manager.layout.file.notJson", { problem: e instanceof Error ? e.message : String(e) }) };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { ok: false, message: "the file is not a layout: expected a JSON object with aisles, blocks, slots_per_side, …" };
+    return { ok: false, message: t("manager.layout.file.notObject") };
   }
   const o = value as Record<string, unknown>;
   const missing: string[] = [];
   const wrong: string[] = [];
-  if (o.name !== undefined && typeof o.name !== "string") wrong.push("`name` must be text");
+  if (o.name !== undefined && typeof o.name !== "string") wrong.push(t("manager.layout.file.nameText"));
   for (const field of COUNT_FIELDS) {
     const v = o[field];
     if (v === undefined) missing.push(`\`${field}\``);
-    else if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > U32_MAX) wrong.push(`\`${field}\` must be a whole number`);
+    else if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > U32_MAX) wrong.push(t("manager.layout.file.wholeNumber", { field }));
   }
   for (const field of LENGTH_FIELDS) {
     const v = o[field];
     if (v === undefined) {
       if (field !== "depot_x_m") missing.push(`\`${field}\``);
-    } else if (typeof v !== "number") wrong.push(`\`${field}\` must be a number of metres`);
+    } else if (typeof v !== "number") wrong.push(t("manager.layout.file.metres", { field }));
   }
-  const faults = [...(missing.length ? [`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing`] : []), ...wrong];
-  if (faults.length) return { ok: false, message: `the file is not a layout: ${faults.join("; ")}` };
+  const gone = missing.length ? [t("manager.layout.file.missing", { fields: missing.join(", "), count: missing.length })] : [];
+  const faults = [...gone, ...wrong];
+  if (faults.length) return { ok: false, message: t("manager.layout.file.notLayout", { faults: faults.join("; ") }) };
   return {
     ok: true,
     draft: {

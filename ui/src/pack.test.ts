@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { setLanguage } from "./i18n/index.svelte";
 import type { ExpectedWeight } from "./gen/ExpectedWeight";
 import type { Order } from "./gen/Order";
 import type { OrderLine } from "./gen/OrderLine";
@@ -287,7 +288,7 @@ describe("the verdict panel", () => {
 
 describe("messages at the bench", () => {
   it("says the host cannot be reached, not that an order was not found", () => {
-    expect(floorText({ code: "transport", message: "cannot reach Backroom: Failed to fetch" }).title).toBe("Cannot reach the host");
+    expect(floorText({ code: "transport", message: "cannot reach Backroom: Failed to fetch" }).title).toBe("Cannot reach the host — reconnecting…");
     expect(floorText({ code: "not_found", message: "no order `X1`" })).toEqual({ title: "Not found", text: "No order X1" });
   });
 
@@ -297,5 +298,38 @@ describe("messages at the bench", () => {
     expect(trouble.details).toBe("lp: The printer or class does not exist (queue Slips)");
     const none = printerTrouble("this station has no printer: choose its CUPS queue in Settings, or name one (--printer)");
     expect(none.text).toBe("No printer is set up for this bench: call a manager");
+  });
+});
+
+describe("the bench in Spanish", () => {
+  const weighed = (verdict: Weighed["verdict"], status: Weighed["status"] = "picked") =>
+    ({ verdict, status, weighing: { actual_g: 525 } }) as Weighed;
+
+  it("gives the verdict, the refusals and the host's refusals in the packer's language", () => {
+    setLanguage("es");
+    try {
+      const fail = weighed({ kind: "fail", delta_g: -341, cause: "about one mug missing", finding: "item_missing" } as Weighed["verdict"]);
+      expect(verdictView(fail)).toMatchObject({
+        title: "Incorrecto",
+        amount: "Faltan 341 g",
+        cause: "Parece que falta un artículo: compare la caja con la lista",
+      });
+      expect(verdictView(weighed({ kind: "pass", delta_g: 4 }, "packed")).cause).toBe("Empaquetado · +4 g respecto a lo esperado");
+      const lines = [{ sku: "MUG-1", name: "Taza", want: 1, scanned: 1 }];
+      expect(scanItem(lines, "PEN-1", "Bolígrafo")).toEqual({ ok: false, message: "Bolígrafo (PEN-1) no está en este pedido: sáquelo de la caja" });
+      expect(scanItem(lines, "MUG-1")).toMatchObject({ message: "Ya está en la caja 1 × Taza: saque la unidad de más" });
+      expect(typedWeight("036000291452", 500)).toEqual({ error: "Eso parece un código de barras, no un peso: escriba el peso que muestra la báscula" });
+      // The host writes English: a code the floor knows is said in the catalog's words instead.
+      expect(floorText({ code: "forbidden", message: "a manager must approve this" })).toEqual({
+        title: "Rechazado",
+        text: "Su función no permite hacer esto: debe aprobarlo un responsable.",
+      });
+      // What only the host can say (which order was not found) stays in its words.
+      expect(floorText({ code: "not_found", message: "no order `X1`" })).toEqual({ title: "No encontrado", text: "No order X1" });
+      expect(showWeight(1234, "kg")).toBe("1,234 kg");
+    } finally {
+      setLanguage("en");
+    }
+    expect(floorText({ code: "forbidden", message: "a manager must approve this" }).text).toBe("A manager must approve this");
   });
 });

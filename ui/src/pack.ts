@@ -9,6 +9,9 @@ import type { PackBox } from "./gen/PackBox";
 import type { ScaleStatus } from "./gen/ScaleStatus";
 import type { Weighed } from "./gen/Weighed";
 import type { WeightUnit } from "./gen/WeightUnit";
+import { errorWords } from "./i18n/errors";
+import { language, locale, t } from "./i18n/index.svelte";
+import { hostLostWords } from "./rpc";
 
 /** One product going into the box: how many, and how many are scanned in so far. */
 export type PackLine = { sku: string; name: string; want: number; scanned: number };
@@ -34,10 +37,10 @@ export type ItemScan = { ok: true; lines: PackLine[]; line: PackLine } | { ok: f
 /** Counts one scanned unit of `sku` into the box; a product not in the order, or one too many, is refused. */
 export function scanItem(lines: PackLine[], sku: string, name = sku): ItemScan {
   const at = lines.findIndex((l) => l.sku === sku);
-  if (at < 0) return { ok: false, message: `${name} (${sku}) is not in this order: take it out of the box` };
+  if (at < 0) return { ok: false, message: t("floor.pack.notInOrder", { name, sku }) };
   const line = lines[at]!;
   if (line.scanned >= line.want) {
-    return { ok: false, message: `All ${line.want} × ${line.name} are already in the box: take the extra one out` };
+    return { ok: false, message: t("floor.pack.alreadyInBox", { count: line.want, name: line.name }) };
   }
   const counted = { ...line, scanned: line.scanned + 1 };
   return { ok: true, lines: lines.map((l, i) => (i === at ? counted : l)), line: counted };
@@ -67,8 +70,8 @@ const UNIT_GRAMS: Record<string, number> = { g: 1, kg: 1000, oz: 28.349523125, l
 /** How far a passing weight is from the expected one: `+4 g from expected`, `right on expected`. */
 function signedWeight(delta: number, unit: WeightUnit): string {
   const rounded = Math.round(delta);
-  if (rounded === 0) return "right on expected";
-  return `${rounded < 0 ? "−" : "+"}${showWeight(Math.abs(rounded), unit)} from expected`;
+  if (rounded === 0) return t("floor.pack.onExpected");
+  return t("floor.pack.fromExpected", { weight: `${rounded < 0 ? "−" : "+"}${showWeight(Math.abs(rounded), unit)}` });
 }
 
 /** What a packer typed at a bench without a scale: a weight, a refusal, or not a weight at all. */
@@ -96,7 +99,7 @@ export function typedWeight(text: string, expectedG: number, bare: WeightUnit = 
   const both = POUNDS_AND_OUNCES.exec(trimmed);
   const one = both ? null : ONE_UNIT.exec(trimmed);
   if (!both && !one) return null;
-  const barcode = { error: "That looks like a barcode, not a weight: type the weight the scale shows" };
+  const barcode = { error: t("floor.pack.barcodeNotWeight") };
   if (one && !one[2] && /^\d{8,}$/.test(one[1]!)) return barcode;
   const grams = both
     ? num(both[1]!) * UNIT_GRAMS.lb! + num(both[2]!) * UNIT_GRAMS.oz!
@@ -112,7 +115,7 @@ export function typedWeight(text: string, expectedG: number, bare: WeightUnit = 
 export function showWeight(grams: number, unit: WeightUnit = "g"): string {
   const sign = grams < 0 ? "−" : "";
   const g = Math.abs(grams);
-  const fixed = (n: number, digits: number) => n.toLocaleString("en", { maximumFractionDigits: digits });
+  const fixed = (n: number, digits: number) => n.toLocaleString(locale(), { maximumFractionDigits: digits });
   switch (unit) {
     case "lb": {
       const totalOz = Math.round((g / UNIT_GRAMS.oz!) * 10) / 10;
@@ -188,6 +191,14 @@ export type VerdictView = {
   grams: number | null;
 };
 
+/**
+ * The host's words where the station speaks English (they name the item likely missing), the
+ * catalog's words for the same finding in any other language.
+ */
+function hostOr(host: string, key: string): string {
+  return language.current === "en" ? host : t(key);
+}
+
 /** What the verdict panel says about a weighing, weights in the store's unit. */
 export function verdictView(weighed: Weighed, unit: WeightUnit = "g"): VerdictView {
   const v = weighed.verdict;
@@ -195,27 +206,34 @@ export function verdictView(weighed: Weighed, unit: WeightUnit = "g"): VerdictVi
   const overridden = weighed.status === "packed" && v.kind !== "pass";
   switch (v.kind) {
     case "pass": {
-      const typed = weighed.weighing.typed_by ? ` · typed weight approved by ${weighed.weighing.typed_by}` : "";
-      return { tone: "pass", title: "Pass", amount: "", cause: `Packed · ${signedWeight(v.delta_g, unit)}${typed}`, grams };
+      const typed = weighed.weighing.typed_by ? t("floor.pack.typedApprovedBy", { name: weighed.weighing.typed_by }) : "";
+      const cause = t("floor.pack.passCause", { delta: signedWeight(v.delta_g, unit) }) + typed;
+      return { tone: "pass", title: t("floor.pack.pass"), amount: "", cause, grams };
     }
     case "fail": {
       const off = showWeight(Math.abs(Math.round(v.delta_g)), unit);
       return {
         tone: "fail",
-        title: overridden ? "Fail · overridden" : "Fail",
-        amount: `${v.delta_g < 0 ? "Under" : "Over"} by ${off}`,
-        cause: v.cause,
+        title: overridden ? t("floor.pack.failOverridden") : t("floor.pack.fail"),
+        amount: v.delta_g < 0 ? t("floor.pack.underBy", { weight: off }) : t("floor.pack.overBy", { weight: off }),
+        cause: hostOr(v.cause, `floor.pack.finding.${v.finding}`),
         grams,
       };
     }
     case "no_verdict":
-      return { tone: "none", title: overridden ? "No verdict · overridden" : "No verdict", amount: "", cause: v.message, grams: null };
+      return {
+        tone: "none",
+        title: overridden ? t("floor.pack.noVerdictOverridden") : t("floor.pack.noVerdict"),
+        amount: "",
+        cause: hostOr(v.message, `floor.pack.noVerdictWhy.${v.reason}`),
+        grams: null,
+      };
     case "cannot_audit":
       return {
         tone: "fail",
-        title: overridden ? "Cannot audit · overridden" : "Cannot audit",
+        title: overridden ? t("floor.pack.cannotAuditOverridden") : t("floor.pack.cannotAudit"),
         amount: "",
-        cause: `No weight on file for ${v.skus.join(", ")}: a manager adds it, or approves the package (F11)`,
+        cause: t("floor.pack.noWeightOnFile", { skus: v.skus.join(", ") }),
         grams: null,
       };
   }
@@ -291,14 +309,11 @@ export class WeighTrigger {
  */
 export function floorText(error: { code?: string; message: string }): { title: string; text: string } {
   if (error.code === "transport") {
-    return {
-      title: "Cannot reach the host",
-      text: "This bench cannot reach the Backroom host: check the network cable, and call a manager if it lasts.",
-    };
+    const words = hostLostWords();
+    return { title: words.title, text: words.check };
   }
-  const text = error.message.replace(/`/g, "");
-  const title = error.code === "not_found" ? "Not found" : "Refused";
-  return { title, text: text.charAt(0).toUpperCase() + text.slice(1) };
+  const title = error.code === "not_found" ? t("floor.pack.notFound") : t("floor.pack.refused");
+  return { title, text: errorWords(error) };
 }
 
 /**
@@ -307,8 +322,8 @@ export function floorText(error: { code?: string; message: string }): { title: s
  */
 export function printerTrouble(message: string): { text: string; details: string } {
   const details = message.replace(/`/g, "");
-  if (/has no printer/.test(message)) return { text: "No printer is set up for this bench: call a manager", details };
-  return { text: "Printer offline: call a manager", details };
+  if (/has no printer/.test(message)) return { text: t("floor.slip.noPrinter"), details };
+  return { text: t("floor.slip.printerOffline"), details };
 }
 
 /** A manager's approval given at the bench, with the weight typed when the scale is offline. */

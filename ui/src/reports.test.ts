@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { HourCount } from "./gen/HourCount";
-import { causeLabel, perHour, percent } from "./reports";
+import { setLanguage } from "./i18n/index.svelte";
+import { causeLabel, holdRuleName, perHour, percent, statusName } from "./reports";
 
 describe("manager numbers", () => {
   it("shows rates as percentages and nothing as a dash", () => {
@@ -12,6 +13,18 @@ describe("manager numbers", () => {
   it("names audit causes in words", () => {
     expect(causeLabel("item_missing")).toBe("Item missing");
     expect(causeLabel("something_new")).toBe("something_new");
+  });
+
+  it("speaks the language shown, and a code it has no words for stays readable", () => {
+    setLanguage("es");
+    try {
+      expect(percent(0.953)).toBe("95,3\u00a0%");
+      expect(causeLabel("underweight")).toBe("Demasiado ligero");
+      expect(statusName("held")).toBe("Retenido");
+      expect(holdRuleName("some_new_rule")).toBe("Some new rule");
+    } finally {
+      setLanguage("en");
+    }
   });
 
   it("sums today's work per hour across stations", () => {

@@ -6,6 +6,7 @@
 // what is wrong, before anything is sent.
 
 import type { BackorderPolicy } from "./gen/BackorderPolicy";
+import { t } from "./i18n/index.svelte";
 import type { HoldRules } from "./gen/HoldRules";
 import type { OrderSettings } from "./gen/OrderSettings";
 import type { PlanningSettings } from "./gen/PlanningSettings";
@@ -84,9 +85,11 @@ export function rulesForm(s: RuleSections): RulesForm {
 
 /** A number typed in the form, within bounds, or what to correct. */
 function decimal(text: string, what: string, min: number, max: number): number | string {
-  const t = text.trim();
-  if (!/^\d+(\.\d+)?$/.test(t) || Number(t) < min || Number(t) > max) return `${what} must be a number from ${min} to ${max}`;
-  return Number(t);
+  const typed = text.trim();
+  if (!/^\d+(\.\d+)?$/.test(typed) || Number(typed) < min || Number(typed) > max) {
+    return t("common.rules.number", { what: t(what), min, max });
+  }
+  return Number(typed);
 }
 
 function centsText(cents: number): string {
@@ -94,9 +97,9 @@ function centsText(cents: number): string {
 }
 
 function whole(text: string, what: string, max = 1_000_000): number | string {
-  const t = text.trim();
-  if (!/^\d+$/.test(t) || Number(t) > max) return `${what} must be a whole number from 0 to ${max}`;
-  return Number(t);
+  const typed = text.trim();
+  if (!/^\d+$/.test(typed) || Number(typed) > max) return t("common.rules.wholeNumber", { what: t(what), min: 0, max });
+  return Number(typed);
 }
 
 /** The settings the form says, or what to correct. */
@@ -104,31 +107,31 @@ export function rulesFromForm(f: RulesForm): Rules | { error: string } {
   let over: number | null = null;
   const amount = f.country_mismatch_over.trim();
   if (amount) {
-    if (!/^\d+(\.\d{1,2})?$/.test(amount)) return { error: "The country-mismatch amount must be like 250 or 250.00, or empty for off" };
+    if (!/^\d+(\.\d{1,2})?$/.test(amount)) return { error: t("common.rules.countryMismatchAmount") };
     over = Math.round(Number(amount) * 100);
   }
   let share: number | null = null;
   if (f.history_share_percent.trim()) {
-    const n = whole(f.history_share_percent, "The history share", 100);
+    const n = whole(f.history_share_percent, "common.rules.historyShare", 100);
     if (typeof n === "string") return { error: n };
     share = n;
   }
-  const minOrders = whole(f.history_min_orders, "The history minimum of orders");
+  const minOrders = whole(f.history_min_orders, "common.rules.historyMinOrders");
   if (typeof minOrders === "string") return { error: minOrders };
-  const units = whole(f.recount_over_units, "The recount units");
+  const units = whole(f.recount_over_units, "common.rules.recountUnits");
   if (typeof units === "string") return { error: units };
-  const percent = whole(f.recount_over_percent, "The recount percentage", 1000);
+  const percent = whole(f.recount_over_percent, "common.rules.recountPercent", 1000);
   if (typeof percent === "string") return { error: percent };
   const reasons = [...new Set(f.adjustment_reasons.split("\n").map((r) => r.trim()).filter(Boolean))];
-  if (reasons.length === 0) return { error: "Keep at least one adjustment reason code" };
-  const service = decimal(f.service_level_percent, "The service level", 50, 99.99);
+  if (reasons.length === 0) return { error: t("common.rules.keepOneReason") };
+  const service = decimal(f.service_level_percent, "common.rules.serviceLevel", 50, 99.99);
   if (typeof service === "string") return { error: service };
-  const lead = decimal(f.lead_time_days, "The default lead time", 0, 365);
+  const lead = decimal(f.lead_time_days, "common.rules.leadTime", 0, 365);
   if (typeof lead === "string") return { error: lead };
-  const history = whole(f.history_days, "The days of demand history", 730);
+  const history = whole(f.history_days, "common.rules.historyDays", 730);
   if (typeof history === "string") return { error: history };
-  if (history < 7) return { error: "The days of demand history must be a whole number from 7 to 730" };
-  const cycle = decimal(f.order_cycle_days, "The days one purchase covers", 1, 365);
+  if (history < 7) return { error: t("common.rules.wholeNumber", { what: t("common.rules.historyDays"), min: 7, max: 730 }) };
+  const cycle = decimal(f.order_cycle_days, "common.rules.orderCycle", 1, 365);
   if (typeof cycle === "string") return { error: cycle };
   return {
     holds: {

@@ -8,6 +8,7 @@ import type { SlipRequest } from "./gen/SlipRequest";
 import type { SlipSettings } from "./gen/SlipSettings";
 import type { Station } from "./gen/Station";
 import { saveBlob } from "./download";
+import { t } from "./i18n/index.svelte";
 
 export const PAGE_SIZES: { size: PageSize; label: string }[] = [
   { size: "letter", label: "Letter" },
@@ -19,10 +20,10 @@ export const MAX_RETURN_DAYS = 3650;
 
 /** Why these settings cannot be previewed or saved yet, or null when they can. */
 export function slipProblem(slip: SlipSettings): string | null {
-  if (!slip.store_name.trim()) return "The slip needs a store name.";
+  if (!slip.store_name.trim()) return t("common.slip.needsStoreName");
   const days = slip.return_window_days as unknown;
   if (typeof days !== "number" || !Number.isInteger(days) || days < 0 || days > MAX_RETURN_DAYS) {
-    return `The return window is a whole number of days, 0 to ${MAX_RETURN_DAYS}.`;
+    return t("common.slip.returnWindow", { max: MAX_RETURN_DAYS });
   }
   return null;
 }
@@ -74,7 +75,7 @@ export function isPng(bytes: Uint8Array): boolean {
 /** A chosen logo file as the base64 the settings store, or an error message for the form. */
 export async function logoFromFile(file: Blob): Promise<{ logo: string } | { error: string }> {
   const bytes = new Uint8Array(await file.arrayBuffer());
-  if (!isPng(bytes)) return { error: "The logo must be a PNG image." };
+  if (!isPng(bytes)) return { error: t("common.slip.logoPng") };
   return { logo: toBase64(bytes) };
 }
 
@@ -91,14 +92,13 @@ export function pdfBlob(file: SlipFile): Blob {
 
 /** `1 page`, `2 pages`, with a note when the font lacked some characters. */
 export function pagesText(file: SlipFile): string {
-  const pages = `${file.pages} page${file.pages === 1 ? "" : "s"}`;
+  const pages = t("floor.slip.pages", { count: file.pages });
   if (file.missing_glyphs === 0) return pages;
-  const marks = `${file.missing_glyphs} character${file.missing_glyphs === 1 ? "" : "s"}`;
-  return `${pages} · ${marks} the font cannot print`;
+  return t("floor.slip.missingGlyphs", { pages, count: file.missing_glyphs });
 }
 
 export function printedText(p: Printed): string {
-  return `Printed on ${p.printer}, job ${p.job_id}`;
+  return t("floor.slip.printed", { printer: p.printer, job: p.job_id });
 }
 
 /** Saves a PDF under its file name through a temporary link. */

@@ -6,17 +6,29 @@ import type { SetupProgress } from "../../gen/SetupProgress";
 import type { SetupStep } from "../../gen/SetupStep";
 import type { WeightUnit } from "../../gen/WeightUnit";
 import type { Settings } from "../../gen/Settings";
+import { t } from "../../i18n/index.svelte";
 
-export const STEP_LABELS: Record<SetupStep, string> = {
-  store: "Store",
-  people: "People",
-  stations: "Stations",
-  boxes: "Boxes",
-  layout: "Layout",
-  products: "Products",
-  stock: "Opening stock",
-  orders: "Orders",
-};
+/** A step's name, in the language shown. */
+export function stepLabel(step: SetupStep): string {
+  switch (step) {
+    case "store":
+      return t("setup.step.store");
+    case "people":
+      return t("setup.step.people");
+    case "stations":
+      return t("setup.step.stations");
+    case "boxes":
+      return t("setup.step.boxes");
+    case "layout":
+      return t("setup.step.layout");
+    case "products":
+      return t("setup.step.products");
+    case "stock":
+      return t("setup.step.stock");
+    case "orders":
+      return t("setup.step.orders");
+  }
+}
 
 /** The step to open: the first not done, or the last when every one is. */
 export function resumeAt(progress: SetupProgress): SetupStep {
@@ -89,9 +101,9 @@ export function withDraft(settings: Settings, draft: StoreDraft): Settings {
 
 /** What is wrong with the store's details before they are sent, or null. */
 export function draftProblem(draft: StoreDraft, zones: readonly string[]): string | null {
-  if (!draft.store_name.trim()) return "Type the store's name.";
-  if (!zones.includes(draft.time_zone.trim())) return "Choose the time zone from the list, such as Europe/London.";
-  if (!/^[A-Za-z]{3}$/.test(draft.currency.trim())) return "The currency is a three-letter code such as USD, EUR or GBP.";
+  if (!draft.store_name.trim()) return t("setup.problem.storeName");
+  if (!zones.includes(draft.time_zone.trim())) return t("setup.problem.zone");
+  if (!/^[A-Za-z]{3}$/.test(draft.currency.trim())) return t("setup.problem.currency");
   return null;
 }
 
