@@ -97,6 +97,7 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ("list_stations", json!({}), 200),
         ("sign_in", json!({"station": "Pick 1", "credential": "9999"}), 200),
         ("whoami", json!({}), 200),
+        ("set_my_language", json!({"language": "es"}), 200),
         ("list_operators", json!({}), 200),
         ("save_operator", json!({"name": "New Hire", "role": "picker", "badge": "OP-NEW"}), 200),
         ("save_station", json!({"name": "Pack 2", "printer": "PDF"}), 200),
@@ -264,6 +265,11 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ("list_printers", json!({}), 200),
         // Pick 1 has no printer, and none is named.
         ("print_test_page", json!({"station": "Pick 1"}), 400),
+        // Only a paired station's own program runs its devices, by its key: a manager is refused.
+        ("station_devices", json!({}), 403),
+        ("report_scale_reading", json!({"station": "Pack 1", "status": {}}), 403),
+        ("take_print_job", json!({}), 403),
+        ("finish_print_job", json!({"id": 1}), 403),
         ("sign_out", json!({}), 200),
     ]
 }

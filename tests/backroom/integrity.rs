@@ -457,6 +457,8 @@ fn expected_access(command: &str) -> &'static [&'static str] {
         "health" | "list_stations" | "sign_in" | "load_demo" => ANYONE,
         "setup_progress" | "create_first_manager" => ANYONE,
         "pair_station" => ANYONE,
+        // A paired station's program, by its key alone: no operator's session opens them.
+        "station_devices" | "report_scale_reading" | "take_print_job" | "finish_print_job" => &[],
         "pick" | "report_short" | "take_pick_list" => &["picker", "manager"],
         "ship_order" | "close_manifest" | "weigh" | "override_weighing" => &["packer", "manager"],
         "list_operators"
@@ -509,6 +511,7 @@ fn expected_access(command: &str) -> &'static [&'static str] {
         // Badge labels are refused to the floor inside the command, by kind.
         "labels_pdf" | "print_labels" => FLOOR,
         "store_info" => FLOOR,
+        "set_my_language" => FLOOR,
         _ => FLOOR,
     }
 }

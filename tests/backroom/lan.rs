@@ -34,35 +34,21 @@ impl LanHost {
         let db = w.db_path();
         let Warehouse { app, dir } = w;
         drop(app);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_backroom"))
-            .arg("--db")
-            .arg(&db)
-            .args(["serve", "--lan", "--addr", "127.0.0.1:0", "--loopback-addr", "off"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("backroom serve --lan starts");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut lines = Vec::new();
-        let mut fingerprint = None;
-        while fingerprint.is_none() {
-            let mut line = String::new();
-            if stdout.read_line(&mut line).unwrap() == 0 {
-                let _ = child.kill();
-                panic!("backroom serve --lan stopped before its fingerprint: {lines:?}");
-            }
-            fingerprint = line
-                .strip_prefix("certificate fingerprint (SHA-256): ")
-                .map(|f| f.trim().to_owned());
-            lines.push(line);
-        }
-        let addr = lines[0]
-            .trim()
-            .strip_prefix("Backroom is serving https://")
-            .map(|rest| rest.trim_end_matches('/').to_owned())
-            .unwrap_or_else(|| panic!("no HTTPS address in {lines:?}"));
-        LanHost { child, _stdout: stdout, addr, fingerprint: fingerprint.unwrap(), db, _dir: dir }
+        let (child, stdout, addr, fingerprint) = serve_lan(&db, "127.0.0.1:0");
+        LanHost { child, _stdout: stdout, addr, fingerprint, db, _dir: dir }
+    }
+
+    /// Kills the host as a power cut would (`kill -9`).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the host again on the same address and database, after [`LanHost::kill`].
+    pub fn restart(&mut self) {
+        let (child, stdout, addr, fingerprint) = serve_lan(&self.db, &self.addr);
+        assert_eq!((&addr, &fingerprint), (&self.addr, &self.fingerprint), "the same host again");
+        (self.child, self._stdout) = (child, stdout);
     }
 
     pub fn url(&self) -> String {
@@ -141,6 +127,39 @@ impl LanHost {
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         (out.status.success(), text(&out.stdout), text(&out.stderr))
     }
+}
+
+/// Starts `backroom serve --lan` on `addr` over `db`; gives the process, its output, the
+/// address it serves and the fingerprint it printed.
+fn serve_lan(db: &Path, addr: &str) -> (Child, BufReader<ChildStdout>, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_backroom"))
+        .arg("--db")
+        .arg(db)
+        .args(["serve", "--lan", "--addr", addr, "--loopback-addr", "off"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("backroom serve --lan starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    let mut fingerprint = None;
+    while fingerprint.is_none() {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).unwrap() == 0 {
+            let _ = child.kill();
+            panic!("backroom serve --lan stopped before its fingerprint: {lines:?}");
+        }
+        fingerprint =
+            line.strip_prefix("certificate fingerprint (SHA-256): ").map(|f| f.trim().to_owned());
+        lines.push(line);
+    }
+    let addr = lines[0]
+        .trim()
+        .strip_prefix("Backroom is serving https://")
+        .map(|rest| rest.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| panic!("no HTTPS address in {lines:?}"));
+    (child, stdout, addr, fingerprint.unwrap())
 }
 
 impl Drop for LanHost {

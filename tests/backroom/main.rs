@@ -26,6 +26,8 @@ mod labels;
 /// `backroom serve --lan`: HTTPS trusted by its fingerprint, pairing stations with one-time
 /// codes and station keys, revoking them, and the loopback guards again over TLS.
 mod lan;
+/// Each operator's language: chosen by them at the bench or by a manager, kept across sign-ins.
+mod languages;
 /// The stock ledger: movements, refusals, `db check`, and many stations at once.
 mod ledger;
 /// The packing bench's scale keys (zero, tare) and a manager-approved typed weight while the
@@ -46,3 +48,6 @@ mod shop_imports;
 /// Reads run on snapshots while another holds the writer and write nothing; a write kept
 /// waiting too long is busy (503), never a server error.
 mod snapshots;
+/// Stations with their own scales on a LAN host: `backroom station` processes feeding the
+/// verdict, refusals of readings from anyone else, and reconnecting after the host is killed.
+mod stations_lan;

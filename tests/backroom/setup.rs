@@ -293,7 +293,13 @@ fn a_warehouse_built_without_people_is_set_up_from_its_first_manager() {
     let stations = app.call(ANYONE, "list_stations", json!({})).unwrap();
     assert_eq!(
         stations,
-        json!([{"name": "Office", "scale": null, "printer": "Laser"}]),
+        json!([{
+            "name": "Office",
+            "scale": null,
+            "printer": "Laser",
+            "scale_at": "host",
+            "printer_at": "host"
+        }]),
         "kept as it was"
     );
 }

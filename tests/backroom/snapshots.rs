@@ -157,8 +157,22 @@ fn read_requests(demo: &Demo) -> Vec<(&'static str, Value)> {
             "print_labels",
             json!({"kind": "bins", "stock": "letter-30", "aisle": "A01", "printer": "Backroom-no-such-queue"}),
         ),
+        // Sent by the program of the station paired as `Pack 1`, with its key.
+        ("station_devices", json!({})),
+        (
+            "report_scale_reading",
+            json!({"station": "Pack 1", "status": {"state": "stable",
+            "protocol": "nci", "grams": 860.0, "value": 1.896, "unit": "lb", "net": null,
+            "age_ms": 5, "detail": null}}),
+        ),
+        ("take_print_job", json!({})),
+        ("finish_print_job", json!({"id": 1, "job_id": "Pack1-1"})),
     ]
 }
+
+/// Read commands only a paired station's program runs, with its key.
+const STATION_PROGRAM: &[&str] =
+    &["station_devices", "report_scale_reading", "take_print_job", "finish_print_job"];
 
 /// Read commands whose answer here is a refusal that still ran them through: printing to a
 /// queue that does not exist, a scale where none is watched, and a port that is not there.
@@ -176,6 +190,8 @@ struct Demo {
     box_code: String,
     pick_list: i64,
     manifest: i64,
+    /// The key of `Pack 1`, paired with its scale at its own computer.
+    station_key: String,
 }
 
 fn demo() -> Demo {
@@ -205,7 +221,19 @@ fn demo() -> Demo {
     let bin = bins[0]["code"].as_str().unwrap().to_owned();
     let boxes = local("list_boxes", json!({"include_inactive": false}));
     let box_code = boxes[0]["code"].as_str().unwrap().to_owned();
-    Demo { app, _dir: dir, token, order, sku, bin, box_code, pick_list, manifest }
+    let mut pack = local("list_stations", json!({}))
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Pack 1")
+        .cloned()
+        .expect("the demo has Pack 1");
+    pack["scale_at"] = json!("station");
+    local("save_station", pack);
+    let code = local("create_pairing_code", json!({"station": "Pack 1"}));
+    let paired = local("pair_station", json!({"code": code["code"]}));
+    let station_key = paired["key"].as_str().unwrap().to_owned();
+    Demo { app, _dir: dir, token, order, sku, bin, box_code, pick_list, manifest, station_key }
 }
 
 #[test]
@@ -220,9 +248,12 @@ fn every_read_command_runs_on_a_snapshot_that_refuses_writes() {
     assert!(missing.is_empty(), "read commands without a request here: {missing:?}");
     assert!(not_reads.is_empty(), "listed here but not read commands: {not_reads:?}");
     let manager = Caller::Session(Some(&demo.token));
+    let address = std::net::IpAddr::from([127, 0, 0, 1]);
+    let program = Caller::Paired { key: &demo.station_key, token: None, address };
     let mut failed = Vec::new();
     for (name, req) in requests {
-        match demo.app.call(manager, name, req) {
+        let caller = if STATION_PROGRAM.contains(&name) { program } else { manager };
+        match demo.app.call(caller, name, req) {
             Ok(_) if !REFUSED_HERE.contains(&name) => {}
             Err(e) if REFUSED_HERE.contains(&name) && e.code != ErrorCode::Storage => {}
             outcome => failed.push(format!("{name}: {outcome:?}")),

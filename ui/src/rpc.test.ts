@@ -7,10 +7,15 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) })
 const {
   RpcError,
   chooseTransport,
+  getStationKey,
+  hostLostWords,
   httpTransport,
+  onHostReach,
   onSessionEnded,
+  onStationRemoved,
   rpc,
   getToken,
+  setStationKey,
   setToken,
   tauriTransport,
   useTransport,
@@ -41,6 +46,7 @@ async function rejection(promise: Promise<unknown>): Promise<InstanceType<typeof
 
 beforeEach(() => {
   setToken(null);
+  setStationKey(null);
   invoke.mockReset();
 });
 
@@ -93,14 +99,36 @@ describe("HTTP transport", () => {
     expect(e.message).toContain("502");
   });
 
-  it("reports an unreachable server as a transport error", async () => {
+  it("reports an unreachable server as a transport error in the bench's words", async () => {
     const fn = (async () => {
       throw new TypeError("Failed to fetch");
     }) as unknown as typeof fetch;
     useTransport(httpTransport(fn));
-    const e = await rejection(rpc("health", {}));
+    const e = await rejection(rpc("lookup_product", { code: "TEE-BLK-M" } as never));
     expect(e.code).toBe("transport");
-    expect(e.message).toContain("Failed to fetch");
+    expect(e.message).toBe(`${hostLostWords().title} ${hostLostWords().check}`);
+    expect(e.message).toMatch(/^Cannot reach the host — reconnecting…/);
+    expect(e.message).not.toMatch(/not found/i);
+  });
+
+  it("tells listeners once when the host stops answering and once when it answers again", async () => {
+    let up = true;
+    const fn = (async () => {
+      if (!up) throw new TypeError("Failed to fetch");
+      return new Response(JSON.stringify({ ok: true }), { status: 200 });
+    }) as unknown as typeof fetch;
+    useTransport(httpTransport(fn));
+    await rpc("health", {});
+    const seen: boolean[] = [];
+    const stop = onHostReach((reachable) => seen.push(reachable));
+    up = false;
+    await rejection(rpc("health", {}));
+    await rejection(rpc("whoami", {}));
+    up = true;
+    await rpc("health", {});
+    await rpc("health", {});
+    stop();
+    expect(seen).toEqual([false, true]);
   });
 
   it("forgets the token and tells listeners when the server ends the session", async () => {
@@ -114,6 +142,44 @@ describe("HTTP transport", () => {
     expect(e.code).toBe("not_signed_in");
     expect(getToken()).toBeNull();
     expect(ended).toHaveBeenCalledOnce();
+  });
+
+  it("sends a paired browser's station key with every call, and none when unpaired", async () => {
+    const { fn, calls } = fakeFetch(200, { ok: true });
+    useTransport(httpTransport(fn));
+    await rpc("whoami", {});
+    setStationKey("k3y");
+    await rpc("whoami", {});
+    await rpc("sign_out", {});
+    const header = (c: Call) => (c.init.headers as Record<string, string>)["Backroom-Station-Key"];
+    expect(calls.map(header)).toEqual([undefined, "k3y", "k3y"]);
+  });
+
+  it("forgets a key the host refuses, with the session bound to it, and says the station was removed", async () => {
+    const { fn } = fakeFetch(401, { code: "not_paired", message: "this station is not paired (or was revoked)" });
+    useTransport(httpTransport(fn));
+    setStationKey("revoked");
+    setToken("bound");
+    const removed = vi.fn();
+    const stop = onStationRemoved(removed);
+    const e = await rejection(rpc("whoami", {}));
+    stop();
+    expect(e.code).toBe("not_paired");
+    expect(getStationKey()).toBeNull();
+    expect(getToken()).toBeNull();
+    expect(removed).toHaveBeenCalledOnce();
+  });
+
+  it("does not call an unpaired browser removed when the host wants a key it never had", async () => {
+    const { fn } = fakeFetch(401, { code: "not_paired", message: "this station is not paired" });
+    useTransport(httpTransport(fn));
+    setToken("mine");
+    const removed = vi.fn();
+    const stop = onStationRemoved(removed);
+    await rejection(rpc("sign_in", { station: "Bench 2", credential: "1234" }));
+    stop();
+    expect(removed).not.toHaveBeenCalled();
+    expect(getToken()).toBe("mine");
   });
 
   it("keeps the token when the role is refused", async () => {
@@ -174,6 +240,23 @@ describe("Tauri transport", () => {
     const e = await rejection(rpc("record_movement", {} as never));
     expect(e.code).toBe("conflict");
     expect(e.message).toBe("not enough stock");
+  });
+
+  it("reads the shell's `transport` as the host lost, and sends a write again with its id", async () => {
+    vi.useFakeTimers();
+    try {
+      invoke.mockRejectedValueOnce({ code: "transport", message: "Cannot reach the host; reconnecting…" });
+      invoke.mockResolvedValueOnce({ picked: 1, left_to_pick: 0 });
+      useTransport(tauriTransport());
+      const reply = rpc("pick", { order: "1001", product: "MUG-1", bin: "A01-1-01-L", qty: 1 } as never);
+      await vi.runAllTimersAsync();
+      expect(await reply).toEqual({ picked: 1, left_to_pick: 0 });
+      const ids = invoke.mock.calls.map((c) => (c[1] as { requestId?: string }).requestId);
+      expect(ids).toHaveLength(2);
+      expect(ids[0]).toBe(ids[1]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("maps a plain string rejection from the shell to a transport error", async () => {
@@ -237,7 +320,7 @@ describe("request ids and retries of writes", () => {
       await vi.runAllTimersAsync();
       const e = await failed;
       expect(e.code).toBe("transport");
-      expect(e.message).toContain("cannot reach Backroom");
+      expect(e.message).toContain("Cannot reach the host");
       expect(calls).toHaveLength(4);
     } finally {
       vi.useRealTimers();

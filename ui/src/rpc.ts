@@ -7,6 +7,7 @@ import type { ApiError } from "./gen/ApiError";
 import { COMMAND_KINDS, type CommandName, type Commands } from "./gen/commands";
 import type { ErrorCode } from "./gen/ErrorCode";
 import type { Event } from "./gen/Event";
+import { t } from "./i18n/index.svelte";
 
 /** The server's error codes, plus `transport` when no reply could be had or read. */
 export type RpcErrorCode = ErrorCode | "transport";
@@ -64,6 +65,8 @@ export function tauriTransport(): Transport {
       try {
         return await invoke("rpc", requestId ? { cmd, req, token, requestId } : { cmd, req, token });
       } catch (error) {
+        // In station mode the shell says `transport` when the host gave no reply at all.
+        if (isApiError(error) && (error.code as string) === "transport") throw new ConnectionLost(error.message);
         throw toRpcError(error);
       }
     },
@@ -74,10 +77,17 @@ export function tauriTransport(): Transport {
   };
 }
 
-/** HTTP: `POST /api/{cmd}` with a JSON body; non-2xx replies carry `{code, message}`. */
+/** The header a paired browser sends its station key in. */
+export const STATION_KEY_HEADER = "Backroom-Station-Key";
+
+/** HTTP: `POST /api/{cmd}` with a JSON body; non-2xx replies carry `{code, message}`. A browser
+ * paired with the host sends its station key with every call. The event stream goes without
+ * it: `backroom serve` hands events to any page of its own origin, and an `EventSource` cannot
+ * send a header. */
 export function httpTransport(
   fetchFn: typeof fetch = (...args) => fetch(...args),
   openEvents: (url: string) => EventSource = (url) => new EventSource(url),
+  keyFn: () => string | null = getStationKey,
 ): Transport {
   return {
     kind: "http",
@@ -85,6 +95,8 @@ export function httpTransport(
       const headers: Record<string, string> = { "Content-Type": "application/json" };
       if (token) headers.Authorization = `Bearer ${token}`;
       if (requestId) headers["Idempotency-Key"] = requestId;
+      const key = keyFn();
+      if (key) headers[STATION_KEY_HEADER] = key;
       let reply: Response;
       try {
         reply = await fetchFn(`/api/${cmd}`, { method: "POST", headers, body: JSON.stringify(req ?? {}) });
@@ -154,6 +166,22 @@ export function setToken(value: string | null): void {
   else storage()?.removeItem(TOKEN_KEY);
 }
 
+// The station key of a browser paired with the host, kept across reloads. A desktop station's
+// key lives with the shell, never here.
+const STATION_KEY_STORE = "backroom.stationKey";
+
+let stationKey: string | null = storage()?.getItem(STATION_KEY_STORE) ?? null;
+
+export function getStationKey(): string | null {
+  return stationKey;
+}
+
+export function setStationKey(value: string | null): void {
+  stationKey = value;
+  if (value) storage()?.setItem(STATION_KEY_STORE, value);
+  else storage()?.removeItem(STATION_KEY_STORE);
+}
+
 let transport: Transport | null = null;
 
 /** Replaces the transport (tests use this); normally it is chosen on the first call. */
@@ -176,6 +204,42 @@ const sessionEndedHandlers = new Set<() => void>();
 export function onSessionEnded(handler: () => void): () => void {
   sessionEndedHandlers.add(handler);
   return () => sessionEndedHandlers.delete(handler);
+}
+
+const stationRemovedHandlers = new Set<() => void>();
+
+/** Called when the host refuses this station's key: a manager revoked it. The browser's key is
+ * already forgotten by then. */
+export function onStationRemoved(handler: () => void): () => void {
+  stationRemovedHandlers.add(handler);
+  return () => stationRemovedHandlers.delete(handler);
+}
+
+const hostHandlers = new Set<(reachable: boolean) => void>();
+let hostReachable = true;
+
+/** Called when the host stops answering, and again when it answers. */
+export function onHostReach(handler: (reachable: boolean) => void): () => void {
+  hostHandlers.add(handler);
+  return () => hostHandlers.delete(handler);
+}
+
+function reached(reachable: boolean): void {
+  if (reachable === hostReachable) return;
+  hostReachable = reachable;
+  for (const handler of hostHandlers) handler(reachable);
+}
+
+/** The words the bench shows while the host gives no reply: the one place that says it. */
+export function hostLostWords(): { title: string; check: string } {
+  return { title: t("host.lost.title"), check: t("host.lost.check") };
+}
+
+/** The error a call ends with when the host gave no reply, in the bench's words, so a scan
+ * says the host is away rather than "not found". */
+export function hostLost(): ConnectionLost {
+  const words = hostLostWords();
+  return new ConnectionLost(`${words.title} ${words.check}`);
 }
 
 /** How long to wait before each further try of a write whose reply was lost. */
@@ -212,16 +276,37 @@ export async function rpc<K extends CommandName>(
   req: Commands[K]["req"],
 ): Promise<Commands[K]["res"]> {
   const sentToken = token;
+  const sentKey = stationKey;
   try {
-    return (await send(cmd, req, sentToken)) as Commands[K]["res"];
+    const reply = (await send(cmd, req, sentToken)) as Commands[K]["res"];
+    reached(true);
+    return reply;
   } catch (error) {
+    if (error instanceof ConnectionLost) {
+      reached(false);
+      throw hostLost();
+    }
+    reached(true);
     const e = toRpcError(error);
     if (e.code === "not_signed_in" && sentToken !== null && sentToken === token) {
       setToken(null);
       for (const handler of sessionEndedHandlers) handler();
     }
+    if (e.code === "not_paired" && stationRemoved(sentKey)) {
+      for (const handler of stationRemovedHandlers) handler();
+    }
     throw e;
   }
+}
+
+/** Whether a `not_paired` refusal means this station was removed: a browser whose key was
+ * refused forgets it (and the session bound to it); a desktop station's shell holds its key. */
+function stationRemoved(sentKey: string | null): boolean {
+  if (current().kind === "tauri") return true;
+  if (sentKey === null || sentKey !== stationKey) return false;
+  setStationKey(null);
+  setToken(null);
+  return true;
 }
 
 /** Listens to Backroom's events (stock, order and data changes). */

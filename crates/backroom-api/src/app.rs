@@ -285,7 +285,7 @@ impl App {
                 (actor_of(tx, token, key_id)?, Some(address), token)
             }
         };
-        commands::check_access(info, actor.as_ref())?;
+        commands::check_access(info, actor.as_ref(), station_key.as_ref())?;
         let request =
             request_id.map(|id| Request::new(id, actor.as_ref(), client, info.name, &req));
         if let Some(request) = &request

@@ -48,6 +48,7 @@ const MANAGER: Access = Access::Roles(&[Role::Manager]);
 const FLOOR: Access = Access::SignedIn;
 const PICKER: Access = Access::Roles(&[Role::Picker]);
 const PACKER: Access = Access::Roles(&[Role::Packer]);
+const STATION: Access = Access::Station;
 
 macro_rules! commands {
     ($( $(#[doc = $doc:literal])* $name:ident($req:ty) -> $res:ty, $access:tt $kind:tt $why:literal => $handler:path; )*) => {
@@ -85,6 +86,8 @@ commands! {
     sign_out(system::NoArgs) -> system::Done, FLOOR WRITE "anyone ends their own session" => people::sign_out;
     /// The operator and station of this session.
     whoami(system::NoArgs) -> people::Session, FLOOR READ "anyone sees who is signed in at their station" => people::whoami;
+    /// Sets the language of the signed-in operator's screens.
+    set_my_language(people::MyLanguage) -> people::Operator, FLOOR WRITE "anyone chooses the language of their own screens at the bench" => people::set_my_language;
     /// Operators, for a manager.
     list_operators(system::NoArgs) -> Vec<people::Operator>, MANAGER READ "badges are credentials; only a manager sees them" => people::list_operators;
     /// Creates or updates an operator (matched by `id`, or new when absent).
@@ -289,6 +292,15 @@ commands! {
     list_printers(system::NoArgs) -> crate::printing::Printers, MANAGER READ "choosing a station's printer is a manager's setup" => crate::printing::list_printers;
     /// Prints a one-page test naming the station and its queue, on the store's slip paper.
     print_test_page(crate::printing::PrintTestPage) -> slip::Printed, MANAGER READ "testing a station's printer is a manager's setup" => crate::printing::print_test_page;
+    // -- A paired station's own program, which runs the devices at its computer (stations.rs, scales.rs) --
+    /// This station's name, its scale and printer, and which of them are at its own computer.
+    station_devices(system::NoArgs) -> crate::stations::StationDevices, STATION READ "the station's program opens the devices at its computer; its key alone says which station it is" => crate::stations::station_devices;
+    /// Takes a reading of this station's own scale onto the board, stamped with the host's clock; writes nothing to the database.
+    report_scale_reading(crate::scales::ScaleReport) -> crate::scales::ReadingTaken, STATION READ "a verdict rests only on what the station's own scale reported, sent from its computer with its key" => crate::scales::report_scale_reading;
+    /// The next slip waiting for this station's own printer; writes nothing to the database.
+    take_print_job(system::NoArgs) -> crate::printing::WaitingPrintJob, STATION READ "slips for a station's own printer go only to its computer's program" => crate::printing::take_print_job;
+    /// What this station's own printer did with a slip, for the packer waiting for it; writes nothing to the database.
+    finish_print_job(crate::printing::PrintJobDone) -> system::Done, STATION READ "only the station's program that took the slip says how it printed" => crate::printing::finish_print_job;
 }
 
 /// Finds a command by name.
@@ -302,18 +314,22 @@ pub fn names() -> Vec<&'static str> {
 }
 
 /// Refuses a caller the command's access rule does not allow, saying what to do.
-pub(crate) fn check_access(info: &CommandInfo, actor: Option<&Actor>) -> Result<(), ApiError> {
+pub(crate) fn check_access(
+    info: &CommandInfo,
+    actor: Option<&Actor>,
+    station_key: Option<&crate::stations::KeyHolder>,
+) -> Result<(), ApiError> {
+    if info.access == Access::Station {
+        return crate::stations::check_station_program(station_key);
+    }
     let role = actor.map(|a| a.role);
     if info.access.allows(role) {
         return Ok(());
     }
     match (info.access, role) {
-        (_, None) => Err(ApiError::new(
-            ErrorCode::NotSignedIn,
-            format!("`{}` needs an operator: sign in at this station first", info.name),
-        )),
-        (Access::Roles(roles), Some(role)) => Err(forbidden(info.name, role, roles)),
-        _ => Err(ApiError::new(ErrorCode::Forbidden, format!("`{}` is not allowed", info.name))),
+        (_, None) => Err(ApiError::new(ErrorCode::NotSignedIn, "sign in at this station first")),
+        (Access::Roles(roles), Some(role)) => Err(forbidden("do this", role, roles)),
+        _ => Err(ApiError::new(ErrorCode::Forbidden, "this is not allowed from here")),
     }
 }
 
@@ -335,7 +351,7 @@ fn decode<T: DeserializeOwned>(name: &str, json: Value) -> Result<T, ApiError> {
     check_sizes(name, &json, "")?;
     serde_json::from_value(json).map_err(|e| {
         ApiError::bad_request(format!(
-            "the request for `{name}` is not valid: {}",
+            "the request for {name} is not valid: {}",
             backroom_core::limits::shorten(&e.to_string(), 200)
         ))
     })

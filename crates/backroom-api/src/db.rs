@@ -30,6 +30,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0013_paired_stations.sql"),
     include_str!("../migrations/0014_product_images.sql"),
     include_str!("../migrations/0015_taken_pick_lists.sql"),
+    include_str!("../migrations/0017_operator_language.sql"),
+    include_str!("../migrations/0016_station_devices.sql"),
 ];
 
 /// Where the database lives unless told otherwise: `backroom/backroom.db` in the OS data

@@ -201,7 +201,13 @@ fn save_stations(ctx: &mut Ctx<'_>) -> Result<Stations, ApiError> {
     ] {
         people::save_station(
             ctx,
-            Station { name: name.into(), scale, printer: Some("PDF".into()) },
+            Station {
+                name: name.into(),
+                scale,
+                printer: Some("PDF".into()),
+                scale_at: None,
+                printer_at: None,
+            },
         )?;
     }
     let id = |ctx: &Ctx<'_>, name: &str| -> Result<i64, ApiError> {
@@ -274,6 +280,7 @@ fn save_operators(
                 badge: Some(badge.into()),
                 pin: Some(pin.into()),
                 active: true,
+                language: None,
             },
         )?;
         ids.push(op.id);
@@ -294,6 +301,7 @@ fn save_operators(
             badge: Some("OP-0006".into()),
             pin: None,
             active: false,
+            language: None,
         },
     )?;
     let at = |operator: i64, station: i64, role| Actor {

@@ -21,6 +21,40 @@ pub struct Operator {
     pub badge: Option<String>,
     pub has_pin: bool,
     pub active: bool,
+    /// The language their screens speak.
+    pub language: Language,
+}
+
+/// A language the screens speak, chosen per operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    En,
+    Es,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Es => "es",
+        }
+    }
+
+    /// A stored code; the schema allows only these, so anything else reads as English.
+    fn parse(code: &str) -> Language {
+        match code {
+            "es" => Language::Es,
+            _ => Language::En,
+        }
+    }
+}
+
+/// The language someone picks for themselves at the bench.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct MyLanguage {
+    pub language: Language,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -38,6 +72,9 @@ pub struct SaveOperator {
     pub pin: Option<String>,
     #[serde(default = "yes")]
     pub active: bool,
+    /// The language of their screens; absent to keep the current one (English for someone new).
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 fn yes() -> bool {
@@ -54,6 +91,14 @@ pub struct Station {
     /// The CUPS queue the station prints to.
     #[serde(default)]
     pub printer: Option<String>,
+    /// Where the scale is attached: the host's own port, or the station's computer. Left out
+    /// when saving, it stays as it was (the host, for a new station).
+    #[serde(default)]
+    pub scale_at: Option<crate::stations::DeviceAt>,
+    /// Where the printer's queue is: on the host, or on the station's computer. Left out when
+    /// saving, it stays as it was (the host, for a new station).
+    #[serde(default)]
+    pub printer_at: Option<crate::stations::DeviceAt>,
 }
 
 /// How a station's scale is attached.
@@ -86,7 +131,7 @@ pub struct Session {
     pub station: String,
 }
 
-const OPERATOR_COLUMNS: &str = "id, name, role, badge, pin_hash IS NOT NULL, active";
+const OPERATOR_COLUMNS: &str = "id, name, role, badge, pin_hash IS NOT NULL, active, language";
 
 fn operator_row(row: &Row<'_>) -> rusqlite::Result<Operator> {
     let role: String = row.get(2)?;
@@ -97,6 +142,7 @@ fn operator_row(row: &Row<'_>) -> rusqlite::Result<Operator> {
         badge: row.get(3)?,
         has_pin: row.get(4)?,
         active: row.get(5)?,
+        language: Language::parse(&row.get::<_, String>(6)?),
     })
 }
 
@@ -113,11 +159,17 @@ fn station_row(row: &Row<'_>) -> rusqlite::Result<Station> {
         }),
         None => None,
     };
-    Ok(Station { name: row.get(0)?, scale, printer: row.get(7)? })
+    Ok(Station {
+        name: row.get(0)?,
+        scale,
+        printer: row.get(7)?,
+        scale_at: Some(crate::stations::DeviceAt::parse(&row.get::<_, String>(8)?)),
+        printer_at: Some(crate::stations::DeviceAt::parse(&row.get::<_, String>(9)?)),
+    })
 }
 
 const STATION_COLUMNS: &str = "name, scale_port, scale_protocol, scale_baud, scale_data_bits, \
-                               scale_parity, scale_stop_bits, printer";
+                               scale_parity, scale_stop_bits, printer, scale_at, printer_at";
 
 pub fn list_stations(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Vec<Station>, ApiError> {
     let mut stmt =
@@ -136,7 +188,7 @@ pub fn save_station(ctx: &mut Ctx<'_>, station: Station) -> Result<Station, ApiE
         && !matches!(scale.parity.as_str(), "none" | "even" | "odd")
     {
         return Err(ApiError::invalid(format!(
-            "scale parity `{}` is not none, even or odd",
+            "scale parity “{}” is not none, even or odd",
             scale.parity
         )));
     }
@@ -157,8 +209,15 @@ pub fn save_station(ctx: &mut Ctx<'_>, station: Station) -> Result<Station, ApiE
             station.printer.as_deref().filter(|p| !p.trim().is_empty()),
         ],
     )?;
+    let (scale_at, printer_at) =
+        crate::stations::place_devices(ctx, name, station.scale_at, station.printer_at)?;
     ctx.emit(Event::DataChanged { what: "stations".into() });
-    Ok(Station { name: name.to_owned(), ..station })
+    Ok(Station {
+        name: name.to_owned(),
+        scale_at: Some(scale_at),
+        printer_at: Some(printer_at),
+        ..station
+    })
 }
 
 pub fn list_operators(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Vec<Operator>, ApiError> {
@@ -186,8 +245,17 @@ pub fn save_operator(ctx: &mut Ctx<'_>, req: SaveOperator) -> Result<Operator, A
         Some(id) => {
             let changed = ctx.tx.execute(
                 "UPDATE operators SET name = ?2, role = ?3, badge = ?4, active = ?5,
-                        pin_hash = coalesce(?6, pin_hash) WHERE id = ?1",
-                params![id, name, req.role.as_str(), badge, req.active, pin_hash],
+                        pin_hash = coalesce(?6, pin_hash), language = coalesce(?7, language)
+                 WHERE id = ?1",
+                params![
+                    id,
+                    name,
+                    req.role.as_str(),
+                    badge,
+                    req.active,
+                    pin_hash,
+                    req.language.map(Language::as_str)
+                ],
             )?;
             if changed == 0 {
                 return Err(ApiError::not_found(format!("there is no operator with id {id}")));
@@ -196,8 +264,16 @@ pub fn save_operator(ctx: &mut Ctx<'_>, req: SaveOperator) -> Result<Operator, A
         }
         None => {
             ctx.tx.execute(
-                "INSERT INTO operators (name, role, badge, pin_hash, active) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![name, req.role.as_str(), badge, pin_hash, req.active],
+                "INSERT INTO operators (name, role, badge, pin_hash, active, language)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    name,
+                    req.role.as_str(),
+                    badge,
+                    pin_hash,
+                    req.active,
+                    req.language.unwrap_or_default().as_str()
+                ],
             )?;
             ctx.tx.last_insert_rowid()
         }
@@ -350,7 +426,7 @@ pub fn sign_in(ctx: &mut Ctx<'_>, req: SignIn) -> Result<Session, ApiError> {
     let Some(station_id) = station_id else {
         refuse_sign_in(ctx, None, address.clone());
         return Err(ApiError::not_found(format!(
-            "there is no station `{}`",
+            "there is no station “{}”",
             backroom_core::limits::shorten(req.station.trim(), 40)
         )));
     };
@@ -530,6 +606,21 @@ pub fn sign_out(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Done, ApiError> {
         params![token, ctx.now_text()],
     )?;
     Ok(Done { ok: true })
+}
+
+/// Switches the signed-in operator's screens to another language, from any station.
+pub fn set_my_language(ctx: &mut Ctx<'_>, req: MyLanguage) -> Result<Operator, ApiError> {
+    let Some(operator_id) = ctx.operator_id() else {
+        return Err(ApiError::invalid(
+            "the local command line has no operator to set a language for",
+        ));
+    };
+    ctx.tx.execute(
+        "UPDATE operators SET language = ?2 WHERE id = ?1",
+        params![operator_id, req.language.as_str()],
+    )?;
+    ctx.emit(Event::DataChanged { what: "operators".into() });
+    operator_by_id(ctx, operator_id)
 }
 
 pub fn whoami(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Session, ApiError> {

@@ -1,11 +1,17 @@
 //! Printing through CUPS: each station names a CUPS queue, and a slip goes to it with `lp`.
 //!
+//! A station whose printer is at its own computer gets its slips through the host's
+//! [`StationPrintJobs`]: the host renders the PDF, the station's program takes it with its key,
+//! sends it to its own queue with the same `lp` options, and reports back; the packer hears what
+//! the station's CUPS said, as if the queue were the host's.
+//!
 //! Before sending, `lpstat` is asked about the queue, because CUPS accepts a job for a stopped
 //! printer and then just holds it: the packer would wait at a silent printer. A missing queue,
 //! a stopped printer, a queue that refuses jobs and a print service that is not running each
 //! become an error that says what to do. The parsers are plain functions so every reply CUPS
 //! gives can be tested without CUPS.
 
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -45,7 +51,7 @@ pub fn print_pdf(
     title: &str,
     size: PageSize,
 ) -> Result<PrintJob, ApiError> {
-    send(printer, pdf, title, job_options(size))
+    send(printer, pdf, title, &job_options(size))
 }
 
 /// Sends a PDF of labels to a CUPS queue, naming the label stock's paper.
@@ -55,19 +61,25 @@ pub fn print_labels_pdf(
     title: &str,
     stock: Stock,
 ) -> Result<PrintJob, ApiError> {
-    send(printer, pdf, title, label_job_options(stock))
+    send(printer, pdf, title, &label_job_options(stock))
 }
 
-fn send(
+/// Sends a PDF to a queue at this computer with the job options the host chose: a station
+/// printing a slip the host rendered for it.
+pub fn print_station_job(
     printer: &str,
+    job: &StationPrintJob,
     pdf: &[u8],
-    title: &str,
-    options: [&'static str; 2],
 ) -> Result<PrintJob, ApiError> {
+    let options: Vec<&str> = job.options.iter().map(String::as_str).collect();
+    send(printer, pdf, &job.title, &options)
+}
+
+fn send(printer: &str, pdf: &[u8], title: &str, options: &[&str]) -> Result<PrintJob, ApiError> {
     let printer = printer.trim();
     if printer.is_empty() || printer.contains(['/', '#', ' ']) {
         return Err(ApiError::invalid(format!(
-            "`{printer}` is not a CUPS queue name; set the station's printer in Settings"
+            "“{printer}” is not a CUPS queue name; set the station's printer in Settings"
         )));
     }
     if let QueueState::Stopped(reason) = queue_state(printer)? {
@@ -95,12 +107,181 @@ fn send(
     }
 }
 
+/// Sends a slip's PDF to `printer`: the host's own queue, or where the caller's station has its
+/// printer at its own computer and `printer` is that station's, to the station's program,
+/// waiting for what its CUPS said.
+pub fn print_slip_pdf(
+    ctx: &Ctx<'_>,
+    printer: &str,
+    pdf: &[u8],
+    title: &str,
+    size: PageSize,
+) -> Result<PrintJob, ApiError> {
+    let Some(station) = printing_at_station(ctx, printer)? else {
+        return print_pdf(printer, pdf, title, size);
+    };
+    let options = job_options(size).map(str::to_owned).to_vec();
+    let job_id = ctx.scales.print_jobs().print(&station, title, options, pdf)?;
+    Ok(PrintJob { job_id, printer: format!("{} at {station}", printer.trim()) })
+}
+
+/// The caller's station, where its printer is at its own computer and `printer` is that one.
+fn printing_at_station(ctx: &Ctx<'_>, printer: &str) -> Result<Option<String>, ApiError> {
+    let Some(station_id) = ctx.station_id() else { return Ok(None) };
+    let found: Option<(String, Option<String>, String)> = ctx
+        .query_row(
+            "SELECT name, printer, printer_at FROM stations WHERE id = ?1",
+            [station_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(found.and_then(|(name, queue, at)| {
+        (at == "station" && queue.as_deref().map(str::trim) == Some(printer.trim())).then_some(name)
+    }))
+}
+
+/// A slip the host rendered for a station whose printer is at its own computer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StationPrintJob {
+    pub id: u64,
+    pub title: String,
+    /// The `lp` options that make the page come out at its own size.
+    pub options: Vec<String>,
+    /// The PDF, base64.
+    pub pdf_base64: String,
+}
+
+/// The next slip waiting for this station's printer, if any.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct WaitingPrintJob {
+    pub job: Option<StationPrintJob>,
+}
+
+/// What became of a slip at the station's printer: its CUPS job id, or what went wrong.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct PrintJobDone {
+    pub id: u64,
+    #[serde(default)]
+    pub job_id: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// How long a packer waits for the station's computer to print a slip.
+const STATION_PRINT_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+/// A station that asked for slips less recently than this is taken to be away: the packer is
+/// told at once rather than after [`STATION_PRINT_WAIT`].
+const STATION_AWAY: std::time::Duration = std::time::Duration::from_secs(5);
+
+type Answer = std::sync::mpsc::Sender<Result<String, String>>;
+
+/// The slips waiting for the stations' own printers, held in memory: a slip is printed while
+/// the packer waits, or not at all, so nothing is printed late after a restart.
+#[derive(Debug, Default)]
+pub struct StationPrintJobs {
+    next: std::sync::atomic::AtomicU64,
+    waiting: std::sync::Mutex<HashMap<String, VecDeque<StationPrintJob>>>,
+    answers: std::sync::Mutex<HashMap<u64, (String, Answer)>>,
+    asked: std::sync::Mutex<HashMap<String, std::time::Instant>>,
+}
+
+impl StationPrintJobs {
+    /// Hands a slip to `station`'s program and waits for what its printer said; gives the
+    /// CUPS job id there.
+    pub fn print(
+        &self,
+        station: &str,
+        title: &str,
+        options: Vec<String>,
+        pdf: &[u8],
+    ) -> Result<String, ApiError> {
+        use base64::Engine;
+        let away = lock(&self.asked).get(station).is_none_or(|at| at.elapsed() > STATION_AWAY);
+        if away {
+            return Err(ApiError::conflict(format!(
+                "the computer at {station} is not connected to the host, so its printer cannot \
+                 print: check that Backroom runs there"
+            )));
+        }
+        let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let pdf_base64 = base64::engine::general_purpose::STANDARD.encode(pdf);
+        let job = StationPrintJob { id, title: title.to_owned(), options, pdf_base64 };
+        let (send, answer) = std::sync::mpsc::channel();
+        lock(&self.answers).insert(id, (station.to_owned(), send));
+        lock(&self.waiting).entry(station.to_owned()).or_default().push_back(job);
+        let outcome = answer.recv_timeout(STATION_PRINT_WAIT);
+        lock(&self.answers).remove(&id);
+        if let Some(jobs) = lock(&self.waiting).get_mut(station) {
+            jobs.retain(|job| job.id != id);
+        }
+        match outcome {
+            Ok(Ok(job_id)) => Ok(job_id),
+            Ok(Err(error)) => Err(ApiError::conflict(error)),
+            Err(_) => Err(ApiError::conflict(format!(
+                "the computer at {station} did not print the slip in time: check its printer, \
+                 then print again"
+            ))),
+        }
+    }
+
+    /// The next slip waiting for `station`'s printer; notes that the station is there.
+    pub fn take(&self, station: &str) -> Option<StationPrintJob> {
+        lock(&self.asked).insert(station.to_owned(), std::time::Instant::now());
+        lock(&self.waiting).get_mut(station)?.pop_front()
+    }
+
+    /// Whether a slip waits for `station`'s printer.
+    pub fn any_waiting(&self, station: &str) -> bool {
+        lock(&self.waiting).get(station).is_some_and(|jobs| !jobs.is_empty())
+    }
+
+    /// Hands what `station`'s printer did with a slip to the packer waiting for it.
+    pub fn finish(&self, station: &str, done: PrintJobDone) -> Result<(), ApiError> {
+        let answers = lock(&self.answers);
+        let Some((owner, answer)) = answers.get(&done.id).filter(|(owner, _)| owner == station)
+        else {
+            // Too late (the packer was told it timed out) or another station's: nobody waits.
+            return Ok(());
+        };
+        debug_assert_eq!(owner, station);
+        let outcome = match (done.job_id, done.error) {
+            (_, Some(error)) => Err(error),
+            (Some(job_id), None) => Ok(job_id),
+            (None, None) => Err("the station's printer gave no job number".to_owned()),
+        };
+        let _ = answer.send(outcome);
+        Ok(())
+    }
+}
+
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Every change under these locks is whole: a panic cannot leave one half made.
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The next slip waiting for the caller's station's own printer. Writes nothing.
+pub fn take_print_job(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<WaitingPrintJob, ApiError> {
+    let station = crate::stations::key_station_name(ctx)?;
+    Ok(WaitingPrintJob { job: ctx.scales.print_jobs().take(&station) })
+}
+
+/// What the caller's station's printer did with a slip. Writes nothing.
+pub fn finish_print_job(
+    ctx: &mut Ctx<'_>,
+    req: PrintJobDone,
+) -> Result<crate::system::Done, ApiError> {
+    let station = crate::stations::key_station_name(ctx)?;
+    ctx.scales.print_jobs().finish(&station, req)?;
+    Ok(crate::system::Done { ok: true })
+}
+
 /// The `lp` arguments for one slip: the queue, the job's title, and the options that make the
 /// page come out at its own size, whatever the queue's defaults. The PDF comes on stdin.
-fn lp_args(printer: &str, title: &str, options: [&str; 2]) -> Vec<String> {
+fn lp_args(printer: &str, title: &str, options: &[&str]) -> Vec<String> {
     let mut args = vec!["-d".to_owned(), printer.to_owned(), "-t".to_owned(), title.to_owned()];
     for option in options {
-        args.extend(["-o".to_owned(), option.to_owned()]);
+        args.extend(["-o".to_owned(), (*option).to_owned()]);
     }
     args.extend(["--".to_owned(), "-".to_owned()]);
     args
@@ -277,7 +458,7 @@ pub fn print_test_page(ctx: &mut Ctx<'_>, req: PrintTestPage) -> Result<Printed,
         .optional()?;
     let Some(saved) = saved else {
         return Err(ApiError::not_found(format!(
-            "there is no station `{}`",
+            "there is no station “{}”",
             backroom_core::limits::shorten(station, 40)
         )));
     };
@@ -399,17 +580,21 @@ fn stopped(printer: &str, reason: &str) -> ApiError {
     };
     ApiError::conflict(format!(
         "printer {printer} is stopped{reason}; check it has paper and is switched on, then \
-         start it again with `cupsenable {printer}` or from the CUPS page (http://localhost:631)"
+         start it again on this computer's printer page (http://localhost:631, Printers)"
     ))
 }
 
 fn missing_tool(tool: &str, e: &std::io::Error) -> ApiError {
     if e.kind() == std::io::ErrorKind::NotFound {
-        ApiError::conflict(format!(
-            "`{tool}` is not installed, so Backroom cannot print; install CUPS (the `cups` package)"
-        ))
+        ApiError::conflict(
+            "the print service (CUPS) is not installed on this computer, so Backroom cannot \
+             print; a manager installs it (the cups package)",
+        )
     } else {
-        ApiError::conflict(format!("cannot run `{tool}` ({e}); check the CUPS installation"))
+        ApiError::conflict(format!(
+            "the print service (CUPS) could not be started ({tool}: {e}); a manager checks its \
+             installation"
+        ))
     }
 }
 
@@ -425,7 +610,7 @@ pub fn classify_error(printer: &str, text: &str) -> ApiError {
     let lower = text.to_lowercase();
     if lower.contains("scheduler is not running") || lower.contains("connection refused") {
         return ApiError::conflict(
-            "the print service (CUPS) is not running; start it (`cupsd`, or `systemctl start cups`) and print again",
+            "the print service (CUPS) is not running; start it on this computer and print again",
         );
     }
     if lower.contains("invalid destination")
@@ -437,14 +622,15 @@ pub fn classify_error(printer: &str, text: &str) -> ApiError {
         return ApiError::new(
             ErrorCode::NotFound,
             format!(
-                "there is no printer queue `{printer}`; add it in CUPS (`lpadmin -p {printer} ...`) \
-                 or choose another printer for this station in Settings"
+                "there is no printer queue “{printer}”; add the printer on this computer's \
+                 printer page (http://localhost:631) or choose another printer for this station"
             ),
         );
     }
     if lower.contains("not accepting jobs") {
         return ApiError::conflict(format!(
-            "printer {printer} is not accepting jobs; turn that back on with `cupsaccept {printer}`"
+            "printer {printer} is not accepting jobs; accept them again on this computer's \
+             printer page (http://localhost:631, Printers)"
         ));
     }
     ApiError::conflict(format!("printer {printer} refused the slip: {text}"))
@@ -456,7 +642,7 @@ mod tests {
 
     #[test]
     fn every_job_names_its_paper() {
-        let args = |size| lp_args("Pack1", "Packing slip 1001", job_options(size));
+        let args = |size| lp_args("Pack1", "Packing slip 1001", &job_options(size));
         let label = args(PageSize::Label4x6);
         assert_eq!(
             label,
@@ -573,13 +759,17 @@ mod tests {
     fn errors_say_what_to_do() {
         let e = classify_error("Nope", "lpstat: Invalid destination name in list \"Nope\".");
         assert_eq!(e.code, ErrorCode::NotFound);
-        assert!(e.message.contains("there is no printer queue `Nope`"), "{}", e.message);
+        assert!(e.message.contains("there is no printer queue “Nope”"), "{}", e.message);
         let e = classify_error("PDF", "lpstat: Scheduler is not running.");
         assert!(e.message.contains("CUPS) is not running"));
         let e = classify_error("PDF", "lp: Destination \"PDF\" is not accepting jobs.");
-        assert!(e.message.contains("cupsaccept PDF"));
+        assert!(e.message.contains("accept them again"), "{}", e.message);
         let e = stopped("PDF", "Paused");
         assert!(e.message.starts_with("printer PDF is stopped;"), "{}", e.message);
-        assert!(e.message.contains("cupsenable PDF"));
+        assert!(e.message.contains("start it again"), "{}", e.message);
+        for e in [e, classify_error("Nope", ""), classify_error("PDF", "scheduler is not running")]
+        {
+            assert!(!e.message.contains('`'), "{}", e.message);
+        }
     }
 }

@@ -6,12 +6,18 @@
 //! scale itself said and how old that is, so a slow or stale screen cannot pass a box. The
 //! watcher follows the stations' settings: saving a station restarts its monitor.
 //!
+//! A scale attached to a station's own computer is opened there by the station's program
+//! (`backroom station`, or the desktop app paired with this host), which sends every reading
+//! with the station's key ([`report_scale_reading`]). The host stamps each with its own clock on
+//! arrival and keeps it on the same board, so the weight audit reads it by the same rules; a
+//! station that stops sending goes offline on the board after [`STATION_SILENCE`].
+//!
 //! The board also keeps a [`ScaleRemote`] per watched scale, so a packer's Zero and Tare keys
 //! reach the monitor's thread, which writes the protocol's bytes on the port. Those commands
 //! read the database only to learn the caller's station: they never hold the writer while the
 //! scale answers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::thread::JoinHandle;
@@ -32,6 +38,7 @@ use crate::scale_port::{
     MonitorOptions, PortSettings, ScaleMonitor, ScalePortError, ScaleRemote, ScaleState,
     ScaleStatus,
 };
+use crate::stations::DeviceAt;
 use crate::system::NoArgs;
 use crate::{App, Caller, Event, settings};
 
@@ -43,18 +50,37 @@ pub const MIN_INTERVAL: Duration = Duration::from_millis(50);
 /// How often the watcher looks for changed station settings and for being stopped.
 const WATCH_TICK: Duration = Duration::from_millis(200);
 
+/// How long a scale at a station's computer may go unheard before the board shows it offline:
+/// the station's program sends a reading at least every second, so this is a few lost ones.
+pub const STATION_SILENCE: Duration = Duration::from_secs(5);
+
 /// What each watched station's scale showed last.
 #[derive(Debug, Default)]
 pub struct ScaleBoard {
     latest: Mutex<HashMap<String, Seen>>,
     remotes: Mutex<HashMap<String, ScaleRemote>>,
+    /// Slips waiting for the printers at stations' computers, which also reach the host only
+    /// through the stations' programs.
+    print_jobs: crate::printing::StationPrintJobs,
 }
 
 #[derive(Debug, Clone)]
 struct Seen {
     status: ScaleStatus,
+    /// When it arrived, by this machine's clock.
     at: Instant,
     scale: String,
+    /// Whether it came from a scale at the station's own computer, over the network.
+    from_station: Option<FromStation>,
+}
+
+/// What the board keeps of a scale at a station's computer besides its status.
+#[derive(Debug, Clone, Copy)]
+struct FromStation {
+    /// The state and time of the last status published as an event, for [`due`].
+    published: Option<(ScaleState, Instant)>,
+    /// Whether the board already said the station went silent.
+    silence_told: bool,
 }
 
 /// A station's scale as the board knows it now.
@@ -69,14 +95,75 @@ pub struct BoardReading {
 impl ScaleBoard {
     /// Keeps `status` as the latest of `station`'s scale.
     pub fn record(&self, station: &str, scale: &str, status: ScaleStatus) {
-        let seen = Seen { status, at: Instant::now(), scale: scale.to_owned() };
+        let seen = Seen { status, at: Instant::now(), scale: scale.to_owned(), from_station: None };
         self.lock().insert(station.to_owned(), seen);
+    }
+
+    /// Keeps `status`, sent by the program at `station`'s computer, as the latest of its scale,
+    /// stamped with this machine's clock now. Gives whether it is due as an event, by the same
+    /// throttle as a scale the host watches.
+    pub fn record_from_station(&self, station: &str, scale: &str, status: ScaleStatus) -> bool {
+        let now = Instant::now();
+        let mut latest = self.lock();
+        let published = latest.get(station).and_then(|seen| seen.from_station?.published);
+        let publish = due(published, status.state, now);
+        let published = if publish { Some((status.state, now)) } else { published };
+        let from_station = Some(FromStation { published, silence_told: false });
+        let seen = Seen { status, at: now, scale: scale.to_owned(), from_station };
+        latest.insert(station.to_owned(), seen);
+        publish
+    }
+
+    /// Shows `station`'s scale as offline until its computer sends a reading, unless it already
+    /// sent one: a verdict at a station whose scale is at its computer never rests on a weight
+    /// the screen typed while that scale is away.
+    pub fn await_station(&self, station: &str, scale: &str, protocol: Protocol) {
+        let mut latest = self.lock();
+        if latest.get(station).is_some_and(|seen| seen.from_station.is_some()) {
+            return;
+        }
+        let status = ScaleStatus {
+            state: ScaleState::Offline,
+            protocol,
+            grams: None,
+            value: None,
+            unit: None,
+            net: None,
+            age_ms: None,
+            detail: Some(NOT_HEARD.to_owned()),
+        };
+        let from_station = Some(FromStation { published: None, silence_told: false });
+        let seen = Seen { status, at: Instant::now(), scale: scale.to_owned(), from_station };
+        latest.insert(station.to_owned(), seen);
+    }
+
+    /// The scales at stations' computers that went silent since the last call, as they show
+    /// now, to be published once each.
+    pub fn newly_silent(&self) -> Vec<(String, ScaleStatus)> {
+        let mut latest = self.lock();
+        let mut silent = Vec::new();
+        for (station, seen) in latest.iter_mut() {
+            let Some(from) = seen.from_station.as_mut() else { continue };
+            if from.silence_told || seen.at.elapsed() < STATION_SILENCE {
+                continue;
+            }
+            from.silence_told = true;
+            if seen.status.state != ScaleState::Offline {
+                silent.push((station.clone(), aged(seen)));
+            }
+        }
+        silent
     }
 
     /// Stops reporting `station`: its scale is no longer watched.
     pub fn forget(&self, station: &str) {
         self.lock().remove(station);
         lock(&self.remotes).remove(station);
+    }
+
+    /// The slips waiting for the printers at stations' computers.
+    pub fn print_jobs(&self) -> &crate::printing::StationPrintJobs {
+        &self.print_jobs
     }
 
     /// Keeps the way to send commands to `station`'s scale.
@@ -92,15 +179,33 @@ impl ScaleBoard {
     /// The latest status of `station`'s scale, or `None` when no scale is watched there.
     pub fn reading(&self, station: &str) -> Option<BoardReading> {
         let seen = self.lock().get(station).cloned()?;
-        let mut status = seen.status;
-        let since = u64::try_from(seen.at.elapsed().as_millis()).unwrap_or(u64::MAX);
-        status.age_ms = status.age_ms.map(|age| age.saturating_add(since));
-        Some(BoardReading { status, scale: seen.scale })
+        Some(BoardReading { status: aged(&seen), scale: seen.scale })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Seen>> {
         lock(&self.latest)
     }
+}
+
+/// Why a scale at a station's computer shows offline while it has sent nothing yet.
+const NOT_HEARD: &str = "waiting for the station's computer to send its scale's readings";
+
+/// A status as it stands now: its age brought up to now, and a scale at a station's computer
+/// unheard for [`STATION_SILENCE`] offline, whatever it showed last.
+fn aged(seen: &Seen) -> ScaleStatus {
+    let mut status = seen.status.clone();
+    let since = u64::try_from(seen.at.elapsed().as_millis()).unwrap_or(u64::MAX);
+    status.age_ms = status.age_ms.map(|age| age.saturating_add(since));
+    if seen.from_station.is_some() && seen.at.elapsed() >= STATION_SILENCE {
+        status.state = ScaleState::Offline;
+        status.age_ms = Some(status.age_ms.unwrap_or(since));
+        status.detail = Some(
+            "the station's computer stopped sending its scale's readings: check that Backroom \
+             runs there and reaches this host"
+                .to_owned(),
+        );
+    }
+    status
 }
 
 fn lock<T>(map: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -140,11 +245,73 @@ pub fn read_station_scale(
         .query_row("SELECT name FROM stations WHERE name = ?1", [name], |r| r.get(0))
         .optional()?;
     let Some(station) = known else {
-        return Err(ApiError::not_found(format!("there is no station `{}`", shorten(name, 40))));
+        return Err(ApiError::not_found(format!("there is no station “{}”", shorten(name, 40))));
     };
     let status = ctx.scales.reading(&station).map(|seen| seen.status);
     let weight_unit = settings::store(ctx)?.weight_unit;
     Ok(StationScale { station: Some(station), status, weight_unit })
+}
+
+/// A reading of a station's own scale, sent by the program on the station's computer. It
+/// carries no time: the host stamps it on arrival.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ScaleReport {
+    /// The station whose scale this is: the key's own, or the reading is refused.
+    pub station: String,
+    pub status: ScaleStatus,
+}
+
+/// What the host made of a reading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ReadingTaken {
+    /// Whether it went out to the screens as an event; the board took it either way.
+    pub published: bool,
+    /// Whether a slip waits for the station's own printer, so it is taken at once.
+    pub slip_waiting: bool,
+}
+
+/// Takes a reading of the caller's own station's scale, sent with its key from the station's
+/// computer, onto the board. Writes nothing to the database.
+pub fn report_scale_reading(ctx: &mut Ctx<'_>, req: ScaleReport) -> Result<ReadingTaken, ApiError> {
+    let station = crate::stations::key_station_name(ctx)?;
+    if req.station.trim() != station {
+        // A station posing as another is a fault or an attack: the manager should hear of it.
+        eprintln!(
+            "refused a scale reading for station {:?} sent with the key of station {station:?}",
+            shorten(req.station.trim(), 40)
+        );
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "this computer is the station {station}; it sends only its own scale's readings"
+            ),
+        ));
+    }
+    if let Some(grams) = req.status.grams {
+        backroom_core::limits::WEIGHT_G.check_f64("the weight", grams.abs())?;
+    }
+    let devices = crate::stations::station_devices(ctx, NoArgs {})?;
+    let scale = match (devices.scale, devices.scale_at) {
+        (Some(scale), crate::stations::DeviceAt::Station) => scale,
+        _ => {
+            return Err(ApiError::conflict(
+                "this station's scale is not set up on its own computer: a manager sets where \
+                 it is attached in Stations",
+            ));
+        }
+    };
+    let scale = station_scale_name(&station, &scale);
+    let published = ctx.scales.record_from_station(&station, &scale, req.status.clone());
+    let slip_waiting = ctx.scales.print_jobs().any_waiting(&station);
+    if published {
+        ctx.emit(Event::Scale { station, status: req.status });
+    }
+    Ok(ReadingTaken { published, slip_waiting })
+}
+
+/// How the audit log names a scale at a station's computer.
+fn station_scale_name(station: &str, scale: &ScaleSettings) -> String {
+    format!("{} on {} at {station}", scale.protocol, scale.port.trim())
 }
 
 /// A port a scale may be attached to, as a manager choosing a station's scale sees it.
@@ -378,7 +545,11 @@ impl ScaleWatch {
     /// it offline and keeps trying.
     pub fn start(app: &Arc<App>) -> ScaleWatch {
         let stop = Arc::new(AtomicBool::new(false));
-        let mut watcher = Watcher { app: Arc::downgrade(app), monitors: HashMap::new() };
+        let mut watcher = Watcher {
+            app: Arc::downgrade(app),
+            monitors: HashMap::new(),
+            at_stations: HashSet::new(),
+        };
         let events = app.subscribe();
         watcher.refresh();
         let stopped = Arc::clone(&stop);
@@ -403,11 +574,14 @@ struct Watcher {
     /// Weak, so the monitors' threads never keep the application open.
     app: Weak<App>,
     monitors: HashMap<String, (ScaleSettings, ScaleMonitor)>,
+    /// The stations whose scale is at their own computer, which sends its readings.
+    at_stations: HashSet<String>,
 }
 
 impl Watcher {
     fn run(mut self, mut events: tokio::sync::broadcast::Receiver<Event>, stop: &AtomicBool) {
         while !stop.load(Ordering::Relaxed) {
+            self.tell_silent();
             match events.try_recv() {
                 Ok(Event::DataChanged { what }) if what == "stations" || what == "all" => {
                     self.refresh()
@@ -419,9 +593,17 @@ impl Watcher {
             }
         }
         if let Some(app) = self.app.upgrade() {
-            for station in self.monitors.keys() {
+            for station in self.monitors.keys().chain(&self.at_stations) {
                 app.scales().forget(station);
             }
+        }
+    }
+
+    /// Tells the screens of a station whose computer stopped sending its scale's readings.
+    fn tell_silent(&self) {
+        let Some(app) = self.app.upgrade() else { return };
+        for (station, status) in app.scales().newly_silent() {
+            app.publish(Event::Scale { station, status });
         }
     }
 
@@ -435,13 +617,18 @@ impl Watcher {
                 return;
             }
         };
-        let wanted: HashMap<String, ScaleSettings> = stations
-            .into_iter()
-            .filter_map(|s| {
-                let scale = s.scale.filter(|scale| !scale.port.trim().is_empty())?;
-                Some((s.name, scale))
-            })
-            .collect();
+        let mut wanted: HashMap<String, ScaleSettings> = HashMap::new();
+        let mut at_stations: HashMap<String, ScaleSettings> = HashMap::new();
+        for station in stations {
+            let Some(scale) = station.scale.filter(|scale| !scale.port.trim().is_empty()) else {
+                continue;
+            };
+            // A scale at the station's own computer is opened there, never here.
+            match station.scale_at.unwrap_or_default() {
+                DeviceAt::Host => wanted.insert(station.name, scale),
+                DeviceAt::Station => at_stations.insert(station.name, scale),
+            };
+        }
         self.monitors.retain(|station, (settings, _)| {
             let keep = wanted.get(station) == Some(settings);
             if !keep {
@@ -449,6 +636,24 @@ impl Watcher {
             }
             keep
         });
+        self.at_stations.retain(|station| {
+            let keep = at_stations.contains_key(station);
+            if !keep {
+                app.scales().forget(station);
+            }
+            keep
+        });
+        for (station, settings) in at_stations {
+            let protocol = PortSettings::from_station(&settings)
+                .map(|port| port.protocol)
+                .unwrap_or(Protocol::MtSics);
+            app.scales().await_station(
+                &station,
+                &station_scale_name(&station, &settings),
+                protocol,
+            );
+            self.at_stations.insert(station);
+        }
         for (station, settings) in wanted {
             if self.monitors.contains_key(&station) {
                 continue;
@@ -491,7 +696,7 @@ fn watch_scale(weak: &Weak<App>, station: &str, port: PortSettings) -> ScaleMoni
 /// published: a change of state (stable, in motion, offline, ...) always does, a reading in
 /// the same state once [`MIN_INTERVAL`] has passed. The monitor reports every reading, so a
 /// weight held back is followed by a newer one within a poll.
-fn due(last: Option<(ScaleState, Instant)>, state: ScaleState, now: Instant) -> bool {
+pub fn due(last: Option<(ScaleState, Instant)>, state: ScaleState, now: Instant) -> bool {
     match last {
         None => true,
         Some((last_state, at)) => {
@@ -564,6 +769,24 @@ mod tests {
             err.message,
             "The scale refused to zero: it is in motion; wait for a steady weight"
         );
+    }
+
+    #[test]
+    fn a_scale_at_a_stations_computer_is_offline_until_it_is_heard_and_its_events_are_throttled() {
+        let board = ScaleBoard::default();
+        board.await_station("Bench A", "mt-sics on /dev/ttyUSB0 at Bench A", Protocol::MtSics);
+        let waiting = board.reading("Bench A").expect("an entry, so no typed weight stands in");
+        assert_eq!(waiting.status.state, ScaleState::Offline);
+        assert!(waiting.status.detail.unwrap().contains("waiting for the station"));
+
+        assert!(board.record_from_station("Bench A", "at Bench A", stable(860.0, 3)));
+        assert!(!board.record_from_station("Bench A", "at Bench A", stable(861.0, 3)), "throttled");
+        let seen = board.reading("Bench A").unwrap();
+        assert_eq!((seen.status.state, seen.status.grams), (ScaleState::Stable, Some(861.0)));
+        // Settings read again do not put a heard scale back to waiting.
+        board.await_station("Bench A", "at Bench A", Protocol::MtSics);
+        assert_eq!(board.reading("Bench A").unwrap().status.grams, Some(861.0));
+        assert!(board.newly_silent().is_empty(), "heard just now");
     }
 
     #[test]

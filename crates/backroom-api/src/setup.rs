@@ -217,7 +217,13 @@ pub fn create_first_manager(ctx: &mut Ctx<'_>, req: FirstManager) -> Result<Sess
     if !known {
         people::save_station(
             ctx,
-            Station { name: station.to_owned(), scale: None, printer: None },
+            Station {
+                name: station.to_owned(),
+                scale: None,
+                printer: None,
+                scale_at: None,
+                printer_at: None,
+            },
         )?;
     }
     let manager = people::save_operator(
@@ -229,6 +235,7 @@ pub fn create_first_manager(ctx: &mut Ctx<'_>, req: FirstManager) -> Result<Sess
             badge: req.badge,
             pin: Some(req.pin.clone()),
             active: true,
+            language: None,
         },
     )?;
     // Badge and PIN together where there is a badge, which passes even a store that asks

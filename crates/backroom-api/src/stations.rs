@@ -126,6 +126,103 @@ impl KeyHolder {
     }
 }
 
+/// Where one of a station's devices is attached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceAt {
+    /// To the host: it opens the scale's port, or prints on its own CUPS queue.
+    #[default]
+    Host,
+    /// To the station's own computer, whose Backroom program opens the port or prints there.
+    Station,
+}
+
+impl DeviceAt {
+    fn as_str(self) -> &'static str {
+        match self {
+            DeviceAt::Host => "host",
+            DeviceAt::Station => "station",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> DeviceAt {
+        match text {
+            "station" => DeviceAt::Station,
+            _ => DeviceAt::Host,
+        }
+    }
+}
+
+/// Saves where a station's scale and printer are attached; one left out stays as it was.
+/// Gives both as saved.
+pub(crate) fn place_devices(
+    ctx: &Ctx<'_>,
+    station: &str,
+    scale_at: Option<DeviceAt>,
+    printer_at: Option<DeviceAt>,
+) -> Result<(DeviceAt, DeviceAt), ApiError> {
+    let (scale, printer): (String, String) = ctx.query_row(
+        "UPDATE stations SET scale_at = coalesce(?2, scale_at), printer_at = coalesce(?3, printer_at)
+         WHERE name = ?1 RETURNING scale_at, printer_at",
+        params![station, scale_at.map(DeviceAt::as_str), printer_at.map(DeviceAt::as_str)],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((DeviceAt::parse(&scale), DeviceAt::parse(&printer)))
+}
+
+/// What a paired station's own program needs to run its devices: which station it is, its
+/// scale and printer, and which of them it attaches itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StationDevices {
+    pub station: String,
+    pub scale: Option<people::ScaleSettings>,
+    pub scale_at: DeviceAt,
+    /// The CUPS queue slips go to.
+    pub printer: Option<String>,
+    pub printer_at: DeviceAt,
+}
+
+/// The devices of the station whose key came with the request.
+pub fn station_devices(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<StationDevices, ApiError> {
+    let name = key_station_name(ctx)?;
+    let station = people::list_stations(ctx, NoArgs {})?
+        .into_iter()
+        .find(|s| s.name == name)
+        .ok_or_else(not_paired)?;
+    Ok(StationDevices {
+        station: station.name,
+        scale: station.scale,
+        scale_at: station.scale_at.unwrap_or_default(),
+        printer: station.printer,
+        printer_at: station.printer_at.unwrap_or_default(),
+    })
+}
+
+/// The name of the station whose key came with the request.
+pub(crate) fn key_station_name(ctx: &Ctx<'_>) -> Result<String, ApiError> {
+    let holder = ctx.station_key.ok_or_else(not_paired)?;
+    Ok(ctx
+        .query_row("SELECT name FROM stations WHERE id = ?1", [holder.station_id], |r| r.get(0))?)
+}
+
+/// Lets through only a paired desktop station's own program, by its key: an operator's
+/// session, even a manager's, is no station, and a browser never runs a station's devices.
+pub(crate) fn check_station_program(holder: Option<&KeyHolder>) -> Result<(), ApiError> {
+    match holder {
+        Some(holder) if holder.feeds_scale() => Ok(()),
+        Some(_) => Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "a browser cannot run a station's scale or printer: start Backroom on the station's \
+             computer",
+        )),
+        None => Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "only the station's own Backroom program, paired with this host, runs its scale and \
+             printer",
+        )),
+    }
+}
+
 /// Makes a pairing code for a station, creating the station if needed. An earlier code of the
 /// station not yet used stops working.
 pub fn create_pairing_code(
@@ -217,7 +314,7 @@ pub fn revoke_station(ctx: &mut Ctx<'_>, req: StationRef) -> Result<Done, ApiErr
         .optional()?
         .ok_or_else(|| {
             ApiError::not_found(format!(
-                "there is no station `{}`",
+                "there is no station “{}”",
                 backroom_core::limits::shorten(name, 40)
             ))
         })?;
@@ -296,7 +393,7 @@ pub(crate) fn key_for_sign_in(ctx: &Ctx<'_>, station_id: i64) -> Result<Option<i
             })?;
         return Err(ApiError::new(
             ErrorCode::Forbidden,
-            format!("this machine is the station `{own}`; sign in there"),
+            format!("this machine is the station “{own}”; sign in there"),
         ));
     }
     let paired: bool = ctx.query_row(

@@ -7,9 +7,13 @@
 //! 3. writes (a unit received) from twenty stations while other stations print slips on a
 //!    queue whose `lp` takes three seconds a job.
 //!
+//! 4. a station's own scale through the host: `backroom serve --lan` in a process of its own,
+//!    the station's agent on the scale simulator, and a packer's screen over HTTPS; from a
+//!    weight put on the scale to the host's board showing it settled, and to the verdict.
+//!
 //! For each: requests per second, p50, p99 and the slowest, and errors. Reads never wait for
 //! the import, and no write waits for the printer.
-//! Run with `cargo bench -p backroom --bench stations`.
+//! Run with `cargo bench -p backroom --bench stations`; `-- scale` runs only the fourth.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -30,6 +34,10 @@ const IDLE_FOR: Duration = Duration::from_secs(5);
 const PRINT_SECS: u32 = 3;
 
 fn main() {
+    if std::env::args().any(|arg| arg == "scale") {
+        scale_through_host();
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let app = Arc::new(App::open(&dir.path().join("backroom.db")).unwrap());
     let (products, orders, what) = import_files();
@@ -66,6 +74,7 @@ fn main() {
     during.print("look-ups, during the import");
 
     writes_while_printing(&app, &addr, &tokens, dir.path());
+    scale_through_host();
 }
 
 /// The products and orders files, and which orders file it is.
@@ -287,6 +296,16 @@ impl Figures {
         self.took.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     }
 
+    /// One line with the median, the 99th percentile and the slowest.
+    fn print_latency(&self, what: &str) {
+        println!(
+            "{what}: median {:.1} ms, p99 {:.1} ms, slowest {:.1} ms",
+            self.at(0.50),
+            self.at(0.99),
+            self.at(1.0)
+        );
+    }
+
     fn print(&self, what: &str) {
         println!(
             "{what}: {} in {:.1} s = {:.0}/s; p50 {:.1} ms, p99 {:.1} ms, slowest {:.1} ms; {} errors",
@@ -444,4 +463,227 @@ fn orders_csv() -> String {
         csv.push_str(&format!("SKU-{product:05},{},4.99\n", 1 + row % 4));
     }
     csv
+}
+
+// A station's own scale through the host.
+
+/// How many weighings are timed.
+const WEIGHINGS: usize = 60;
+const SIMULATOR: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/tools/scale-sim/scale-sim");
+
+/// From a weight put on a station's scale to the host's board showing it settled (as the
+/// screen reads it), and to the verdict of `weigh` at that station.
+fn scale_through_host() {
+    use backroom::pairing_client::{self, HostClient};
+    use backroom::station::{Link, StationAgent};
+
+    let Ok(mut sim) = Simulator::start() else {
+        println!("scale through the host: skipped, the scale simulator is not at {SIMULATOR}");
+        return;
+    };
+    let on_port = settled_on_the_port(&mut sim);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("host.db");
+    let code = bench_warehouse(&db, &sim.device);
+    let (mut host, url, fingerprint) = serve_lan(&db);
+    let file = pairing_client::pair(&url, &code, Some(&fingerprint), |_| false).unwrap();
+    let key = file.key.clone();
+    let agent = StationAgent::start(file);
+    let client = HostClient::new(&url, Some(&fingerprint)).unwrap();
+    let call = |name: &str, req: Value, token: Option<&str>| {
+        let reply = client.call(name, &req, Some(&key), token).unwrap();
+        assert_eq!(reply.status, 200, "{name}: {}", reply.body);
+        reply.body
+    };
+    let session = call("sign_in", json!({"station": "Bench S", "credential": "2222"}), None);
+    let token = session["token"].as_str().unwrap().to_owned();
+    let expected = call("expected_weight", json!({"order": "S-0", "box": "BOX-S"}), Some(&token));
+    let grams = expected["expected_g"].as_f64().unwrap();
+    let shows = |want: f64| {
+        let seen = call("station_scale", json!({}), Some(&token));
+        seen["status"]["state"] == "stable" && seen["status"]["grams"] == want
+    };
+    let wait_for = |want: f64| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !shows(want) {
+            assert!(
+                Instant::now() < deadline,
+                "the scale never showed {want} g: {:?}",
+                agent.state()
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    };
+    wait_for(0.0);
+    assert_eq!(agent.state().link, Link::Connected, "{:?}", agent.state());
+    let (mut on_board, mut verdicts) = (Vec::new(), Vec::new());
+    for n in 0..WEIGHINGS {
+        let at = Instant::now();
+        sim.control(&format!("weight {grams}"));
+        wait_for(grams);
+        on_board.push((vec![at.elapsed()], 0));
+        let weighed =
+            call("weigh", json!({"order": format!("S-{n}"), "box": "BOX-S"}), Some(&token));
+        assert_eq!(weighed["verdict"]["kind"], "pass", "{weighed}");
+        verdicts.push((vec![at.elapsed()], 0));
+        sim.control("weight 0");
+        wait_for(0.0);
+    }
+    let started = Instant::now();
+    drop(agent);
+    let _ = host.kill();
+    let _ = host.wait();
+    println!("a station's scale through the host over HTTPS on loopback, {WEIGHINGS} weighings:");
+    on_port.print_latency("  weight put on to settled at the station's own monitor (no host)");
+    Figures::new(on_board, started.elapsed())
+        .print_latency("  weight put on to settled on the host's board");
+    Figures::new(verdicts, started.elapsed())
+        .print_latency("  weight put on to the verdict at the bench");
+}
+
+/// The part of the way no network takes: from a weight put on the scale to the station's own
+/// monitor reporting it settled (two agreeing frames), with the same options as the agent.
+fn settled_on_the_port(sim: &mut Simulator) -> Figures {
+    use backroom_api::scale_port::{MonitorOptions, PortSettings, ScaleMonitor, ScaleState};
+    use backroom_core::scale::Protocol;
+
+    let (send, statuses) = std::sync::mpsc::channel();
+    let options = MonitorOptions { every_reading: true, ..MonitorOptions::default() };
+    let port = PortSettings::new(sim.device.clone(), Protocol::MtSics);
+    let monitor = ScaleMonitor::start(port, options, move |status| {
+        let _ = send.send((status.state, status.grams, Instant::now()));
+    });
+    let settled = |want: f64, after: Instant| loop {
+        let (state, grams, at) = statuses.recv_timeout(Duration::from_secs(30)).unwrap();
+        if state == ScaleState::Stable && grams == Some(want) && at >= after {
+            return at;
+        }
+    };
+    settled(0.0, Instant::now());
+    let mut took = Vec::new();
+    let started = Instant::now();
+    for _ in 0..WEIGHINGS {
+        let at = Instant::now();
+        sim.control("weight 500");
+        took.push(settled(500.0, at) - at);
+        let at = Instant::now();
+        sim.control("weight 0");
+        settled(0.0, at);
+    }
+    drop(monitor);
+    Figures::new(vec![(took, 0)], started.elapsed())
+}
+
+/// A database with one packing station whose scale (the simulator at `device`) is at its own
+/// computer, a box, and picked orders `S-0`, `S-1`, ...; gives the station's pairing code.
+fn bench_warehouse(db: &Path, device: &str) -> String {
+    let app = App::open(db).unwrap();
+    let layout = json!({"name": "bench", "aisles": 2, "blocks": 1, "slots_per_side": 5,
+        "slot_length_m": 1.0, "aisle_pitch_m": 3.0, "cross_aisle_m": 2.0});
+    local(&app, "set_layout", json!({ "layout": layout }));
+    local(&app, "save_area", json!({"code": "PACKING", "kind": "packing"}));
+    local(&app, "save_product", json!({"sku": "MUG-1", "name": "Mug", "unit_weight": "350 g"}));
+    local(
+        &app,
+        "save_box",
+        json!({"code": "BOX-S", "name": "Small", "tare_g": 150,
+            "inner_mm": {"length": 300, "width": 200, "height": 150}}),
+    );
+    local(&app, "save_operator", json!({"name": "Pia", "role": "packer", "pin": "2222"}));
+    local(
+        &app,
+        "save_station",
+        json!({"name": "Bench S", "scale_at": "station", "scale": {"port": device,
+            "protocol": "mt-sics", "baud": 9600, "data_bits": 8, "parity": "none", "stop_bits": 1}}),
+    );
+    let bin = "A01-1-01-L";
+    local(&app, "receive", json!({"product": "MUG-1", "qty": WEIGHINGS, "to": bin}));
+    for n in 0..WEIGHINGS {
+        let number = format!("S-{n}");
+        local(
+            &app,
+            "create_order",
+            json!({"number": number, "customer": {"name": "Ann Lee"}, "payment_status": "paid",
+                "ship_to": {"name": "Ann Lee", "address1": "1 High St", "city": "Leeds",
+                    "postal_code": "LS1 1AA", "country": "GB"},
+                "lines": [{"product": "MUG-1", "qty": 1}]}),
+        );
+        local(&app, "pick", json!({"order": number, "product": "MUG-1", "bin": bin, "qty": 1}));
+    }
+    let code = local(&app, "create_pairing_code", json!({"station": "Bench S"}));
+    code["code"].as_str().unwrap().to_owned()
+}
+
+/// `backroom serve --lan` over `db` on a free loopback port; gives the process, its address
+/// and its fingerprint.
+fn serve_lan(db: &Path) -> (std::process::Child, String, String) {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_backroom"))
+        .arg("--db")
+        .arg(db)
+        .args(["serve", "--lan", "--addr", "127.0.0.1:0", "--loopback-addr", "off"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let (mut url, mut fingerprint) = (None, None);
+    while fingerprint.is_none() {
+        let mut line = String::new();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "the host stopped");
+        if let Some(rest) = line.trim().strip_prefix("Backroom is serving ") {
+            url.get_or_insert_with(|| rest.trim_end_matches('/').to_owned());
+        }
+        fingerprint =
+            line.strip_prefix("certificate fingerprint (SHA-256): ").map(|f| f.trim().to_owned());
+    }
+    // The host keeps writing to its output; nobody needs to read it.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    (child, url.unwrap(), fingerprint.unwrap())
+}
+
+/// The scale simulator on a pseudo-terminal, driven through its stdin.
+struct Simulator {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: BufReader<std::process::ChildStdout>,
+    device: String,
+}
+
+impl Simulator {
+    fn start() -> std::io::Result<Simulator> {
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(SIMULATOR)
+            .args(["--protocol", "mt-sics", "--unit", "g", "--weight", "0", "--exit-on-eof"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut device = String::new();
+        stdout.read_line(&mut device)?;
+        Ok(Simulator { child, stdin, stdout, device: device.trim().to_owned() })
+    }
+
+    /// Sends a control line and waits for its `ok`.
+    fn control(&mut self, command: &str) {
+        writeln!(self.stdin, "{command}").unwrap();
+        loop {
+            let mut line = String::new();
+            assert!(self.stdout.read_line(&mut line).unwrap() > 0, "the simulator stopped");
+            if line.starts_with("ok") {
+                return;
+            }
+            assert!(line.starts_with("event "), "`{command}` got {line:?}");
+        }
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -80,6 +80,24 @@ pub enum Command {
         #[arg(long, value_name = "FINGERPRINT")]
         fingerprint: Option<String>,
     },
+    /// Run this computer's scale and printer for its station on a host: pairs on first use
+    /// (with --code), then sends the scale's readings and prints the host's slips until
+    /// Ctrl-C, one line per change of state. Opens no database.
+    Station {
+        /// The host's address, as `backroom serve --lan` prints it: https://ADDRESS:7878.
+        #[arg(long)]
+        host: String,
+        /// A pairing code from the manager's Stations screen: pairs (again) before starting.
+        #[arg(long)]
+        code: Option<String>,
+        /// The fingerprint the host shows, when pairing; without it, you are asked to compare.
+        #[arg(long, value_name = "FINGERPRINT")]
+        fingerprint: Option<String>,
+        /// Where the station key is kept: backroom/station.json in the OS data directory by
+        /// default.
+        #[arg(long, value_name = "PATH")]
+        key_file: Option<PathBuf>,
+    },
     /// Fill a new, empty database with the demo warehouse.
     Demo,
     /// Import a CSV file: every row is checked first, and nothing is written unless all pass.
@@ -256,6 +274,11 @@ fn execute(cli: Cli) -> Result<(), CliError> {
     if let Command::Pair { host, code, fingerprint } = &cli.command {
         return pair(host, code, fingerprint.as_deref());
     }
+    if let Command::Station { host, code, fingerprint, key_file } = &cli.command {
+        let (code, fingerprint) = (code.as_deref(), fingerprint.as_deref());
+        return crate::station::headless(host, code, fingerprint, key_file.clone())
+            .map_err(|e| CliError::Failed(e.to_string()));
+    }
     let app = App::open(&db)?;
     match cli.command {
         Command::Serve { addr, lan, loopback_addr, ui, allow_hosts, allow_origins, write_wait } => {
@@ -312,7 +335,8 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Commands
         | Command::Route { .. }
         | Command::Scale { .. }
-        | Command::Pair { .. } => Ok(()),
+        | Command::Pair { .. }
+        | Command::Station { .. } => Ok(()),
     }
 }
 

@@ -8,4 +8,5 @@ pub mod pairing_client;
 pub mod scale_cli;
 pub mod serve;
 pub mod slip_cli;
+pub mod station;
 pub mod tls;

@@ -17,6 +17,10 @@ use crate::tls::{self, PinnedHost, TlsError};
 /// in there travels separately, in `Authorization: Bearer`.
 pub const STATION_KEY_HEADER: &str = "Backroom-Station-Key";
 
+/// How long to wait for the host to take a connection: on a LAN it answers in
+/// milliseconds, so a longer wait means it is switched off or unplugged.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
 /// What a paired station keeps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StationFile {
@@ -79,6 +83,7 @@ impl HostClient {
         let agent = ureq::AgentBuilder::new()
             .tls_config(pin.client_config()?)
             .timeout(Duration::from_secs(30))
+            .timeout_connect(CONNECT_TIMEOUT)
             .build();
         let host = host.trim_end_matches('/').to_owned();
         Ok(HostClient { host, pinned: fingerprint.map(str::to_owned), pin, agent })
@@ -101,6 +106,19 @@ impl HostClient {
         key: Option<&str>,
         token: Option<&str>,
     ) -> Result<Reply, PairError> {
+        self.call_once(name, req, key, token, None)
+    }
+
+    /// [`HostClient::call`] with the request id a write is sent with: a retry of it is
+    /// answered from the first run rather than applied again.
+    pub fn call_once(
+        &self,
+        name: &str,
+        req: &Value,
+        key: Option<&str>,
+        token: Option<&str>,
+        request_id: Option<&str>,
+    ) -> Result<Reply, PairError> {
         let mut request = self
             .agent
             .post(&format!("{}/api/{name}", self.host))
@@ -111,7 +129,36 @@ impl HostClient {
         if let Some(token) = token {
             request = request.set("Authorization", &format!("Bearer {token}"));
         }
+        if let Some(id) = request_id {
+            request = request.set("Idempotency-Key", id);
+        }
         self.reply(request.send_string(&req.to_string()))
+    }
+
+    /// The host's event stream (`GET /api/events`, server-sent events), read as it arrives.
+    /// The host sends a keep-alive every 15 s, so a read that waits much longer means the
+    /// host is gone; the stream then fails rather than hanging.
+    pub fn events(
+        &self,
+        key: Option<&str>,
+    ) -> Result<impl std::io::Read + Send + use<>, PairError> {
+        let agent = ureq::AgentBuilder::new()
+            .tls_config(self.pin.client_config()?)
+            .timeout_connect(CONNECT_TIMEOUT)
+            .timeout_read(Duration::from_secs(45))
+            .build();
+        let mut request = agent.get(&format!("{}/api/events", self.host));
+        if let Some(key) = key {
+            request = request.set(STATION_KEY_HEADER, key);
+        }
+        match request.call() {
+            Ok(response) => Ok(response.into_reader()),
+            Err(failure) => {
+                let refused = self.reply(Err(failure))?;
+                let message = refused.body["message"].as_str().unwrap_or("the host refused");
+                Err(PairError::Refused(message.to_owned()))
+            }
+        }
     }
 
     fn get(&self, path: &str) -> Result<Reply, PairError> {

@@ -4,7 +4,8 @@ import type { ScaleState } from "./ScaleState";
 import type { WeightUnit } from "./WeightUnit";
 
 /**
- * One update about a scale, as screens receive it.
+ * One update about a scale, as screens receive it (and as a station's computer sends it to
+ * the host).
  */
 export type ScaleStatus = { state: ScaleState, protocol: Protocol, 
 /**

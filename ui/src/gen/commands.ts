@@ -61,6 +61,7 @@ import type { ManifestSummary } from "./ManifestSummary";
 import type { MapUnknownLine } from "./MapUnknownLine";
 import type { Movement } from "./Movement";
 import type { MovementQuery } from "./MovementQuery";
+import type { MyLanguage } from "./MyLanguage";
 import type { NewMovement } from "./NewMovement";
 import type { NewOrder } from "./NewOrder";
 import type { NewPairingCode } from "./NewPairingCode";
@@ -87,6 +88,7 @@ import type { PickPlan } from "./PickPlan";
 import type { PickRequest } from "./PickRequest";
 import type { PickResult } from "./PickResult";
 import type { PlanPicks } from "./PlanPicks";
+import type { PrintJobDone } from "./PrintJobDone";
 import type { PrintSlip } from "./PrintSlip";
 import type { PrintTestPage } from "./PrintTestPage";
 import type { Printed } from "./Printed";
@@ -98,6 +100,7 @@ import type { ProductQuery } from "./ProductQuery";
 import type { ProductStock } from "./ProductStock";
 import type { PutAway } from "./PutAway";
 import type { PutAwayDone } from "./PutAwayDone";
+import type { ReadingTaken } from "./ReadingTaken";
 import type { Receive } from "./Receive";
 import type { ReceiveReturn } from "./ReceiveReturn";
 import type { Received } from "./Received";
@@ -110,6 +113,7 @@ import type { SaveProduct } from "./SaveProduct";
 import type { SavedMapping } from "./SavedMapping";
 import type { ScaleKey } from "./ScaleKey";
 import type { ScalePortFound } from "./ScalePortFound";
+import type { ScaleReport } from "./ScaleReport";
 import type { Session } from "./Session";
 import type { SetLayout } from "./SetLayout";
 import type { SetLeadTime } from "./SetLeadTime";
@@ -123,6 +127,7 @@ import type { SignIn } from "./SignIn";
 import type { SlipFile } from "./SlipFile";
 import type { SlipRequest } from "./SlipRequest";
 import type { Station } from "./Station";
+import type { StationDevices } from "./StationDevices";
 import type { StationRef } from "./StationRef";
 import type { StationScale } from "./StationScale";
 import type { StatusChange } from "./StatusChange";
@@ -133,6 +138,7 @@ import type { StoreSettings } from "./StoreSettings";
 import type { SubmitCount } from "./SubmitCount";
 import type { TakePickList } from "./TakePickList";
 import type { UnweighedProduct } from "./UnweighedProduct";
+import type { WaitingPrintJob } from "./WaitingPrintJob";
 import type { Wave } from "./Wave";
 import type { Weigh } from "./Weigh";
 import type { Weighed } from "./Weighed";
@@ -147,6 +153,7 @@ export interface Commands {
   sign_in: { req: SignIn; res: Session };
   sign_out: { req: NoArgs; res: Done };
   whoami: { req: NoArgs; res: Session };
+  set_my_language: { req: MyLanguage; res: Operator };
   list_operators: { req: NoArgs; res: Array<Operator> };
   save_operator: { req: SaveOperator; res: Operator };
   save_station: { req: Station; res: Station };
@@ -242,6 +249,10 @@ export interface Commands {
   read_station_scale: { req: StationRef; res: StationScale };
   list_printers: { req: NoArgs; res: Printers };
   print_test_page: { req: PrintTestPage; res: Printed };
+  station_devices: { req: NoArgs; res: StationDevices };
+  report_scale_reading: { req: ScaleReport; res: ReadingTaken };
+  take_print_job: { req: NoArgs; res: WaitingPrintJob };
+  finish_print_job: { req: PrintJobDone; res: Done };
 }
 
 export type CommandName = keyof Commands;
@@ -251,6 +262,7 @@ export const COMMAND_NAMES: CommandName[] = [
   "sign_in",
   "sign_out",
   "whoami",
+  "set_my_language",
   "list_operators",
   "save_operator",
   "save_station",
@@ -346,6 +358,10 @@ export const COMMAND_NAMES: CommandName[] = [
   "read_station_scale",
   "list_printers",
   "print_test_page",
+  "station_devices",
+  "report_scale_reading",
+  "take_print_job",
+  "finish_print_job",
 ];
 
 /** Whether each command only reads or may write; a write is sent with a request id. */
@@ -355,6 +371,7 @@ export const COMMAND_KINDS: Record<CommandName, "read" | "write"> = {
   sign_in: "write",
   sign_out: "write",
   whoami: "read",
+  set_my_language: "write",
   list_operators: "read",
   save_operator: "write",
   save_station: "write",
@@ -450,4 +467,8 @@ export const COMMAND_KINDS: Record<CommandName, "read" | "write"> = {
   read_station_scale: "read",
   list_printers: "read",
   print_test_page: "read",
+  station_devices: "read",
+  report_scale_reading: "read",
+  take_print_job: "read",
+  finish_print_job: "read",
 };

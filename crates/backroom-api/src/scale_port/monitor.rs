@@ -76,8 +76,9 @@ pub enum ScaleState {
     Asleep,
 }
 
-/// One update about a scale, as screens receive it.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+/// One update about a scale, as screens receive it (and as a station's computer sends it to
+/// the host).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ScaleStatus {
     pub state: ScaleState,
     pub protocol: Protocol,
