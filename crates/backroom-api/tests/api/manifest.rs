@@ -3,20 +3,31 @@
 //! and the carrier and service an order carries from entry, a CSV file or a Shopify export.
 //! Each test runs against a real SQLite file.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
 use backroom_api::ErrorCode;
 use base64::Engine;
 use chrono::{Days, Utc};
-use common::Warehouse;
 use serde_json::{Value, json};
+
+use crate::common;
+
+/// The shared warehouse as a type of this area's own, so the helpers below may share names with
+/// other areas' helpers.
+struct Warehouse(common::Warehouse);
+
+impl std::ops::Deref for Warehouse {
+    type Target = common::Warehouse;
+
+    fn deref(&self) -> &common::Warehouse {
+        &self.0
+    }
+}
 
 impl Warehouse {
     fn new() -> Warehouse {
-        let w = Warehouse::with_floor();
+        let w = Warehouse(common::Warehouse::with_floor());
         w.local(
             "save_product",
             json!({"sku": "MUG-B", "name": "Blue Mug", "category": "kitchen",

@@ -8,7 +8,7 @@ use backroom_core::scale::hid::{self, Numbering, ReportFormat, WeightSign};
 use backroom_core::scale::{Decoder, Protocol, Reading, ScaleEvent};
 use proptest::prelude::*;
 
-include!("hid_fixture/mod.rs");
+include!("../hid_fixture/mod.rs");
 
 fn decode(decoder: &mut Decoder, report: &[u8]) -> Vec<ScaleEvent> {
     decoder.push(report, Instant::now());

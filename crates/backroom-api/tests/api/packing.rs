@@ -3,21 +3,32 @@
 //! product without weight blocks the audit until a manager overrides, and every weighing is
 //! logged with who and where. Each test runs against a real SQLite file.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
 use backroom_api::scales::ScaleWatch;
 use backroom_api::{ApiError, ErrorCode};
 use backroom_core::scale::Protocol;
 use backroom_core::weight::WeightUnit;
-use common::Warehouse;
-use common::sim::Sim;
 use serde_json::{Value, json};
+
+use crate::common;
+use crate::common::sim::Sim;
+
+/// The shared warehouse as a type of this area's own, so the helpers below may share names with
+/// other areas' helpers.
+struct Warehouse(common::Warehouse);
+
+impl std::ops::Deref for Warehouse {
+    type Target = common::Warehouse;
+
+    fn deref(&self) -> &common::Warehouse {
+        &self.0
+    }
+}
 
 impl Warehouse {
     fn new() -> Warehouse {
-        let w = Warehouse::with_floor();
+        let w = Warehouse(common::Warehouse::with_floor());
         w.product("MUG-B", "Blue Mug", "kitchen", Some("340 g"), [100.0, 90.0, 110.0]);
         w.product("PEN-1", "Pen", "office", Some("12"), [150.0, 10.0, 10.0]);
         w.product("VASE", "Vase", "home", None, [120.0, 120.0, 300.0]);

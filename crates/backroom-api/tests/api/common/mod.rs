@@ -1,8 +1,5 @@
-//! What the API's test files share: a new database file, and commands run as the local manager
-//! or as an operator signed in at a station. Each file adds its own warehouse on top.
-
-// Every test file is its own binary and uses part of this.
-#![allow(dead_code)]
+//! What the API's test modules share: a new database file, and commands run as the local manager
+//! or as an operator signed in at a station. Each module adds its own helpers on top.
 
 pub mod sim;
 

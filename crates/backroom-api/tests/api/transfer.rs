@@ -1,15 +1,26 @@
 //! CSV import and export through the command surface, against a real database file.
 
-mod common;
-
 use backroom_api::transfer::{ImportReport, RowError};
-use common::Warehouse;
 use serde_json::{Value, json};
+
+use crate::common;
+
+/// The shared warehouse as a type of this area's own, so the helpers below may share names with
+/// other areas' helpers.
+struct Warehouse(common::Warehouse);
+
+impl std::ops::Deref for Warehouse {
+    type Target = common::Warehouse;
+
+    fn deref(&self) -> &common::Warehouse {
+        &self.0
+    }
+}
 
 impl Warehouse {
     /// A database with a small layout and a receiving area, and no products.
     fn new() -> Warehouse {
-        let w = Warehouse::open();
+        let w = Warehouse(common::Warehouse::open());
         w.local(
             "set_layout",
             json!({"layout": {"name": "t", "aisles": 4, "blocks": 2, "slots_per_side": 5,
@@ -405,10 +416,10 @@ fn orders_round_trip_through_export() {
 /// A Shopify orders export with the full header: #1001 and #1007 paid, #1002 pending with a
 /// gift card, #1003 fulfilled (with a product Backroom does not have), #1004 cancelled, #1005
 /// partly fulfilled, #1006 only a gift card.
-const SHOPIFY: &str = include_str!("fixtures/shopify_orders.csv");
+const SHOPIFY: &str = include_str!("../fixtures/shopify_orders.csv");
 /// The same shop a few days later: #1001 shipped, #1002 paid, #1007 cancelled and refunded,
 /// #1008 new.
-const SHOPIFY_LATER: &str = include_str!("fixtures/shopify_orders_later.csv");
+const SHOPIFY_LATER: &str = include_str!("../fixtures/shopify_orders_later.csv");
 
 /// The fixture with line `line` (the header being 1) changed by `edit`.
 fn edit_line(csv: &str, line: usize, edit: impl Fn(&str) -> String) -> String {

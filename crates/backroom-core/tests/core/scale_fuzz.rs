@@ -7,6 +7,7 @@
 //! stable weight other than the true one, nor a fault or a load out of range (see
 //! `scale_stream/`, which the `scale_streams` bench runs a million times per protocol).
 
+#[path = "../scale_stream/mod.rs"]
 mod scale_stream;
 
 use std::time::{Duration, Instant};

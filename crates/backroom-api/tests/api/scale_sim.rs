@@ -4,8 +4,6 @@
 //! states with deadlines, never for fixed times, except where it checks that something does
 //! *not* happen for a while.
 
-mod common;
-
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -16,7 +14,8 @@ use backroom_api::scale_port::{
 };
 use backroom_core::scale::{Protocol, ScaleEvent};
 use backroom_core::weight::WeightUnit;
-use common::sim::{SIMULATOR, Sim};
+
+use crate::common::sim::{SIMULATOR, Sim};
 
 /// Long enough for any state to show on a loaded machine; a passing test never waits this long.
 const DEADLINE: Duration = Duration::from_secs(10);

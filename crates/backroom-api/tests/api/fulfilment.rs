@@ -2,15 +2,26 @@
 //! policies, picking against reservations, short picks and partial shipments. Each test runs
 //! against a real SQLite file and ends with a clean ledger check.
 
-mod common;
-
 use backroom_api::{Caller, ErrorCode};
-use common::Warehouse;
 use serde_json::{Value, json};
+
+use crate::common;
+
+/// The shared warehouse as a type of this area's own, so the helpers below may share names with
+/// other areas' helpers.
+struct Warehouse(common::Warehouse);
+
+impl std::ops::Deref for Warehouse {
+    type Target = common::Warehouse;
+
+    fn deref(&self) -> &common::Warehouse {
+        &self.0
+    }
+}
 
 impl Warehouse {
     fn new() -> Warehouse {
-        let w = Warehouse::with_floor();
+        let w = Warehouse(common::Warehouse::with_floor());
         for (sku, price, weight) in
             [("MUG-1", 1299, "350 g"), ("TEE-M", 1999, "180 g"), ("PEN-1", 199, "10 g")]
         {

@@ -1,15 +1,26 @@
 //! Pick lists: allocated orders batched onto carts, shown as stops in walking order, and done
 //! when every order on them is picked.
 
-mod common;
-
 use backroom_api::{Caller, ErrorCode};
-use common::Warehouse;
 use serde_json::{Value, json};
+
+use crate::common;
+
+/// The shared warehouse as a type of this area's own, so the helpers below may share names with
+/// other areas' helpers.
+struct Warehouse(common::Warehouse);
+
+impl std::ops::Deref for Warehouse {
+    type Target = common::Warehouse;
+
+    fn deref(&self) -> &common::Warehouse {
+        &self.0
+    }
+}
 
 impl Warehouse {
     fn new() -> Warehouse {
-        let w = Warehouse::open();
+        let w = Warehouse(common::Warehouse::open());
         w.local(
             "set_layout",
             json!({"layout": {"name": "t", "aisles": 10, "blocks": 2, "slots_per_side": 10,

@@ -2,14 +2,13 @@
 //! bring them. The files are read where they are, never copied into the project; when the
 //! folder is absent every test here returns early, saying so.
 
-mod common;
-
 use std::path::PathBuf;
 
 use backroom_api::transfer::ImportReport;
 use backroom_api::{App, Caller};
-use common::Warehouse;
 use serde_json::{Value, json};
+
+use crate::common::Warehouse;
 
 /// The folder of real exports, if this machine has it.
 fn realdata() -> Option<PathBuf> {

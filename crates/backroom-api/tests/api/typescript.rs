@@ -40,12 +40,12 @@ fn typescript_bindings_are_current() {
     assert_eq!(
         names(&have),
         names(&want),
-        "ui/src/gen is stale: run `BACKROOM_BLESS=1 cargo test -p backroom-api --test typescript`"
+        "ui/src/gen is stale: run `BACKROOM_BLESS=1 cargo test -p backroom-api --test api typescript`"
     );
     for ((name, have), (_, want)) in have.iter().zip(&want) {
         assert_eq!(
             have, want,
-            "ui/src/gen/{name} is stale: run `BACKROOM_BLESS=1 cargo test -p backroom-api --test typescript`"
+            "ui/src/gen/{name} is stale: run `BACKROOM_BLESS=1 cargo test -p backroom-api --test api typescript`"
         );
     }
 }

@@ -2,14 +2,25 @@
 //! order that ships later, the orders behind a number, stock levels with their plans and
 //! what-ifs, and the dashboard's audit causes, back-order ages and throughput.
 
-mod common;
-
-use common::Warehouse;
 use serde_json::{Value, json};
+
+use crate::common;
+
+/// The shared warehouse as a type of this area's own, so the helpers below may share names with
+/// other areas' helpers.
+struct Warehouse(common::Warehouse);
+
+impl std::ops::Deref for Warehouse {
+    type Target = common::Warehouse;
+
+    fn deref(&self) -> &common::Warehouse {
+        &self.0
+    }
+}
 
 impl Warehouse {
     fn new() -> Warehouse {
-        let w = Warehouse::with_floor();
+        let w = Warehouse(common::Warehouse::with_floor());
         w.local("save_area", json!({"code": "QUARANTINE", "kind": "quarantine"}));
         for (sku, name, price) in [("A", "Apron", 1000), ("B", "Bowl", 500), ("C", "Cup", 200)] {
             w.local(
