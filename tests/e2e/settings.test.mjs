@@ -2,7 +2,8 @@
 // across a reload), sets a station's printer without touching its scale, and a packer at that
 // station prints a slip from the Pack screen. No real printer is needed: whatever CUPS says
 // (no such queue, or not running) must reach the packer as the server's message, in red. The
-// store section sets the time zone from a searchable list, the currency and the weight unit.
+// store section sets the time zone from a searchable list, the currency, the weight unit and the
+// country parcels leave from, listed by name in the manager's language.
 
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -199,7 +200,7 @@ test("the packer scans an order on Pack, prints its slip and sees why it did not
   await page.context().close();
 });
 
-test("the store section sets the time zone, currency and weight unit", async () => {
+test("the store section sets the time zone, currency, weight unit and country", async () => {
   const token = (await backroom.api("sign_in", { station: "Office", credential: manager.pin })).token;
   const before = await backroom.api("get_settings", {}, token);
   const page = await newStationPage(browser);
@@ -222,7 +223,14 @@ test("the store section sets the time zone, currency and weight unit", async () 
   await page.getByTestId("set-currency").fill("eur");
   assert.equal(await page.getByTestId("set-currency").inputValue(), "EUR");
   await page.getByTestId("set-weight-unit").selectOption("kg");
-  for (const id of ["set-time-zone", "set-currency", "set-weight-unit"]) {
+  // The country parcels leave from: not set at first, every country by its name.
+  const country = page.getByTestId("set-country");
+  assert.equal(await country.inputValue(), before.store.country ?? "");
+  assert.equal(await country.locator("option").first().textContent(), "Not set: every slip names the country");
+  assert.equal(await country.locator('option[value="GR"]').textContent(), "Greece (GR)");
+  assert.ok((await country.locator("option").count()) > 240, "every country is offered");
+  await country.selectOption("GR");
+  for (const id of ["set-time-zone", "set-currency", "set-weight-unit", "set-country"]) {
     const box = await page.getByTestId(id).boundingBox();
     assert.ok(box && box.height >= 32 && box.x + box.width <= 1024, `${id} is a full-size target: ${JSON.stringify(box)}`);
   }
@@ -230,12 +238,48 @@ test("the store section sets the time zone, currency and weight unit", async () 
   await page.keyboard.press("F9");
   await page.waitForFunction(() => document.querySelector('[data-testid="settings-outcome"]')?.textContent?.includes("Saved"));
   const saved = (await backroom.api("get_settings", {}, token)).store;
-  assert.deepEqual(saved, { time_zone: "Europe/Athens", currency: "EUR", weight_unit: "kg" });
+  assert.deepEqual(saved, { time_zone: "Europe/Athens", currency: "EUR", weight_unit: "kg", country: "GR" });
   // Anyone on the floor reads the store's zone, not the settings.
   const picker = backroom.operators.find((op) => op.role === "picker");
   const floor = (await backroom.api("sign_in", { station: "Pick 1", credential: picker.badge })).token;
   assert.deepEqual(await backroom.api("store_info", {}, floor), saved);
+  // The saved country shows when the screen opens again, and "not set" clears it.
+  await page.keyboard.press("Escape");
+  await page.getByTestId("settings").waitFor({ state: "detached" });
+  await page.keyboard.press("F7");
+  await country.waitFor();
+  assert.equal(await country.inputValue(), "GR");
+  await country.selectOption("");
+  await page.keyboard.press("F9");
+  await page.waitForFunction(() => document.querySelector('[data-testid="settings-outcome"]')?.textContent?.includes("Saved"));
+  assert.equal((await backroom.api("store_info", {}, floor)).country, undefined, "no country once cleared");
   await backroom.api("save_settings", { ...(await backroom.api("get_settings", {}, token)), store: before.store }, token);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("the store's country is chosen by its name in the manager's language", async () => {
+  const token = (await backroom.api("sign_in", { station: "Office", credential: manager.pin })).token;
+  const lucia = { name: "Lucía Gómez", badge: "ES-MGR-SET", pin: "4822" };
+  await backroom.api("save_operator", { ...lucia, role: "manager", active: true, language: "es" }, token);
+  const page = await newStationPage(browser);
+  await signIn(page, backroom.url, stations, "Office", lucia);
+  await page.keyboard.press("F7");
+  const country = page.getByTestId("set-country");
+  await country.waitFor();
+  assert.equal(await country.locator("option").first().textContent(), "Sin indicar: cada hoja lleva el país");
+  assert.equal(await country.locator('option[value="DE"]').textContent(), "Alemania (DE)");
+  // Sorted as Spanish sorts: Alemania before Bélgica before Chile.
+  const names = await country.locator("option").evaluateAll((options) => options.slice(1).map((o) => o.value));
+  assert.ok(names.indexOf("DE") < names.indexOf("BE") && names.indexOf("BE") < names.indexOf("CL"), names.join(" "));
+  await country.selectOption("ES");
+  await screenshot(page, "settings-country-es");
+  await page.keyboard.press("F9");
+  await page.waitForFunction(() => document.querySelector('[data-testid="settings-outcome"]')?.classList.contains("pass"));
+  const settings = await backroom.api("get_settings", {}, token);
+  assert.equal(settings.store.country, "ES");
+  const { country: _, ...store } = settings.store;
+  await backroom.api("save_settings", { ...settings, store }, token);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

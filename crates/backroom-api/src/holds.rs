@@ -15,7 +15,7 @@ use ts_rs::TS;
 use crate::allocation;
 use crate::app::Ctx;
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::orders::{self, Address, Customer};
 use crate::settings;
 
@@ -39,6 +39,8 @@ pub struct HeldOrder {
     pub payment_status: PaymentStatus,
     pub placed_at: String,
     pub total_cents: i64,
+    /// The currency of the total (ISO 4217): the order's, else the store's.
+    pub currency: String,
     pub holds: Vec<HoldReason>,
 }
 
@@ -226,9 +228,12 @@ pub fn list_holds(ctx: &mut Ctx<'_>, q: HoldQuery) -> Result<Vec<HeldOrder>, Api
     let ids: Vec<i64> =
         stmt.query_map([q.rule.map(HoldRule::as_str)], |r| r.get(0))?.collect::<Result<_, _>>()?;
     drop(stmt);
+    let store_currency = settings::store(ctx)?.currency;
     ids.into_iter()
         .map(|id| {
             let o = orders::load(ctx, id)?;
+            let currency =
+                if o.currency.trim().is_empty() { store_currency.clone() } else { o.currency };
             Ok(HeldOrder {
                 number: o.number,
                 customer: o.customer,
@@ -237,6 +242,7 @@ pub fn list_holds(ctx: &mut Ctx<'_>, q: HoldQuery) -> Result<Vec<HeldOrder>, Api
                 payment_status: o.payment_status,
                 placed_at: o.placed_at,
                 total_cents: o.total_cents,
+                currency,
                 holds: open_holds(ctx, id)?,
             })
         })
@@ -279,7 +285,7 @@ pub fn release_new_orders(ctx: &mut Ctx<'_>, _: crate::system::NoArgs) -> Result
     }
     let count = released.len() as u32;
     let allocation = allocation::run(ctx, allocation::Scope::Orders(released))?;
-    ctx.emit(Event::DataChanged { what: "orders".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Orders });
     Ok(Wave { released: count, held, allocation })
 }
 
@@ -411,4 +417,44 @@ fn required_reason<'a>(reason: &'a str, what: &str) -> Result<&'a str, ApiError>
         return Err(ApiError::invalid(format!("say why the order is {what}")));
     }
     Ok(reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::{App, Caller};
+
+    #[test]
+    fn a_held_order_shows_its_own_currency_or_else_the_store_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(&dir.path().join("holds.db")).unwrap();
+        let call = |name: &str, req: Value| app.call(Caller::Local, name, req).unwrap();
+        let mut settings = call("get_settings", json!({}));
+        settings["store"]["currency"] = json!("GBP");
+        call("save_settings", settings);
+        call("save_product", json!({"sku": "TEA-1", "name": "Sencha"}));
+        // A Japanese shop's file: its prices are yen, and its payment has not arrived.
+        let mapping = json!({"name": "tokyo", "columns": {
+            "order_number": "Order", "sku": "SKU", "quantity": "Qty", "price": "Price",
+            "currency": "Currency", "payment_status": "Payment"}});
+        let csv = "Order,SKU,Qty,Price,Currency,Payment\nJ-1,TEA-1,2,1200,JPY,pending\n";
+        let report = call("import_csv", json!({"table": "orders", "csv": csv, "mapping": mapping}));
+        assert_eq!(report["ok"], true, "{report}");
+        call(
+            "create_order",
+            json!({"number": "UK-1", "customer": {"name": "Ann"}, "payment_status": "pending",
+                   "ship_to": {"name": "Ann", "address1": "1 Road", "city": "Leeds",
+                               "postal_code": "LS1 1AA", "country": "GB"},
+                   "lines": [{"product": "TEA-1", "qty": 1}]}),
+        );
+
+        let held = call("list_holds", json!({}));
+        let currency_of = |number: &str| {
+            let order = held.as_array().unwrap().iter().find(|o| o["number"] == number);
+            order.unwrap_or_else(|| panic!("{number} is not held: {held}"))["currency"].clone()
+        };
+        assert_eq!(currency_of("J-1"), "JPY");
+        assert_eq!(currency_of("UK-1"), "GBP", "an order naming no currency is in the store's");
+    }
 }

@@ -16,8 +16,8 @@ use ts_rs::TS;
 
 use crate::app::Ctx;
 use crate::error::ApiError;
-use crate::events::Event;
-use crate::settings::{self, PlanningSettings};
+use crate::events::{Changed, Event};
+use crate::settings::{self, PlanningSettings, StoreSettings};
 
 /// Which products to list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -266,7 +266,7 @@ pub fn set_lead_time(ctx: &mut Ctx<'_>, req: SetLeadTime) -> Result<StockLevel, 
     if changed == 0 {
         return Err(ApiError::not_found(format!("there is no product “{}”", req.sku.trim())));
     }
-    ctx.emit(Event::DataChanged { what: "products".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Products });
     let settings = settings::load(ctx)?.planning;
     let rows = product_rows(ctx, "", Some(req.sku.trim()))?;
     Ok(plan_rows(ctx, &settings, rows)?.remove(0))
@@ -340,8 +340,10 @@ fn inputs(
     settings: &PlanningSettings,
     rows: Vec<Row>,
 ) -> Result<(Vec<ProductInput>, Vec<StockLevel>), ApiError> {
-    let (first_day, demand) = demand_history(ctx, settings.history_days)?;
-    let days = (ctx.now.date_naive() - first_day).num_days().max(0) as usize;
+    let store = settings::store(ctx)?;
+    let history = HistoryDays::read(ctx, &store, settings.history_days)?;
+    let demand = demand_history(ctx, &store, &history)?;
+    let days = history.count();
     let inputs: Vec<ProductInput> = rows
         .iter()
         .map(|row| {
@@ -356,7 +358,7 @@ fn inputs(
             ProductInput {
                 sku: row.sku.clone(),
                 daily_demand: daily,
-                first_weekday: first_day.weekday().num_days_from_monday() as u8,
+                first_weekday: history.first.weekday().num_days_from_monday() as u8,
                 // What can still be sold: in the pick bins and not promised.
                 on_hand: row.available() as f64,
                 on_order: row.on_order as f64,
@@ -394,23 +396,107 @@ fn inputs(
 /// Per product id, the units ordered on each day (counted from the first day of history).
 type Sales = HashMap<i64, Vec<(usize, f64)>>;
 
-/// Units ordered per product per day, from the first day of history to yesterday (today is not
-/// over yet). History starts `history_days` ago, or at the store's first order if that is
-/// later, so a new store's demand is not diluted by days before it sold anything. Cancelled
-/// orders are not demand. The lines a shop had already sent when its orders were imported
-/// count on the day they were ordered, though they never move stock here: a store that
-/// imports its order history has demand, and so reorder points, on its first day.
-fn demand_history(ctx: &Ctx<'_>, history_days: u32) -> Result<(NaiveDate, Sales), ApiError> {
-    let today = ctx.now.date_naive();
-    let window = today - Days::new(u64::from(history_days));
-    let first_order: Option<String> =
-        ctx.query_row("SELECT min(placed_at) FROM orders", [], |r| r.get(0))?;
-    let first_order =
-        first_order.and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok());
-    let first_day = first_order.map_or(today, |d| d.max(window)).min(today);
-    let mut stmt = ctx.tx.prepare(
-        "SELECT product_id, CAST(julianday(substr(placed_at, 1, 10)) - julianday(?1) AS INTEGER),
-                sum(qty)
+/// The days demand is counted over: the store's days, from the first of history to yesterday.
+struct HistoryDays {
+    first: NaiveDate,
+    /// The store's today, which is not over yet and so not counted.
+    today: NaiveDate,
+}
+
+impl HistoryDays {
+    /// History starts `history_days` ago, or on the store's first order if that is later, so a
+    /// new store's demand is not diluted by days before it sold anything.
+    fn read(ctx: &Ctx<'_>, store: &StoreSettings, history_days: u32) -> Result<Self, ApiError> {
+        let today = ctx.now.with_timezone(&store.zone()).date_naive();
+        let window = today - Days::new(u64::from(history_days));
+        let first_order: Option<String> =
+            ctx.query_row("SELECT min(placed_at) FROM orders", [], |r| r.get(0))?;
+        let first_order = first_order
+            .and_then(|t| NaiveDate::parse_from_str(&store.date_of(&t), "%Y-%m-%d").ok());
+        let first = first_order.map_or(today, |d| d.max(window)).min(today);
+        Ok(HistoryDays { first, today })
+    }
+
+    fn count(&self) -> usize {
+        (self.today - self.first).num_days().max(0) as usize
+    }
+}
+
+/// A run of the history's days that share one way of numbering them.
+struct Run {
+    /// The number of its first day, 0 being the first of history.
+    first_day: usize,
+    /// When its first day starts, in seconds since 1970.
+    starts: i64,
+    /// When the day after its last starts, as stored text.
+    ends: String,
+    /// Every day of it is 24 hours long.
+    whole_days: bool,
+}
+
+impl Run {
+    fn day_number_sql(&self) -> String {
+        if self.whole_days {
+            format!("{} + (unixepoch(placed_at) - {}) / {DAY_SECS}", self.first_day, self.starts)
+        } else {
+            self.first_day.to_string()
+        }
+    }
+}
+
+const DAY_SECS: i64 = 86_400;
+
+/// Which day of `days` (0 being the first) a stored `placed_at` falls on in the store's zone,
+/// as an SQL expression, so the database sums by the store's days. Days of 24 hours in a row
+/// keep one offset, so each run of them is one division of the seconds since the run began; a
+/// day that a clock change made 23 or 25 hours long is a run of its own. A year in a zone with
+/// summer time is five runs, in UTC one.
+fn store_day_sql(store: &StoreSettings, days: &HistoryDays) -> String {
+    let start = |d: NaiveDate| {
+        let (from, _) = store.day_bounds(d);
+        crate::time::parse(&from).map_or(0, |at| at.timestamp())
+    };
+    let mut runs: Vec<Run> = Vec::new();
+    let (mut day, mut starts) = (days.first, start(days.first));
+    for n in 0..days.count() {
+        let next = day.succ_opt().unwrap_or(day);
+        let next_starts = start(next);
+        let whole_days = next_starts - starts == DAY_SECS;
+        let (ends, _) = store.day_bounds(next);
+        match runs.last_mut() {
+            Some(run) if whole_days && run.whole_days => run.ends = ends,
+            _ => runs.push(Run { first_day: n, starts, ends, whole_days }),
+        }
+        (day, starts) = (next, next_starts);
+    }
+    match runs.split_last() {
+        None => "0".into(),
+        Some((only, [])) => only.day_number_sql(),
+        Some((last, earlier)) => {
+            let cases: String = earlier
+                .iter()
+                .map(|run| {
+                    format!("WHEN placed_at < '{}' THEN {} ", run.ends, run.day_number_sql())
+                })
+                .collect();
+            format!("CASE {cases}ELSE {} END", last.day_number_sql())
+        }
+    }
+}
+
+/// Units ordered per product per day of history, the store's days. Cancelled orders are not
+/// demand. The lines a shop had already sent when its orders were imported count on the day
+/// they were ordered, though they never move stock here: a store that imports its order history
+/// has demand, and so reorder points, on its first day.
+fn demand_history(
+    ctx: &Ctx<'_>,
+    store: &StoreSettings,
+    days: &HistoryDays,
+) -> Result<Sales, ApiError> {
+    let (from, _) = store.day_bounds(days.first);
+    let (to, _) = store.day_bounds(days.today);
+    let mut stmt = ctx.tx.prepare(&format!(
+        "SELECT product_id, {}, sum(qty)
          FROM (SELECT ol.product_id, o.placed_at, ol.qty
                FROM order_lines ol JOIN orders o ON o.id = ol.order_id
                WHERE o.placed_at >= ?1 AND o.placed_at < ?2 AND o.status <> 'cancelled'
@@ -420,13 +506,126 @@ fn demand_history(ctx: &Ctx<'_>, history_days: u32) -> Result<(NaiveDate, Sales)
                WHERE sl.kind = 'fulfilled' AND sl.product_id IS NOT NULL
                  AND o.placed_at >= ?1 AND o.placed_at < ?2 AND o.status <> 'cancelled')
          GROUP BY 1, 2",
-    )?;
+        store_day_sql(store, days)
+    ))?;
     let mut demand = Sales::new();
-    let mut rows = stmt.query(params![first_day.to_string(), today.to_string()])?;
+    let mut rows = stmt.query(params![from, to])?;
     while let Some(r) = rows.next()? {
-        let day: i64 = r.get(1)?;
+        // A time the database cannot read falls on no day.
+        let Some(day) = r.get::<_, Option<i64>>(1)? else { continue };
         let qty: f64 = r.get(2)?;
         demand.entry(r.get(0)?).or_default().push((day.max(0) as usize, qty));
     }
-    Ok((first_day, demand))
+    Ok(demand)
+}
+
+#[cfg(test)]
+mod tests {
+    use backroom_core::planning::{ProductInput, plan_product};
+    use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
+    use serde_json::{Value, json};
+
+    use super::{HistoryDays, store_day_sql};
+    use crate::settings::StoreSettings;
+    use crate::{App, Caller};
+
+    fn store(zone: &str) -> StoreSettings {
+        StoreSettings { time_zone: zone.into(), ..Default::default() }
+    }
+
+    /// The day number the SQL gives a stored time, read by SQLite itself.
+    fn sql_day(expr: &str, at: &str) -> i64 {
+        let db = rusqlite::Connection::open_in_memory().unwrap();
+        db.query_row(&format!("SELECT {expr} FROM (SELECT ?1 AS placed_at)"), [at], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn every_hour_of_a_year_falls_on_the_store_s_day() {
+        let (first, today) = (
+            NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        );
+        // Summer time both ways, a zone a quarter of an hour off UTC, and one whose clock
+        // change skips midnight.
+        for zone in
+            ["UTC", "America/Los_Angeles", "Europe/Berlin", "Asia/Kathmandu", "America/Havana"]
+        {
+            let store = store(zone);
+            let expr = store_day_sql(&store, &HistoryDays { first, today });
+            let db = rusqlite::Connection::open_in_memory().unwrap();
+            let mut stmt =
+                db.prepare(&format!("SELECT {expr} FROM (SELECT ?1 AS placed_at)")).unwrap();
+            let (from, _) = store.day_bounds(first);
+            let (to, _) = store.day_bounds(today);
+            let mut at = crate::time::parse(&from).unwrap();
+            let end = crate::time::parse(&to).unwrap();
+            // Each hour and the last minute before it, where a wrong offset shows first.
+            while at < end {
+                for t in [at, at + chrono::Duration::minutes(59)] {
+                    let text = crate::time::to_text(t);
+                    let want = (t.with_timezone(&store.zone()).date_naive() - first).num_days();
+                    let got: i64 = stmt.query_row([&text], |r| r.get(0)).unwrap();
+                    assert_eq!(got, want, "{zone} at {text}");
+                }
+                at += chrono::Duration::hours(1);
+            }
+        }
+    }
+
+    #[test]
+    fn a_history_with_no_days_counts_nothing() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let expr = store_day_sql(&store("UTC"), &HistoryDays { first: today, today });
+        assert_eq!(sql_day(&expr, "2026-12-01T10:00:00Z"), 0);
+    }
+
+    #[test]
+    fn an_evening_order_in_a_western_store_counts_on_its_own_evening() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(&dir.path().join("planning.db")).unwrap();
+        let call = |name: &str, req: Value| app.call(Caller::Local, name, req).unwrap();
+        let mut settings = call("get_settings", json!({}));
+        settings["store"]["time_zone"] = json!("America/Los_Angeles");
+        call("save_settings", settings.clone());
+        call("save_product", json!({"sku": "A", "name": "Apron"}));
+        // Three days ago in Los Angeles, just after midnight and at 23:30: in UTC the second
+        // falls on the next day.
+        let zone = chrono_tz::America::Los_Angeles;
+        let today = Utc::now().with_timezone(&zone).date_naive();
+        let day = today - Days::new(3);
+        for (number, minutes) in [("EARLY", 30), ("LATE", 23 * 60 + 30)] {
+            let local = day.and_hms_opt(0, 0, 0).unwrap() + chrono::Duration::minutes(minutes);
+            let at = zone.from_local_datetime(&local).earliest().unwrap().with_timezone(&Utc);
+            call(
+                "create_order",
+                json!({"number": number, "customer": {"name": "Ada Lee"}, "payment_status": "paid",
+                       "ship_to": {"name": "Ada Lee", "address1": "1 Main St", "city": "Portland",
+                                   "region": "OR", "postal_code": "97201", "country": "US"},
+                       "placed_at": crate::time::to_text(at),
+                       "lines": [{"product": "A", "qty": 1}]}),
+            );
+        }
+        let plan = call("stock_levels", json!({}))["rows"][0]["plan"].clone();
+
+        let planning = &settings["planning"];
+        let plan_of = |daily: Vec<f64>| {
+            plan_product(&ProductInput {
+                daily_demand: daily,
+                first_weekday: day.weekday().num_days_from_monday() as u8,
+                service_level: planning["service_level"].as_f64().unwrap(),
+                lead_time_days: planning["lead_time_days"].as_f64().unwrap(),
+                lead_time_sd_days: 0.0,
+                review_period_days: 0.0,
+                order_cycle_days: planning["order_cycle_days"].as_f64().unwrap(),
+                ..Default::default()
+            })
+        };
+        let local_days = plan_of(vec![2.0, 0.0, 0.0]);
+        let utc_days = plan_of(vec![1.0, 1.0, 0.0]);
+        assert_ne!(local_days.demand_sd, utc_days.demand_sd, "the two days read differently");
+        assert_eq!(plan["history_days"], 3, "{plan}");
+        assert_eq!(plan["forecast_daily"].as_f64().unwrap(), local_days.forecast_daily, "{plan}");
+        assert_eq!(plan["demand_sd"].as_f64().unwrap(), local_days.demand_sd, "{plan}");
+    }
 }

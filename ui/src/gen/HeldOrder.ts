@@ -7,4 +7,8 @@ import type { PaymentStatus } from "./PaymentStatus";
 /**
  * A held order as customer service sees it: who to call and why.
  */
-export type HeldOrder = { number: string, customer: Customer, ship_to: Address, billing_country: string, payment_status: PaymentStatus, placed_at: string, total_cents: number, holds: Array<HoldReason>, };
+export type HeldOrder = { number: string, customer: Customer, ship_to: Address, billing_country: string, payment_status: PaymentStatus, placed_at: string, total_cents: number, 
+/**
+ * The currency of the total (ISO 4217): the order's, else the store's.
+ */
+currency: string, holds: Array<HoldReason>, };
