@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use backroom::pairing_client::StationFile;
 use backroom_api::images::ImageFetcher;
 use backroom_api::scales::ScaleWatch;
-use backroom_api::{App, Caller, Event};
+use backroom_api::{App, Caller, Changed, Event};
 use serde::Serialize;
 use serde_json::{Value, json};
 use tauri::{AppHandle, Emitter};
@@ -230,7 +230,7 @@ async fn forward_events(window: AppHandle, mut events: broadcast::Receiver<Event
         let event = match events.recv().await {
             Ok(event) => event,
             // The window missed some events: have it refresh everything, as the HTTP stream does.
-            Err(RecvError::Lagged(_)) => Event::DataChanged { what: "all".into() },
+            Err(RecvError::Lagged(_)) => Event::DataChanged { what: Changed::All },
             Err(RecvError::Closed) => return,
         };
         // With the window gone there is nobody to tell.

@@ -270,6 +270,7 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
         ("report_scale_reading", json!({"station": "Pack 1", "status": {}}), 403),
         ("take_print_job", json!({}), 403),
         ("finish_print_job", json!({"id": 1}), 403),
+        ("finish_scale_key", json!({"id": 1, "done": {"kind": "sent"}}), 403),
         ("sign_out", json!({}), 200),
     ]
 }

@@ -459,6 +459,7 @@ fn expected_access(command: &str) -> &'static [&'static str] {
         "pair_station" => ANYONE,
         // A paired station's program, by its key alone: no operator's session opens them.
         "station_devices" | "report_scale_reading" | "take_print_job" | "finish_print_job" => &[],
+        "finish_scale_key" => &[],
         "pick" | "report_short" | "take_pick_list" => &["picker", "manager"],
         "ship_order" | "close_manifest" | "weigh" | "override_weighing" => &["packer", "manager"],
         "list_operators"

@@ -167,12 +167,18 @@ fn read_requests(demo: &Demo) -> Vec<(&'static str, Value)> {
         ),
         ("take_print_job", json!({})),
         ("finish_print_job", json!({"id": 1, "job_id": "Pack1-1"})),
+        ("finish_scale_key", json!({"id": 1, "done": {"kind": "sent"}})),
     ]
 }
 
 /// Read commands only a paired station's program runs, with its key.
-const STATION_PROGRAM: &[&str] =
-    &["station_devices", "report_scale_reading", "take_print_job", "finish_print_job"];
+const STATION_PROGRAM: &[&str] = &[
+    "station_devices",
+    "report_scale_reading",
+    "take_print_job",
+    "finish_print_job",
+    "finish_scale_key",
+];
 
 /// Read commands whose answer here is a refusal that still ran them through: printing to a
 /// queue that does not exist, a scale where none is watched, and a port that is not there.

@@ -308,6 +308,65 @@ fn each_bench_is_judged_on_its_own_scale_through_the_host() {
 }
 
 #[test]
+fn zero_and_tare_at_a_bench_reach_its_own_scale_through_the_host() {
+    let mut benches = two_benches(&["7301"]);
+    let host = &benches.host;
+    let at_a = Bench::sign_in(host, &benches.stations[0], "Bench A");
+    let at_b = Bench::sign_in(host, &benches.stations[1], "Bench B");
+    // An empty tray left on each platter.
+    for sim in &mut benches.sims {
+        sim.control("weight 300");
+    }
+    at_a.wait_stable(300.0);
+    at_b.wait_stable(300.0);
+
+    // Zero at A: the host hands the key to A's program, whose scale confirms it.
+    let (status, zeroed) = at_a.call("zero_scale", json!({}));
+    assert_eq!(status, 200, "{zeroed}");
+    assert_eq!(
+        (&zeroed["outcome"], &zeroed["message"]),
+        (&json!("done"), &json!("The scale is zeroed"))
+    );
+    at_a.wait_stable(0.0);
+    // A package on each: A weighs it without the tray, B still with it.
+    for sim in &mut benches.sims {
+        sim.control("weight 800");
+    }
+    at_a.wait_stable(500.0);
+    at_b.wait_stable(800.0);
+
+    // Tare at A takes what is on A's scale, as A's scale reports it.
+    let (status, tared) = at_a.call("tare_scale", json!({}));
+    assert_eq!(status, 200, "{tared}");
+    assert_eq!((&tared["outcome"], &tared["tare_g"]), (&json!("done"), &json!(500.0)), "{tared}");
+    at_a.wait_stable(0.0);
+    at_b.wait_stable(800.0);
+
+    // A key for B while B's program is gone: the scale is not connected, said at once.
+    let _ = benches.stations[1].child.kill();
+    let deadline = Instant::now() + DEADLINE;
+    while at_b.call("station_scale", json!({})).1["status"]["state"] != "offline" {
+        assert!(Instant::now() < deadline, "B's silent scale still shows a weight");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (status, refused) = at_b.call("zero_scale", json!({}));
+    assert_eq!((status, refused["code"].as_str()), (409, Some("conflict")), "{refused}");
+    let message = refused["message"].as_str().unwrap();
+    assert!(message.starts_with("the scale is not connected"), "{message}");
+    assert!(message.contains("Bench B"), "{message}");
+
+    // Only a station's own program says what its scale did.
+    let manager = host.manager();
+    let (status, _) = host.call(
+        "finish_scale_key",
+        json!({"id": 1, "done": {"kind": "sent"}}),
+        None,
+        Some(&manager),
+    );
+    assert_eq!(status, 403);
+}
+
+#[test]
 fn readings_come_only_from_the_stations_own_program_with_its_key() {
     let host = LanHost::start();
     let sim = Sim::start(&["--protocol", "mt-sics", "--unit", "g", "--weight", "0"]);
@@ -461,6 +520,55 @@ fn after_the_host_is_killed_the_stations_come_back_and_a_replayed_write_counts_o
     assert!(ok, "{report}");
 }
 
+/// The first `data:` line of an event stream naming `what`, read on a thread of its own so a
+/// silent stream fails the test at the deadline instead of hanging it.
+fn first_event(stream: impl std::io::Read + Send + 'static, what: &'static str) -> Value {
+    let (send, seen) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if let Some(data) = line.strip_prefix("data:")
+                && data.contains(what)
+            {
+                let _ = send.send(serde_json::from_str::<Value>(data.trim()).unwrap());
+                return;
+            }
+        }
+    });
+    seen.recv_timeout(DEADLINE).unwrap_or_else(|_| panic!("no event naming {what} came"))
+}
+
+#[test]
+fn the_event_stream_opens_to_a_stations_key_and_to_browsers_but_not_to_a_forged_key() {
+    let host = LanHost::start();
+    let sim = Sim::start(&["--protocol", "mt-sics", "--unit", "g", "--weight", "0"]);
+    let manager = host.manager();
+    host.call("save_station", scale_here("Bench A", &sim.device), None, Some(&manager));
+    let code = host.code("Bench A")["code"].as_str().unwrap().to_owned();
+    let (_, paired) = host.call("pair_station", json!({"code": code}), None, None);
+    let key = paired["key"].as_str().unwrap().to_owned();
+
+    // The station's program with its key, and a browser's screen with none, both hear a reading.
+    let client = host.client();
+    let station = client.events(Some(&key)).expect("the station's key opens the stream");
+    let browser = client.events(None).expect("a browser's screen opens the stream");
+    let (status, taken) =
+        host.call("report_scale_reading", reading("Bench A", 860.0), Some(&key), None);
+    assert_eq!(status, 200, "{taken}");
+    for stream in [station, browser] {
+        let event = first_event(stream, "Bench A");
+        assert_eq!((&event["type"], &event["status"]["grams"]), (&json!("scale"), &json!(860.0)));
+    }
+
+    // A forged key, and the key once revoked, are told to pair again.
+    let refused = |key: &str| match client.events(Some(key)) {
+        Ok(_) => panic!("the stream opened to a key the host does not know"),
+        Err(error) => error.to_string(),
+    };
+    assert!(refused(&"cd".repeat(32)).contains("pair it again"));
+    host.call("revoke_station", json!({"station": "Bench A"}), None, Some(&manager));
+    assert!(refused(&key).contains("pair it again"));
+}
+
 /// `lp` and `lpstat` for a queue `BENCHQ` at the station's computer: `lp` keeps the document
 /// in `printed.pdf` beside them and answers with a job id. Gives the PATH to run with.
 fn printer_at_station(dir: &Path) -> String {
@@ -520,6 +628,23 @@ fn a_slip_for_a_printer_at_the_station_is_rendered_by_the_host_and_printed_there
     assert!(pdf.starts_with(b"%PDF"), "the station printed what the host rendered");
     let args = std::fs::read_to_string(tools.path().join("lp-args")).unwrap();
     assert!(args.contains("-d BENCHQ") && args.contains("media="), "{args}");
+
+    // Bin labels for the same printer take the same way, on the label stock's own paper.
+    let (status, printed) = bench.call(
+        "print_labels",
+        json!({"kind": "bins", "stock": "roll-2.25x1.25", "from": BIN, "to": BIN}),
+    );
+    assert_eq!(status, 200, "{printed}");
+    assert_eq!(printed["printer"], "BENCHQ at Bench A", "{printed}");
+    let args = std::fs::read_to_string(tools.path().join("lp-args")).unwrap();
+    assert!(
+        args.contains("-d BENCHQ")
+            && args.contains("-o media=w162h90")
+            && args.contains("-o print-scaling=fit"),
+        "{args}"
+    );
+    let pdf = std::fs::read(tools.path().join("printed.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "the station printed the labels the host rendered");
 
     // With the station's program gone, the packer hears so at once.
     drop(station);

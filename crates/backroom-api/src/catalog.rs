@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use crate::app::Ctx;
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::stock::{self, StockAt, StockTotals};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -114,7 +114,7 @@ pub struct ProductStock {
 pub fn save_product(ctx: &mut Ctx<'_>, req: SaveProduct) -> Result<Product, ApiError> {
     let product = validate(&req)?;
     write(ctx, &product)?;
-    ctx.emit(Event::DataChanged { what: "products".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Products });
     Ok(product)
 }
 

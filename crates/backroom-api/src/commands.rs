@@ -301,6 +301,8 @@ commands! {
     take_print_job(system::NoArgs) -> crate::printing::WaitingPrintJob, STATION READ "slips for a station's own printer go only to its computer's program" => crate::printing::take_print_job;
     /// What this station's own printer did with a slip, for the packer waiting for it; writes nothing to the database.
     finish_print_job(crate::printing::PrintJobDone) -> system::Done, STATION READ "only the station's program that took the slip says how it printed" => crate::printing::finish_print_job;
+    /// What this station's own scale did with a Zero or Tare key, for the packer waiting for it; writes nothing to the database.
+    finish_scale_key(crate::scales::KeyPressed) -> system::Done, STATION READ "only the station's program that pressed the key on its scale says what the scale did" => crate::scales::finish_scale_key;
 }
 
 /// Finds a command by name.

@@ -19,7 +19,7 @@ use crate::allocation::{self, AllocationSummary, Scope};
 use crate::app::Ctx;
 use crate::catalog;
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::inbound::{self, Place};
 use crate::stock::{self, Movement, NewMovement};
 use crate::warehouse::LocationKind;
@@ -248,7 +248,7 @@ pub fn create_counts(ctx: &mut Ctx<'_>, req: CreateCounts) -> Result<CountsCreat
         let id = insert_task(ctx, bin.id, reason)?;
         created.push(load_task(ctx, id, true)?);
     }
-    ctx.emit(Event::DataChanged { what: "counts".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Counts });
     Ok(CountsCreated { created, already_waiting })
 }
 
@@ -421,7 +421,7 @@ pub fn submit_count(ctx: &mut Ctx<'_>, req: SubmitCount) -> Result<CountSubmitte
     let recount = round == 1 && tallies.iter().any(|t| rules.needs_recount(t.expected, t.counted));
     let status = if recount { CountStatus::Recount } else { CountStatus::Counted };
     set_status(ctx, task.id, status)?;
-    ctx.emit(Event::DataChanged { what: "counts".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Counts });
     let lines = round_lines(ctx, task.id, round)?;
     let differs = lines.iter().filter(|l| l.variance != 0).map(|l| l.sku.clone()).collect();
     Ok(CountSubmitted {
@@ -518,7 +518,7 @@ pub fn decide_count(ctx: &mut Ctx<'_>, req: DecideCount) -> Result<CountDecided,
     if !skus.is_empty() {
         ctx.emit(Event::StockChanged { skus: skus.into_iter().collect() });
     }
-    ctx.emit(Event::DataChanged { what: "counts".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Counts });
     Ok(CountDecided { task: load_task(ctx, task.id, true)?, movements, allocation })
 }
 

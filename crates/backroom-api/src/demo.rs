@@ -26,7 +26,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::app::{Actor, Ctx};
 use crate::catalog::{self, Dimensions, SaveProduct};
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::orders::{self, NewLine, NewOrder};
 use crate::packing::{self, SaveBox};
 use crate::people::{self, SaveOperator, ScaleSettings, Station};
@@ -77,8 +77,8 @@ fn build(ctx: &mut Ctx<'_>) -> Result<DemoSummary, ApiError> {
     write_moves(ctx, &items, &moves, &crew)?;
     let held_orders = write_orders(ctx, &items, &orders, &crew, base)?;
 
-    ctx.emit(Event::DataChanged { what: "products".into() });
-    ctx.emit(Event::DataChanged { what: "orders".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Products });
+    ctx.emit(Event::DataChanged { what: Changed::Orders });
     let mut stocked: Vec<String> = moves.iter().map(|m| items[m.item].sku.clone()).collect();
     stocked.sort();
     stocked.dedup();

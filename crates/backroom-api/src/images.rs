@@ -31,7 +31,7 @@ use ts_rs::TS;
 use crate::app::{App, Caller, Ctx};
 use crate::catalog;
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 
 /// The largest picture kept: a product photo for a screen needs far less.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -39,7 +39,7 @@ pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 /// The event a recorded picture raises; screens showing products read their pictures again.
-const CHANGED: &str = "product_images";
+const CHANGED: Changed = Changed::ProductImages;
 
 /// The picture formats a browser and the desktop window both show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -322,7 +322,7 @@ pub fn set_product_image(
             ctx.execute("DELETE FROM product_images WHERE product_id = ?1", [id])?;
         }
     }
-    ctx.emit(Event::DataChanged { what: CHANGED.into() });
+    ctx.emit(Event::DataChanged { what: CHANGED });
     Ok(view(ctx, req.sku.trim().to_owned(), row, false))
 }
 
@@ -401,7 +401,7 @@ pub fn record_image_fetch(ctx: &mut Ctx<'_>, f: ImageFetched) -> Result<ProductI
         _ => return Err(ApiError::invalid("give the cached picture or the error, one of them")),
     };
     save(ctx, id, &row)?;
-    ctx.emit(Event::DataChanged { what: CHANGED.into() });
+    ctx.emit(Event::DataChanged { what: CHANGED });
     Ok(view(ctx, f.sku, Some(row), false))
 }
 
@@ -553,7 +553,7 @@ fn run_fetcher(
     let mut due = true;
     while !stop.load(Ordering::Relaxed) {
         match events.try_recv() {
-            Ok(Event::DataChanged { what }) if what == "products" || what == "all" => due = true,
+            Ok(Event::DataChanged { what: Changed::Products | Changed::All }) => due = true,
             Ok(_) => {}
             Err(TryRecvError::Lagged(_)) => due = true,
             Err(TryRecvError::Closed) => break,

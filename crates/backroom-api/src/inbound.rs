@@ -18,7 +18,7 @@ use crate::allocation::{self, AllocationSummary, Scope};
 use crate::app::Ctx;
 use crate::catalog;
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::stock::{self, Movement, MovementQuery, NewMovement};
 use crate::warehouse::{self, LocationKind};
 
@@ -482,7 +482,7 @@ pub fn expect_receipt(ctx: &mut Ctx<'_>, req: ExpectReceipt) -> Result<ExpectedR
         "UPDATE expected_receipts SET supplier = ?2, expected_on = ?3 WHERE reference = ?1",
         params![reference, supplier, expected_on],
     )?;
-    ctx.emit(Event::DataChanged { what: "expected_receipts".into() });
+    ctx.emit(Event::DataChanged { what: Changed::ExpectedReceipts });
     let query = ExpectedQuery { include_complete: true, reference: Some(reference.to_owned()) };
     expected_receipts(ctx, &query)?
         .pop()

@@ -45,4 +45,4 @@ pub mod warehouse;
 
 pub use app::{App, Caller};
 pub use error::{ApiError, ErrorCode};
-pub use events::Event;
+pub use events::{Changed, Event};

@@ -22,7 +22,7 @@ use crate::app::Ctx;
 use crate::catalog::Dimensions;
 use crate::error::ApiError;
 use crate::error::ErrorCode;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::scale_port::{ScaleState, ScaleStatus};
 use crate::system::NoArgs;
 use crate::{orders, people, settings};
@@ -316,7 +316,7 @@ pub fn save_box(ctx: &mut Ctx<'_>, req: SaveBox) -> Result<PackBox, ApiError> {
              height_mm = ?6, active = ?7",
         params![saved.code, saved.name, saved.tare_g, d.length, d.width, d.height, saved.active],
     )?;
-    ctx.emit(Event::DataChanged { what: "boxes".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Boxes });
     Ok(saved)
 }
 
@@ -513,7 +513,7 @@ pub fn weigh(ctx: &mut Ctx<'_>, req: Weigh) -> Result<Weighed, ApiError> {
         status = OrderStatus::Packed;
         ctx.emit(Event::OrderChanged { number: orders::number_of(ctx, order_id)?, status });
     }
-    ctx.emit(Event::DataChanged { what: "weighings".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Weighings });
     Ok(Weighed { weighing: load_weighing(ctx, id)?, verdict, status })
 }
 
@@ -774,7 +774,7 @@ pub fn override_weighing(ctx: &mut Ctx<'_>, req: OverrideWeighing) -> Result<Ove
     orders::transition(ctx, order_id, OrderStatus::Picked, OrderStatus::Packed, &why)?;
     let status = OrderStatus::Packed;
     ctx.emit(Event::OrderChanged { number: orders::number_of(ctx, order_id)?, status });
-    ctx.emit(Event::DataChanged { what: "weighings".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Weighings });
     Ok(Overridden { weighing: load_weighing(ctx, id)?, status })
 }
 

@@ -10,7 +10,7 @@ use ts_rs::TS;
 
 use crate::app::{Actor, Ctx};
 use crate::error::{ApiError, ErrorCode};
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::system::{Done, NoArgs};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -211,7 +211,7 @@ pub fn save_station(ctx: &mut Ctx<'_>, station: Station) -> Result<Station, ApiE
     )?;
     let (scale_at, printer_at) =
         crate::stations::place_devices(ctx, name, station.scale_at, station.printer_at)?;
-    ctx.emit(Event::DataChanged { what: "stations".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Stations });
     Ok(Station {
         name: name.to_owned(),
         scale_at: Some(scale_at),
@@ -284,7 +284,7 @@ pub fn save_operator(ctx: &mut Ctx<'_>, req: SaveOperator) -> Result<Operator, A
     if was_manager && !is_active_manager(ctx, id)? {
         check_a_manager_remains(ctx)?;
     }
-    ctx.emit(Event::DataChanged { what: "operators".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Operators });
     operator_by_id(ctx, id)
 }
 
@@ -619,7 +619,7 @@ pub fn set_my_language(ctx: &mut Ctx<'_>, req: MyLanguage) -> Result<Operator, A
         "UPDATE operators SET language = ?2 WHERE id = ?1",
         params![operator_id, req.language.as_str()],
     )?;
-    ctx.emit(Event::DataChanged { what: "operators".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Operators });
     operator_by_id(ctx, operator_id)
 }
 

@@ -16,7 +16,7 @@ use ts_rs::TS;
 
 use crate::app::Ctx;
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::{orders, warehouse};
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -144,7 +144,7 @@ pub fn plan_pick_lists(ctx: &mut Ctx<'_>, req: PlanPicks) -> Result<PickPlan, Ap
         let id = record_list(ctx, &candidates, batch, cart, None)?;
         lists.push(summary(ctx, id)?);
     }
-    ctx.emit(Event::DataChanged { what: "pick_lists".into() });
+    ctx.emit(Event::DataChanged { what: Changed::PickLists });
     Ok(PickPlan {
         lists,
         distance_m: plan.distance_m,
@@ -162,12 +162,12 @@ pub fn take_pick_list(ctx: &mut Ctx<'_>, req: TakePickList) -> Result<PickListVi
         (Some(id), _) => id,
         (None, Some(id)) => {
             ctx.execute("UPDATE pick_lists SET taken_by = ?2 WHERE id = ?1", params![id, me])?;
-            ctx.emit(Event::DataChanged { what: "pick_lists".into() });
+            ctx.emit(Event::DataChanged { what: Changed::PickLists });
             id
         }
         (None, None) => {
             let id = plan_one_cart(ctx, req.totes, me)?;
-            ctx.emit(Event::DataChanged { what: "pick_lists".into() });
+            ctx.emit(Event::DataChanged { what: Changed::PickLists });
             id
         }
     };

@@ -1,9 +1,9 @@
 //! Printing through CUPS: each station names a CUPS queue, and a slip goes to it with `lp`.
 //!
-//! A station whose printer is at its own computer gets its slips through the host's
+//! A station whose printer is at its own computer gets its slips and labels through the host's
 //! [`StationPrintJobs`]: the host renders the PDF, the station's program takes it with its key,
-//! sends it to its own queue with the same `lp` options, and reports back; the packer hears what
-//! the station's CUPS said, as if the queue were the host's.
+//! sends it to its own queue with the same `lp` options, and reports back; the person at the
+//! bench hears what the station's CUPS said, as if the queue were the host's.
 //!
 //! Before sending, `lpstat` is asked about the queue, because CUPS accepts a job for a stopped
 //! printer and then just holds it: the packer would wait at a silent printer. A missing queue,
@@ -120,8 +120,35 @@ pub fn print_slip_pdf(
     let Some(station) = printing_at_station(ctx, printer)? else {
         return print_pdf(printer, pdf, title, size);
     };
-    let options = job_options(size).map(str::to_owned).to_vec();
-    let job_id = ctx.scales.print_jobs().print(&station, title, options, pdf)?;
+    print_at_station(ctx, &station, printer, pdf, title, &job_options(size))
+}
+
+/// Sends a PDF of labels to `printer`, the host's own queue or, like a slip, the caller's
+/// station's queue at its own computer, naming the label stock's paper either way.
+pub fn print_labels_at(
+    ctx: &Ctx<'_>,
+    printer: &str,
+    pdf: &[u8],
+    title: &str,
+    stock: Stock,
+) -> Result<PrintJob, ApiError> {
+    let Some(station) = printing_at_station(ctx, printer)? else {
+        return print_labels_pdf(printer, pdf, title, stock);
+    };
+    print_at_station(ctx, &station, printer, pdf, title, &label_job_options(stock))
+}
+
+/// Hands a PDF to `station`'s program for its own queue and waits for what its CUPS said.
+fn print_at_station(
+    ctx: &Ctx<'_>,
+    station: &str,
+    printer: &str,
+    pdf: &[u8],
+    title: &str,
+    options: &[&str],
+) -> Result<PrintJob, ApiError> {
+    let options = options.iter().map(|option| (*option).to_owned()).collect();
+    let job_id = ctx.scales.print_jobs().print(station, title, options, pdf)?;
     Ok(PrintJob { job_id, printer: format!("{} at {station}", printer.trim()) })
 }
 
@@ -140,7 +167,8 @@ fn printing_at_station(ctx: &Ctx<'_>, printer: &str) -> Result<Option<String>, A
     }))
 }
 
-/// A slip the host rendered for a station whose printer is at its own computer.
+/// A slip or a sheet of labels the host rendered for a station whose printer is at its own
+/// computer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct StationPrintJob {
     pub id: u64,
@@ -168,7 +196,7 @@ pub struct PrintJobDone {
     pub error: Option<String>,
 }
 
-/// How long a packer waits for the station's computer to print a slip.
+/// How long the person at the bench waits for the station's computer to print.
 const STATION_PRINT_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 /// A station that asked for slips less recently than this is taken to be away: the packer is
 /// told at once rather than after [`STATION_PRINT_WAIT`].
@@ -219,8 +247,8 @@ impl StationPrintJobs {
             Ok(Ok(job_id)) => Ok(job_id),
             Ok(Err(error)) => Err(ApiError::conflict(error)),
             Err(_) => Err(ApiError::conflict(format!(
-                "the computer at {station} did not print the slip in time: check its printer, \
-                 then print again"
+                "the computer at {station} did not print in time: check its printer, then print \
+                 again"
             ))),
         }
     }

@@ -19,7 +19,7 @@ use crate::allocation::{self, AllocationSummary, Scope};
 use crate::app::Ctx;
 use crate::catalog;
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::inbound::{self, Place};
 use crate::orders;
 use crate::stock::{self, NewMovement};
@@ -216,7 +216,7 @@ pub fn receive_return(ctx: &mut Ctx<'_>, req: ReceiveReturn) -> Result<ReturnRec
         allocation::run(ctx, Scope::Products(restocked.into_iter().collect()))?
     };
     ctx.emit(Event::StockChanged { skus: skus.into_iter().collect() });
-    ctx.emit(Event::DataChanged { what: "returns".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Returns });
     Ok(ReturnReceived { returned: load_return(ctx, return_id)?, allocation })
 }
 

@@ -15,11 +15,14 @@
 //! The board also keeps a [`ScaleRemote`] per watched scale, so a packer's Zero and Tare keys
 //! reach the monitor's thread, which writes the protocol's bytes on the port. Those commands
 //! read the database only to learn the caller's station: they never hold the writer while the
-//! scale answers.
+//! scale answers. For a scale at a station's computer the key waits on the board
+//! ([`StationScaleKeys`]) until the station's program posts its next reading, goes back to it
+//! in the answer, and the program's own monitor presses it and reports what the scale did
+//! ([`finish_scale_key`]); the packer hears the same answer as at a scale the host watches.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -35,12 +38,12 @@ use crate::app::Ctx;
 use crate::error::{ApiError, ErrorCode};
 use crate::people::{self, ScaleSettings, Station};
 use crate::scale_port::{
-    MonitorOptions, PortSettings, ScaleMonitor, ScalePortError, ScaleRemote, ScaleState,
-    ScaleStatus,
+    CommandOutcome, MonitorOptions, PortSettings, ScaleMonitor, ScalePortError, ScaleRemote,
+    ScaleState, ScaleStatus,
 };
 use crate::stations::DeviceAt;
-use crate::system::NoArgs;
-use crate::{App, Caller, Event, settings};
+use crate::system::{Done, NoArgs};
+use crate::{App, Caller, Changed, Event, settings};
 
 /// The shortest time between two published readings of one scale while its state stays the
 /// same: twenty a second, more than a live weight on screen needs. The board itself takes
@@ -62,6 +65,8 @@ pub struct ScaleBoard {
     /// Slips waiting for the printers at stations' computers, which also reach the host only
     /// through the stations' programs.
     print_jobs: crate::printing::StationPrintJobs,
+    /// Zero and Tare keys waiting for the scales at stations' computers.
+    keys: StationScaleKeys,
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +86,8 @@ struct FromStation {
     published: Option<(ScaleState, Instant)>,
     /// Whether the board already said the station went silent.
     silence_told: bool,
+    /// Whether the station's program sent anything yet.
+    heard: bool,
 }
 
 /// A station's scale as the board knows it now.
@@ -108,7 +115,7 @@ impl ScaleBoard {
         let published = latest.get(station).and_then(|seen| seen.from_station?.published);
         let publish = due(published, status.state, now);
         let published = if publish { Some((status.state, now)) } else { published };
-        let from_station = Some(FromStation { published, silence_told: false });
+        let from_station = Some(FromStation { published, silence_told: false, heard: true });
         let seen = Seen { status, at: now, scale: scale.to_owned(), from_station };
         latest.insert(station.to_owned(), seen);
         publish
@@ -132,7 +139,7 @@ impl ScaleBoard {
             age_ms: None,
             detail: Some(NOT_HEARD.to_owned()),
         };
-        let from_station = Some(FromStation { published: None, silence_told: false });
+        let from_station = Some(FromStation { published: None, silence_told: false, heard: false });
         let seen = Seen { status, at: Instant::now(), scale: scale.to_owned(), from_station };
         latest.insert(station.to_owned(), seen);
     }
@@ -164,6 +171,20 @@ impl ScaleBoard {
     /// The slips waiting for the printers at stations' computers.
     pub fn print_jobs(&self) -> &crate::printing::StationPrintJobs {
         &self.print_jobs
+    }
+
+    /// The Zero and Tare keys waiting for the scales at stations' computers.
+    pub fn keys(&self) -> &StationScaleKeys {
+        &self.keys
+    }
+
+    /// Where `station`'s scale is at its own computer: the protocol it speaks, and whether the
+    /// station's program sent a reading within [`STATION_SILENCE`].
+    fn at_station(&self, station: &str) -> Option<(Protocol, bool)> {
+        let latest = self.lock();
+        let seen = latest.get(station)?;
+        let from = seen.from_station?;
+        Some((seen.status.protocol, from.heard && seen.at.elapsed() < STATION_SILENCE))
     }
 
     /// Keeps the way to send commands to `station`'s scale.
@@ -268,6 +289,9 @@ pub struct ReadingTaken {
     pub published: bool,
     /// Whether a slip waits for the station's own printer, so it is taken at once.
     pub slip_waiting: bool,
+    /// A Zero or Tare key pressed at the bench, for the station's program to press on its scale.
+    #[serde(default)]
+    pub key: Option<KeyPress>,
 }
 
 /// Takes a reading of the caller's own station's scale, sent with its key from the station's
@@ -303,10 +327,11 @@ pub fn report_scale_reading(ctx: &mut Ctx<'_>, req: ScaleReport) -> Result<Readi
     let scale = station_scale_name(&station, &scale);
     let published = ctx.scales.record_from_station(&station, &scale, req.status.clone());
     let slip_waiting = ctx.scales.print_jobs().any_waiting(&station);
+    let key = ctx.scales.keys().take(&station);
     if published {
         ctx.emit(Event::Scale { station, status: req.status });
     }
-    Ok(ReadingTaken { published, slip_waiting })
+    Ok(ReadingTaken { published, slip_waiting, key })
 }
 
 /// How the audit log names a scale at a station's computer.
@@ -461,51 +486,106 @@ pub struct ScaleKey {
 
 /// Zeroes the caller's station's scale: the platter must be empty and still.
 pub fn zero_scale(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<ScaleKey, ApiError> {
-    press(ctx, Command::Zero)
+    press(ctx, ScaleKeyName::Zero)
 }
 
 /// Takes what is on the caller's station's scale now as the tare (a tray that stays on it).
 pub fn tare_scale(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<ScaleKey, ApiError> {
-    press(ctx, Command::Tare)
+    press(ctx, ScaleKeyName::Tare)
 }
 
 /// How long a key waits for the scale: a scale zeroes or tares once the weight is steady, and
 /// the monitor gives up on an answer after [`REPLY_TIMEOUT`].
-const KEY_WAIT: Duration = REPLY_TIMEOUT.saturating_add(Duration::from_millis(500));
+pub const KEY_WAIT: Duration = REPLY_TIMEOUT.saturating_add(Duration::from_millis(500));
 
-/// Hands `command` to the monitor of the caller's station's scale and waits for its answer.
-fn press(ctx: &Ctx<'_>, command: Command) -> Result<ScaleKey, ApiError> {
-    let station = people::station_name(ctx)?;
-    let remote = station.as_deref().and_then(|name| ctx.scales.remote(name)).ok_or_else(|| {
+/// How long a key for a scale at a station's computer waits: the scale's own [`KEY_WAIT`], and
+/// the way there and back, which waits for the station's next reading (one a second at least).
+const STATION_KEY_WAIT: Duration = KEY_WAIT.saturating_add(Duration::from_secs(2));
+
+/// Hands `command` to the monitor of the caller's station's scale, here or at the station's own
+/// computer, and waits for its answer.
+fn press(ctx: &Ctx<'_>, key: ScaleKeyName) -> Result<ScaleKey, ApiError> {
+    let command = key.command();
+    let no_scale = || {
         ApiError::new(
             ErrorCode::Conflict,
             "no scale is connected at this bench: use the keys on the scale itself",
         )
-    })?;
-    key_answer(command, remote.protocol(), remote.command(command, KEY_WAIT))
+    };
+    let station = people::station_name(ctx)?.ok_or_else(no_scale)?;
+    if let Some(remote) = ctx.scales.remote(&station) {
+        let done = KeyDone::from_port(remote.command(command, KEY_WAIT));
+        return key_answer(command, remote.protocol(), done);
+    }
+    let (protocol, heard) = ctx.scales.at_station(&station).ok_or_else(no_scale)?;
+    let quiet = || {
+        ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "the scale is not connected: the computer at {station} sends no readings; check \
+                 that Backroom runs there"
+            ),
+        )
+    };
+    if !heard {
+        return Err(quiet());
+    }
+    let done = ctx.scales.keys().press(&station, key, STATION_KEY_WAIT).ok_or_else(quiet)?;
+    key_answer(command, protocol, done)
+}
+
+/// What a scale did with a Zero or Tare key: the words a station's program sends back for a
+/// scale at its computer, and what a scale the host watches is read into.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KeyDone {
+    /// The scale said it did it; the tare it took, in grams, where it says.
+    Confirmed { tare_g: Option<f64> },
+    /// The command went out; this scale never confirms.
+    Sent,
+    /// The scale takes no such command over its cable.
+    Unsupported,
+    /// The scale is not connected (unplugged, switched off, its monitor stopped).
+    NotConnected,
+    /// Refused, no answer in time, over or under range: the scale's reason, for the bench.
+    Failed { reason: String },
+}
+
+impl KeyDone {
+    /// What the monitor's answer to a key means at the bench.
+    pub fn from_port(answer: Result<CommandOutcome, ScalePortError>) -> KeyDone {
+        match answer {
+            Ok(outcome) if outcome.confirmed => KeyDone::Confirmed {
+                tare_g: outcome.tare.map(|tare| crate::scale_port::round_grams(tare.grams)),
+            },
+            Ok(_) => KeyDone::Sent,
+            Err(ScalePortError::Unsupported { .. }) => KeyDone::Unsupported,
+            Err(
+                ScalePortError::Offline { .. }
+                | ScalePortError::Stopped
+                | ScalePortError::Lost { .. },
+            ) => KeyDone::NotConnected,
+            Err(error) => KeyDone::Failed { reason: capitalised(&error.to_string()) },
+        }
+    }
 }
 
 /// The bench's answer to a key, from the scale's: a command the scale cannot take over its
 /// cable asks for the key on the scale; anything else that went wrong says what to do.
-fn key_answer(
-    command: Command,
-    protocol: Protocol,
-    answer: Result<crate::scale_port::CommandOutcome, ScalePortError>,
-) -> Result<ScaleKey, ApiError> {
+fn key_answer(command: Command, protocol: Protocol, done: KeyDone) -> Result<ScaleKey, ApiError> {
     let key = if command == Command::Zero { "ZERO" } else { "TARE" };
-    let done = if command == Command::Zero { "The scale is zeroed" } else { "The tare is taken" };
-    match answer {
-        Ok(outcome) if outcome.confirmed => Ok(ScaleKey {
-            outcome: ScaleKeyOutcome::Done,
-            tare_g: outcome.tare.map(|tare| crate::scale_port::round_grams(tare.grams)),
-            message: done.to_owned(),
-        }),
-        Ok(_) => Ok(ScaleKey {
+    let done_words =
+        if command == Command::Zero { "The scale is zeroed" } else { "The tare is taken" };
+    match done {
+        KeyDone::Confirmed { tare_g } => {
+            Ok(ScaleKey { outcome: ScaleKeyOutcome::Done, tare_g, message: done_words.to_owned() })
+        }
+        KeyDone::Sent => Ok(ScaleKey {
             outcome: ScaleKeyOutcome::Sent,
             tare_g: None,
-            message: format!("{done}: check that the weight shown changed"),
+            message: format!("{done_words}: check that the weight shown changed"),
         }),
-        Err(ScalePortError::Unsupported { .. }) => Ok(ScaleKey {
+        KeyDone::Unsupported => Ok(ScaleKey {
             outcome: ScaleKeyOutcome::PressOnScale,
             tare_g: None,
             message: if protocol.is_hid() && command == Command::Zero {
@@ -516,15 +596,93 @@ fn key_answer(
                 format!("Press {key} on the scale itself")
             },
         }),
-        Err(
-            ScalePortError::Offline { .. } | ScalePortError::Stopped | ScalePortError::Lost { .. },
-        ) => Err(ApiError::new(
+        KeyDone::NotConnected => Err(ApiError::new(
             ErrorCode::Conflict,
             "the scale is not connected: check its cable and power",
         )),
-        // Refused, no answer in time, over or under range: the scale's own reason says what to do.
-        Err(error) => Err(ApiError::new(ErrorCode::Conflict, capitalised(&error.to_string()))),
+        KeyDone::Failed { reason } => {
+            Err(ApiError::new(ErrorCode::Conflict, shorten(&reason, 300)))
+        }
     }
+}
+
+/// The keys a bench presses on screen for its scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ScaleKeyName {
+    Zero,
+    Tare,
+}
+
+impl ScaleKeyName {
+    /// What the monitor sends the scale for this key.
+    pub fn command(self) -> Command {
+        match self {
+            ScaleKeyName::Zero => Command::Zero,
+            ScaleKeyName::Tare => Command::Tare,
+        }
+    }
+}
+
+/// A key on its way to the scale at a station's computer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct KeyPress {
+    pub id: u64,
+    pub key: ScaleKeyName,
+}
+
+/// What the station's program reports after pressing a key on its scale.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct KeyPressed {
+    pub id: u64,
+    pub done: KeyDone,
+}
+
+/// The Zero and Tare keys waiting for the scales at stations' computers, in memory: a key is
+/// pressed while the packer waits, or not at all.
+#[derive(Debug, Default)]
+pub struct StationScaleKeys {
+    next: AtomicU64,
+    waiting: Mutex<HashMap<String, VecDeque<KeyPress>>>,
+    answers: Mutex<HashMap<u64, (String, mpsc::Sender<KeyDone>)>>,
+}
+
+impl StationScaleKeys {
+    /// Hands `command` to `station`'s program and waits up to `wait` for what its scale did;
+    /// `None` when the station did not answer in time.
+    pub fn press(&self, station: &str, key: ScaleKeyName, wait: Duration) -> Option<KeyDone> {
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let (send, answer) = mpsc::channel();
+        lock(&self.answers).insert(id, (station.to_owned(), send));
+        lock(&self.waiting).entry(station.to_owned()).or_default().push_back(KeyPress { id, key });
+        let done = answer.recv_timeout(wait).ok();
+        lock(&self.answers).remove(&id);
+        if let Some(keys) = lock(&self.waiting).get_mut(station) {
+            keys.retain(|key| key.id != id);
+        }
+        done
+    }
+
+    /// The next key waiting for `station`'s scale.
+    pub fn take(&self, station: &str) -> Option<KeyPress> {
+        lock(&self.waiting).get_mut(station)?.pop_front()
+    }
+
+    /// Hands what `station`'s scale did with a key to the packer waiting for it. A late answer,
+    /// or one for another station's key, finds nobody waiting.
+    pub fn finish(&self, station: &str, pressed: KeyPressed) {
+        let answers = lock(&self.answers);
+        if let Some((_, answer)) = answers.get(&pressed.id).filter(|(owner, _)| owner == station) {
+            let _ = answer.send(pressed.done);
+        }
+    }
+}
+
+/// What the caller's station's scale did with a key it was handed. Writes nothing.
+pub fn finish_scale_key(ctx: &mut Ctx<'_>, req: KeyPressed) -> Result<Done, ApiError> {
+    let station = crate::stations::key_station_name(ctx)?;
+    ctx.scales.keys().finish(&station, req);
+    Ok(Done { ok: true })
 }
 
 fn capitalised(text: &str) -> String {
@@ -583,9 +741,7 @@ impl Watcher {
         while !stop.load(Ordering::Relaxed) {
             self.tell_silent();
             match events.try_recv() {
-                Ok(Event::DataChanged { what }) if what == "stations" || what == "all" => {
-                    self.refresh()
-                }
+                Ok(Event::DataChanged { what: Changed::Stations | Changed::All }) => self.refresh(),
                 Ok(_) => {}
                 Err(TryRecvError::Lagged(_)) => self.refresh(),
                 Err(TryRecvError::Empty) => std::thread::sleep(WATCH_TICK),
@@ -744,10 +900,10 @@ mod tests {
         use crate::scale_port::{CommandName, RefusalText};
 
         let unsupported = |command| {
-            Err(ScalePortError::Unsupported {
+            KeyDone::from_port(Err(ScalePortError::Unsupported {
                 protocol: Protocol::HidPos,
                 command: CommandName(command),
-            })
+            }))
         };
         let zero = key_answer(Command::Zero, Protocol::HidPos, unsupported(Command::Zero)).unwrap();
         assert_eq!(zero.outcome, ScaleKeyOutcome::PressOnScale);
@@ -755,20 +911,47 @@ mod tests {
         let tare = key_answer(Command::Tare, Protocol::HidPos, unsupported(Command::Tare)).unwrap();
         assert_eq!(tare.message, "Press TARE on the scale itself");
 
-        let offline = Err(ScalePortError::Offline { path: "/dev/ttyUSB0".into() });
+        let offline =
+            KeyDone::from_port(Err(ScalePortError::Offline { path: "/dev/ttyUSB0".into() }));
         let err = key_answer(Command::Zero, Protocol::MtSics, offline).unwrap_err();
         assert_eq!(err.code, ErrorCode::Conflict);
         assert!(!err.message.contains("/dev/"), "no device paths at the bench: {}", err.message);
 
-        let refused = Err(ScalePortError::Refused {
+        let refused = KeyDone::from_port(Err(ScalePortError::Refused {
             command: CommandName(Command::Zero),
             reason: RefusalText(Refusal::Motion),
-        });
+        }));
         let err = key_answer(Command::Zero, Protocol::MtSics, refused).unwrap_err();
         assert_eq!(
             err.message,
             "The scale refused to zero: it is in motion; wait for a steady weight"
         );
+    }
+
+    #[test]
+    fn a_key_for_a_stations_scale_waits_for_that_stations_program_and_its_answer() {
+        let keys = Arc::new(StationScaleKeys::default());
+        let waiting = Arc::clone(&keys);
+        let packer = std::thread::spawn(move || {
+            waiting.press("Bench A", ScaleKeyName::Zero, Duration::from_secs(30))
+        });
+        let press = loop {
+            if let Some(press) = keys.take("Bench A") {
+                break press;
+            }
+            assert_eq!(keys.take("Bench B"), None, "another bench took A's key");
+            std::thread::yield_now();
+        };
+        assert_eq!(press.key, ScaleKeyName::Zero);
+        // Another station answering for A's key is nobody's answer.
+        keys.finish("Bench B", KeyPressed { id: press.id, done: KeyDone::Sent });
+        let done = KeyDone::Confirmed { tare_g: None };
+        keys.finish("Bench A", KeyPressed { id: press.id, done: done.clone() });
+        assert_eq!(packer.join().unwrap(), Some(done));
+
+        // Nobody takes it: the packer hears nothing came, and the key is not pressed later.
+        assert_eq!(keys.press("Bench A", ScaleKeyName::Tare, Duration::from_millis(20)), None);
+        assert_eq!(keys.take("Bench A"), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use ts_rs::TS;
 
 use crate::app::Ctx;
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::system::NoArgs;
 
 /// All settings, by section.
@@ -464,6 +464,6 @@ pub fn save_settings(ctx: &mut Ctx<'_>, req: Settings) -> Result<Settings, ApiEr
     write_section(ctx, PACKING, &req.packing)?;
     write_section(ctx, PLANNING, &req.planning)?;
     write_section(ctx, SECURITY, &req.security)?;
-    ctx.emit(Event::DataChanged { what: "settings".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Settings });
     load(ctx)
 }

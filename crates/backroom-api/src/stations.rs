@@ -18,7 +18,7 @@ use ts_rs::TS;
 
 use crate::app::Ctx;
 use crate::error::{ApiError, ErrorCode};
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::people;
 use crate::system::{Done, NoArgs};
 
@@ -250,7 +250,7 @@ pub fn create_pairing_code(
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![station_id, digest(&normal_code(&code)), ctx.operator_id(), now, expires_at],
     )?;
-    ctx.emit(Event::DataChanged { what: "stations".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Stations });
     Ok(PairingCode {
         station: name.to_owned(),
         code,
@@ -301,7 +301,7 @@ pub fn pair_station(ctx: &mut Ctx<'_>, req: PairStation) -> Result<Paired, ApiEr
     )?;
     let station: String =
         ctx.query_row("SELECT name FROM stations WHERE id = ?1", [station_id], |r| r.get(0))?;
-    ctx.emit(Event::DataChanged { what: "stations".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Stations });
     Ok(Paired { station, key, kind, fingerprint: ctx.host_fingerprint.map(str::to_owned) })
 }
 
@@ -324,7 +324,7 @@ pub fn revoke_station(ctx: &mut Ctx<'_>, req: StationRef) -> Result<Done, ApiErr
             AND expires_at > ?2",
         params![station_id, ctx.now_text()],
     )?;
-    ctx.emit(Event::DataChanged { what: "stations".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Stations });
     Ok(Done { ok: true })
 }
 

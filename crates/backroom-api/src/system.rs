@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 use crate::app::Ctx;
 use crate::error::ApiError;
+use crate::events::{Changed, Event};
 use crate::{db, demo};
 
 /// A request with no arguments.
@@ -80,6 +81,6 @@ pub fn load_demo(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<DemoSummary, ApiError> 
     }
     let summary = demo::load(ctx)?;
     // Every open screen starts over: the whole warehouse just appeared.
-    ctx.emit(crate::events::Event::DataChanged { what: "all".into() });
+    ctx.emit(Event::DataChanged { what: Changed::All });
     Ok(summary)
 }

@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::app::Ctx;
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::system::NoArgs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -152,7 +152,7 @@ pub fn set_layout(ctx: &mut Ctx<'_>, req: SetLayout) -> Result<LayoutInfo, ApiEr
         insert.execute(params![bin.to_string(), bin.aisle, bin.block, bin.slot, side])?;
     }
     drop(insert);
-    ctx.emit(Event::DataChanged { what: "layout".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Layout });
     layout_info(ctx)
 }
 
@@ -222,7 +222,7 @@ pub fn save_area(ctx: &mut Ctx<'_>, req: SaveArea) -> Result<Location, ApiError>
          ON CONFLICT (code) DO UPDATE SET kind = ?2 WHERE kind <> 'bin'",
         params![code, req.kind.as_str()],
     )?;
-    ctx.emit(Event::DataChanged { what: "locations".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Locations });
     Ok(Location { code, kind: req.kind, bin: None, active: true })
 }
 

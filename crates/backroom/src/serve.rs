@@ -512,16 +512,33 @@ fn error_response(error: ApiError) -> Response {
     response
 }
 
+/// `GET /api/events`. Events carry no order contents (an order's number and status, SKUs,
+/// station names, scale readings), so a screen opens the stream as it is, as a browser's
+/// EventSource does; a station's program sending its key is checked first, so a revoked or
+/// forged key hears "pair again" here as everywhere.
 async fn events(
     State(app): State<Arc<App>>,
-) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+    ConnectInfo(connection): ConnectInfo<Connection>,
+    headers: HeaderMap,
+) -> Response {
+    if station_key(&headers).is_some() {
+        let checked = run(Arc::clone(&app), connection, &headers, "health".into(), Value::Null);
+        let checked = checked.await;
+        if !checked.status().is_success() {
+            return checked;
+        }
+    }
+    event_stream(&app).into_response()
+}
+
+fn event_stream(app: &App) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>> + use<>> {
     let receiver = app.subscribe();
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         let event = match receiver.recv().await {
             Ok(event) => event,
             // A slow screen missed some events: tell it to refresh everything.
             Err(broadcast::error::RecvError::Lagged(_)) => {
-                backroom_api::Event::DataChanged { what: "all".into() }
+                backroom_api::Event::DataChanged { what: backroom_api::Changed::All }
             }
             Err(broadcast::error::RecvError::Closed) => return None,
         };

@@ -1,8 +1,10 @@
 //! A paired station's own devices, run on the station's computer: the agent asks the host
 //! which scale and printer are attached here, opens the scale's port with the same monitor the
 //! host uses for its own scales, and sends every reading to the host with the station key,
-//! where it lands on the scale board the weight audit reads. Slips the host renders for this
-//! station's printer are taken from the host and sent to the CUPS queue here.
+//! where it lands on the scale board the weight audit reads. A Zero or Tare key pressed at the
+//! bench comes back in the answer to a reading; the agent presses it on the scale here and
+//! reports what the scale did. Slips and labels the host renders for this station's printer
+//! are taken from the host and sent to the CUPS queue here.
 //!
 //! The agent keeps going by itself: it reads the station's settings again every few seconds
 //! (a manager may move the scale), reconnects with a growing pause while the host is
@@ -21,7 +23,7 @@ use std::time::{Duration, Instant};
 use backroom_api::people::ScaleSettings;
 use backroom_api::printing::{StationPrintJob, WaitingPrintJob};
 use backroom_api::scale_port::{MonitorOptions, PortSettings, ScaleMonitor, ScaleStatus};
-use backroom_api::scales::due;
+use backroom_api::scales::{KEY_WAIT, KeyDone, KeyPress, ReadingTaken, due};
 use backroom_api::stations::{DeviceAt, StationDevices};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -120,6 +122,7 @@ impl StationAgent {
             printer: None,
             last: None,
             next_print: Instant::now(),
+            keys_done: mpsc::channel(),
         };
         let thread = std::thread::Builder::new()
             .name("station devices".into())
@@ -143,6 +146,9 @@ impl Drop for StationAgent {
     }
 }
 
+/// What the scale did with the key of this id.
+type KeyAnswer = (u64, KeyDone);
+
 /// Why the agent left its connected loop.
 enum Halt {
     /// The host could not be reached: try again.
@@ -154,7 +160,7 @@ enum Halt {
 /// The scale at this computer, opened with its settings, and the statuses it reports.
 struct LocalScale {
     settings: ScaleSettings,
-    _monitor: ScaleMonitor,
+    monitor: ScaleMonitor,
     statuses: Receiver<ScaleStatus>,
 }
 
@@ -169,6 +175,9 @@ struct Agent {
     last: Option<(ScaleStatus, Instant)>,
     /// When to ask the host for slips next.
     next_print: Instant,
+    /// What the scale did with the keys handed to it, to report to the host: the scale answers
+    /// on a thread of its own, so readings keep flowing while it zeroes.
+    keys_done: (mpsc::Sender<KeyAnswer>, Receiver<KeyAnswer>),
 }
 
 impl Agent {
@@ -204,6 +213,7 @@ impl Agent {
         let mut next_settings = Instant::now() + SETTINGS_EVERY;
         while !self.shared.stopping() {
             self.forward_readings()?;
+            self.report_keys()?;
             if Instant::now() >= next_settings {
                 self.refresh_devices()?;
                 next_settings = Instant::now() + SETTINGS_EVERY;
@@ -270,12 +280,42 @@ impl Agent {
         let req = json!({"station": self.file.station, "status": status.0});
         self.last = Some(status);
         match self.call("report_scale_reading", &req) {
-            Ok(taken) if taken["slip_waiting"] == true => self.print_waiting_jobs(),
-            Ok(_) => Ok(()),
+            Ok(body) => {
+                let taken: ReadingTaken = serde_json::from_value(body).map_err(|e| {
+                    Halt::Unreachable(format!("the host's answer did not read: {e}"))
+                })?;
+                if let Some(key) = taken.key {
+                    self.press(key);
+                }
+                if taken.slip_waiting { self.print_waiting_jobs() } else { Ok(()) }
+            }
             // A reading refused as no longer this station's to send: the settings changed.
             Err(Halt::Unreachable(reason)) if reason.starts_with(REFUSED) => self.refresh_devices(),
             Err(halt) => Err(halt),
         }
+    }
+
+    /// Presses a key from the bench on the scale here, on a thread of its own; what the scale
+    /// did goes to the host with [`Agent::report_keys`].
+    fn press(&self, key: KeyPress) {
+        let done = self.keys_done.0.clone();
+        let Some(scale) = &self.scale else {
+            let _ = done.send((key.id, KeyDone::NotConnected));
+            return;
+        };
+        let remote = scale.monitor.remote();
+        std::thread::spawn(move || {
+            let answer = KeyDone::from_port(remote.command(key.key.command(), KEY_WAIT));
+            let _ = done.send((key.id, answer));
+        });
+    }
+
+    /// Tells the host what the scale did with the keys it was handed.
+    fn report_keys(&mut self) -> Result<(), Halt> {
+        while let Ok((id, done)) = self.keys_done.1.try_recv() {
+            self.call("finish_scale_key", &json!({"id": id, "done": done}))?;
+        }
+        Ok(())
     }
 
     /// Prints the slips the host keeps for this station's printer here, and tells it how each
@@ -375,7 +415,7 @@ fn open_scale(settings: ScaleSettings, port: PortSettings) -> LocalScale {
             let _ = send.send(status);
         }
     });
-    LocalScale { settings, _monitor: monitor, statuses }
+    LocalScale { settings, monitor, statuses }
 }
 
 /// A status sent again `since` after it was made, its age brought up to now.
@@ -392,7 +432,7 @@ fn print_job(queue: &str, job: &StationPrintJob) -> Result<String, String> {
     use base64::Engine;
     let pdf = base64::engine::general_purpose::STANDARD
         .decode(&job.pdf_base64)
-        .map_err(|e| format!("the slip sent by the host did not decode: {e}"))?;
+        .map_err(|e| format!("the document sent by the host did not decode: {e}"))?;
     let printed =
         backroom_api::printing::print_station_job(queue, job, &pdf).map_err(|e| e.message)?;
     Ok(printed.job_id)

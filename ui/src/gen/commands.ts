@@ -41,6 +41,7 @@ import type { ImageQuery } from "./ImageQuery";
 import type { ImageToFetch } from "./ImageToFetch";
 import type { ImportReport } from "./ImportReport";
 import type { ImportRequest } from "./ImportRequest";
+import type { KeyPressed } from "./KeyPressed";
 import type { LabelFile } from "./LabelFile";
 import type { LabelRequest } from "./LabelRequest";
 import type { LayoutInfo } from "./LayoutInfo";
@@ -253,6 +254,7 @@ export interface Commands {
   report_scale_reading: { req: ScaleReport; res: ReadingTaken };
   take_print_job: { req: NoArgs; res: WaitingPrintJob };
   finish_print_job: { req: PrintJobDone; res: Done };
+  finish_scale_key: { req: KeyPressed; res: Done };
 }
 
 export type CommandName = keyof Commands;
@@ -362,6 +364,7 @@ export const COMMAND_NAMES: CommandName[] = [
   "report_scale_reading",
   "take_print_job",
   "finish_print_job",
+  "finish_scale_key",
 ];
 
 /** Whether each command only reads or may write; a write is sent with a request id. */
@@ -471,4 +474,5 @@ export const COMMAND_KINDS: Record<CommandName, "read" | "write"> = {
   report_scale_reading: "read",
   take_print_job: "read",
   finish_print_job: "read",
+  finish_scale_key: "read",
 };

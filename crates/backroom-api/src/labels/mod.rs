@@ -105,7 +105,8 @@ pub fn print_labels(ctx: &mut Ctx<'_>, req: LabelRequest) -> Result<Printed, Api
         Some(p) => p.to_owned(),
         None => station_printer(ctx)?,
     };
-    let job = printing::print_labels_pdf(&printer, &r.pdf, &r.title, req.stock)?;
+    // A station's own printer at its computer gets the labels through its program.
+    let job = printing::print_labels_at(ctx, &printer, &r.pdf, &r.title, req.stock)?;
     Ok(Printed { job_id: job.job_id, printer: job.printer, pages: r.pages as u32 })
 }
 

@@ -26,7 +26,7 @@ use ts_rs::TS;
 
 use crate::app::Ctx;
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::settings;
 
 /// Which day's packages; the store's today when absent.
@@ -314,7 +314,7 @@ pub fn close_manifest(ctx: &mut Ctx<'_>, req: CloseManifest) -> Result<ClosedMan
             params![id, p.weighing_id, p.order_id, p.package.service, p.package.weight_g],
         )?;
     }
-    ctx.emit(Event::DataChanged { what: "manifests".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Manifests });
     let mut of_the_day = summaries(ctx, Some(day), Some(&name), None)?;
     of_the_day.reverse();
     Ok(ClosedManifest { closed: Some(summary(ctx, id)?), of_the_day })

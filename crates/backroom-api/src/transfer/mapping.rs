@@ -13,7 +13,7 @@ use super::orders::PRODUCT_NOT_KNOWN;
 use crate::app::Ctx;
 use crate::catalog;
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::orders;
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -139,7 +139,7 @@ pub fn map_unknown_line(ctx: &mut Ctx<'_>, req: MapUnknownLine) -> Result<LineMa
     }
     // Screening releases an order whose every hold has cleared; allocation then serves it.
     orders::after_entry(ctx, &cleared)?;
-    ctx.emit(Event::DataChanged { what: "orders".into() });
+    ctx.emit(Event::DataChanged { what: Changed::Orders });
     Ok(LineMapped {
         sku,
         lines: lines.len() as u32,

@@ -43,7 +43,7 @@ use super::sheet::{CsvOut, Errors, Row, Sheet, cut, format_cents, parse_cents, p
 use super::{Counts, ImportReport, WriteFailure, found, refused, write_all};
 use crate::app::Ctx;
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 use crate::orders::{self, Address, Customer, NewLine, NewOrder};
 
 /// The columns, in the order export writes them.
@@ -442,7 +442,7 @@ pub(super) fn enter(
             orders::after_entry(ctx, &entered)?;
         }
         if written.report.created + written.report.updated > 0 {
-            ctx.emit(Event::DataChanged { what: "orders".into() });
+            ctx.emit(Event::DataChanged { what: Changed::Orders });
         }
     }
     Ok(written.report)

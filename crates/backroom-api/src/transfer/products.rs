@@ -32,7 +32,7 @@ use super::{Counts, ImportReport, WriteFailure, refused, write_all};
 use crate::app::Ctx;
 use crate::catalog::{self, Dimensions, Product, SaveProduct};
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 
 /// The columns, in the order export writes them.
 pub const COLUMNS: [&str; 10] = [
@@ -102,7 +102,7 @@ pub(super) fn import(
     let written = write_all(ctx, FORMAT, sheet.records, errors, dry_run, |ctx| write(ctx, &valid))?;
     let report = written.report;
     if written.kept.is_some() && report.created + report.updated > 0 {
-        ctx.emit(Event::DataChanged { what: "products".into() });
+        ctx.emit(Event::DataChanged { what: Changed::Products });
     }
     Ok(report)
 }

@@ -51,7 +51,7 @@ use super::{ImportReport, MAX_NOTES, products, refused, write_all};
 use crate::app::Ctx;
 use crate::catalog;
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::events::{Changed, Event};
 
 const HANDLE: &str = "Handle";
 const TITLE: &str = "Title";
@@ -282,7 +282,7 @@ pub(super) fn import(
         report.notes = summary;
     }
     if written.kept.is_some() && report.created + report.updated > 0 {
-        ctx.emit(Event::DataChanged { what: "products".into() });
+        ctx.emit(Event::DataChanged { what: Changed::Products });
     }
     Ok(report)
 }
