@@ -296,27 +296,31 @@ pub fn search_products(ctx: &mut Ctx<'_>, q: ProductQuery) -> Result<ProductPage
     let filter = "(?1 = '' OR p.sku LIKE ?2 ESCAPE '\\' OR p.name LIKE ?2 ESCAPE '\\'
                    OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1))
                   AND (?3 OR p.active = 1)";
-    let total: u32 = ctx.query_row(
-        &format!("SELECT count(*) FROM products p WHERE {filter}"),
-        params![text, pattern, q.include_inactive],
-        |r| r.get(0),
-    )?;
+    let total: u32 = ctx
+        .tx
+        .prepare_cached(&format!("SELECT count(*) FROM products p WHERE {filter}"))?
+        .query_row(params![text, pattern, q.include_inactive], |r| r.get(0))?;
     let limit = q.limit.unwrap_or(50).min(1000);
     let offset = q.offset.unwrap_or(0);
-    // Exact SKU or barcode hits come first, so a scan lands on its product at the top.
-    let mut stmt = ctx.tx.prepare(&format!(
-        "SELECT p.sku, p.name, p.category, p.unit_weight_g, p.active,
-                coalesce(s.on_hand, 0), coalesce(s.in_bins, 0), coalesce(r.reserved, 0)
-         FROM products p
-         LEFT JOIN (SELECT st.product_id, sum(st.on_hand) AS on_hand,
-                           sum(CASE WHEN l.kind = 'bin' THEN st.on_hand ELSE 0 END) AS in_bins
-                    FROM stock st JOIN locations l ON l.id = st.location_id GROUP BY st.product_id) s
-                ON s.product_id = p.id
-         LEFT JOIN (SELECT product_id, sum(qty) AS reserved FROM reservations GROUP BY product_id) r
-                ON r.product_id = p.id
-         WHERE {filter}
-         ORDER BY (p.sku = ?1 OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1)) DESC, p.sku
-         LIMIT ?4 OFFSET ?5"
+    // Exact SKU or barcode hits come first, so a scan lands on its product at the top. The page
+    // is chosen first and only its products' stock is summed: a search is typed at every bench,
+    // and summing all stock for each one made twenty stations wait on one another.
+    let mut stmt = ctx.tx.prepare_cached(&format!(
+        "WITH page AS (
+            SELECT p.id, p.sku,
+                   (p.sku = ?1 OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1)) AS exact
+            FROM products p
+            WHERE {filter}
+            ORDER BY exact DESC, p.sku
+            LIMIT ?4 OFFSET ?5)
+         SELECT p.sku, p.name, p.category, p.unit_weight_g, p.active,
+                coalesce((SELECT sum(st.on_hand) FROM stock st WHERE st.product_id = p.id), 0),
+                coalesce((SELECT sum(st.on_hand) FROM stock st
+                          JOIN locations l ON l.id = st.location_id AND l.kind = 'bin'
+                          WHERE st.product_id = p.id), 0),
+                coalesce((SELECT sum(qty) FROM reservations WHERE product_id = p.id), 0)
+         FROM page JOIN products p ON p.id = page.id
+         ORDER BY page.exact DESC, page.sku"
     ))?;
     let rows = stmt
         .query_map(params![text, pattern, q.include_inactive, limit, offset], |r| {
