@@ -664,6 +664,22 @@ pub fn classify_error(printer: &str, text: &str) -> ApiError {
     ApiError::conflict(format!("printer {printer} refused the slip: {text}"))
 }
 
+/// The printer of the station this session is signed in at: slips and labels both print there.
+pub fn station_printer(ctx: &Ctx<'_>) -> Result<String, ApiError> {
+    let no_printer = || {
+        ApiError::invalid(
+            "this station has no printer: choose its CUPS queue in Settings, or name one (--printer)",
+        )
+    };
+    let Some(station) = ctx.station_id() else { return Err(no_printer()) };
+    let printer: Option<String> = ctx
+        .tx
+        .query_row("SELECT printer FROM stations WHERE id = ?1", [station], |r| r.get(0))
+        .optional()?
+        .flatten();
+    printer.filter(|p| !p.trim().is_empty()).ok_or_else(no_printer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

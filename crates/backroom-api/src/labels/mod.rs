@@ -103,7 +103,7 @@ pub fn print_labels(ctx: &mut Ctx<'_>, req: LabelRequest) -> Result<Printed, Api
     let r = render_request(ctx, &req)?;
     let printer = match req.printer.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(p) => p.to_owned(),
-        None => station_printer(ctx)?,
+        None => printing::station_printer(ctx)?,
     };
     // A station's own printer at its computer gets the labels through its program.
     let job = printing::print_labels_at(ctx, &printer, &r.pdf, &r.title, req.stock)?;
@@ -302,20 +302,4 @@ fn safe_stem(stem: &str) -> String {
     stem.chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
         .collect()
-}
-
-/// The printer of the station this session is signed in at.
-fn station_printer(ctx: &Ctx<'_>) -> Result<String, ApiError> {
-    let no_printer = || {
-        ApiError::invalid(
-            "this station has no printer: choose its CUPS queue in Settings, or name one (--printer)",
-        )
-    };
-    let Some(station) = ctx.station_id() else { return Err(no_printer()) };
-    let printer: Option<String> = ctx
-        .tx
-        .query_row("SELECT printer FROM stations WHERE id = ?1", [station], |r| r.get(0))
-        .optional()?
-        .flatten();
-    printer.filter(|p| !p.trim().is_empty()).ok_or_else(no_printer)
 }

@@ -389,27 +389,11 @@ pub fn slip_batch_pdf(ctx: &mut Ctx<'_>, req: BatchSlipRequest) -> Result<SlipFi
 pub fn print_slip(ctx: &mut Ctx<'_>, req: PrintSlip) -> Result<Printed, ApiError> {
     let printer = match req.printer.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(p) => p.to_owned(),
-        None => station_printer(ctx)?,
+        None => printing::station_printer(ctx)?,
     };
     let numbers = [req.order.clone()];
     let (r, size) = render_orders(ctx, &numbers, req.size, req.packer_copy, None)?;
     let title = format!("Packing slip {}", req.order.trim_start_matches('#'));
     let job = printing::print_slip_pdf(ctx, &printer, &r.pdf, &title, size)?;
     Ok(Printed { job_id: job.job_id, printer: job.printer, pages: r.pages as u32 })
-}
-
-/// The printer of the station this session is signed in at.
-fn station_printer(ctx: &Ctx<'_>) -> Result<String, ApiError> {
-    let no_printer = || {
-        ApiError::invalid(
-            "this station has no printer: choose its CUPS queue in Settings, or name one (--printer)",
-        )
-    };
-    let Some(station) = ctx.station_id() else { return Err(no_printer()) };
-    let printer: Option<String> = ctx
-        .tx
-        .query_row("SELECT printer FROM stations WHERE id = ?1", [station], |r| r.get(0))
-        .optional()?
-        .flatten();
-    printer.filter(|p| !p.trim().is_empty()).ok_or_else(no_printer)
 }
