@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use backroom::pairing_client::StationFile;
-use backroom_api::images::ImageFetcher;
-use backroom_api::scales::ScaleWatch;
+use backroom_api::devices::scales::ScaleWatch;
+use backroom_api::inventory::images::ImageFetcher;
 use backroom_api::{App, Caller, Changed, Event};
 use serde::Serialize;
 use serde_json::{Value, json};

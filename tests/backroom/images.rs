@@ -11,7 +11,7 @@ use std::sync::atomic::AtomicBool;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use backroom::serve::{Allowed, Connection};
-use backroom_api::images;
+use backroom_api::inventory::images;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use backroom_api::scales::ScaleWatch;
+use backroom_api::devices::scales::ScaleWatch;
 use backroom_api::{ApiError, App, Caller, ErrorCode};
 use serde_json::{Value, json};
 

@@ -16,7 +16,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use backroom_api::scales::ScaleWatch;
+use backroom_api::devices::scales::ScaleWatch;
 use backroom_api::{App, Caller, Event};
 use backroom_core::scale::Protocol;
 use serde_json::{Value, json};

@@ -19,11 +19,11 @@ use tokio::sync::broadcast;
 
 use crate::commands::{self, CommandInfo, Kind};
 use crate::db::{Readers, Writer};
+use crate::devices::scales::ScaleBoard;
 use crate::error::{ApiError, ErrorCode};
 use crate::events::Event;
 use crate::retries::{self, Request};
-use crate::scales::ScaleBoard;
-use crate::{db, people, stations};
+use crate::{admin::people, admin::stations, db};
 
 /// Who is running a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +64,7 @@ pub struct Ctx<'a> {
     /// What the watched scales show now.
     pub scales: &'a ScaleBoard,
     /// The paired station whose key came with the request, if one did.
-    pub station_key: Option<crate::stations::KeyHolder>,
+    pub station_key: Option<crate::admin::stations::KeyHolder>,
     /// The fingerprint of the certificate the host serves the network with, if it does.
     pub host_fingerprint: Option<&'a str>,
     events: Vec<Event>,
@@ -173,7 +173,7 @@ impl App {
         &self.path
     }
 
-    /// The last status of each station's watched scale (see [`crate::scales::ScaleWatch`]).
+    /// The last status of each station's watched scale (see [`crate::devices::scales::ScaleWatch`]).
     pub fn scales(&self) -> &ScaleBoard {
         &self.scales
     }
@@ -309,7 +309,7 @@ impl App {
         let res = (info.run)(&mut ctx, req)?;
         // Whatever the command did, it may not leave a bin promising more than it holds.
         if tx.total_changes() != changes_before {
-            crate::stock::check_promises_kept(tx)?;
+            crate::inventory::stock::check_promises_kept(tx)?;
         }
         if let Some(request) = &request {
             request.keep_reply(tx, &res, ctx.now)?;

@@ -11,8 +11,9 @@ use ts_rs::TS;
 use crate::app::{Actor, Ctx};
 use crate::error::{ApiError, ErrorCode};
 use crate::{
-    allocation, catalog, holds, orders, people, picking, settings, shipping, slip, stock, system,
-    transfer, warehouse,
+    admin::people, admin::settings, admin::system, devices::slip, floor::picking, floor::shipping,
+    inventory::catalog, inventory::stock, inventory::warehouse, orders, orders::allocation,
+    orders::holds, transfer,
 };
 
 /// One entry of the command list.
@@ -95,13 +96,13 @@ commands! {
     /// Creates or updates a station and its scale and printer settings (matched by name).
     save_station(people::Station) -> people::Station, MANAGER WRITE "a station's scale and printer decide where verdicts and slips come from" => people::save_station;
     /// Makes a one-time code, valid ten minutes, that pairs a station on another machine with this host (creating the station if needed).
-    create_pairing_code(crate::stations::NewPairingCode) -> crate::stations::PairingCode, MANAGER WRITE "a paired station acts for the warehouse; only a manager lets one in" => crate::stations::create_pairing_code;
+    create_pairing_code(crate::admin::stations::NewPairingCode) -> crate::admin::stations::PairingCode, MANAGER WRITE "a paired station acts for the warehouse; only a manager lets one in" => crate::admin::stations::create_pairing_code;
     /// Spends a pairing code and gives the new station its station key.
-    pair_station(crate::stations::PairStation) -> crate::stations::Paired, OPEN WRITE "a new station has no key and nobody signed in yet; wrong codes are counted and locked out like PINs" => crate::stations::pair_station;
+    pair_station(crate::admin::stations::PairStation) -> crate::admin::stations::Paired, OPEN WRITE "a new station has no key and nobody signed in yet; wrong codes are counted and locked out like PINs" => crate::admin::stations::pair_station;
     /// Revokes a station's key; requests with it are refused from now on.
-    revoke_station(crate::stations::StationRef) -> system::Done, MANAGER WRITE "shutting a station out is a manager's decision" => crate::stations::revoke_station;
+    revoke_station(crate::admin::stations::StationRef) -> system::Done, MANAGER WRITE "shutting a station out is a manager's decision" => crate::admin::stations::revoke_station;
     /// The keys handed to stations: when paired, last seen, revoked.
-    list_paired_stations(system::NoArgs) -> Vec<crate::stations::PairedStation>, MANAGER READ "which machines hold keys is a manager's view" => crate::stations::list_paired_stations;
+    list_paired_stations(system::NoArgs) -> Vec<crate::admin::stations::PairedStation>, MANAGER READ "which machines hold keys is a manager's view" => crate::admin::stations::list_paired_stations;
 
     /// Searches products by SKU, name or barcode, with stock totals.
     search_products(catalog::ProductQuery) -> catalog::ProductPage, FLOOR READ "every role looks products up on the floor" => catalog::search_products;
@@ -110,13 +111,13 @@ commands! {
     /// Creates a product or updates the one with this SKU.
     save_product(catalog::SaveProduct) -> catalog::Product, MANAGER WRITE "weights and prices feed the audit and the slips" => catalog::save_product;
     /// A product's picture: its cached name, or with `inline` the picture itself; none when it has none.
-    product_image(crate::images::ImageQuery) -> crate::images::ProductImage, FLOOR READ "pickers and packers see the product they hold" => crate::images::product_image;
+    product_image(crate::inventory::images::ImageQuery) -> crate::inventory::images::ProductImage, FLOOR READ "pickers and packers see the product they hold" => crate::inventory::images::product_image;
     /// Sets a product's picture from uploaded bytes, a file or a web address (fetched afterwards), or takes it away.
-    set_product_image(crate::images::SetProductImage) -> crate::images::ProductImage, MANAGER WRITE "the picture tells pickers which variant is right" => crate::images::set_product_image;
+    set_product_image(crate::inventory::images::SetProductImage) -> crate::inventory::images::ProductImage, MANAGER WRITE "the picture tells pickers which variant is right" => crate::inventory::images::set_product_image;
     /// Pictures whose web address or file is still to be read (with `retry_failed`, also those that failed).
-    images_to_fetch(crate::images::FetchQuery) -> Vec<crate::images::ImageToFetch>, MANAGER READ "fetching runs on the machine with the database, as its manager" => crate::images::images_to_fetch;
+    images_to_fetch(crate::inventory::images::FetchQuery) -> Vec<crate::inventory::images::ImageToFetch>, MANAGER READ "fetching runs on the machine with the database, as its manager" => crate::inventory::images::images_to_fetch;
     /// Records what fetching a product's picture gave: the cached picture or why there is none.
-    record_image_fetch(crate::images::ImageFetched) -> crate::images::ProductImage, MANAGER WRITE "fetching runs on the machine with the database, as its manager" => crate::images::record_image_fetch;
+    record_image_fetch(crate::inventory::images::ImageFetched) -> crate::inventory::images::ProductImage, MANAGER WRITE "fetching runs on the machine with the database, as its manager" => crate::inventory::images::record_image_fetch;
 
     /// The warehouse layout, if one is set.
     get_layout(system::NoArgs) -> warehouse::LayoutInfo, FLOOR READ "pickers walk the map" => warehouse::get_layout;
@@ -165,35 +166,35 @@ commands! {
     /// Ships a packed order; a back order still open sends it back to wait for the rest.
     ship_order(orders::OrderRef) -> orders::Order, PACKER WRITE "packers hand packages to the carrier; only weighed ones ship" => shipping::ship_order;
     /// Groups allocated orders onto carts (one order per tote) to cut walking, as pick lists.
-    plan_pick_lists(crate::pick_lists::PlanPicks) -> crate::pick_lists::PickPlan, MANAGER WRITE "a wave puts every allocated order on carts; a manager plans it" => crate::pick_lists::plan_pick_lists;
+    plan_pick_lists(crate::floor::pick_lists::PlanPicks) -> crate::floor::pick_lists::PickPlan, MANAGER WRITE "a wave puts every allocated order on carts; a manager plans it" => crate::floor::pick_lists::plan_pick_lists;
     /// Gives the picker their next pick list: the one they hold, a waiting one, or one cart planned now.
-    take_pick_list(crate::pick_lists::TakePickList) -> crate::pick_lists::PickListView, PICKER WRITE "a picker takes one cart of work for themselves" => crate::pick_lists::take_pick_list;
+    take_pick_list(crate::floor::pick_lists::TakePickList) -> crate::floor::pick_lists::PickListView, PICKER WRITE "a picker takes one cart of work for themselves" => crate::floor::pick_lists::take_pick_list;
     /// Pick lists, open and being picked unless a status is given.
-    list_pick_lists(crate::pick_lists::PickListQuery) -> Vec<crate::pick_lists::PickListSummary>, FLOOR READ "the floor sees work in progress" => crate::pick_lists::list_pick_lists;
+    list_pick_lists(crate::floor::pick_lists::PickListQuery) -> Vec<crate::floor::pick_lists::PickListSummary>, FLOOR READ "the floor sees work in progress" => crate::floor::pick_lists::list_pick_lists;
     /// One pick list: its totes and its stops in walking order, with the layout for the map.
-    get_pick_list(crate::pick_lists::PickListRef) -> crate::pick_lists::PickListView, FLOOR READ "the floor follows a pick list" => crate::pick_lists::get_pick_list;
+    get_pick_list(crate::floor::pick_lists::PickListRef) -> crate::floor::pick_lists::PickListView, FLOOR READ "the floor follows a pick list" => crate::floor::pick_lists::get_pick_list;
 
     // Inbound, counts and returns.
     /// Receives goods into receiving (or the area or bin named), against an expected receipt if named.
-    receive(crate::inbound::Receive) -> crate::inbound::Received, FLOOR WRITE "any floor role unloads a delivery; quantities are bounded" => crate::inbound::receive;
+    receive(crate::floor::inbound::Receive) -> crate::floor::inbound::Received, FLOOR WRITE "any floor role unloads a delivery; quantities are bounded" => crate::floor::inbound::receive;
     /// Puts received goods away into a pick bin; waiting back orders get them at once.
-    put_away(crate::inbound::PutAway) -> crate::inbound::PutAwayDone, FLOOR WRITE "any floor role puts received goods away" => crate::inbound::put_away;
+    put_away(crate::floor::inbound::PutAway) -> crate::floor::inbound::PutAwayDone, FLOOR WRITE "any floor role puts received goods away" => crate::floor::inbound::put_away;
     /// Announces goods a supplier will deliver under a reference; sending it again updates those lines.
-    expect_receipt(crate::inbound::ExpectReceipt) -> crate::inbound::ExpectedReceipt, MANAGER WRITE "purchase expectations are a manager's" => crate::inbound::expect_receipt;
+    expect_receipt(crate::floor::inbound::ExpectReceipt) -> crate::floor::inbound::ExpectedReceipt, MANAGER WRITE "purchase expectations are a manager's" => crate::floor::inbound::expect_receipt;
     /// Expected receipts still waiting for goods (or all), with what has arrived so far.
-    list_expected_receipts(crate::inbound::ExpectedQuery) -> Vec<crate::inbound::ExpectedReceipt>, FLOOR READ "the receiving dock sees what is expected" => crate::inbound::list_expected_receipts;
+    list_expected_receipts(crate::floor::inbound::ExpectedQuery) -> Vec<crate::floor::inbound::ExpectedReceipt>, FLOOR READ "the receiving dock sees what is expected" => crate::floor::inbound::list_expected_receipts;
     /// Raises a blind count for each bin named or matching a code prefix, skipping bins already waiting.
-    create_counts(crate::counts::CreateCounts) -> crate::counts::CountsCreated, MANAGER WRITE "raising counts is a manager's planning" => crate::counts::create_counts;
+    create_counts(crate::floor::counts::CreateCounts) -> crate::floor::counts::CountsCreated, MANAGER WRITE "raising counts is a manager's planning" => crate::floor::counts::create_counts;
     /// Count tasks; only a manager sees quantities, since the count is blind.
-    list_counts(crate::counts::CountQuery) -> Vec<crate::counts::CountTask>, FLOOR READ "the floor counts; quantities are hidden, as the count is blind" => crate::counts::list_counts;
+    list_counts(crate::floor::counts::CountQuery) -> Vec<crate::floor::counts::CountTask>, FLOOR READ "the floor counts; quantities are hidden, as the count is blind" => crate::floor::counts::list_counts;
     /// Submits one round of a bin's count and shows the variance; a large one asks for a recount.
-    submit_count(crate::counts::SubmitCount) -> crate::counts::CountSubmitted, FLOOR WRITE "any floor role counts a bin" => crate::counts::submit_count;
+    submit_count(crate::floor::counts::SubmitCount) -> crate::floor::counts::CountSubmitted, FLOOR WRITE "any floor role counts a bin" => crate::floor::counts::submit_count;
     /// Approves a count, posting its variances to the ledger, or rejects it with no movement.
-    decide_count(crate::counts::DecideCount) -> crate::counts::CountDecided, MANAGER WRITE "approving a count changes stock" => crate::counts::decide_count;
+    decide_count(crate::floor::counts::DecideCount) -> crate::floor::counts::CountDecided, MANAGER WRITE "approving a count changes stock" => crate::floor::counts::decide_count;
     /// Receives a customer's return against a shipped order: each item restocked, quarantined or scrapped.
-    receive_return(crate::returns::ReceiveReturn) -> crate::returns::ReturnReceived, FLOOR WRITE "any floor role takes a return in; the order must have shipped" => crate::returns::receive_return;
+    receive_return(crate::floor::returns::ReceiveReturn) -> crate::floor::returns::ReturnReceived, FLOOR WRITE "any floor role takes a return in; the order must have shipped" => crate::floor::returns::receive_return;
     /// Customer returns, newest first, optionally of one order.
-    list_returns(crate::returns::ReturnQuery) -> Vec<crate::returns::CustomerReturn>, FLOOR READ "the floor sees returns; no contact details" => crate::returns::list_returns;
+    list_returns(crate::floor::returns::ReturnQuery) -> Vec<crate::floor::returns::CustomerReturn>, FLOOR READ "the floor sees returns; no contact details" => crate::floor::returns::list_returns;
 
     /// Imports products, orders or stock from CSV: all rows or none.
     import_csv(transfer::ImportRequest) -> transfer::ImportReport, MANAGER WRITE "an import writes products, orders and stock in bulk" => transfer::import_csv;
@@ -209,15 +210,15 @@ commands! {
     load_demo(system::NoArgs) -> system::DemoSummary, OPEN WRITE "first start only: its PINs are public, so only into a brand-new database" => system::load_demo;
     // Setting up a real warehouse from a station (setup.rs).
     /// Which setup steps the data shows done, the first not done, and whether to show the wizard.
-    setup_progress(system::NoArgs) -> crate::setup::SetupProgress, OPEN READ "a station must learn whether to set up or sign in before anyone can; it says only which steps are done" => crate::setup::setup_progress;
+    setup_progress(system::NoArgs) -> crate::admin::setup::SetupProgress, OPEN READ "a station must learn whether to set up or sign in before anyone can; it says only which steps are done" => crate::admin::setup::setup_progress;
     /// Creates the first manager and signs them in at this terminal's station; only while there is no operator at all.
-    create_first_manager(crate::setup::FirstManager) -> people::Session, OPEN WRITE "a new warehouse has nobody to sign in as; refused once any operator exists" => crate::setup::create_first_manager;
+    create_first_manager(crate::admin::setup::FirstManager) -> people::Session, OPEN WRITE "a new warehouse has nobody to sign in as; refused once any operator exists" => crate::admin::setup::create_first_manager;
     /// Simple layouts of a few sizes to start from.
-    layout_templates(system::NoArgs) -> Vec<crate::setup::LayoutTemplate>, MANAGER READ "only the manager setting up chooses a layout" => crate::setup::layout_templates;
+    layout_templates(system::NoArgs) -> Vec<crate::admin::setup::LayoutTemplate>, MANAGER READ "only the manager setting up chooses a layout" => crate::admin::setup::layout_templates;
     /// Sets the layout and adds the receiving, packing, shipping, quarantine and returns areas it lacks.
-    setup_layout(crate::setup::SetupLayout) -> warehouse::LayoutInfo, MANAGER WRITE "the layout decides bins and routes" => crate::setup::setup_layout;
+    setup_layout(crate::admin::setup::SetupLayout) -> warehouse::LayoutInfo, MANAGER WRITE "the layout decides bins and routes" => crate::admin::setup::setup_layout;
     /// Ends setting up: stations go to Home from now on.
-    finish_setup(system::NoArgs) -> crate::setup::SetupProgress, MANAGER WRITE "the manager setting up says when the warehouse is ready" => crate::setup::finish_setup;
+    finish_setup(system::NoArgs) -> crate::admin::setup::SetupProgress, MANAGER WRITE "the manager setting up says when the warehouse is ready" => crate::admin::setup::finish_setup;
 
     /// Store-wide settings, every section with its defaults filled in.
     get_settings(system::NoArgs) -> settings::Settings, MANAGER READ "settings include the security rules" => settings::get_settings;
@@ -231,78 +232,78 @@ commands! {
     /// Prints an order's packing slip on a CUPS queue, this station's printer by default.
     print_slip(slip::PrintSlip) -> slip::Printed, FLOOR READ "the packing bench prints slips" => slip::print_slip;
     /// Bin, product or badge labels as a PDF (base64), for preview and download.
-    labels_pdf(crate::labels::LabelRequest) -> crate::labels::LabelFile, FLOOR READ "pickers label bins and receivers label products; badges only for a manager" => crate::labels::labels_pdf;
+    labels_pdf(crate::devices::labels::LabelRequest) -> crate::devices::labels::LabelFile, FLOOR READ "pickers label bins and receivers label products; badges only for a manager" => crate::devices::labels::labels_pdf;
     /// Prints bin, product or badge labels on a CUPS queue, this station's printer by default.
-    print_labels(crate::labels::LabelRequest) -> slip::Printed, FLOOR READ "pickers label bins and receivers label products; badges only for a manager" => crate::labels::print_labels;
+    print_labels(crate::devices::labels::LabelRequest) -> slip::Printed, FLOOR READ "pickers label bins and receivers label products; badges only for a manager" => crate::devices::labels::print_labels;
 
     // Packing: boxes, the weight audit and its log.
     /// Box types with their barcode, tare and inner dimensions, smallest first.
-    list_boxes(crate::packing::BoxQuery) -> Vec<crate::packing::PackBox>, FLOOR READ "packers scan boxes" => crate::packing::list_boxes;
+    list_boxes(crate::floor::packing::BoxQuery) -> Vec<crate::floor::packing::PackBox>, FLOOR READ "packers scan boxes" => crate::floor::packing::list_boxes;
     /// Creates a box type or updates the one with this code.
-    save_box(crate::packing::SaveBox) -> crate::packing::PackBox, MANAGER WRITE "box tares feed the audit" => crate::packing::save_box;
+    save_box(crate::floor::packing::SaveBox) -> crate::floor::packing::PackBox, MANAGER WRITE "box tares feed the audit" => crate::floor::packing::save_box;
     /// The boxes an order's items fit in, smallest first, or the SKUs whose dimensions are missing.
-    suggest_box(crate::packing::PackOrder) -> crate::packing::BoxSuggestion, FLOOR READ "packers are told which box to use" => crate::packing::suggest_box;
+    suggest_box(crate::floor::packing::PackOrder) -> crate::floor::packing::BoxSuggestion, FLOOR READ "packers are told which box to use" => crate::floor::packing::suggest_box;
     /// What an order should weigh in a box: items, tare, allowance, the passing band, and SKUs without weight.
-    expected_weight(crate::packing::OrderInBox) -> crate::packing::ExpectedWeight, FLOOR READ "packers see the passing band" => crate::packing::expected_weight;
+    expected_weight(crate::floor::packing::OrderInBox) -> crate::floor::packing::ExpectedWeight, FLOOR READ "packers see the passing band" => crate::floor::packing::expected_weight;
     // Manager reports
     /// The fill-rate family of the orders placed in a period, overall and broken down.
-    fill_rates(crate::fill_rates::FillRateQuery) -> crate::fill_rates::FillRates, MANAGER READ "the manager's reports" => crate::fill_rates::fill_rates;
+    fill_rates(crate::reports::fill_rates::FillRateQuery) -> crate::reports::fill_rates::FillRates, MANAGER READ "the manager's reports" => crate::reports::fill_rates::fill_rates;
     /// The orders behind one fill-rate number: those that fell short, and those that met it.
-    fill_rate_orders(crate::fill_rates::FillRateDrill) -> backroom_core::fill_rate::Drill, MANAGER READ "the manager's reports, with customers' orders" => crate::fill_rates::fill_rate_orders;
+    fill_rate_orders(crate::reports::fill_rates::FillRateDrill) -> backroom_core::fill_rate::Drill, MANAGER READ "the manager's reports, with customers' orders" => crate::reports::fill_rates::fill_rate_orders;
     /// Every product's stock, days of cover and plan: safety stock, reorder point, a suggested purchase.
-    stock_levels(crate::planning::StockLevelQuery) -> crate::planning::StockLevelPage, FLOOR READ "the floor sees stock and cover; no customer data" => crate::planning::stock_levels;
+    stock_levels(crate::reports::planning::StockLevelQuery) -> crate::reports::planning::StockLevelPage, FLOOR READ "the floor sees stock and cover; no customer data" => crate::reports::planning::stock_levels;
     /// One product's projected fill rate, stock-outs and cover at several demand levels.
-    what_if(crate::planning::WhatIf) -> crate::planning::WhatIfResult, MANAGER READ "planning is the manager's" => crate::planning::what_if;
+    what_if(crate::reports::planning::WhatIf) -> crate::reports::planning::WhatIfResult, MANAGER READ "planning is the manager's" => crate::reports::planning::what_if;
     /// Sets a product's supplier lead time, which its plan uses.
-    set_lead_time(crate::planning::SetLeadTime) -> crate::planning::StockLevel, MANAGER WRITE "lead times drive purchase plans" => crate::planning::set_lead_time;
+    set_lead_time(crate::reports::planning::SetLeadTime) -> crate::reports::planning::StockLevel, MANAGER WRITE "lead times drive purchase plans" => crate::reports::planning::set_lead_time;
     /// Fill-rate trend, back orders by age, audit failures by cause, throughput, stock-outs.
-    dashboard(crate::dashboard::DashboardQuery) -> crate::dashboard::Dashboard, MANAGER READ "the manager's overview" => crate::dashboard::dashboard;
+    dashboard(crate::reports::dashboard::DashboardQuery) -> crate::reports::dashboard::Dashboard, MANAGER READ "the manager's overview" => crate::reports::dashboard::dashboard;
     // -- End-of-day manifest (manifest.rs) --
     /// The packages packed today (a UTC day, or `date`), by carrier, not yet on a closed manifest.
-    manifest(crate::manifest::ManifestQuery) -> crate::manifest::Manifest, FLOOR READ "packers see today's packages for the driver" => crate::manifest::manifest;
+    manifest(crate::reports::manifest::ManifestQuery) -> crate::reports::manifest::Manifest, FLOOR READ "packers see today's packages for the driver" => crate::reports::manifest::manifest;
     /// Closes out a carrier's open packages of the day onto a manifest, so they are not listed twice.
-    close_manifest(crate::manifest::CloseManifest) -> crate::manifest::ClosedManifest, PACKER WRITE "closing out hands packages to the carrier" => crate::manifest::close_manifest;
+    close_manifest(crate::reports::manifest::CloseManifest) -> crate::reports::manifest::ClosedManifest, PACKER WRITE "closing out hands packages to the carrier" => crate::reports::manifest::close_manifest;
     /// Manifests closed so far, newest first.
-    list_manifests(crate::manifest::ManifestListQuery) -> Vec<crate::manifest::ManifestSummary>, FLOOR READ "the floor sees closed manifests" => crate::manifest::list_manifests;
+    list_manifests(crate::reports::manifest::ManifestListQuery) -> Vec<crate::reports::manifest::ManifestSummary>, FLOOR READ "the floor sees closed manifests" => crate::reports::manifest::list_manifests;
     /// A closed manifest as a PDF for the driver to sign or a CSV for the carrier.
-    manifest_file(crate::manifest::ManifestFileRequest) -> crate::manifest::ManifestFile, FLOOR READ "the driver's copy is printed at the bench" => crate::manifest::manifest_file;
+    manifest_file(crate::reports::manifest::ManifestFileRequest) -> crate::reports::manifest::ManifestFile, FLOOR READ "the driver's copy is printed at the bench" => crate::reports::manifest::manifest_file;
     // -- end of the manifest commands --
     /// This station and what its scale shows now (no status where no scale is watched).
-    station_scale(system::NoArgs) -> crate::scales::StationScale, FLOOR READ "the bench shows its own scale" => crate::scales::station_scale;
+    station_scale(system::NoArgs) -> crate::devices::scales::StationScale, FLOOR READ "the bench shows its own scale" => crate::devices::scales::station_scale;
     /// Zeroes this station's scale (or asks for the key on the scale where it takes no command); writes nothing to the database.
-    zero_scale(system::NoArgs) -> crate::scales::ScaleKey, FLOOR READ "anyone at a bench zeroes its own scale" => crate::scales::zero_scale;
+    zero_scale(system::NoArgs) -> crate::devices::scales::ScaleKey, FLOOR READ "anyone at a bench zeroes its own scale" => crate::devices::scales::zero_scale;
     /// Tares this station's scale with what is on it now (or asks for the key on the scale); writes nothing to the database.
-    tare_scale(system::NoArgs) -> crate::scales::ScaleKey, FLOOR READ "anyone at a bench tares its own scale" => crate::scales::tare_scale;
+    tare_scale(system::NoArgs) -> crate::devices::scales::ScaleKey, FLOOR READ "anyone at a bench tares its own scale" => crate::devices::scales::tare_scale;
     /// Weighs a packed order and logs it; a pass packs the order, a fail says the likeliest cause.
-    weigh(crate::packing::Weigh) -> crate::packing::Weighed, PACKER WRITE "the audit reads the station's own scale, never a screen's number" => crate::packing::weigh;
+    weigh(crate::floor::packing::Weigh) -> crate::floor::packing::Weighed, PACKER WRITE "the audit reads the station's own scale, never a screen's number" => crate::floor::packing::weigh;
     /// Packs an order over its last failed weighing, recording the approving manager and the reason.
-    override_weighing(crate::packing::OverrideWeighing) -> crate::packing::Overridden, PACKER WRITE "a packer asks; the approving manager's badge or PIN is checked inside" => crate::packing::override_weighing;
+    override_weighing(crate::floor::packing::OverrideWeighing) -> crate::floor::packing::Overridden, PACKER WRITE "a packer asks; the approving manager's badge or PIN is checked inside" => crate::floor::packing::override_weighing;
     /// The weighing log, newest first, optionally of one order or verdict.
-    list_weighings(crate::packing::WeighingQuery) -> Vec<crate::packing::Weighing>, FLOOR READ "the audit log is open to the floor; no customer data" => crate::packing::list_weighings;
+    list_weighings(crate::floor::packing::WeighingQuery) -> Vec<crate::floor::packing::Weighing>, FLOOR READ "the audit log is open to the floor; no customer data" => crate::floor::packing::list_weighings;
     /// Products without a unit weight on open orders, which block those orders' weight audit.
-    unweighed_products(system::NoArgs) -> Vec<crate::packing::UnweighedProduct>, MANAGER READ "missing weights are a catalogue task for a manager" => crate::packing::unweighed_products;
+    unweighed_products(system::NoArgs) -> Vec<crate::floor::packing::UnweighedProduct>, MANAGER READ "missing weights are a catalogue task for a manager" => crate::floor::packing::unweighed_products;
     // -- Stations' devices, for the manager setting them up (scales.rs, printing.rs) --
     /// The USB scales and serial ports on the machine that runs Backroom, with the station using each.
-    list_scale_ports(system::NoArgs) -> Vec<crate::scales::ScalePortFound>, MANAGER READ "choosing a station's scale is a manager's setup" => crate::scales::list_scale_ports;
+    list_scale_ports(system::NoArgs) -> Vec<crate::devices::scales::ScalePortFound>, MANAGER READ "choosing a station's scale is a manager's setup" => crate::devices::scales::list_scale_ports;
     /// Finds which protocol the scale on a port speaks and reads it once; holds no writer while it asks.
-    detect_scale(crate::scales::DetectScale) -> crate::scales::DetectedScale, MANAGER READ "probing ports sends bytes to devices; a manager's setup" => crate::scales::detect_scale;
+    detect_scale(crate::devices::scales::DetectScale) -> crate::devices::scales::DetectedScale, MANAGER READ "probing ports sends bytes to devices; a manager's setup" => crate::devices::scales::detect_scale;
     /// What a named station's scale shows now.
-    read_station_scale(crate::stations::StationRef) -> crate::scales::StationScale, MANAGER READ "a manager checks any station's scale while setting it up" => crate::scales::read_station_scale;
+    read_station_scale(crate::admin::stations::StationRef) -> crate::devices::scales::StationScale, MANAGER READ "a manager checks any station's scale while setting it up" => crate::devices::scales::read_station_scale;
     /// The CUPS queues and their state, or why they cannot be listed.
-    list_printers(system::NoArgs) -> crate::printing::Printers, MANAGER READ "choosing a station's printer is a manager's setup" => crate::printing::list_printers;
+    list_printers(system::NoArgs) -> crate::devices::printing::Printers, MANAGER READ "choosing a station's printer is a manager's setup" => crate::devices::printing::list_printers;
     /// Prints a one-page test naming the station and its queue, on the store's slip paper.
-    print_test_page(crate::printing::PrintTestPage) -> slip::Printed, MANAGER READ "testing a station's printer is a manager's setup" => crate::printing::print_test_page;
+    print_test_page(crate::devices::printing::PrintTestPage) -> slip::Printed, MANAGER READ "testing a station's printer is a manager's setup" => crate::devices::printing::print_test_page;
     // -- A paired station's own program, which runs the devices at its computer (stations.rs, scales.rs) --
     /// This station's name, its scale and printer, and which of them are at its own computer.
-    station_devices(system::NoArgs) -> crate::stations::StationDevices, STATION READ "the station's program opens the devices at its computer; its key alone says which station it is" => crate::stations::station_devices;
+    station_devices(system::NoArgs) -> crate::admin::stations::StationDevices, STATION READ "the station's program opens the devices at its computer; its key alone says which station it is" => crate::admin::stations::station_devices;
     /// Takes a reading of this station's own scale onto the board, stamped with the host's clock; writes nothing to the database.
-    report_scale_reading(crate::scales::ScaleReport) -> crate::scales::ReadingTaken, STATION READ "a verdict rests only on what the station's own scale reported, sent from its computer with its key" => crate::scales::report_scale_reading;
+    report_scale_reading(crate::devices::scales::ScaleReport) -> crate::devices::scales::ReadingTaken, STATION READ "a verdict rests only on what the station's own scale reported, sent from its computer with its key" => crate::devices::scales::report_scale_reading;
     /// The next slip waiting for this station's own printer; writes nothing to the database.
-    take_print_job(system::NoArgs) -> crate::printing::WaitingPrintJob, STATION READ "slips for a station's own printer go only to its computer's program" => crate::printing::take_print_job;
+    take_print_job(system::NoArgs) -> crate::devices::printing::WaitingPrintJob, STATION READ "slips for a station's own printer go only to its computer's program" => crate::devices::printing::take_print_job;
     /// What this station's own printer did with a slip, for the packer waiting for it; writes nothing to the database.
-    finish_print_job(crate::printing::PrintJobDone) -> system::Done, STATION READ "only the station's program that took the slip says how it printed" => crate::printing::finish_print_job;
+    finish_print_job(crate::devices::printing::PrintJobDone) -> system::Done, STATION READ "only the station's program that took the slip says how it printed" => crate::devices::printing::finish_print_job;
     /// What this station's own scale did with a Zero or Tare key, for the packer waiting for it; writes nothing to the database.
-    finish_scale_key(crate::scales::KeyPressed) -> system::Done, STATION READ "only the station's program that pressed the key on its scale says what the scale did" => crate::scales::finish_scale_key;
+    finish_scale_key(crate::devices::scales::KeyPressed) -> system::Done, STATION READ "only the station's program that pressed the key on its scale says what the scale did" => crate::devices::scales::finish_scale_key;
 }
 
 /// Finds a command by name.
@@ -319,10 +320,10 @@ pub fn names() -> Vec<&'static str> {
 pub(crate) fn check_access(
     info: &CommandInfo,
     actor: Option<&Actor>,
-    station_key: Option<&crate::stations::KeyHolder>,
+    station_key: Option<&crate::admin::stations::KeyHolder>,
 ) -> Result<(), ApiError> {
     if info.access == Access::Station {
-        return crate::stations::check_station_program(station_key);
+        return crate::admin::stations::check_station_program(station_key);
     }
     let role = actor.map(|a| a.role);
     if info.access.allows(role) {

@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0015_taken_pick_lists.sql"),
     include_str!("../migrations/0017_operator_language.sql"),
     include_str!("../migrations/0016_station_devices.sql"),
+    include_str!("../migrations/0018_product_search.sql"),
 ];
 
 /// Where the database lives unless told otherwise: `backroom/backroom.db` in the OS data

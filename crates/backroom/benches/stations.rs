@@ -48,8 +48,10 @@ fn main() {
     let tokens = stations(&app);
     println!("{STATIONS} stations over HTTP on {} cores", cores());
 
-    let idle = reads_until(&addr, &tokens, &skus, Stop::After(IDLE_FOR));
-    idle.print("look-ups, idle");
+    for mix in [Mix::Scans, Mix::ScansAndSearches] {
+        let idle = reads_until(&addr, &tokens, &skus, mix, Stop::After(IDLE_FOR));
+        print_reads(&idle, mix, "idle");
+    }
 
     let importing = Arc::new(AtomicBool::new(true));
     let import = {
@@ -62,7 +64,8 @@ fn main() {
             (report, started.elapsed())
         })
     };
-    let during = reads_until(&addr, &tokens, &skus, Stop::When(importing));
+    let mix = Mix::ScansAndSearches;
+    let during = reads_until(&addr, &tokens, &skus, mix, Stop::When(importing));
     let (report, took) = import.join().unwrap();
     let report = report.unwrap();
     assert_eq!(report["ok"], true, "{}", report["errors"]);
@@ -71,7 +74,7 @@ fn main() {
         took.as_secs_f64(),
         report["created"]
     );
-    during.print("look-ups, during the import");
+    print_reads(&during, mix, "during the import");
 
     writes_while_printing(&app, &addr, &tokens, dir.path());
     scale_through_host();
@@ -146,11 +149,35 @@ impl Stop {
     }
 }
 
-/// Every station searching and looking products up, one request after another, until `stop`.
-fn reads_until(addr: &str, tokens: &[String], skus: &[String], stop: Stop) -> Figures {
+/// What the stations read: a scanned code looked up, or as often a search typed as well (the
+/// first six characters of an SKU, which in the real catalogue are shared by up to 2,000).
+#[derive(Clone, Copy)]
+enum Mix {
+    Scans,
+    ScansAndSearches,
+}
+
+impl Mix {
+    fn name(self) -> &'static str {
+        match self {
+            Mix::Scans => "look-ups of scanned codes",
+            Mix::ScansAndSearches => "look-ups and typed searches, half each",
+        }
+    }
+}
+
+/// Every station reading products as `mix` says, one request after another, until `stop`.
+/// Returns the figures of all reads, then of the scans and the searches among them.
+fn reads_until(
+    addr: &str,
+    tokens: &[String],
+    skus: &[String],
+    mix: Mix,
+    stop: Stop,
+) -> [Figures; 3] {
     let barrier = Barrier::new(tokens.len());
     let started = Instant::now();
-    let per_station: Vec<(Vec<Duration>, usize)> = std::thread::scope(|scope| {
+    let per_station: Vec<(Vec<(bool, Duration)>, usize)> = std::thread::scope(|scope| {
         let handles: Vec<_> = tokens
             .iter()
             .enumerate()
@@ -163,7 +190,8 @@ fn reads_until(addr: &str, tokens: &[String], skus: &[String], stop: Stop) -> Fi
                     let mut i = n;
                     while !stop.done(started) {
                         let sku = &skus[i % skus.len()];
-                        let (name, req) = if i % 2 == 0 {
+                        let scan = matches!(mix, Mix::Scans) || i % 2 == 0;
+                        let (name, req) = if scan {
                             ("lookup_product", json!({"code": sku}))
                         } else {
                             (
@@ -173,7 +201,7 @@ fn reads_until(addr: &str, tokens: &[String], skus: &[String], stop: Stop) -> Fi
                         };
                         let at = Instant::now();
                         match client.post(name, &req) {
-                            Ok((200, _)) => took.push(at.elapsed()),
+                            Ok((200, _)) => took.push((scan, at.elapsed())),
                             _ => errors += 1,
                         }
                         i += 7;
@@ -184,7 +212,24 @@ fn reads_until(addr: &str, tokens: &[String], skus: &[String], stop: Stop) -> Fi
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    Figures::new(per_station, started.elapsed())
+    let elapsed = started.elapsed();
+    let only = |kind: Option<bool>| {
+        let per_station = per_station.iter().map(|(took, errors)| {
+            let took = took.iter().filter(|(scan, _)| kind.is_none_or(|k| k == *scan));
+            (took.map(|(_, d)| *d).collect(), if kind.is_none() { *errors } else { 0 })
+        });
+        Figures::new(per_station.collect(), elapsed)
+    };
+    [only(None), only(Some(true)), only(Some(false))]
+}
+
+/// Prints a reading phase: all its reads, and the scans and searches apart when it had both.
+fn print_reads([all, scans, searches]: &[Figures; 3], mix: Mix, when: &str) {
+    all.print(&format!("{}, {when}", mix.name()));
+    if !searches.took.is_empty() {
+        scans.print("  of which look-ups");
+        searches.print("  of which searches");
+    }
 }
 
 /// Twenty stations receiving one unit at a time, first alone and then while four others print
@@ -545,7 +590,9 @@ fn scale_through_host() {
 /// The part of the way no network takes: from a weight put on the scale to the station's own
 /// monitor reporting it settled (two agreeing frames), with the same options as the agent.
 fn settled_on_the_port(sim: &mut Simulator) -> Figures {
-    use backroom_api::scale_port::{MonitorOptions, PortSettings, ScaleMonitor, ScaleState};
+    use backroom_api::devices::scale_port::{
+        MonitorOptions, PortSettings, ScaleMonitor, ScaleState,
+    };
     use backroom_core::scale::Protocol;
 
     let (send, statuses) = std::sync::mpsc::channel();

@@ -7,7 +7,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use backroom_api::slip::SlipFile;
+use backroom_api::devices::slip::SlipFile;
 use backroom_api::{App, Caller};
 use serde_json::{Value, json};
 

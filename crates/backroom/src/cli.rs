@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use backroom_api::stock::LedgerReport;
-use backroom_api::system::{DemoSummary, NoArgs};
+use backroom_api::admin::system::{DemoSummary, NoArgs};
+use backroom_api::inventory::stock::LedgerReport;
 use backroom_api::transfer::column_map::ColumnMapping;
 use backroom_api::transfer::{ExportFile, ExportRequest, ImportReport, ImportRequest, Table};
 use backroom_api::{ApiError, App, Caller};
@@ -318,7 +318,7 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Export { table, out } => export(&app, table.into(), out),
         Command::Db { action: DbAction::Check } => check(&app),
         Command::Db { action: DbAction::Info } => {
-            let health: backroom_api::system::Health =
+            let health: backroom_api::admin::system::Health =
                 app.run(Caller::Local, "health", &NoArgs {})?;
             outln!(
                 "database: {}\nschema:   {}\nversion:  {}",
@@ -370,9 +370,9 @@ fn serve(
         }
         let app = Arc::new(app);
         // The stations' scales, watched for as long as the server runs.
-        let _scales = backroom_api::scales::ScaleWatch::start(&app);
+        let _scales = backroom_api::devices::scales::ScaleWatch::start(&app);
         // Product pictures an import named, fetched outside any command while the server runs.
-        let _images = backroom_api::images::ImageFetcher::start(&app);
+        let _images = backroom_api::inventory::images::ImageFetcher::start(&app);
         let router = crate::serve::router(app, ui, allowed);
         // Each request knows its connection: the client's address and the one it came in at.
         let service = router.into_make_service_with_connect_info::<crate::serve::Connection>();
@@ -457,8 +457,8 @@ fn serve_lan(
         if ui.is_none() {
             eprintln!("note: the web UI is not built; run `npm --prefix ui ci && npm --prefix ui run build`");
         }
-        let _scales = backroom_api::scales::ScaleWatch::start(&app);
-        let _images = backroom_api::images::ImageFetcher::start(&app);
+        let _scales = backroom_api::devices::scales::ScaleWatch::start(&app);
+        let _images = backroom_api::inventory::images::ImageFetcher::start(&app);
         let routes = crate::serve::routes(app, ui);
         let (stop, mut tls_stopped) = tokio::sync::watch::channel(false);
         let mut plain_stopped = tls_stopped.clone();

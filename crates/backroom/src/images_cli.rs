@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use backroom_api::images::{self, ProductImage, SetProductImage};
+use backroom_api::inventory::images::{self, ProductImage, SetProductImage};
 use backroom_api::{App, Caller};
 use clap::Subcommand;
 

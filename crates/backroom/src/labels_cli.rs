@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use backroom_api::labels::{LabelFile, LabelKind, LabelRequest, ProductLabels};
-use backroom_api::slip::Printed;
+use backroom_api::devices::labels::{LabelFile, LabelKind, LabelRequest, ProductLabels};
+use backroom_api::devices::slip::Printed;
 use backroom_api::{App, Caller};
 use backroom_core::labels::Stock;
 use base64::Engine;

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use backroom_api::scale_port::{
+use backroom_api::devices::scale_port::{
     self, MonitorOptions, PortSettings, ScaleMonitor, ScalePort, ScalePortError, round_grams,
 };
 use backroom_core::scale::{Command, DataBits, Parity, Protocol, StopBits};

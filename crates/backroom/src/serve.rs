@@ -554,7 +554,7 @@ fn event_stream(app: &App) -> Sse<impl Stream<Item = Result<SseEvent, Infallible
 fn product_images(app: Arc<App>) -> Router {
     async fn picture(State(app): State<Arc<App>>, Path(name): Path<String>) -> Response {
         let found = tokio::task::spawn_blocking(move || {
-            backroom_api::images::read_cached(app.path(), &name)
+            backroom_api::inventory::images::read_cached(app.path(), &name)
         })
         .await
         .ok()

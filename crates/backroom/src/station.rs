@@ -20,11 +20,11 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use backroom_api::people::ScaleSettings;
-use backroom_api::printing::{StationPrintJob, WaitingPrintJob};
-use backroom_api::scale_port::{MonitorOptions, PortSettings, ScaleMonitor, ScaleStatus};
-use backroom_api::scales::{KEY_WAIT, KeyDone, KeyPress, ReadingTaken, due};
-use backroom_api::stations::{DeviceAt, StationDevices};
+use backroom_api::admin::people::ScaleSettings;
+use backroom_api::admin::stations::{DeviceAt, StationDevices};
+use backroom_api::devices::printing::{StationPrintJob, WaitingPrintJob};
+use backroom_api::devices::scale_port::{MonitorOptions, PortSettings, ScaleMonitor, ScaleStatus};
+use backroom_api::devices::scales::{KEY_WAIT, KeyDone, KeyPress, ReadingTaken, due};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -433,8 +433,8 @@ fn print_job(queue: &str, job: &StationPrintJob) -> Result<String, String> {
     let pdf = base64::engine::general_purpose::STANDARD
         .decode(&job.pdf_base64)
         .map_err(|e| format!("the document sent by the host did not decode: {e}"))?;
-    let printed =
-        backroom_api::printing::print_station_job(queue, job, &pdf).map_err(|e| e.message)?;
+    let printed = backroom_api::devices::printing::print_station_job(queue, job, &pdf)
+        .map_err(|e| e.message)?;
     Ok(printed.job_id)
 }
 

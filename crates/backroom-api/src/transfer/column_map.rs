@@ -51,10 +51,10 @@ use super::orders::{self, FileOrder, parse_payment};
 use super::sheet::{self, Errors, Row, Sheet, cut, parse_cents, parse_whole, parse_yes_no};
 use super::shop::{Sent, ShopItem, ShopOrders};
 use super::{DateReading, ImportReport, refused};
+use crate::admin::system::NoArgs;
 use crate::app::Ctx;
 use crate::error::ApiError;
 use crate::orders::{Address, Customer, NewOrder};
-use crate::system::NoArgs;
 
 /// Which column of a shop's order file holds what, saved by `name`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -11,9 +11,9 @@ use ts_rs::TS;
 
 use super::orders::PRODUCT_NOT_KNOWN;
 use crate::app::Ctx;
-use crate::catalog;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
+use crate::inventory::catalog;
 use crate::orders;
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

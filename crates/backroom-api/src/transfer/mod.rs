@@ -254,7 +254,7 @@ impl DateReading {
         if self.zone.is_some() {
             return Ok(self);
         }
-        let store = crate::settings::store(ctx)?.time_zone;
+        let store = crate::admin::settings::store(ctx)?.time_zone;
         Ok(DateReading { zone: Zone::parse(store.trim()), ..self })
     }
 

@@ -492,7 +492,7 @@ fn write(ctx: &mut Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFa
                     | OrderStatus::Released
                     | OrderStatus::Allocated
             ) {
-                crate::holds::cancel(ctx, id, status, "cancelled in the shop (import)")
+                crate::orders::holds::cancel(ctx, id, status, "cancelled in the shop (import)")
                     .map_err(at())?;
                 if let Some(payment) = file_order.payment {
                     ctx.tx

@@ -30,9 +30,9 @@ use rusqlite::OptionalExtension;
 use super::sheet::{CsvOut, Errors, Row, Sheet, cut, format_cents, parse_cents, parse_yes_no};
 use super::{Counts, ImportReport, WriteFailure, refused, write_all};
 use crate::app::Ctx;
-use crate::catalog::{self, Dimensions, Product, SaveProduct};
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
+use crate::inventory::catalog::{self, Dimensions, Product, SaveProduct};
 
 /// The columns, in the order export writes them.
 pub const COLUMNS: [&str; 10] = [

@@ -49,9 +49,9 @@ use rusqlite::OptionalExtension;
 use super::sheet::{self, Errors, Row, Sheet, cut, parse_cents, parse_yes_no};
 use super::{ImportReport, MAX_NOTES, products, refused, write_all};
 use crate::app::Ctx;
-use crate::catalog;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
+use crate::inventory::catalog;
 
 const HANDLE: &str = "Handle";
 const TITLE: &str = "Title";
@@ -259,8 +259,8 @@ pub(super) fn import(
     let written = write_all(ctx, FORMAT, sheet.records, errors, dry_run, |ctx| {
         let mut counts = products::write(ctx, &valid)?;
         // Only the addresses: the pictures are fetched after the import, never inside it.
-        let waiting =
-            crate::images::record_sources(ctx, &pictures).map_err(super::WriteFailure::at(0))?;
+        let waiting = crate::inventory::images::record_sources(ctx, &pictures)
+            .map_err(super::WriteFailure::at(0))?;
         if waiting > 0 {
             counts.notes.push(format!(
                 "{waiting} product pictures to fetch; they appear on the pick and pack screens \

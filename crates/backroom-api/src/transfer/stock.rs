@@ -31,8 +31,8 @@ use super::{Counts, ImportReport, WriteFailure, found, refused, write_all};
 use crate::app::Ctx;
 use crate::error::ApiError;
 use crate::events::Event;
-use crate::stock::{self, NewMovement};
-use crate::{catalog, warehouse};
+use crate::inventory::stock::{self, NewMovement};
+use crate::{inventory::catalog, inventory::warehouse};
 
 /// The columns of an import.
 pub const COLUMNS: [&str; 4] = ["sku", "location", "qty", "reason"];

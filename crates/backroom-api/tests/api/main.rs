@@ -24,6 +24,8 @@ mod realdata;
 mod reports;
 /// The serial transport against the scale simulator on a pseudo-terminal.
 mod scale_sim;
+/// Product search by any part of an SKU or name.
+mod search;
 /// Orders from WooCommerce and other shops through a column mapping.
 mod shop_orders;
 /// Packing slips, read back as a person or a scanner reads them.

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use backroom_api::scales::ScaleWatch;
+use backroom_api::devices::scales::ScaleWatch;
 use backroom_api::{ApiError, ErrorCode};
 use backroom_core::scale::Protocol;
 use backroom_core::weight::WeightUnit;

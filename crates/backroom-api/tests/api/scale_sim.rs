@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use backroom_api::scale_port::{
+use backroom_api::devices::scale_port::{
     MonitorOptions, PortSettings, ScaleMonitor, ScalePort, ScalePortError, ScaleState, ScaleStatus,
     detect, read_stable,
 };

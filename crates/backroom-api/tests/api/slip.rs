@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use backroom_api::admin::settings::{SlipSettings, StoreSettings};
+use backroom_api::devices::slip::{Shipment, SlipFile, content};
 use backroom_api::orders::Order;
-use backroom_api::settings::{SlipSettings, StoreSettings};
-use backroom_api::slip::{Shipment, SlipFile, content};
 use backroom_api::{App, Caller, ErrorCode};
 use backroom_core::slip::{return_code, words};
 use base64::Engine;

@@ -1,0 +1,86 @@
+//! Health, first start and the demo warehouse.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::app::Ctx;
+use crate::error::ApiError;
+use crate::events::{Changed, Event};
+use crate::{admin::demo, db};
+
+/// A request with no arguments.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct NoArgs {}
+
+/// A reply with nothing to say but success.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Done {
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Health {
+    pub ok: bool,
+    pub version: String,
+    pub schema: u32,
+    /// True while the database holds nothing at all, not even an operator: the UI offers the
+    /// demo warehouse.
+    pub empty: bool,
+}
+
+pub fn health(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Health, ApiError> {
+    Ok(Health {
+        ok: true,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        schema: db::read_version(ctx.tx)?,
+        empty: is_empty(ctx)?,
+    })
+}
+
+/// Whether the database is brand new: no operator, station, product, order or movement. Once a
+/// warehouse has its first manager it is real, and the demo (with its known PINs) stays out.
+fn is_empty(ctx: &Ctx<'_>) -> Result<bool, ApiError> {
+    let anything: bool = ctx.tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM operators) OR EXISTS (SELECT 1 FROM stations)
+             OR EXISTS (SELECT 1 FROM products) OR EXISTS (SELECT 1 FROM orders)
+             OR EXISTS (SELECT 1 FROM movements)",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(!anything)
+}
+
+/// What the demo put in the database.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DemoSummary {
+    pub products: u32,
+    pub bins: u32,
+    pub orders: u32,
+    pub held_orders: u32,
+    pub operators: Vec<DemoOperator>,
+}
+
+/// A demo operator and how to sign in as them.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DemoOperator {
+    pub name: String,
+    pub role: String,
+    pub badge: String,
+    pub pin: String,
+}
+
+/// Fills a brand-new database with the demo warehouse. Its operators' badges and PINs are
+/// public, so it never goes into a database that already has anything, a manager above all:
+/// the first-start screen may load it while the database is empty, and otherwise nobody can.
+pub fn load_demo(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<DemoSummary, ApiError> {
+    if !is_empty(ctx)? {
+        return Err(ApiError::conflict(
+            "this database is already in use; the demo loads only into a new, empty database \
+             (start with a new --db file)",
+        ));
+    }
+    let summary = demo::load(ctx)?;
+    // Every open screen starts over: the whole warehouse just appeared.
+    ctx.emit(Event::DataChanged { what: Changed::All });
+    Ok(summary)
+}

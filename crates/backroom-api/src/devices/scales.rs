@@ -1,0 +1,995 @@
+//! The stations' scales while Backroom runs: a monitor per station whose settings name a port,
+//! the last status of each on the [`ScaleBoard`], and their readings published as
+//! [`Event::Scale`].
+//!
+//! The weight audit reads the board, not a weight a screen sends: a verdict rests on what the
+//! scale itself said and how old that is, so a slow or stale screen cannot pass a box. The
+//! watcher follows the stations' settings: saving a station restarts its monitor.
+//!
+//! A scale attached to a station's own computer is opened there by the station's program
+//! (`backroom station`, or the desktop app paired with this host), which sends every reading
+//! with the station's key ([`report_scale_reading`]). The host stamps each with its own clock on
+//! arrival and keeps it on the same board, so the weight audit reads it by the same rules; a
+//! station that stops sending goes offline on the board after [`STATION_SILENCE`].
+//!
+//! The board also keeps a [`ScaleRemote`] per watched scale, so a packer's Zero and Tare keys
+//! reach the monitor's thread, which writes the protocol's bytes on the port. Those commands
+//! read the database only to learn the caller's station: they never hold the writer while the
+//! scale answers. For a scale at a station's computer the key waits on the board
+//! ([`StationScaleKeys`]) until the station's program posts its next reading, goes back to it
+//! in the answer, and the program's own monitor presses it and reports what the scale did
+//! ([`finish_scale_key`]); the packer hears the same answer as at a scale the host watches.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak, mpsc};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use backroom_core::limits::shorten;
+use backroom_core::scale::{Command, Protocol, REPLY_TIMEOUT};
+use backroom_core::weight::WeightUnit;
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast::error::TryRecvError;
+use ts_rs::TS;
+
+use crate::admin::people::{self, ScaleSettings, Station};
+use crate::admin::stations::DeviceAt;
+use crate::admin::system::{Done, NoArgs};
+use crate::app::Ctx;
+use crate::devices::scale_port::{
+    CommandOutcome, MonitorOptions, PortSettings, ScaleMonitor, ScalePortError, ScaleRemote,
+    ScaleState, ScaleStatus,
+};
+use crate::error::{ApiError, ErrorCode};
+use crate::{App, Caller, Changed, Event, admin::settings};
+
+/// The shortest time between two published readings of one scale while its state stays the
+/// same: twenty a second, more than a live weight on screen needs. The board itself takes
+/// every reading.
+pub const MIN_INTERVAL: Duration = Duration::from_millis(50);
+
+/// How often the watcher looks for changed station settings and for being stopped.
+const WATCH_TICK: Duration = Duration::from_millis(200);
+
+/// How long a scale at a station's computer may go unheard before the board shows it offline:
+/// the station's program sends a reading at least every second, so this is a few lost ones.
+pub const STATION_SILENCE: Duration = Duration::from_secs(5);
+
+/// What each watched station's scale showed last.
+#[derive(Debug, Default)]
+pub struct ScaleBoard {
+    latest: Mutex<HashMap<String, Seen>>,
+    remotes: Mutex<HashMap<String, ScaleRemote>>,
+    /// Slips waiting for the printers at stations' computers, which also reach the host only
+    /// through the stations' programs.
+    print_jobs: crate::devices::printing::StationPrintJobs,
+    /// Zero and Tare keys waiting for the scales at stations' computers.
+    keys: StationScaleKeys,
+}
+
+#[derive(Debug, Clone)]
+struct Seen {
+    status: ScaleStatus,
+    /// When it arrived, by this machine's clock.
+    at: Instant,
+    scale: String,
+    /// Whether it came from a scale at the station's own computer, over the network.
+    from_station: Option<FromStation>,
+}
+
+/// What the board keeps of a scale at a station's computer besides its status.
+#[derive(Debug, Clone, Copy)]
+struct FromStation {
+    /// The state and time of the last status published as an event, for [`due`].
+    published: Option<(ScaleState, Instant)>,
+    /// Whether the board already said the station went silent.
+    silence_told: bool,
+    /// Whether the station's program sent anything yet.
+    heard: bool,
+}
+
+/// A station's scale as the board knows it now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardReading {
+    /// The last status, its `age_ms` brought up to now.
+    pub status: ScaleStatus,
+    /// Which scale: its protocol and port, for the audit log.
+    pub scale: String,
+}
+
+impl ScaleBoard {
+    /// Keeps `status` as the latest of `station`'s scale.
+    pub fn record(&self, station: &str, scale: &str, status: ScaleStatus) {
+        let seen = Seen { status, at: Instant::now(), scale: scale.to_owned(), from_station: None };
+        self.lock().insert(station.to_owned(), seen);
+    }
+
+    /// Keeps `status`, sent by the program at `station`'s computer, as the latest of its scale,
+    /// stamped with this machine's clock now. Gives whether it is due as an event, by the same
+    /// throttle as a scale the host watches.
+    pub fn record_from_station(&self, station: &str, scale: &str, status: ScaleStatus) -> bool {
+        let now = Instant::now();
+        let mut latest = self.lock();
+        let published = latest.get(station).and_then(|seen| seen.from_station?.published);
+        let publish = due(published, status.state, now);
+        let published = if publish { Some((status.state, now)) } else { published };
+        let from_station = Some(FromStation { published, silence_told: false, heard: true });
+        let seen = Seen { status, at: now, scale: scale.to_owned(), from_station };
+        latest.insert(station.to_owned(), seen);
+        publish
+    }
+
+    /// Shows `station`'s scale as offline until its computer sends a reading, unless it already
+    /// sent one: a verdict at a station whose scale is at its computer never rests on a weight
+    /// the screen typed while that scale is away.
+    pub fn await_station(&self, station: &str, scale: &str, protocol: Protocol) {
+        let mut latest = self.lock();
+        if latest.get(station).is_some_and(|seen| seen.from_station.is_some()) {
+            return;
+        }
+        let status = ScaleStatus {
+            state: ScaleState::Offline,
+            protocol,
+            grams: None,
+            value: None,
+            unit: None,
+            net: None,
+            age_ms: None,
+            detail: Some(NOT_HEARD.to_owned()),
+        };
+        let from_station = Some(FromStation { published: None, silence_told: false, heard: false });
+        let seen = Seen { status, at: Instant::now(), scale: scale.to_owned(), from_station };
+        latest.insert(station.to_owned(), seen);
+    }
+
+    /// The scales at stations' computers that went silent since the last call, as they show
+    /// now, to be published once each.
+    pub fn newly_silent(&self) -> Vec<(String, ScaleStatus)> {
+        let mut latest = self.lock();
+        let mut silent = Vec::new();
+        for (station, seen) in latest.iter_mut() {
+            let Some(from) = seen.from_station.as_mut() else { continue };
+            if from.silence_told || seen.at.elapsed() < STATION_SILENCE {
+                continue;
+            }
+            from.silence_told = true;
+            if seen.status.state != ScaleState::Offline {
+                silent.push((station.clone(), aged(seen)));
+            }
+        }
+        silent
+    }
+
+    /// Stops reporting `station`: its scale is no longer watched.
+    pub fn forget(&self, station: &str) {
+        self.lock().remove(station);
+        lock(&self.remotes).remove(station);
+    }
+
+    /// The slips waiting for the printers at stations' computers.
+    pub fn print_jobs(&self) -> &crate::devices::printing::StationPrintJobs {
+        &self.print_jobs
+    }
+
+    /// The Zero and Tare keys waiting for the scales at stations' computers.
+    pub fn keys(&self) -> &StationScaleKeys {
+        &self.keys
+    }
+
+    /// Where `station`'s scale is at its own computer: the protocol it speaks, and whether the
+    /// station's program sent a reading within [`STATION_SILENCE`].
+    fn at_station(&self, station: &str) -> Option<(Protocol, bool)> {
+        let latest = self.lock();
+        let seen = latest.get(station)?;
+        let from = seen.from_station?;
+        Some((seen.status.protocol, from.heard && seen.at.elapsed() < STATION_SILENCE))
+    }
+
+    /// Keeps the way to send commands to `station`'s scale.
+    pub fn attach(&self, station: &str, remote: ScaleRemote) {
+        lock(&self.remotes).insert(station.to_owned(), remote);
+    }
+
+    /// The way to send commands to `station`'s scale, or `None` where no scale is watched.
+    pub fn remote(&self, station: &str) -> Option<ScaleRemote> {
+        lock(&self.remotes).get(station).cloned()
+    }
+
+    /// The latest status of `station`'s scale, or `None` when no scale is watched there.
+    pub fn reading(&self, station: &str) -> Option<BoardReading> {
+        let seen = self.lock().get(station).cloned()?;
+        Some(BoardReading { status: aged(&seen), scale: seen.scale })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Seen>> {
+        lock(&self.latest)
+    }
+}
+
+/// Why a scale at a station's computer shows offline while it has sent nothing yet.
+const NOT_HEARD: &str = "waiting for the station's computer to send its scale's readings";
+
+/// A status as it stands now: its age brought up to now, and a scale at a station's computer
+/// unheard for [`STATION_SILENCE`] offline, whatever it showed last.
+fn aged(seen: &Seen) -> ScaleStatus {
+    let mut status = seen.status.clone();
+    let since = u64::try_from(seen.at.elapsed().as_millis()).unwrap_or(u64::MAX);
+    status.age_ms = status.age_ms.map(|age| age.saturating_add(since));
+    if seen.from_station.is_some() && seen.at.elapsed() >= STATION_SILENCE {
+        status.state = ScaleState::Offline;
+        status.age_ms = Some(status.age_ms.unwrap_or(since));
+        status.detail = Some(
+            "the station's computer stopped sending its scale's readings: check that Backroom \
+             runs there and reaches this host"
+                .to_owned(),
+        );
+    }
+    status
+}
+
+fn lock<T>(map: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panicking writer cannot leave a half-written entry: insert and remove are whole.
+    map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The caller's station and what its scale shows now.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StationScale {
+    /// `None` for the local command line, which has no station.
+    pub station: Option<String>,
+    /// `None` where no scale is watched.
+    pub status: Option<ScaleStatus>,
+    /// The unit the store weighs in, for showing weights (grams are stored whatever it is).
+    pub weight_unit: WeightUnit,
+}
+
+/// What the caller's station's scale shows now: a screen opened with a package already on the
+/// scale knows at once, before the next reading.
+pub fn station_scale(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<StationScale, ApiError> {
+    let station = people::station_name(ctx)?;
+    let status =
+        station.as_deref().and_then(|name| ctx.scales.reading(name)).map(|seen| seen.status);
+    let weight_unit = settings::store(ctx)?.weight_unit;
+    Ok(StationScale { station, status, weight_unit })
+}
+
+/// What a station's scale shows now, for a manager setting the station up from any screen.
+pub fn read_station_scale(
+    ctx: &mut Ctx<'_>,
+    req: crate::admin::stations::StationRef,
+) -> Result<StationScale, ApiError> {
+    let name = req.station.trim();
+    let known: Option<String> = ctx
+        .tx
+        .query_row("SELECT name FROM stations WHERE name = ?1", [name], |r| r.get(0))
+        .optional()?;
+    let Some(station) = known else {
+        return Err(ApiError::not_found(format!("there is no station “{}”", shorten(name, 40))));
+    };
+    let status = ctx.scales.reading(&station).map(|seen| seen.status);
+    let weight_unit = settings::store(ctx)?.weight_unit;
+    Ok(StationScale { station: Some(station), status, weight_unit })
+}
+
+/// A reading of a station's own scale, sent by the program on the station's computer. It
+/// carries no time: the host stamps it on arrival.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ScaleReport {
+    /// The station whose scale this is: the key's own, or the reading is refused.
+    pub station: String,
+    pub status: ScaleStatus,
+}
+
+/// What the host made of a reading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ReadingTaken {
+    /// Whether it went out to the screens as an event; the board took it either way.
+    pub published: bool,
+    /// Whether a slip waits for the station's own printer, so it is taken at once.
+    pub slip_waiting: bool,
+    /// A Zero or Tare key pressed at the bench, for the station's program to press on its scale.
+    #[serde(default)]
+    pub key: Option<KeyPress>,
+}
+
+/// Takes a reading of the caller's own station's scale, sent with its key from the station's
+/// computer, onto the board. Writes nothing to the database.
+pub fn report_scale_reading(ctx: &mut Ctx<'_>, req: ScaleReport) -> Result<ReadingTaken, ApiError> {
+    let station = crate::admin::stations::key_station_name(ctx)?;
+    if req.station.trim() != station {
+        // A station posing as another is a fault or an attack: the manager should hear of it.
+        eprintln!(
+            "refused a scale reading for station {:?} sent with the key of station {station:?}",
+            shorten(req.station.trim(), 40)
+        );
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "this computer is the station {station}; it sends only its own scale's readings"
+            ),
+        ));
+    }
+    if let Some(grams) = req.status.grams {
+        backroom_core::limits::WEIGHT_G.check_f64("the weight", grams.abs())?;
+    }
+    let devices = crate::admin::stations::station_devices(ctx, NoArgs {})?;
+    let scale = match (devices.scale, devices.scale_at) {
+        (Some(scale), crate::admin::stations::DeviceAt::Station) => scale,
+        _ => {
+            return Err(ApiError::conflict(
+                "this station's scale is not set up on its own computer: a manager sets where \
+                 it is attached in Stations",
+            ));
+        }
+    };
+    let scale = station_scale_name(&station, &scale);
+    let published = ctx.scales.record_from_station(&station, &scale, req.status.clone());
+    let slip_waiting = ctx.scales.print_jobs().any_waiting(&station);
+    let key = ctx.scales.keys().take(&station);
+    if published {
+        ctx.emit(Event::Scale { station, status: req.status });
+    }
+    Ok(ReadingTaken { published, slip_waiting, key })
+}
+
+/// How the audit log names a scale at a station's computer.
+fn station_scale_name(station: &str, scale: &ScaleSettings) -> String {
+    format!("{} on {} at {station}", scale.protocol, scale.port.trim())
+}
+
+/// A port a scale may be attached to, as a manager choosing a station's scale sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ScalePortFound {
+    /// What a station's settings name: `/dev/ttyUSB0`, `COM3`, `/dev/hidraw0`.
+    pub path: String,
+    /// `hid` for a USB scale; `usb`, `pci`, `bluetooth` or `unknown` for a serial port.
+    pub kind: String,
+    /// Maker, product and serial number, where the OS reports them.
+    pub description: Option<String>,
+    /// The station whose scale settings name this port already.
+    pub station: Option<String>,
+}
+
+/// The USB scales and serial ports on the machine that runs Backroom, with the station that
+/// uses each. Pseudo-terminals (a scale simulator) are never listed: their path is typed.
+pub fn list_scale_ports(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Vec<ScalePortFound>, ApiError> {
+    let mut ports = crate::devices::scale_port::list_hid_scales();
+    ports.extend(
+        crate::devices::scale_port::list_ports().map_err(|e| ApiError::conflict(e.to_string()))?,
+    );
+    let used = stations_by_port(ctx)?;
+    Ok(ports
+        .into_iter()
+        .map(|port| ScalePortFound {
+            station: used.get(&port.path).cloned(),
+            path: port.path,
+            kind: port.kind,
+            description: port.description,
+        })
+        .collect())
+}
+
+/// Which station names each scale port in its settings.
+fn stations_by_port(ctx: &Ctx<'_>) -> Result<HashMap<String, String>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "SELECT trim(scale_port), name FROM stations WHERE scale_port IS NOT NULL ORDER BY name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut used = HashMap::new();
+    for row in rows {
+        let (port, station) = row?;
+        used.entry(port).or_insert(station);
+    }
+    Ok(used)
+}
+
+/// A port to find a scale on.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct DetectScale {
+    /// A serial port, a USB scale's node or `vendor:product`, or `auto` for the first scale.
+    pub port: String,
+    /// The baud rate, when the scale is not set to its protocol's usual one.
+    #[serde(default)]
+    pub baud: Option<u32>,
+    /// The unit the scale is set to; only Toledo 8217 frames leave it unsaid. Kilograms if absent.
+    #[serde(default)]
+    pub unit: Option<WeightUnit>,
+}
+
+/// The scale found on a port: settings ready to save for a station, and what it reads.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DetectedScale {
+    pub settings: ScaleSettings,
+    /// What the scale showed, where it settled in time.
+    pub status: Option<ScaleStatus>,
+    /// The station already watching this port: its monitor was asked instead of the port, as
+    /// two readers on one port would take each other's answers.
+    pub watched_by: Option<String>,
+    /// Why no weight came, or a doubt about the unit, for the manager.
+    pub note: Option<String>,
+}
+
+/// How long a found scale is given to show a settled weight.
+const DETECT_READ_WAIT: Duration = Duration::from_secs(2);
+
+/// Finds which protocol the scale on a port speaks, by asking it in each in turn, and reads
+/// it once. A read: the port is probed without the writer, so nobody waits on the scale.
+pub fn detect_scale(ctx: &mut Ctx<'_>, req: DetectScale) -> Result<DetectedScale, ApiError> {
+    let port = req.port.trim();
+    if port.is_empty() {
+        return Err(ApiError::invalid("name the port the scale is on, or auto"));
+    }
+    if let Some(watched) = watched_port(ctx, port)? {
+        return Ok(watched);
+    }
+    let unit = req.unit.unwrap_or(WeightUnit::Kg);
+    let mut scale = crate::devices::scale_port::detect_any(port, req.baud, unit)
+        .map_err(|e| ApiError::conflict(capitalised(&e.to_string())))?;
+    let mut settings = scale.settings().to_station();
+    if scale.protocol().is_hid() {
+        // `auto` and `vendor:product` survive the scale coming back as another node.
+        settings.port = port.to_owned();
+    }
+    let (status, mut note) =
+        match crate::devices::scale_port::read_stable(&mut scale, DETECT_READ_WAIT) {
+            Ok(reading) => (ScaleStatus::from_reading(&reading, Instant::now()), None),
+            Err(error) => (None, Some(capitalised(&error.to_string()))),
+        };
+    if let Some(doubt) = scale.unit_doubt() {
+        note = Some(note.map_or(doubt.clone(), |n| format!("{n}. {doubt}")));
+    }
+    Ok(DetectedScale { settings, status, watched_by: None, note })
+}
+
+/// The answer for a port a station's monitor already reads and hears: its settings and its
+/// last status. A monitor hearing nothing there is no answer, so the port is probed.
+fn watched_port(ctx: &mut Ctx<'_>, port: &str) -> Result<Option<DetectedScale>, ApiError> {
+    let stations = people::list_stations(ctx, NoArgs {})?;
+    for station in stations {
+        let Some(settings) = station.scale.filter(|s| s.port.trim() == port) else { continue };
+        let Some(seen) = ctx.scales.reading(&station.name) else { continue };
+        if matches!(seen.status.state, ScaleState::Offline | ScaleState::Silent) {
+            continue;
+        }
+        return Ok(Some(DetectedScale {
+            settings,
+            status: Some(seen.status),
+            watched_by: Some(station.name),
+            note: None,
+        }));
+    }
+    Ok(None)
+}
+
+/// What became of a Zero or Tare key pressed on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ScaleKeyOutcome {
+    /// The scale said it did it.
+    Done,
+    /// The command went out; this scale never confirms, so its next readings show the effect.
+    Sent,
+    /// The scale takes no such command over its cable (a USB scale, or a protocol without
+    /// it): press the key on the scale itself; for zero, the screen waits for a settled zero.
+    PressOnScale,
+}
+
+/// The answer to a Zero or Tare key.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ScaleKey {
+    pub outcome: ScaleKeyOutcome,
+    /// The tare the scale took, in grams, where it says (MT-SICS).
+    pub tare_g: Option<f64>,
+    /// What the person at the bench reads.
+    pub message: String,
+}
+
+/// Zeroes the caller's station's scale: the platter must be empty and still.
+pub fn zero_scale(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<ScaleKey, ApiError> {
+    press(ctx, ScaleKeyName::Zero)
+}
+
+/// Takes what is on the caller's station's scale now as the tare (a tray that stays on it).
+pub fn tare_scale(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<ScaleKey, ApiError> {
+    press(ctx, ScaleKeyName::Tare)
+}
+
+/// How long a key waits for the scale: a scale zeroes or tares once the weight is steady, and
+/// the monitor gives up on an answer after [`REPLY_TIMEOUT`].
+pub const KEY_WAIT: Duration = REPLY_TIMEOUT.saturating_add(Duration::from_millis(500));
+
+/// How long a key for a scale at a station's computer waits: the scale's own [`KEY_WAIT`], and
+/// the way there and back, which waits for the station's next reading (one a second at least).
+const STATION_KEY_WAIT: Duration = KEY_WAIT.saturating_add(Duration::from_secs(2));
+
+/// Hands `command` to the monitor of the caller's station's scale, here or at the station's own
+/// computer, and waits for its answer.
+fn press(ctx: &Ctx<'_>, key: ScaleKeyName) -> Result<ScaleKey, ApiError> {
+    let command = key.command();
+    let no_scale = || {
+        ApiError::new(
+            ErrorCode::Conflict,
+            "no scale is connected at this bench: use the keys on the scale itself",
+        )
+    };
+    let station = people::station_name(ctx)?.ok_or_else(no_scale)?;
+    if let Some(remote) = ctx.scales.remote(&station) {
+        let done = KeyDone::from_port(remote.command(command, KEY_WAIT));
+        return key_answer(command, remote.protocol(), done);
+    }
+    let (protocol, heard) = ctx.scales.at_station(&station).ok_or_else(no_scale)?;
+    let quiet = || {
+        ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "the scale is not connected: the computer at {station} sends no readings; check \
+                 that Backroom runs there"
+            ),
+        )
+    };
+    if !heard {
+        return Err(quiet());
+    }
+    let done = ctx.scales.keys().press(&station, key, STATION_KEY_WAIT).ok_or_else(quiet)?;
+    key_answer(command, protocol, done)
+}
+
+/// What a scale did with a Zero or Tare key: the words a station's program sends back for a
+/// scale at its computer, and what a scale the host watches is read into.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KeyDone {
+    /// The scale said it did it; the tare it took, in grams, where it says.
+    Confirmed { tare_g: Option<f64> },
+    /// The command went out; this scale never confirms.
+    Sent,
+    /// The scale takes no such command over its cable.
+    Unsupported,
+    /// The scale is not connected (unplugged, switched off, its monitor stopped).
+    NotConnected,
+    /// Refused, no answer in time, over or under range: the scale's reason, for the bench.
+    Failed { reason: String },
+}
+
+impl KeyDone {
+    /// What the monitor's answer to a key means at the bench.
+    pub fn from_port(answer: Result<CommandOutcome, ScalePortError>) -> KeyDone {
+        match answer {
+            Ok(outcome) if outcome.confirmed => KeyDone::Confirmed {
+                tare_g: outcome
+                    .tare
+                    .map(|tare| crate::devices::scale_port::round_grams(tare.grams)),
+            },
+            Ok(_) => KeyDone::Sent,
+            Err(ScalePortError::Unsupported { .. }) => KeyDone::Unsupported,
+            Err(
+                ScalePortError::Offline { .. }
+                | ScalePortError::Stopped
+                | ScalePortError::Lost { .. },
+            ) => KeyDone::NotConnected,
+            Err(error) => KeyDone::Failed { reason: capitalised(&error.to_string()) },
+        }
+    }
+}
+
+/// The bench's answer to a key, from the scale's: a command the scale cannot take over its
+/// cable asks for the key on the scale; anything else that went wrong says what to do.
+fn key_answer(command: Command, protocol: Protocol, done: KeyDone) -> Result<ScaleKey, ApiError> {
+    let key = if command == Command::Zero { "ZERO" } else { "TARE" };
+    let done_words =
+        if command == Command::Zero { "The scale is zeroed" } else { "The tare is taken" };
+    match done {
+        KeyDone::Confirmed { tare_g } => {
+            Ok(ScaleKey { outcome: ScaleKeyOutcome::Done, tare_g, message: done_words.to_owned() })
+        }
+        KeyDone::Sent => Ok(ScaleKey {
+            outcome: ScaleKeyOutcome::Sent,
+            tare_g: None,
+            message: format!("{done_words}: check that the weight shown changed"),
+        }),
+        KeyDone::Unsupported => Ok(ScaleKey {
+            outcome: ScaleKeyOutcome::PressOnScale,
+            tare_g: None,
+            message: if protocol.is_hid() && command == Command::Zero {
+                format!(
+                    "Press {key} on the scale with the platter empty; the screen waits for zero"
+                )
+            } else {
+                format!("Press {key} on the scale itself")
+            },
+        }),
+        KeyDone::NotConnected => Err(ApiError::new(
+            ErrorCode::Conflict,
+            "the scale is not connected: check its cable and power",
+        )),
+        KeyDone::Failed { reason } => {
+            Err(ApiError::new(ErrorCode::Conflict, shorten(&reason, 300)))
+        }
+    }
+}
+
+/// The keys a bench presses on screen for its scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ScaleKeyName {
+    Zero,
+    Tare,
+}
+
+impl ScaleKeyName {
+    /// What the monitor sends the scale for this key.
+    pub fn command(self) -> Command {
+        match self {
+            ScaleKeyName::Zero => Command::Zero,
+            ScaleKeyName::Tare => Command::Tare,
+        }
+    }
+}
+
+/// A key on its way to the scale at a station's computer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct KeyPress {
+    pub id: u64,
+    pub key: ScaleKeyName,
+}
+
+/// What the station's program reports after pressing a key on its scale.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct KeyPressed {
+    pub id: u64,
+    pub done: KeyDone,
+}
+
+/// The Zero and Tare keys waiting for the scales at stations' computers, in memory: a key is
+/// pressed while the packer waits, or not at all.
+#[derive(Debug, Default)]
+pub struct StationScaleKeys {
+    next: AtomicU64,
+    waiting: Mutex<HashMap<String, VecDeque<KeyPress>>>,
+    answers: Mutex<HashMap<u64, (String, mpsc::Sender<KeyDone>)>>,
+}
+
+impl StationScaleKeys {
+    /// Hands `command` to `station`'s program and waits up to `wait` for what its scale did;
+    /// `None` when the station did not answer in time.
+    pub fn press(&self, station: &str, key: ScaleKeyName, wait: Duration) -> Option<KeyDone> {
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let (send, answer) = mpsc::channel();
+        lock(&self.answers).insert(id, (station.to_owned(), send));
+        lock(&self.waiting).entry(station.to_owned()).or_default().push_back(KeyPress { id, key });
+        let done = answer.recv_timeout(wait).ok();
+        lock(&self.answers).remove(&id);
+        if let Some(keys) = lock(&self.waiting).get_mut(station) {
+            keys.retain(|key| key.id != id);
+        }
+        done
+    }
+
+    /// The next key waiting for `station`'s scale.
+    pub fn take(&self, station: &str) -> Option<KeyPress> {
+        lock(&self.waiting).get_mut(station)?.pop_front()
+    }
+
+    /// Hands what `station`'s scale did with a key to the packer waiting for it. A late answer,
+    /// or one for another station's key, finds nobody waiting.
+    pub fn finish(&self, station: &str, pressed: KeyPressed) {
+        let answers = lock(&self.answers);
+        if let Some((_, answer)) = answers.get(&pressed.id).filter(|(owner, _)| owner == station) {
+            let _ = answer.send(pressed.done);
+        }
+    }
+}
+
+/// What the caller's station's scale did with a key it was handed. Writes nothing.
+pub fn finish_scale_key(ctx: &mut Ctx<'_>, req: KeyPressed) -> Result<Done, ApiError> {
+    let station = crate::admin::stations::key_station_name(ctx)?;
+    ctx.scales.keys().finish(&station, req);
+    Ok(Done { ok: true })
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Watches the stations' scales until dropped.
+pub struct ScaleWatch {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ScaleWatch {
+    /// Starts a monitor for every station with a scale port, and restarts a station's monitor
+    /// when its settings are saved. A station whose settings are unusable is skipped with one
+    /// line on standard error; a port that does not exist is not an error: its monitor reports
+    /// it offline and keeps trying.
+    pub fn start(app: &Arc<App>) -> ScaleWatch {
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut watcher = Watcher {
+            app: Arc::downgrade(app),
+            monitors: HashMap::new(),
+            at_stations: HashSet::new(),
+        };
+        let events = app.subscribe();
+        watcher.refresh();
+        let stopped = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("scale watch".into())
+            .spawn(move || watcher.run(events, &stopped))
+            .expect("the OS refused to start a thread for the scales");
+        ScaleWatch { stop, thread: Some(thread) }
+    }
+}
+
+impl Drop for ScaleWatch {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct Watcher {
+    /// Weak, so the monitors' threads never keep the application open.
+    app: Weak<App>,
+    monitors: HashMap<String, (ScaleSettings, ScaleMonitor)>,
+    /// The stations whose scale is at their own computer, which sends its readings.
+    at_stations: HashSet<String>,
+}
+
+impl Watcher {
+    fn run(mut self, mut events: tokio::sync::broadcast::Receiver<Event>, stop: &AtomicBool) {
+        while !stop.load(Ordering::Relaxed) {
+            self.tell_silent();
+            match events.try_recv() {
+                Ok(Event::DataChanged { what: Changed::Stations | Changed::All }) => self.refresh(),
+                Ok(_) => {}
+                Err(TryRecvError::Lagged(_)) => self.refresh(),
+                Err(TryRecvError::Empty) => std::thread::sleep(WATCH_TICK),
+                Err(TryRecvError::Closed) => break,
+            }
+        }
+        if let Some(app) = self.app.upgrade() {
+            for station in self.monitors.keys().chain(&self.at_stations) {
+                app.scales().forget(station);
+            }
+        }
+    }
+
+    /// Tells the screens of a station whose computer stopped sending its scale's readings.
+    fn tell_silent(&self) {
+        let Some(app) = self.app.upgrade() else { return };
+        for (station, status) in app.scales().newly_silent() {
+            app.publish(Event::Scale { station, status });
+        }
+    }
+
+    /// Brings the monitors in line with the stations' saved settings.
+    fn refresh(&mut self) {
+        let Some(app) = self.app.upgrade() else { return };
+        let stations: Vec<Station> = match app.run(Caller::Local, "list_stations", &NoArgs {}) {
+            Ok(stations) => stations,
+            Err(error) => {
+                eprintln!("the stations' scales were not updated: {error}");
+                return;
+            }
+        };
+        let mut wanted: HashMap<String, ScaleSettings> = HashMap::new();
+        let mut at_stations: HashMap<String, ScaleSettings> = HashMap::new();
+        for station in stations {
+            let Some(scale) = station.scale.filter(|scale| !scale.port.trim().is_empty()) else {
+                continue;
+            };
+            // A scale at the station's own computer is opened there, never here.
+            match station.scale_at.unwrap_or_default() {
+                DeviceAt::Host => wanted.insert(station.name, scale),
+                DeviceAt::Station => at_stations.insert(station.name, scale),
+            };
+        }
+        self.monitors.retain(|station, (settings, _)| {
+            let keep = wanted.get(station) == Some(settings);
+            if !keep {
+                app.scales().forget(station);
+            }
+            keep
+        });
+        self.at_stations.retain(|station| {
+            let keep = at_stations.contains_key(station);
+            if !keep {
+                app.scales().forget(station);
+            }
+            keep
+        });
+        for (station, settings) in at_stations {
+            let protocol = PortSettings::from_station(&settings)
+                .map(|port| port.protocol)
+                .unwrap_or(Protocol::MtSics);
+            app.scales().await_station(
+                &station,
+                &station_scale_name(&station, &settings),
+                protocol,
+            );
+            self.at_stations.insert(station);
+        }
+        for (station, settings) in wanted {
+            if self.monitors.contains_key(&station) {
+                continue;
+            }
+            match PortSettings::from_station(&settings) {
+                Ok(port) => {
+                    let monitor = watch_scale(&self.app, &station, port);
+                    self.monitors.insert(station, (settings, monitor));
+                }
+                Err(error) => eprintln!("station {station}: the scale is not watched: {error}"),
+            }
+        }
+    }
+}
+
+/// One station's monitor: every status goes on the board, and out as an event when [`due`].
+fn watch_scale(weak: &Weak<App>, station: &str, port: PortSettings) -> ScaleMonitor {
+    let app = weak.clone();
+    let station = station.to_owned();
+    let scale = format!("{} on {}", port.protocol, port.path);
+    let options = MonitorOptions { every_reading: true, ..MonitorOptions::default() };
+    let mut last: Option<(ScaleState, Instant)> = None;
+    let name = station.clone();
+    let monitor = ScaleMonitor::start(port, options, move |status| {
+        let Some(app) = app.upgrade() else { return };
+        app.scales().record(&station, &scale, status.clone());
+        let now = Instant::now();
+        if due(last, status.state, now) {
+            last = Some((status.state, now));
+            app.publish(Event::Scale { station: station.clone(), status });
+        }
+    });
+    if let Some(app) = weak.upgrade() {
+        app.scales().attach(&name, monitor.remote());
+    }
+    monitor
+}
+
+/// Whether a status in `state` at `now` goes out, given the state and time of the last one
+/// published: a change of state (stable, in motion, offline, ...) always does, a reading in
+/// the same state once [`MIN_INTERVAL`] has passed. The monitor reports every reading, so a
+/// weight held back is followed by a newer one within a poll.
+pub fn due(last: Option<(ScaleState, Instant)>, state: ScaleState, now: Instant) -> bool {
+    match last {
+        None => true,
+        Some((last_state, at)) => {
+            last_state != state || now.saturating_duration_since(at) >= MIN_INTERVAL
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use backroom_core::scale::Protocol;
+
+    use super::*;
+
+    #[test]
+    fn readings_are_throttled_but_state_changes_are_not() {
+        let start = Instant::now();
+        let ms = |n| start + Duration::from_millis(n);
+        assert!(due(None, ScaleState::Motion, start));
+        let last = Some((ScaleState::Motion, start));
+        assert!(!due(last, ScaleState::Motion, ms(10)));
+        assert!(!due(last, ScaleState::Motion, ms(49)));
+        assert!(due(last, ScaleState::Motion, ms(50)));
+        assert!(due(last, ScaleState::Stable, ms(1)));
+        assert!(due(last, ScaleState::Offline, ms(1)));
+    }
+
+    fn stable(grams: f64, age_ms: u64) -> ScaleStatus {
+        ScaleStatus {
+            state: ScaleState::Stable,
+            protocol: Protocol::MtSics,
+            grams: Some(grams),
+            value: Some(grams / 1000.0),
+            unit: None,
+            net: None,
+            age_ms: Some(age_ms),
+            detail: None,
+        }
+    }
+
+    #[test]
+    fn a_usb_scale_is_asked_for_its_zero_key_and_an_unplugged_one_for_its_cable() {
+        use backroom_core::scale::Refusal;
+
+        use crate::devices::scale_port::{CommandName, RefusalText};
+
+        let unsupported = |command| {
+            KeyDone::from_port(Err(ScalePortError::Unsupported {
+                protocol: Protocol::HidPos,
+                command: CommandName(command),
+            }))
+        };
+        let zero = key_answer(Command::Zero, Protocol::HidPos, unsupported(Command::Zero)).unwrap();
+        assert_eq!(zero.outcome, ScaleKeyOutcome::PressOnScale);
+        assert!(zero.message.contains("the screen waits for zero"), "{}", zero.message);
+        let tare = key_answer(Command::Tare, Protocol::HidPos, unsupported(Command::Tare)).unwrap();
+        assert_eq!(tare.message, "Press TARE on the scale itself");
+
+        let offline =
+            KeyDone::from_port(Err(ScalePortError::Offline { path: "/dev/ttyUSB0".into() }));
+        let err = key_answer(Command::Zero, Protocol::MtSics, offline).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Conflict);
+        assert!(!err.message.contains("/dev/"), "no device paths at the bench: {}", err.message);
+
+        let refused = KeyDone::from_port(Err(ScalePortError::Refused {
+            command: CommandName(Command::Zero),
+            reason: RefusalText(Refusal::Motion),
+        }));
+        let err = key_answer(Command::Zero, Protocol::MtSics, refused).unwrap_err();
+        assert_eq!(
+            err.message,
+            "The scale refused to zero: it is in motion; wait for a steady weight"
+        );
+    }
+
+    #[test]
+    fn a_key_for_a_stations_scale_waits_for_that_stations_program_and_its_answer() {
+        let keys = Arc::new(StationScaleKeys::default());
+        let waiting = Arc::clone(&keys);
+        let packer = std::thread::spawn(move || {
+            waiting.press("Bench A", ScaleKeyName::Zero, Duration::from_secs(30))
+        });
+        let press = loop {
+            if let Some(press) = keys.take("Bench A") {
+                break press;
+            }
+            assert_eq!(keys.take("Bench B"), None, "another bench took A's key");
+            std::thread::yield_now();
+        };
+        assert_eq!(press.key, ScaleKeyName::Zero);
+        // Another station answering for A's key is nobody's answer.
+        keys.finish("Bench B", KeyPressed { id: press.id, done: KeyDone::Sent });
+        let done = KeyDone::Confirmed { tare_g: None };
+        keys.finish("Bench A", KeyPressed { id: press.id, done: done.clone() });
+        assert_eq!(packer.join().unwrap(), Some(done));
+
+        // Nobody takes it: the packer hears nothing came, and the key is not pressed later.
+        assert_eq!(keys.press("Bench A", ScaleKeyName::Tare, Duration::from_millis(20)), None);
+        assert_eq!(keys.take("Bench A"), None);
+    }
+
+    #[test]
+    fn a_scale_at_a_stations_computer_is_offline_until_it_is_heard_and_its_events_are_throttled() {
+        let board = ScaleBoard::default();
+        board.await_station("Bench A", "mt-sics on /dev/ttyUSB0 at Bench A", Protocol::MtSics);
+        let waiting = board.reading("Bench A").expect("an entry, so no typed weight stands in");
+        assert_eq!(waiting.status.state, ScaleState::Offline);
+        assert!(waiting.status.detail.unwrap().contains("waiting for the station"));
+
+        assert!(board.record_from_station("Bench A", "at Bench A", stable(860.0, 3)));
+        assert!(!board.record_from_station("Bench A", "at Bench A", stable(861.0, 3)), "throttled");
+        let seen = board.reading("Bench A").unwrap();
+        assert_eq!((seen.status.state, seen.status.grams), (ScaleState::Stable, Some(861.0)));
+        // Settings read again do not put a heard scale back to waiting.
+        board.await_station("Bench A", "at Bench A", Protocol::MtSics);
+        assert_eq!(board.reading("Bench A").unwrap().status.grams, Some(861.0));
+        assert!(board.newly_silent().is_empty(), "heard just now");
+    }
+
+    #[test]
+    fn the_board_keeps_the_latest_status_per_station_and_ages_it() {
+        let board = ScaleBoard::default();
+        assert_eq!(board.reading("Pack 1"), None);
+        board.record("Pack 1", "mt-sics on /dev/ttyUSB0", stable(1000.0, 5));
+        board.record("Pack 1", "mt-sics on /dev/ttyUSB0", stable(1250.0, 5));
+        std::thread::sleep(Duration::from_millis(30));
+        let seen = board.reading("Pack 1").expect("a reading");
+        assert_eq!(seen.status.grams, Some(1250.0));
+        assert!(seen.status.age_ms.unwrap() >= 35, "age grows: {:?}", seen.status.age_ms);
+        assert_eq!(seen.scale, "mt-sics on /dev/ttyUSB0");
+        assert_eq!(board.reading("Pack 2"), None);
+        board.forget("Pack 1");
+        assert_eq!(board.reading("Pack 1"), None);
+    }
+}

@@ -1,0 +1,359 @@
+//! Products and their barcodes, and finding them by SKU, name or scan.
+
+use backroom_core::barcode::{self, BarcodeKind};
+use backroom_core::limits;
+use backroom_core::weight;
+use rusqlite::{OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::app::Ctx;
+use crate::error::ApiError;
+use crate::events::{Changed, Event};
+use crate::inventory::stock::{self, StockAt, StockTotals};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Product {
+    pub sku: String,
+    pub name: String,
+    pub category: String,
+    /// Weight of one unit in grams; `None` means the product cannot be weight-audited yet.
+    pub unit_weight_g: Option<f64>,
+    pub dimensions_mm: Option<Dimensions>,
+    /// Price of one unit, in cents.
+    pub price_cents: i64,
+    pub active: bool,
+    pub barcodes: Vec<Barcode>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct Dimensions {
+    pub length: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Barcode {
+    pub code: String,
+    pub kind: BarcodeKind,
+}
+
+/// A product to create, or the new values of the product with this SKU.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct SaveProduct {
+    pub sku: String,
+    pub name: String,
+    #[serde(default)]
+    pub category: String,
+    /// Unit weight as written, with a unit: `250 g`, `1.2 kg`, `9 oz`, `2.5 lb`. A bare
+    /// number is grams. Absent or empty: unknown.
+    #[serde(default)]
+    pub unit_weight: Option<String>,
+    #[serde(default)]
+    pub dimensions_mm: Option<Dimensions>,
+    #[serde(default)]
+    pub price_cents: i64,
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// The product's barcodes; the kind of each is read from its digits.
+    #[serde(default)]
+    pub barcodes: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct ProductQuery {
+    /// Matches a SKU or name containing it, or a barcode exactly. Empty: every product.
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub include_inactive: bool,
+    #[serde(default)]
+    pub limit: Option<u32>,
+    #[serde(default)]
+    pub offset: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ProductRow {
+    pub sku: String,
+    pub name: String,
+    pub category: String,
+    pub unit_weight_g: Option<f64>,
+    pub active: bool,
+    pub stock: StockTotals,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ProductPage {
+    pub rows: Vec<ProductRow>,
+    /// How many products match in all (the page holds at most `limit`).
+    pub total: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Lookup {
+    /// A SKU or any barcode of the product, as typed or scanned.
+    pub code: String,
+}
+
+/// A product with its stock in every location that holds or reserves any.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ProductStock {
+    pub product: Product,
+    pub totals: StockTotals,
+    pub locations: Vec<StockAt>,
+}
+
+pub fn save_product(ctx: &mut Ctx<'_>, req: SaveProduct) -> Result<Product, ApiError> {
+    let product = validate(&req)?;
+    write(ctx, &product)?;
+    ctx.emit(Event::DataChanged { what: Changed::Products });
+    Ok(product)
+}
+
+/// Checks a product as entered and turns it into the stored form. Imports use this too, so a
+/// product is judged the same way whichever door it comes in by.
+pub fn validate(req: &SaveProduct) -> Result<Product, ApiError> {
+    let sku = req.sku.trim();
+    if sku.is_empty() || sku.chars().any(char::is_whitespace) {
+        return Err(ApiError::invalid(format!(
+            "SKU “{}” must be non-empty and without spaces",
+            req.sku
+        )));
+    }
+    let name = req.name.trim();
+    if name.is_empty() {
+        return Err(ApiError::invalid(format!("product {sku} needs a name")));
+    }
+    let unit_weight_g = match req.unit_weight.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => {
+            Some(weight::parse_grams(text).map_err(|e| ApiError::invalid(e.to_string()))?)
+        }
+    };
+    if let Some(d) = req.dimensions_mm
+        && ![d.length, d.width, d.height].iter().all(|v| v.is_finite() && *v > 0.0)
+    {
+        return Err(ApiError::invalid(format!("dimensions of {sku} must all be more than 0 mm")));
+    }
+    if let Some(d) = req.dimensions_mm {
+        for (field, value) in [("length", d.length), ("width", d.width), ("height", d.height)] {
+            limits::LENGTH_MM.check_f64(&format!("the {field} of {sku}"), value)?;
+        }
+    }
+    if let Some(grams) = unit_weight_g {
+        limits::WEIGHT_G.check_f64(&format!("the unit weight of {sku}"), grams)?;
+    }
+    limits::PRICE_CENTS.check(&format!("the price of {sku}"), req.price_cents)?;
+    let mut barcodes = Vec::new();
+    for code in req.barcodes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        let kind = barcode::classify(code).map_err(|e| ApiError::invalid(e.to_string()))?;
+        if !barcodes.iter().any(|b: &Barcode| b.code == code) {
+            barcodes.push(Barcode { code: code.to_owned(), kind });
+        }
+    }
+    Ok(Product {
+        sku: sku.to_owned(),
+        name: name.to_owned(),
+        category: req.category.trim().to_owned(),
+        unit_weight_g,
+        dimensions_mm: req.dimensions_mm,
+        price_cents: req.price_cents,
+        active: req.active,
+        barcodes,
+    })
+}
+
+/// Stores a validated product, replacing its barcodes. A barcode that already names another
+/// product is a conflict: one scan must mean one product.
+pub fn write(ctx: &Ctx<'_>, p: &Product) -> Result<i64, ApiError> {
+    let d = p.dimensions_mm;
+    ctx.execute(
+        "INSERT INTO products (sku, name, category, unit_weight_g, length_mm, width_mm, height_mm, price_cents, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (sku) DO UPDATE SET name = ?2, category = ?3, unit_weight_g = ?4, length_mm = ?5,
+             width_mm = ?6, height_mm = ?7, price_cents = ?8, active = ?9",
+        params![
+            p.sku, p.name, p.category, p.unit_weight_g,
+            d.map(|d| d.length), d.map(|d| d.width), d.map(|d| d.height),
+            p.price_cents, p.active
+        ],
+    )?;
+    let id = product_id(ctx, &p.sku)?;
+    ctx.execute("DELETE FROM barcodes WHERE product_id = ?1", [id])?;
+    for b in &p.barcodes {
+        let owner: Option<String> = ctx
+            .query_row(
+                "SELECT p.sku FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ?1",
+                [&b.code],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(owner) = owner {
+            return Err(ApiError::conflict(format!(
+                "barcode {} already belongs to {owner}; remove it there first",
+                b.code
+            )));
+        }
+        ctx.execute(
+            "INSERT INTO barcodes (code, product_id, kind) VALUES (?1, ?2, ?3)",
+            params![b.code, id, b.kind.as_str()],
+        )?;
+    }
+    Ok(id)
+}
+
+/// The row id of a SKU.
+pub fn product_id(ctx: &Ctx<'_>, sku: &str) -> Result<i64, ApiError> {
+    ctx.query_row("SELECT id FROM products WHERE sku = ?1", [sku], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| ApiError::not_found(format!("there is no product with SKU “{sku}”")))
+}
+
+/// The row id of the product a SKU or barcode names.
+pub fn resolve(ctx: &Ctx<'_>, code: &str) -> Result<i64, ApiError> {
+    let code = code.trim();
+    ctx
+        .query_row(
+            "SELECT id FROM products WHERE sku = ?1
+             UNION ALL SELECT product_id FROM barcodes WHERE code = ?1 LIMIT 1",
+            [code],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "no product has the SKU or barcode “{code}”; check the label or add the barcode to the product"
+            ))
+        })
+}
+
+const PRODUCT_COLUMNS: &str =
+    "id, sku, name, category, unit_weight_g, length_mm, width_mm, height_mm, price_cents, active";
+
+fn product_row(row: &Row<'_>) -> rusqlite::Result<(i64, Product)> {
+    let dims: (Option<f64>, Option<f64>, Option<f64>) = (row.get(5)?, row.get(6)?, row.get(7)?);
+    let dimensions_mm = match dims {
+        (Some(length), Some(width), Some(height)) => Some(Dimensions { length, width, height }),
+        _ => None,
+    };
+    Ok((
+        row.get(0)?,
+        Product {
+            sku: row.get(1)?,
+            name: row.get(2)?,
+            category: row.get(3)?,
+            unit_weight_g: row.get(4)?,
+            dimensions_mm,
+            price_cents: row.get(8)?,
+            active: row.get(9)?,
+            barcodes: Vec::new(),
+        },
+    ))
+}
+
+/// Reads one product with its barcodes.
+pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Product, ApiError> {
+    let (_, mut product) = ctx.query_row(
+        &format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ?1"),
+        [id],
+        product_row,
+    )?;
+    let mut stmt =
+        ctx.tx.prepare("SELECT code, kind FROM barcodes WHERE product_id = ?1 ORDER BY code")?;
+    product.barcodes = stmt
+        .query_map([id], |r| {
+            let kind: String = r.get(1)?;
+            Ok(Barcode {
+                code: r.get(0)?,
+                kind: BarcodeKind::parse(&kind).unwrap_or(BarcodeKind::Internal),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(product)
+}
+
+pub fn lookup_product(ctx: &mut Ctx<'_>, req: Lookup) -> Result<ProductStock, ApiError> {
+    let id = resolve(ctx, &req.code)?;
+    let product = load(ctx, id)?;
+    let locations = stock::stock_of(ctx, id)?;
+    let totals = StockTotals::sum(&locations);
+    Ok(ProductStock { product, totals, locations })
+}
+
+pub fn search_products(ctx: &mut Ctx<'_>, q: ProductQuery) -> Result<ProductPage, ApiError> {
+    let text = q.text.trim();
+    limits::check_text("the search text", text, limits::SEARCH_CHARS)?;
+    let (filter, pattern) = search_filter(text);
+    let total: u32 = ctx
+        .tx
+        .prepare_cached(&format!("SELECT count(*) FROM products p WHERE {filter}"))?
+        .query_row(params![text, pattern, q.include_inactive], |r| r.get(0))?;
+    let limit = q.limit.unwrap_or(50).min(1000);
+    let offset = q.offset.unwrap_or(0);
+    // Exact SKU or barcode hits come first, so a scan lands on its product at the top. The page
+    // is chosen first and only its products' stock is summed: a search is typed at every bench,
+    // and summing all stock for each one made twenty stations wait on one another.
+    let mut stmt = ctx.tx.prepare_cached(&format!(
+        "WITH page AS (
+            SELECT p.id, p.sku,
+                   (p.sku = ?1 OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1)) AS exact
+            FROM products p
+            WHERE {filter}
+            ORDER BY exact DESC, p.sku
+            LIMIT ?4 OFFSET ?5)
+         SELECT p.sku, p.name, p.category, p.unit_weight_g, p.active,
+                coalesce((SELECT sum(st.on_hand) FROM stock st WHERE st.product_id = p.id), 0),
+                coalesce((SELECT sum(st.on_hand) FROM stock st
+                          JOIN locations l ON l.id = st.location_id AND l.kind = 'bin'
+                          WHERE st.product_id = p.id), 0),
+                coalesce((SELECT sum(qty) FROM reservations WHERE product_id = p.id), 0)
+         FROM page JOIN products p ON p.id = page.id
+         ORDER BY page.exact DESC, page.sku"
+    ))?;
+    let rows = stmt
+        .query_map(params![text, pattern, q.include_inactive, limit, offset], |r| {
+            let on_hand: i64 = r.get(5)?;
+            let in_bins: i64 = r.get(6)?;
+            let reserved: i64 = r.get(7)?;
+            Ok(ProductRow {
+                sku: r.get(0)?,
+                name: r.get(1)?,
+                category: r.get(2)?,
+                unit_weight_g: r.get(3)?,
+                active: r.get(4)?,
+                stock: StockTotals::new(on_hand, in_bins, reserved),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(ProductPage { rows, total })
+}
+
+/// The condition a searched product meets, and what it binds as `?2`. From three characters
+/// on, the text is looked up in the trigram index (`product_search`) as one quoted phrase:
+/// found anywhere in the SKU or name, in any case, without reading every product. Shorter text
+/// has no trigram, so it reads the products as `LIKE` does. Either way an exact barcode finds
+/// its product.
+fn search_filter(text: &str) -> (&'static str, String) {
+    const BY_INDEX: &str =
+        "(p.id IN (SELECT rowid FROM product_search WHERE product_search MATCH ?2)
+                   OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1))
+                  AND (?3 OR p.active = 1)";
+    const BY_READING: &str = "(?1 = '' OR p.sku LIKE ?2 ESCAPE '\\' OR p.name LIKE ?2 ESCAPE '\\'
+                   OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1))
+                  AND (?3 OR p.active = 1)";
+    if text.chars().count() >= 3 {
+        // Inside quotes the index reads no operators: `OR`, `*` and `NEAR(` are only text.
+        (BY_INDEX, format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        (BY_READING, format!("%{escaped}%"))
+    }
+}

@@ -1,0 +1,463 @@
+//! Holds: screening every new or changed order with the store's rules, the list customer
+//! service works from, and a manager's release or cancel.
+//!
+//! An order is `held` while it has an open hold. Screening opens a hold for each rule the order
+//! fails and closes its own holds once the order passes that rule again (a payment that arrived).
+//! A hold a manager released stays released: screening does not put the same rule back on the
+//! same order, since a person has looked and decided.
+
+use backroom_core::order::{OrderStatus, PaymentStatus};
+use backroom_core::screening::{self, History, HoldRule, OrderFacts, ShipTo};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::admin::settings;
+use crate::app::Ctx;
+use crate::error::ApiError;
+use crate::events::{Changed, Event};
+use crate::orders::allocation;
+use crate::orders::{self, Address, Customer};
+
+/// One open reason an order is held.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct HoldReason {
+    pub rule: HoldRule,
+    pub reason: String,
+    pub placed_at: String,
+    /// Who put it on; `None` when screening did.
+    pub placed_by: Option<String>,
+}
+
+/// A held order as customer service sees it: who to call and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct HeldOrder {
+    pub number: String,
+    pub customer: Customer,
+    pub ship_to: Address,
+    pub billing_country: String,
+    pub payment_status: PaymentStatus,
+    pub placed_at: String,
+    pub total_cents: i64,
+    /// The currency of the total (ISO 4217): the order's, else the store's.
+    pub currency: String,
+    pub holds: Vec<HoldReason>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct HoldQuery {
+    /// Only orders held for this rule.
+    #[serde(default)]
+    pub rule: Option<HoldRule>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct HoldDecision {
+    pub number: String,
+    /// Why; recorded on the order with who decided.
+    pub reason: String,
+}
+
+/// Screens orders and moves them as the result says: failing orders are held (giving back any
+/// stock they had), passing `new` orders are released when the store releases automatically, and
+/// held orders whose every hold has cleared go back to the floor. Returns the orders released.
+pub fn screen_orders(ctx: &mut Ctx<'_>, ids: &[i64]) -> Result<Vec<i64>, ApiError> {
+    let settings = settings::load(ctx)?;
+    let mut released = Vec::new();
+    for &id in ids {
+        let status = orders::status_of(ctx, id)?;
+        if !matches!(
+            status,
+            OrderStatus::New | OrderStatus::Held | OrderStatus::Released | OrderStatus::Allocated
+        ) {
+            continue;
+        }
+        let facts = facts(ctx, id)?;
+        let failed = screening::screen(&settings.holds, &OrderFacts::from(&facts));
+        let overridden = overridden_rules(ctx, id)?;
+        let failed: Vec<_> = failed.into_iter().filter(|h| !overridden.contains(&h.rule)).collect();
+        sync_rule_holds(ctx, id, &failed)?;
+        let open = open_holds(ctx, id)?;
+        let number = orders::number_of(ctx, id)?;
+        if !open.is_empty() && status != OrderStatus::Held {
+            let reason = open.iter().map(|h| h.reason.as_str()).collect::<Vec<_>>().join("; ");
+            orders::advance(ctx, id, status, OrderStatus::Held, &reason)?;
+            allocation::release_order_stock(ctx, id)?;
+            ctx.emit(Event::OrderChanged { number, status: OrderStatus::Held });
+        } else if open.is_empty()
+            && (status == OrderStatus::Held
+                || (status == OrderStatus::New && settings.orders.auto_release))
+        {
+            let reason =
+                if status == OrderStatus::Held { "every hold cleared" } else { "passed screening" };
+            orders::advance(ctx, id, status, OrderStatus::Released, reason)?;
+            ctx.emit(Event::OrderChanged { number, status: OrderStatus::Released });
+            released.push(id);
+        }
+    }
+    Ok(released)
+}
+
+/// What the screening rules look at for one order, its customer's history included.
+fn facts(ctx: &Ctx<'_>, id: i64) -> Result<OrderFactsOwned, ApiError> {
+    let order = orders::load(ctx, id)?;
+    let history = history(ctx, id, &order.customer.email)?;
+    Ok(OrderFactsOwned { order, history })
+}
+
+/// An order with its history, lent to the rules as [`OrderFacts`].
+struct OrderFactsOwned {
+    order: orders::Order,
+    history: History,
+}
+
+impl<'a> From<&'a OrderFactsOwned> for OrderFacts<'a> {
+    fn from(f: &'a OrderFactsOwned) -> OrderFacts<'a> {
+        let a = &f.order.ship_to;
+        OrderFacts {
+            payment: f.order.payment_status,
+            ship_to: ShipTo {
+                name: &a.name,
+                address1: &a.address1,
+                city: &a.city,
+                postal_code: &a.postal_code,
+                country: &a.country,
+            },
+            billing_country: &f.order.billing_country,
+            total_cents: f.order.total_cents,
+            history: f.history,
+        }
+    }
+}
+
+/// The customer's earlier orders, matched by email: those placed before this one that shipped
+/// something or were charged back, and how many of them had a return or a chargeback.
+fn history(ctx: &Ctx<'_>, id: i64, email: &str) -> Result<History, ApiError> {
+    if email.trim().is_empty() {
+        return Ok(History::default());
+    }
+    let (orders, returned, chargebacks, troubled) = ctx.query_row(
+        "WITH this AS (SELECT placed_at, id FROM orders WHERE id = ?2),
+         earlier AS (
+             SELECT o.chargeback,
+                    EXISTS (SELECT 1 FROM returns rt WHERE rt.order_id = o.id) AS returned
+             FROM orders o, this
+             WHERE o.customer_email = ?1 COLLATE NOCASE
+               AND (o.placed_at, o.id) < (this.placed_at, this.id)
+               AND (o.chargeback = 1
+                    OR EXISTS (SELECT 1 FROM order_lines ol
+                               WHERE ol.order_id = o.id AND ol.shipped_qty > 0)))
+         SELECT count(*), coalesce(sum(returned), 0), coalesce(sum(chargeback), 0),
+                coalesce(sum(returned OR chargeback), 0)
+         FROM earlier",
+        params![email.trim(), id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    Ok(History { orders, returned, chargebacks, troubled })
+}
+
+/// Rules a person has already overruled on this order.
+fn overridden_rules(ctx: &Ctx<'_>, id: i64) -> Result<Vec<HoldRule>, ApiError> {
+    let mut stmt = ctx
+        .tx
+        .prepare("SELECT DISTINCT rule FROM order_holds WHERE order_id = ?1 AND overridden = 1")?;
+    let rules = stmt
+        .query_map([id], |r| r.get::<_, String>(0))?
+        .filter_map(|r| r.map(|s| HoldRule::parse(&s)).transpose())
+        .collect::<Result<_, _>>()?;
+    Ok(rules)
+}
+
+/// Opens a hold for each failed rule that has none open, and closes screening's holds whose
+/// rule now passes. Manual holds are left to people.
+fn sync_rule_holds(ctx: &Ctx<'_>, id: i64, failed: &[screening::Hold]) -> Result<(), ApiError> {
+    for hold in failed {
+        let open: bool = ctx.query_row(
+            "SELECT count(*) > 0 FROM order_holds WHERE order_id = ?1 AND rule = ?2 AND cleared_at IS NULL",
+            params![id, hold.rule.as_str()],
+            |r| r.get(0),
+        )?;
+        if !open {
+            ctx.execute(
+                "INSERT INTO order_holds (order_id, rule, reason, placed_at) VALUES (?1, ?2, ?3, ?4)",
+                params![id, hold.rule.as_str(), hold.reason, ctx.now_text()],
+            )?;
+        }
+    }
+    let failing: Vec<&str> = failed.iter().map(|h| h.rule.as_str()).collect();
+    let failing = serde_json::to_string(&failing).map_err(|e| ApiError::storage(e.to_string()))?;
+    ctx.execute(
+        "UPDATE order_holds SET cleared_at = ?3, cleared_why = 'the rule passes now'
+         WHERE order_id = ?1 AND cleared_at IS NULL AND rule <> 'manual'
+           AND rule NOT IN (SELECT value FROM json_each(?2))",
+        params![id, failing, ctx.now_text()],
+    )?;
+    Ok(())
+}
+
+/// The open holds of an order, oldest first.
+pub fn open_holds(ctx: &Ctx<'_>, id: i64) -> Result<Vec<HoldReason>, ApiError> {
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT h.rule, h.reason, h.placed_at, op.name FROM order_holds h
+         LEFT JOIN operators op ON op.id = h.placed_by
+         WHERE h.order_id = ?1 AND h.cleared_at IS NULL ORDER BY h.id",
+    )?;
+    let holds = stmt
+        .query_map([id], |r| {
+            let rule: String = r.get(0)?;
+            Ok(HoldReason {
+                rule: HoldRule::parse(&rule).unwrap_or(HoldRule::Manual),
+                reason: r.get(1)?,
+                placed_at: r.get(2)?,
+                placed_by: r.get(3)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(holds)
+}
+
+/// Held orders with their reasons and the customer's contact details, oldest first.
+pub fn list_holds(ctx: &mut Ctx<'_>, q: HoldQuery) -> Result<Vec<HeldOrder>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "SELECT o.id FROM orders o WHERE o.status = 'held'
+           AND (?1 IS NULL OR EXISTS (SELECT 1 FROM order_holds h WHERE h.order_id = o.id
+                                      AND h.cleared_at IS NULL AND h.rule = ?1))
+         ORDER BY o.placed_at, o.id",
+    )?;
+    let ids: Vec<i64> =
+        stmt.query_map([q.rule.map(HoldRule::as_str)], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    drop(stmt);
+    let store_currency = settings::store(ctx)?.currency;
+    ids.into_iter()
+        .map(|id| {
+            let o = orders::load(ctx, id)?;
+            let currency =
+                if o.currency.trim().is_empty() { store_currency.clone() } else { o.currency };
+            Ok(HeldOrder {
+                number: o.number,
+                customer: o.customer,
+                ship_to: o.ship_to,
+                billing_country: o.billing_country,
+                payment_status: o.payment_status,
+                placed_at: o.placed_at,
+                total_cents: o.total_cents,
+                currency,
+                holds: open_holds(ctx, id)?,
+            })
+        })
+        .collect()
+}
+
+/// What a release wave did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Wave {
+    pub released: u32,
+    pub held: u32,
+    pub allocation: allocation::AllocationSummary,
+}
+
+/// Screens every new order and releases those that pass, then allocates them, for a store that
+/// releases in waves rather than as orders arrive.
+pub fn release_new_orders(
+    ctx: &mut Ctx<'_>,
+    _: crate::admin::system::NoArgs,
+) -> Result<Wave, ApiError> {
+    let mut stmt = ctx.tx.prepare("SELECT id FROM orders WHERE status = 'new' ORDER BY id")?;
+    let ids: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    drop(stmt);
+    let mut released = Vec::new();
+    let mut held = 0;
+    for id in ids {
+        screen_orders(ctx, &[id])?;
+        match orders::status_of(ctx, id)? {
+            OrderStatus::New => {
+                orders::transition(
+                    ctx,
+                    id,
+                    OrderStatus::New,
+                    OrderStatus::Released,
+                    "release wave",
+                )?;
+                released.push(id);
+            }
+            OrderStatus::Released => released.push(id),
+            OrderStatus::Held => held += 1,
+            _ => {}
+        }
+    }
+    let count = released.len() as u32;
+    let allocation = allocation::run(ctx, allocation::Scope::Orders(released))?;
+    ctx.emit(Event::DataChanged { what: Changed::Orders });
+    Ok(Wave { released: count, held, allocation })
+}
+
+/// Puts a manual hold on an order that has not yet been picked, giving back its stock.
+pub fn hold_order(ctx: &mut Ctx<'_>, req: HoldDecision) -> Result<orders::Order, ApiError> {
+    let id = orders::order_id(ctx, &req.number)?;
+    let reason = required_reason(&req.reason, "held")?;
+    let status = orders::status_of(ctx, id)?;
+    if !status.can_become(OrderStatus::Held) && status != OrderStatus::Held {
+        return Err(ApiError::conflict(format!(
+            "an order that is {} cannot be held; it is already on the floor",
+            status.as_str()
+        )));
+    }
+    ctx.execute(
+        "INSERT INTO order_holds (order_id, rule, reason, placed_at, placed_by) VALUES (?1, 'manual', ?2, ?3, ?4)",
+        params![id, reason, ctx.now_text(), ctx.operator_id()],
+    )?;
+    if status != OrderStatus::Held {
+        orders::transition(ctx, id, status, OrderStatus::Held, reason)?;
+        allocation::release_order_stock(ctx, id)?;
+    }
+    let order = orders::load(ctx, id)?;
+    ctx.emit(Event::OrderChanged { number: order.number.clone(), status: order.status });
+    Ok(order)
+}
+
+/// A manager's release: closes every open hold (screening will not put those rules back on this
+/// order), sends the order to the floor and allocates it.
+pub fn release_order(ctx: &mut Ctx<'_>, req: HoldDecision) -> Result<orders::Order, ApiError> {
+    let id = orders::order_id(ctx, &req.number)?;
+    let status = orders::status_of(ctx, id)?;
+    if !matches!(status, OrderStatus::Held | OrderStatus::New) {
+        return Err(ApiError::conflict(format!(
+            "order {} is {}, not held; there is nothing to release",
+            req.number.trim(),
+            status.as_str()
+        )));
+    }
+    let unknown: bool = ctx.query_row(
+        "SELECT count(*) > 0 FROM order_shop_lines WHERE order_id = ?1 AND kind = 'unknown'",
+        [id],
+        |r| r.get(0),
+    )?;
+    if unknown {
+        return Err(ApiError::conflict(format!(
+            "order {} has a line naming a product Backroom does not know; map it to a product \
+             with map_unknown_line first, and the hold clears by itself",
+            req.number.trim()
+        )));
+    }
+    let reason = if status == OrderStatus::Held {
+        required_reason(&req.reason, "released")?
+    } else {
+        req.reason.trim()
+    };
+    orders::transition(ctx, id, status, OrderStatus::Released, reason)?;
+    ctx.execute(
+        "UPDATE order_holds SET cleared_at = ?2, cleared_by = ?3, cleared_why = ?4, overridden = 1
+         WHERE order_id = ?1 AND cleared_at IS NULL",
+        params![id, ctx.now_text(), ctx.operator_id(), reason],
+    )?;
+    allocation::run(ctx, allocation::Scope::Orders(vec![id]))?;
+    let order = orders::load(ctx, id)?;
+    ctx.emit(Event::OrderChanged { number: order.number.clone(), status: order.status });
+    Ok(order)
+}
+
+/// A manager's cancel: the order leaves the floor, its open quantities are cancelled and its
+/// reserved stock goes to the next order in line. Picked goods stay where they are, in the
+/// packing area, for a person to put back.
+pub fn cancel_order(ctx: &mut Ctx<'_>, req: HoldDecision) -> Result<orders::Order, ApiError> {
+    let id = orders::order_id(ctx, &req.number)?;
+    let reason = required_reason(&req.reason, "cancelled")?;
+    let status = orders::status_of(ctx, id)?;
+    orders::transition(ctx, id, status, OrderStatus::Cancelled, reason)?;
+    close_cancelled(ctx, id, reason)?;
+    let order = orders::load(ctx, id)?;
+    ctx.emit(Event::OrderChanged { number: order.number.clone(), status: order.status });
+    Ok(order)
+}
+
+/// Cancels an order the shop cancelled before it was picked here, as an import finds it: the
+/// same as a manager's cancel, with no role check since the shop has decided. The import
+/// announces its changes once it is kept.
+pub fn cancel(
+    ctx: &mut Ctx<'_>,
+    id: i64,
+    status: OrderStatus,
+    reason: &str,
+) -> Result<(), ApiError> {
+    orders::advance(ctx, id, status, OrderStatus::Cancelled, reason)?;
+    close_cancelled(ctx, id, reason)
+}
+
+/// What follows a cancel: holds cleared, reserved stock given back, open quantities cancelled.
+fn close_cancelled(ctx: &mut Ctx<'_>, id: i64, reason: &str) -> Result<(), ApiError> {
+    ctx.execute(
+        "UPDATE order_holds SET cleared_at = ?2, cleared_by = ?3, cleared_why = ?4
+         WHERE order_id = ?1 AND cleared_at IS NULL",
+        params![id, ctx.now_text(), ctx.operator_id(), reason],
+    )?;
+    allocation::release_order_stock(ctx, id)?;
+    ctx.execute(
+        "UPDATE order_lines SET cancelled_qty = qty - shipped_qty - picked_qty WHERE order_id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
+/// Marks an order's payment as charged back; it counts against the customer's later orders.
+pub fn record_chargeback(ctx: &mut Ctx<'_>, req: HoldDecision) -> Result<orders::Order, ApiError> {
+    let id = orders::order_id(ctx, &req.number)?;
+    required_reason(&req.reason, "charged back")?;
+    ctx.execute("UPDATE orders SET chargeback = 1 WHERE id = ?1", [id])?;
+    orders::note(ctx, id, &format!("chargeback: {}", req.reason.trim()))?;
+    // An order not yet shipped is screened again: its own payment is now in doubt.
+    ctx.execute(
+        "UPDATE orders SET payment_status = 'refunded' WHERE id = ?1 AND status IN ('new', 'released', 'allocated')",
+        [id],
+    )?;
+    screen_orders(ctx, &[id])?;
+    orders::load(ctx, id)
+}
+
+fn required_reason<'a>(reason: &'a str, what: &str) -> Result<&'a str, ApiError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ApiError::invalid(format!("say why the order is {what}")));
+    }
+    Ok(reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::{App, Caller};
+
+    #[test]
+    fn a_held_order_shows_its_own_currency_or_else_the_store_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(&dir.path().join("holds.db")).unwrap();
+        let call = |name: &str, req: Value| app.call(Caller::Local, name, req).unwrap();
+        let mut settings = call("get_settings", json!({}));
+        settings["store"]["currency"] = json!("GBP");
+        call("save_settings", settings);
+        call("save_product", json!({"sku": "TEA-1", "name": "Sencha"}));
+        // A Japanese shop's file: its prices are yen, and its payment has not arrived.
+        let mapping = json!({"name": "tokyo", "columns": {
+            "order_number": "Order", "sku": "SKU", "quantity": "Qty", "price": "Price",
+            "currency": "Currency", "payment_status": "Payment"}});
+        let csv = "Order,SKU,Qty,Price,Currency,Payment\nJ-1,TEA-1,2,1200,JPY,pending\n";
+        let report = call("import_csv", json!({"table": "orders", "csv": csv, "mapping": mapping}));
+        assert_eq!(report["ok"], true, "{report}");
+        call(
+            "create_order",
+            json!({"number": "UK-1", "customer": {"name": "Ann"}, "payment_status": "pending",
+                   "ship_to": {"name": "Ann", "address1": "1 Road", "city": "Leeds",
+                               "postal_code": "LS1 1AA", "country": "GB"},
+                   "lines": [{"product": "TEA-1", "qty": 1}]}),
+        );
+
+        let held = call("list_holds", json!({}));
+        let currency_of = |number: &str| {
+            let order = held.as_array().unwrap().iter().find(|o| o["number"] == number);
+            order.unwrap_or_else(|| panic!("{number} is not held: {held}"))["currency"].clone()
+        };
+        assert_eq!(currency_of("J-1"), "JPY");
+        assert_eq!(currency_of("UK-1"), "GBP", "an order naming no currency is in the store's");
+    }
+}
