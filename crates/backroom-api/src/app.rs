@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use backroom_core::people::Role;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use rusqlite::{Transaction, TransactionBehavior};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -18,8 +18,9 @@ use serde_json::Value;
 use tokio::sync::broadcast;
 
 use crate::commands::{self, CommandInfo, Kind};
+use crate::context::{Actor, Ctx, FailedSignIn};
 use crate::db::{Readers, Writer};
-use crate::devices::scales::ScaleBoard;
+use crate::devices::board::ScaleBoard;
 use crate::error::{ApiError, ErrorCode};
 use crate::events::Event;
 use crate::retries::{self, Request};
@@ -40,84 +41,6 @@ pub enum Caller<'a> {
     /// The `backroom` command on this machine, which acts with a manager's rights and is
     /// recorded with no operator or station.
     Local,
-}
-
-/// The operator and station a command runs as.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    pub operator_id: Option<i64>,
-    pub station_id: Option<i64>,
-    pub role: Role,
-}
-
-/// What a command sees: its transaction, who runs it, the time, and the events it raises.
-pub struct Ctx<'a> {
-    pub tx: &'a Transaction<'a>,
-    pub actor: Option<Actor>,
-    /// The network address of a caller over HTTP; wrong PINs are counted against it. The
-    /// desktop window and the command line have none.
-    pub client: Option<std::net::IpAddr>,
-    pub now: DateTime<Utc>,
-    pub db_path: &'a Path,
-    /// The session token the caller presented, if any.
-    pub session: Option<&'a str>,
-    /// What the watched scales show now.
-    pub scales: &'a ScaleBoard,
-    /// The paired station whose key came with the request, if one did.
-    pub station_key: Option<crate::admin::stations::KeyHolder>,
-    /// The fingerprint of the certificate the host serves the network with, if it does.
-    pub host_fingerprint: Option<&'a str>,
-    events: Vec<Event>,
-    /// Wrong sign-ins to log even though the command is refused and its transaction rolled
-    /// back: a wrong PIN is refused, and counted.
-    failed_sign_ins: &'a mut Vec<people::FailedSignIn>,
-}
-
-impl Ctx<'_> {
-    /// Announces a change; it goes out only if the command commits.
-    pub fn emit(&mut self, event: Event) {
-        self.events.push(event);
-    }
-
-    /// Keeps a wrong sign-in, to be logged after the refusal this command is about to return.
-    pub fn keep_failed_sign_in(&mut self, failure: people::FailedSignIn) {
-        self.failed_sign_ins.push(failure);
-    }
-
-    /// The signed-in actor. Commands marked `SignedIn` or with roles always have one.
-    pub fn actor(&self) -> Result<&Actor, ApiError> {
-        self.actor
-            .as_ref()
-            .ok_or_else(|| ApiError::new(ErrorCode::NotSignedIn, "sign in at this station first"))
-    }
-
-    pub fn operator_id(&self) -> Option<i64> {
-        self.actor.as_ref().and_then(|a| a.operator_id)
-    }
-
-    pub fn station_id(&self) -> Option<i64> {
-        self.actor.as_ref().and_then(|a| a.station_id)
-    }
-
-    /// Runs one statement, keeping it prepared for the next call: an import of a hundred
-    /// thousand rows runs the same few statements over and over.
-    pub fn execute<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
-        self.tx.prepare_cached(sql)?.execute(params)
-    }
-
-    /// Reads one row with a statement kept prepared, as [`Ctx::execute`] does.
-    pub fn query_row<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
-    where
-        P: rusqlite::Params,
-        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-    {
-        self.tx.prepare_cached(sql)?.query_row(params, f)
-    }
-
-    /// The current time as stored in the database (RFC 3339, UTC).
-    pub fn now_text(&self) -> String {
-        crate::time::to_text(self.now)
-    }
 }
 
 /// How long a write waits for the writer before it is told Backroom is busy.
@@ -259,7 +182,7 @@ impl App {
         caller: Caller<'_>,
         req: Value,
         request_id: Option<&str>,
-        failed_sign_ins: &mut Vec<people::FailedSignIn>,
+        failed_sign_ins: &mut Vec<FailedSignIn>,
     ) -> Result<(Value, Vec<Event>), ApiError> {
         let now = Utc::now();
         let station_key = match caller {

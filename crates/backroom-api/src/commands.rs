@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::app::{Actor, Ctx};
+use crate::context::{Actor, Ctx, forbidden};
 use crate::error::{ApiError, ErrorCode};
 use crate::{
     admin::people, admin::settings, admin::system, devices::slip, floor::picking, floor::shipping,
@@ -78,19 +78,19 @@ macro_rules! commands {
 
 commands! {
     /// Liveness and versions; also says whether the database is still empty.
-    health(system::NoArgs) -> system::Health, OPEN READ "a station must learn whether the server is up before anyone signs in" => system::health;
+    health(crate::context::NoArgs) -> system::Health, OPEN READ "a station must learn whether the server is up before anyone signs in" => system::health;
     /// Stations an operator can sign in at.
-    list_stations(system::NoArgs) -> Vec<people::Station>, OPEN READ "the sign-in screen offers the stations to choose from" => people::list_stations;
+    list_stations(crate::context::NoArgs) -> Vec<people::Station>, OPEN READ "the sign-in screen offers the stations to choose from" => people::list_stations;
     /// Signs an operator in at a station by badge barcode or PIN.
     sign_in(people::SignIn) -> people::Session, OPEN WRITE "signing in is how a caller gets rights; wrong tries are counted and locked out" => people::sign_in;
     /// Ends this station's session.
-    sign_out(system::NoArgs) -> system::Done, FLOOR WRITE "anyone ends their own session" => people::sign_out;
+    sign_out(crate::context::NoArgs) -> crate::context::Done, FLOOR WRITE "anyone ends their own session" => people::sign_out;
     /// The operator and station of this session.
-    whoami(system::NoArgs) -> people::Session, FLOOR READ "anyone sees who is signed in at their station" => people::whoami;
+    whoami(crate::context::NoArgs) -> people::Session, FLOOR READ "anyone sees who is signed in at their station" => people::whoami;
     /// Sets the language of the signed-in operator's screens.
     set_my_language(people::MyLanguage) -> people::Operator, FLOOR WRITE "anyone chooses the language of their own screens at the bench" => people::set_my_language;
     /// Operators, for a manager.
-    list_operators(system::NoArgs) -> Vec<people::Operator>, MANAGER READ "badges are credentials; only a manager sees them" => people::list_operators;
+    list_operators(crate::context::NoArgs) -> Vec<people::Operator>, MANAGER READ "badges are credentials; only a manager sees them" => people::list_operators;
     /// Creates or updates an operator (matched by `id`, or new when absent).
     save_operator(people::SaveOperator) -> people::Operator, MANAGER WRITE "creating people and roles is a manager's decision" => people::save_operator;
     /// Creates or updates a station and its scale and printer settings (matched by name).
@@ -100,9 +100,9 @@ commands! {
     /// Spends a pairing code and gives the new station its station key.
     pair_station(crate::admin::stations::PairStation) -> crate::admin::stations::Paired, OPEN WRITE "a new station has no key and nobody signed in yet; wrong codes are counted and locked out like PINs" => crate::admin::stations::pair_station;
     /// Revokes a station's key; requests with it are refused from now on.
-    revoke_station(crate::admin::stations::StationRef) -> system::Done, MANAGER WRITE "shutting a station out is a manager's decision" => crate::admin::stations::revoke_station;
+    revoke_station(crate::admin::stations::StationRef) -> crate::context::Done, MANAGER WRITE "shutting a station out is a manager's decision" => crate::admin::stations::revoke_station;
     /// The keys handed to stations: when paired, last seen, revoked.
-    list_paired_stations(system::NoArgs) -> Vec<crate::admin::stations::PairedStation>, MANAGER READ "which machines hold keys is a manager's view" => crate::admin::stations::list_paired_stations;
+    list_paired_stations(crate::context::NoArgs) -> Vec<crate::admin::stations::PairedStation>, MANAGER READ "which machines hold keys is a manager's view" => crate::admin::stations::list_paired_stations;
 
     /// Searches products by SKU, name or barcode, with stock totals.
     search_products(catalog::ProductQuery) -> catalog::ProductPage, FLOOR READ "every role looks products up on the floor" => catalog::search_products;
@@ -120,7 +120,7 @@ commands! {
     record_image_fetch(crate::inventory::images::ImageFetched) -> crate::inventory::images::ProductImage, MANAGER WRITE "fetching runs on the machine with the database, as its manager" => crate::inventory::images::record_image_fetch;
 
     /// The warehouse layout, if one is set.
-    get_layout(system::NoArgs) -> warehouse::LayoutInfo, FLOOR READ "pickers walk the map" => warehouse::get_layout;
+    get_layout(crate::context::NoArgs) -> warehouse::LayoutInfo, FLOOR READ "pickers walk the map" => warehouse::get_layout;
     /// Sets the layout and generates its bins; bins keep their stock when the layout grows.
     set_layout(warehouse::SetLayout) -> warehouse::LayoutInfo, MANAGER WRITE "the layout decides bins and routes" => warehouse::set_layout;
     /// Locations: bins and non-pick areas.
@@ -135,7 +135,7 @@ commands! {
     /// What a bin or area holds, product by product, with reserved and available.
     stock_in_location(stock::LocationRef) -> stock::LocationStock, FLOOR READ "the floor checks what a bin holds" => stock::stock_in_location;
     /// Checks the ledger: on-hand equals the movements, nothing negative, no over-reservation.
-    check_ledger(system::NoArgs) -> stock::LedgerReport, MANAGER READ "the full ledger check is the manager's view of the books" => stock::check_ledger;
+    check_ledger(crate::context::NoArgs) -> stock::LedgerReport, MANAGER READ "the full ledger check is the manager's view of the books" => stock::check_ledger;
 
     /// Orders with status and filters.
     list_orders(orders::OrderQuery) -> orders::OrderPage, FLOOR READ "the floor finds orders to work; names and numbers only" => orders::list_orders;
@@ -152,13 +152,13 @@ commands! {
     /// Releases a held (or new) order over its holds, recording who and why, and allocates it.
     release_order(holds::HoldDecision) -> orders::Order, MANAGER WRITE "releasing over a hold is a manager's decision" => holds::release_order;
     /// Releases every new order that passes screening (a wave), holding those that fail.
-    release_new_orders(system::NoArgs) -> holds::Wave, MANAGER WRITE "a release wave is a manager's decision" => holds::release_new_orders;
+    release_new_orders(crate::context::NoArgs) -> holds::Wave, MANAGER WRITE "a release wave is a manager's decision" => holds::release_new_orders;
     /// Cancels an order: its open quantities are cancelled and its stock goes to the next in line.
     cancel_order(holds::HoldDecision) -> orders::Order, MANAGER WRITE "cancelling is a manager's decision" => holds::cancel_order;
     /// Records that an order's payment was charged back; it counts in the customer's history.
     record_chargeback(holds::HoldDecision) -> orders::Order, MANAGER WRITE "chargebacks change how the customer is screened" => holds::record_chargeback;
     /// Reserves stock for every released order still waiting, in priority order.
-    allocate(system::NoArgs) -> allocation::AllocationSummary, MANAGER WRITE "allocation reorders who gets stock; managers run it by hand" => allocation::allocate;
+    allocate(crate::context::NoArgs) -> allocation::AllocationSummary, MANAGER WRITE "allocation reorders who gets stock; managers run it by hand" => allocation::allocate;
     /// Picks reserved units of an order from a bin into the packing area.
     pick(picking::PickRequest) -> picking::PickResult, PICKER WRITE "picking takes reserved stock out of bins" => picking::pick;
     /// Reports a bin short while picking: the bin is counted, the order served from elsewhere.
@@ -203,26 +203,26 @@ commands! {
     /// Saves a column mapping for a shop's orders file under its name, replacing one of the same name.
     save_import_mapping(transfer::column_map::ColumnMapping) -> transfer::column_map::SavedMapping, MANAGER WRITE "a mapping decides how every later file of that shop is read" => transfer::column_map::save_import_mapping;
     /// The saved column mappings, by name.
-    list_import_mappings(system::NoArgs) -> Vec<transfer::column_map::SavedMapping>, MANAGER READ "mappings serve imports, which are the manager's" => transfer::column_map::list_import_mappings;
+    list_import_mappings(crate::context::NoArgs) -> Vec<transfer::column_map::SavedMapping>, MANAGER READ "mappings serve imports, which are the manager's" => transfer::column_map::list_import_mappings;
     /// Exports products, stock or orders as CSV with a header row.
     export_csv(transfer::ExportRequest) -> transfer::ExportFile, FLOOR READ "any role exports; customers' email and phone only for managers" => transfer::export_csv;
     /// Fills an empty database with the demo warehouse.
-    load_demo(system::NoArgs) -> system::DemoSummary, OPEN WRITE "first start only: its PINs are public, so only into a brand-new database" => system::load_demo;
+    load_demo(crate::context::NoArgs) -> system::DemoSummary, OPEN WRITE "first start only: its PINs are public, so only into a brand-new database" => system::load_demo;
     // Setting up a real warehouse from a station (setup.rs).
     /// Which setup steps the data shows done, the first not done, and whether to show the wizard.
-    setup_progress(system::NoArgs) -> crate::admin::setup::SetupProgress, OPEN READ "a station must learn whether to set up or sign in before anyone can; it says only which steps are done" => crate::admin::setup::setup_progress;
+    setup_progress(crate::context::NoArgs) -> crate::admin::setup::SetupProgress, OPEN READ "a station must learn whether to set up or sign in before anyone can; it says only which steps are done" => crate::admin::setup::setup_progress;
     /// Creates the first manager and signs them in at this terminal's station; only while there is no operator at all.
     create_first_manager(crate::admin::setup::FirstManager) -> people::Session, OPEN WRITE "a new warehouse has nobody to sign in as; refused once any operator exists" => crate::admin::setup::create_first_manager;
     /// Simple layouts of a few sizes to start from.
-    layout_templates(system::NoArgs) -> Vec<crate::admin::setup::LayoutTemplate>, MANAGER READ "only the manager setting up chooses a layout" => crate::admin::setup::layout_templates;
+    layout_templates(crate::context::NoArgs) -> Vec<crate::admin::setup::LayoutTemplate>, MANAGER READ "only the manager setting up chooses a layout" => crate::admin::setup::layout_templates;
     /// Sets the layout and adds the receiving, packing, shipping, quarantine and returns areas it lacks.
     setup_layout(crate::admin::setup::SetupLayout) -> warehouse::LayoutInfo, MANAGER WRITE "the layout decides bins and routes" => crate::admin::setup::setup_layout;
     /// Ends setting up: stations go to Home from now on.
-    finish_setup(system::NoArgs) -> crate::admin::setup::SetupProgress, MANAGER WRITE "the manager setting up says when the warehouse is ready" => crate::admin::setup::finish_setup;
+    finish_setup(crate::context::NoArgs) -> crate::admin::setup::SetupProgress, MANAGER WRITE "the manager setting up says when the warehouse is ready" => crate::admin::setup::finish_setup;
 
     /// Store-wide settings, every section with its defaults filled in.
-    get_settings(system::NoArgs) -> settings::Settings, MANAGER READ "settings include the security rules" => settings::get_settings;
-    store_info(system::NoArgs) -> settings::StoreSettings, FLOOR READ "every screen shows times in the store's zone and money in its currency" => settings::store_info;
+    get_settings(crate::context::NoArgs) -> settings::Settings, MANAGER READ "settings include the security rules" => settings::get_settings;
+    store_info(crate::context::NoArgs) -> settings::StoreSettings, FLOOR READ "every screen shows times in the store's zone and money in its currency" => settings::store_info;
     /// Saves the settings (every section); a slip logo that does not decode is refused.
     save_settings(settings::Settings) -> settings::Settings, MANAGER WRITE "settings change audit, screening and security rules; every change is logged" => settings::save_settings;
     /// One order's packing slip as a PDF (base64), for preview and download.
@@ -269,11 +269,11 @@ commands! {
     manifest_file(crate::reports::manifest::ManifestFileRequest) -> crate::reports::manifest::ManifestFile, FLOOR READ "the driver's copy is printed at the bench" => crate::reports::manifest::manifest_file;
     // -- end of the manifest commands --
     /// This station and what its scale shows now (no status where no scale is watched).
-    station_scale(system::NoArgs) -> crate::devices::scales::StationScale, FLOOR READ "the bench shows its own scale" => crate::devices::scales::station_scale;
+    station_scale(crate::context::NoArgs) -> crate::devices::scales::StationScale, FLOOR READ "the bench shows its own scale" => crate::devices::scales::station_scale;
     /// Zeroes this station's scale (or asks for the key on the scale where it takes no command); writes nothing to the database.
-    zero_scale(system::NoArgs) -> crate::devices::scales::ScaleKey, FLOOR READ "anyone at a bench zeroes its own scale" => crate::devices::scales::zero_scale;
+    zero_scale(crate::context::NoArgs) -> crate::devices::scales::ScaleKey, FLOOR READ "anyone at a bench zeroes its own scale" => crate::devices::scales::zero_scale;
     /// Tares this station's scale with what is on it now (or asks for the key on the scale); writes nothing to the database.
-    tare_scale(system::NoArgs) -> crate::devices::scales::ScaleKey, FLOOR READ "anyone at a bench tares its own scale" => crate::devices::scales::tare_scale;
+    tare_scale(crate::context::NoArgs) -> crate::devices::scales::ScaleKey, FLOOR READ "anyone at a bench tares its own scale" => crate::devices::scales::tare_scale;
     /// Weighs a packed order and logs it; a pass packs the order, a fail says the likeliest cause.
     weigh(crate::floor::packing::Weigh) -> crate::floor::packing::Weighed, PACKER WRITE "the audit reads the station's own scale, never a screen's number" => crate::floor::packing::weigh;
     /// Packs an order over its last failed weighing, recording the approving manager and the reason.
@@ -281,29 +281,29 @@ commands! {
     /// The weighing log, newest first, optionally of one order or verdict.
     list_weighings(crate::floor::packing::WeighingQuery) -> Vec<crate::floor::packing::Weighing>, FLOOR READ "the audit log is open to the floor; no customer data" => crate::floor::packing::list_weighings;
     /// Products without a unit weight on open orders, which block those orders' weight audit.
-    unweighed_products(system::NoArgs) -> Vec<crate::floor::packing::UnweighedProduct>, MANAGER READ "missing weights are a catalogue task for a manager" => crate::floor::packing::unweighed_products;
+    unweighed_products(crate::context::NoArgs) -> Vec<crate::floor::packing::UnweighedProduct>, MANAGER READ "missing weights are a catalogue task for a manager" => crate::floor::packing::unweighed_products;
     // -- Stations' devices, for the manager setting them up (scales.rs, printing.rs) --
     /// The USB scales and serial ports on the machine that runs Backroom, with the station using each.
-    list_scale_ports(system::NoArgs) -> Vec<crate::devices::scales::ScalePortFound>, MANAGER READ "choosing a station's scale is a manager's setup" => crate::devices::scales::list_scale_ports;
+    list_scale_ports(crate::context::NoArgs) -> Vec<crate::devices::scales::ScalePortFound>, MANAGER READ "choosing a station's scale is a manager's setup" => crate::devices::scales::list_scale_ports;
     /// Finds which protocol the scale on a port speaks and reads it once; holds no writer while it asks.
     detect_scale(crate::devices::scales::DetectScale) -> crate::devices::scales::DetectedScale, MANAGER READ "probing ports sends bytes to devices; a manager's setup" => crate::devices::scales::detect_scale;
     /// What a named station's scale shows now.
     read_station_scale(crate::admin::stations::StationRef) -> crate::devices::scales::StationScale, MANAGER READ "a manager checks any station's scale while setting it up" => crate::devices::scales::read_station_scale;
     /// The CUPS queues and their state, or why they cannot be listed.
-    list_printers(system::NoArgs) -> crate::devices::printing::Printers, MANAGER READ "choosing a station's printer is a manager's setup" => crate::devices::printing::list_printers;
+    list_printers(crate::context::NoArgs) -> crate::devices::printing::Printers, MANAGER READ "choosing a station's printer is a manager's setup" => crate::devices::printing::list_printers;
     /// Prints a one-page test naming the station and its queue, on the store's slip paper.
     print_test_page(crate::devices::printing::PrintTestPage) -> slip::Printed, MANAGER READ "testing a station's printer is a manager's setup" => crate::devices::printing::print_test_page;
     // -- A paired station's own program, which runs the devices at its computer (stations.rs, scales.rs) --
     /// This station's name, its scale and printer, and which of them are at its own computer.
-    station_devices(system::NoArgs) -> crate::admin::stations::StationDevices, STATION READ "the station's program opens the devices at its computer; its key alone says which station it is" => crate::admin::stations::station_devices;
+    station_devices(crate::context::NoArgs) -> crate::admin::stations::StationDevices, STATION READ "the station's program opens the devices at its computer; its key alone says which station it is" => crate::admin::stations::station_devices;
     /// Takes a reading of this station's own scale onto the board, stamped with the host's clock; writes nothing to the database.
     report_scale_reading(crate::devices::scales::ScaleReport) -> crate::devices::scales::ReadingTaken, STATION READ "a verdict rests only on what the station's own scale reported, sent from its computer with its key" => crate::devices::scales::report_scale_reading;
     /// The next slip waiting for this station's own printer; writes nothing to the database.
-    take_print_job(system::NoArgs) -> crate::devices::printing::WaitingPrintJob, STATION READ "slips for a station's own printer go only to its computer's program" => crate::devices::printing::take_print_job;
+    take_print_job(crate::context::NoArgs) -> crate::devices::board::WaitingPrintJob, STATION READ "slips for a station's own printer go only to its computer's program" => crate::devices::printing::take_print_job;
     /// What this station's own printer did with a slip, for the packer waiting for it; writes nothing to the database.
-    finish_print_job(crate::devices::printing::PrintJobDone) -> system::Done, STATION READ "only the station's program that took the slip says how it printed" => crate::devices::printing::finish_print_job;
+    finish_print_job(crate::devices::board::PrintJobDone) -> crate::context::Done, STATION READ "only the station's program that took the slip says how it printed" => crate::devices::printing::finish_print_job;
     /// What this station's own scale did with a Zero or Tare key, for the packer waiting for it; writes nothing to the database.
-    finish_scale_key(crate::devices::scales::KeyPressed) -> system::Done, STATION READ "only the station's program that pressed the key on its scale says what the scale did" => crate::devices::scales::finish_scale_key;
+    finish_scale_key(crate::devices::board::KeyPressed) -> crate::context::Done, STATION READ "only the station's program that pressed the key on its scale says what the scale did" => crate::devices::scales::finish_scale_key;
 }
 
 /// Finds a command by name.
@@ -320,7 +320,7 @@ pub fn names() -> Vec<&'static str> {
 pub(crate) fn check_access(
     info: &CommandInfo,
     actor: Option<&Actor>,
-    station_key: Option<&crate::admin::stations::KeyHolder>,
+    station_key: Option<&crate::context::KeyHolder>,
 ) -> Result<(), ApiError> {
     if info.access == Access::Station {
         return crate::admin::stations::check_station_program(station_key);
@@ -334,18 +334,6 @@ pub(crate) fn check_access(
         (Access::Roles(roles), Some(role)) => Err(forbidden("do this", role, roles)),
         _ => Err(ApiError::new(ErrorCode::Forbidden, "this is not allowed from here")),
     }
-}
-
-/// The error for an operator whose role may not do something.
-pub(crate) fn forbidden(what: &str, role: Role, allowed: &[Role]) -> ApiError {
-    let mut allowed: Vec<&str> = allowed.iter().map(|r| r.as_str()).collect();
-    if !allowed.contains(&"manager") {
-        allowed.push("manager");
-    }
-    ApiError::new(
-        ErrorCode::Forbidden,
-        format!("a {} may not {what}; ask a {} to do it", role.as_str(), allowed.join(" or ")),
-    )
 }
 
 fn decode<T: DeserializeOwned>(name: &str, json: Value) -> Result<T, ApiError> {

@@ -12,16 +12,17 @@ use rusqlite_migration::{M, Migrations};
 
 use crate::error::{ApiError, ErrorCode};
 
-/// The numbered migrations, oldest first. A new schema change is a new file at the end; files
-/// already released are never edited.
+/// The numbered migrations, in the order they apply: a file's number is its place in this list
+/// and so its schema version. A new schema change is a new file at the end; files already
+/// released are never edited.
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_gift_message.sql"),
     include_str!("../migrations/0003_fulfilment.sql"),
     include_str!("../migrations/0004_packing.sql"),
     include_str!("../migrations/0005_pick_lists.sql"),
-    include_str!("../migrations/0007_planning.sql"),
-    include_str!("../migrations/0006_manifest.sql"),
+    include_str!("../migrations/0006_planning.sql"),
+    include_str!("../migrations/0007_manifest.sql"),
     include_str!("../migrations/0008_integrity.sql"),
     include_str!("../migrations/0009_shop_exports.sql"),
     include_str!("../migrations/0010_import_mappings.sql"),
@@ -30,8 +31,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0013_paired_stations.sql"),
     include_str!("../migrations/0014_product_images.sql"),
     include_str!("../migrations/0015_taken_pick_lists.sql"),
-    include_str!("../migrations/0017_operator_language.sql"),
-    include_str!("../migrations/0016_station_devices.sql"),
+    include_str!("../migrations/0016_operator_language.sql"),
+    include_str!("../migrations/0017_station_devices.sql"),
     include_str!("../migrations/0018_product_search.sql"),
 ];
 
@@ -262,6 +263,20 @@ impl Drop for Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_files_are_numbered_in_the_order_they_apply() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut files: Vec<PathBuf> =
+            std::fs::read_dir(&dir).unwrap().map(|entry| entry.unwrap().path()).collect();
+        files.sort();
+        assert_eq!(files.len(), MIGRATIONS.len(), "a migration file is missing from the list");
+        for (n, (file, sql)) in files.iter().zip(MIGRATIONS).enumerate() {
+            let name = file.file_name().unwrap().to_string_lossy();
+            assert!(name.starts_with(&format!("{:04}_", n + 1)), "{name} is not number {}", n + 1);
+            assert_eq!(&std::fs::read_to_string(file).unwrap(), sql, "{name} is not at its place");
+        }
+    }
 
     #[test]
     fn a_new_database_is_at_the_latest_schema_with_wal_and_foreign_keys() {

@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod app;
 pub mod commands;
+pub mod context;
 pub mod db;
 pub mod devices;
 pub mod error;

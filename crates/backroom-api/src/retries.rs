@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::app::Actor;
+use crate::context::Actor;
 use crate::error::ApiError;
 
 /// How long a reply is kept for a retry.

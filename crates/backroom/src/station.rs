@@ -20,11 +20,12 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use backroom_api::admin::people::ScaleSettings;
 use backroom_api::admin::stations::{DeviceAt, StationDevices};
-use backroom_api::devices::printing::{StationPrintJob, WaitingPrintJob};
-use backroom_api::devices::scale_port::{MonitorOptions, PortSettings, ScaleMonitor, ScaleStatus};
-use backroom_api::devices::scales::{KEY_WAIT, KeyDone, KeyPress, ReadingTaken, due};
+use backroom_api::devices::board::{KeyDone, KeyPress, StationPrintJob, WaitingPrintJob, due};
+use backroom_api::devices::scale_port::{
+    MonitorOptions, PortSettings, ScaleMonitor, ScaleSettings, ScaleStatus,
+};
+use backroom_api::devices::scales::{KEY_WAIT, ReadingTaken};
 use serde::Serialize;
 use serde_json::{Value, json};
 

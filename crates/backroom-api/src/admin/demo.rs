@@ -23,9 +23,10 @@ use backroom_core::order::{OrderStatus, PaymentStatus};
 use backroom_core::people::Role;
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::admin::people::{self, SaveOperator, ScaleSettings, Station};
+use crate::admin::people::{self, SaveOperator, Station};
 use crate::admin::system::{DemoOperator, DemoSummary};
-use crate::app::{Actor, Ctx};
+use crate::context::{Actor, Ctx};
+use crate::devices::scale_port::ScaleSettings;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
 use crate::floor::packing::{self, SaveBox};

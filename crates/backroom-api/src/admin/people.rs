@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::admin::system::{Done, NoArgs};
-use crate::app::{Actor, Ctx};
+use crate::context::{Actor, Ctx, Done, FailedSignIn, NoArgs};
+use crate::devices::scale_port::ScaleSettings;
 use crate::error::{ApiError, ErrorCode};
 use crate::events::{Changed, Event};
 
@@ -99,18 +99,6 @@ pub struct Station {
     /// saving, it stays as it was (the host, for a new station).
     #[serde(default)]
     pub printer_at: Option<crate::admin::stations::DeviceAt>,
-}
-
-/// How a station's scale is attached.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct ScaleSettings {
-    pub port: String,
-    pub protocol: String,
-    pub baud: u32,
-    pub data_bits: u8,
-    /// `none`, `even` or `odd`.
-    pub parity: String,
-    pub stop_bits: u8,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -404,14 +392,6 @@ pub(crate) fn operator_by_credential(
         Some(id) => Ok(Some(id)),
         None => operator_by_pin(ctx, credential),
     }
-}
-
-/// A sign-in that failed, kept for lockouts and for the manager to see.
-#[derive(Debug, Clone)]
-pub struct FailedSignIn {
-    pub station_id: Option<i64>,
-    pub address: Option<String>,
-    pub at: String,
 }
 
 /// Signs an operator in. Wrong badges and PINs are counted per station and per client

@@ -13,8 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::admin::system::NoArgs;
-use crate::app::Ctx;
+use crate::context::{Ctx, NoArgs};
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
 

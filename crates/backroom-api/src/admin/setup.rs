@@ -19,8 +19,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::admin::people::{self, SaveOperator, Session, SignIn, Station};
-use crate::admin::system::NoArgs;
-use crate::app::Ctx;
+use crate::context::{Ctx, NoArgs};
 use crate::error::ApiError;
 use crate::inventory::warehouse::{self, LayoutInfo, LocationKind, SaveArea, SetLayout};
 

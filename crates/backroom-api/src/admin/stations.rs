@@ -17,8 +17,7 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::admin::people;
-use crate::admin::system::{Done, NoArgs};
-use crate::app::Ctx;
+use crate::context::{Ctx, Done, KeyHolder, NoArgs, StationKind};
 use crate::error::{ApiError, ErrorCode};
 use crate::events::{Changed, Event};
 
@@ -28,31 +27,6 @@ pub const CODE_LIFETIME_MINUTES: i64 = 10;
 /// The letters and digits of a pairing code: none that reads as another (no I, L, O, 0, 1).
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 const CODE_LENGTH: usize = 8;
-
-/// What kind of station a key was handed to. A browser keeps its key in the browser and
-/// never feeds a scale; a desktop station may.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum StationKind {
-    Desktop,
-    Browser,
-}
-
-impl StationKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            StationKind::Desktop => "desktop",
-            StationKind::Browser => "browser",
-        }
-    }
-
-    fn parse(text: &str) -> StationKind {
-        match text {
-            "browser" => StationKind::Browser,
-            _ => StationKind::Desktop,
-        }
-    }
-}
 
 /// A manager's request for a pairing code.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -111,21 +85,6 @@ pub struct PairedStation {
     pub revoked_at: Option<String>,
 }
 
-/// The paired station behind a key sent with a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeyHolder {
-    pub key_id: i64,
-    pub station_id: i64,
-    pub kind: StationKind,
-}
-
-impl KeyHolder {
-    /// Whether readings of a scale may come from this station: never from a browser.
-    pub fn feeds_scale(&self) -> bool {
-        self.kind == StationKind::Desktop
-    }
-}
-
 /// Where one of a station's devices is attached.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -175,7 +134,7 @@ pub(crate) fn place_devices(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct StationDevices {
     pub station: String,
-    pub scale: Option<people::ScaleSettings>,
+    pub scale: Option<crate::devices::scale_port::ScaleSettings>,
     pub scale_at: DeviceAt,
     /// The CUPS queue slips go to.
     pub printer: Option<String>,

@@ -3,20 +3,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::app::Ctx;
+use crate::context::{Ctx, NoArgs};
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
 use crate::{admin::demo, db};
-
-/// A request with no arguments.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
-pub struct NoArgs {}
-
-/// A reply with nothing to say but success.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-pub struct Done {
-    pub ok: bool,
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Health {

@@ -11,7 +11,6 @@
 //! become an error that says what to do. The parsers are plain functions so every reply CUPS
 //! gives can be tested without CUPS.
 
-use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -22,8 +21,8 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::admin::system::NoArgs;
-use crate::app::Ctx;
+use crate::context::{Ctx, NoArgs};
+use crate::devices::board::{PrintJobDone, StationPrintJob, WaitingPrintJob};
 use crate::devices::slip::{Fonts, Printed, page_ops};
 use crate::error::{ApiError, ErrorCode};
 
@@ -167,127 +166,6 @@ fn printing_at_station(ctx: &Ctx<'_>, printer: &str) -> Result<Option<String>, A
     }))
 }
 
-/// A slip or a sheet of labels the host rendered for a station whose printer is at its own
-/// computer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct StationPrintJob {
-    pub id: u64,
-    pub title: String,
-    /// The `lp` options that make the page come out at its own size.
-    pub options: Vec<String>,
-    /// The PDF, base64.
-    pub pdf_base64: String,
-}
-
-/// The next slip waiting for this station's printer, if any.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct WaitingPrintJob {
-    pub job: Option<StationPrintJob>,
-}
-
-/// What became of a slip at the station's printer: its CUPS job id, or what went wrong.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[ts(optional_fields)]
-pub struct PrintJobDone {
-    pub id: u64,
-    #[serde(default)]
-    pub job_id: Option<String>,
-    #[serde(default)]
-    pub error: Option<String>,
-}
-
-/// How long the person at the bench waits for the station's computer to print.
-const STATION_PRINT_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
-/// A station that asked for slips less recently than this is taken to be away: the packer is
-/// told at once rather than after [`STATION_PRINT_WAIT`].
-const STATION_AWAY: std::time::Duration = std::time::Duration::from_secs(5);
-
-type Answer = std::sync::mpsc::Sender<Result<String, String>>;
-
-/// The slips waiting for the stations' own printers, held in memory: a slip is printed while
-/// the packer waits, or not at all, so nothing is printed late after a restart.
-#[derive(Debug, Default)]
-pub struct StationPrintJobs {
-    next: std::sync::atomic::AtomicU64,
-    waiting: std::sync::Mutex<HashMap<String, VecDeque<StationPrintJob>>>,
-    answers: std::sync::Mutex<HashMap<u64, (String, Answer)>>,
-    asked: std::sync::Mutex<HashMap<String, std::time::Instant>>,
-}
-
-impl StationPrintJobs {
-    /// Hands a slip to `station`'s program and waits for what its printer said; gives the
-    /// CUPS job id there.
-    pub fn print(
-        &self,
-        station: &str,
-        title: &str,
-        options: Vec<String>,
-        pdf: &[u8],
-    ) -> Result<String, ApiError> {
-        use base64::Engine;
-        let away = lock(&self.asked).get(station).is_none_or(|at| at.elapsed() > STATION_AWAY);
-        if away {
-            return Err(ApiError::conflict(format!(
-                "the computer at {station} is not connected to the host, so its printer cannot \
-                 print: check that Backroom runs there"
-            )));
-        }
-        let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        let pdf_base64 = base64::engine::general_purpose::STANDARD.encode(pdf);
-        let job = StationPrintJob { id, title: title.to_owned(), options, pdf_base64 };
-        let (send, answer) = std::sync::mpsc::channel();
-        lock(&self.answers).insert(id, (station.to_owned(), send));
-        lock(&self.waiting).entry(station.to_owned()).or_default().push_back(job);
-        let outcome = answer.recv_timeout(STATION_PRINT_WAIT);
-        lock(&self.answers).remove(&id);
-        if let Some(jobs) = lock(&self.waiting).get_mut(station) {
-            jobs.retain(|job| job.id != id);
-        }
-        match outcome {
-            Ok(Ok(job_id)) => Ok(job_id),
-            Ok(Err(error)) => Err(ApiError::conflict(error)),
-            Err(_) => Err(ApiError::conflict(format!(
-                "the computer at {station} did not print in time: check its printer, then print \
-                 again"
-            ))),
-        }
-    }
-
-    /// The next slip waiting for `station`'s printer; notes that the station is there.
-    pub fn take(&self, station: &str) -> Option<StationPrintJob> {
-        lock(&self.asked).insert(station.to_owned(), std::time::Instant::now());
-        lock(&self.waiting).get_mut(station)?.pop_front()
-    }
-
-    /// Whether a slip waits for `station`'s printer.
-    pub fn any_waiting(&self, station: &str) -> bool {
-        lock(&self.waiting).get(station).is_some_and(|jobs| !jobs.is_empty())
-    }
-
-    /// Hands what `station`'s printer did with a slip to the packer waiting for it.
-    pub fn finish(&self, station: &str, done: PrintJobDone) -> Result<(), ApiError> {
-        let answers = lock(&self.answers);
-        let Some((owner, answer)) = answers.get(&done.id).filter(|(owner, _)| owner == station)
-        else {
-            // Too late (the packer was told it timed out) or another station's: nobody waits.
-            return Ok(());
-        };
-        debug_assert_eq!(owner, station);
-        let outcome = match (done.job_id, done.error) {
-            (_, Some(error)) => Err(error),
-            (Some(job_id), None) => Ok(job_id),
-            (None, None) => Err("the station's printer gave no job number".to_owned()),
-        };
-        let _ = answer.send(outcome);
-        Ok(())
-    }
-}
-
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // Every change under these locks is whole: a panic cannot leave one half made.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 /// The next slip waiting for the caller's station's own printer. Writes nothing.
 pub fn take_print_job(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<WaitingPrintJob, ApiError> {
     let station = crate::admin::stations::key_station_name(ctx)?;
@@ -298,10 +176,10 @@ pub fn take_print_job(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<WaitingPrintJob, A
 pub fn finish_print_job(
     ctx: &mut Ctx<'_>,
     req: PrintJobDone,
-) -> Result<crate::admin::system::Done, ApiError> {
+) -> Result<crate::context::Done, ApiError> {
     let station = crate::admin::stations::key_station_name(ctx)?;
     ctx.scales.print_jobs().finish(&station, req)?;
-    Ok(crate::admin::system::Done { ok: true })
+    Ok(crate::context::Done { ok: true })
 }
 
 /// The `lp` arguments for one slip: the queue, the job's title, and the options that make the

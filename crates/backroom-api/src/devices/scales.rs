@@ -20,9 +20,9 @@
 //! in the answer, and the program's own monitor presses it and reports what the scale did
 //! ([`finish_scale_key`]); the packer hears the same answer as at a scale the host watches.
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak, mpsc};
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -34,205 +34,19 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::TryRecvError;
 use ts_rs::TS;
 
-use crate::admin::people::{self, ScaleSettings, Station};
+use crate::admin::people::{self, Station};
 use crate::admin::stations::DeviceAt;
-use crate::admin::system::{Done, NoArgs};
-use crate::app::Ctx;
+use crate::context::{Ctx, Done, NoArgs};
+use crate::devices::board::{KeyDone, KeyPress, KeyPressed, ScaleKeyName, due};
 use crate::devices::scale_port::{
-    CommandOutcome, MonitorOptions, PortSettings, ScaleMonitor, ScalePortError, ScaleRemote,
+    CommandOutcome, MonitorOptions, PortSettings, ScaleMonitor, ScalePortError, ScaleSettings,
     ScaleState, ScaleStatus,
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::{App, Caller, Changed, Event, admin::settings};
 
-/// The shortest time between two published readings of one scale while its state stays the
-/// same: twenty a second, more than a live weight on screen needs. The board itself takes
-/// every reading.
-pub const MIN_INTERVAL: Duration = Duration::from_millis(50);
-
 /// How often the watcher looks for changed station settings and for being stopped.
 const WATCH_TICK: Duration = Duration::from_millis(200);
-
-/// How long a scale at a station's computer may go unheard before the board shows it offline:
-/// the station's program sends a reading at least every second, so this is a few lost ones.
-pub const STATION_SILENCE: Duration = Duration::from_secs(5);
-
-/// What each watched station's scale showed last.
-#[derive(Debug, Default)]
-pub struct ScaleBoard {
-    latest: Mutex<HashMap<String, Seen>>,
-    remotes: Mutex<HashMap<String, ScaleRemote>>,
-    /// Slips waiting for the printers at stations' computers, which also reach the host only
-    /// through the stations' programs.
-    print_jobs: crate::devices::printing::StationPrintJobs,
-    /// Zero and Tare keys waiting for the scales at stations' computers.
-    keys: StationScaleKeys,
-}
-
-#[derive(Debug, Clone)]
-struct Seen {
-    status: ScaleStatus,
-    /// When it arrived, by this machine's clock.
-    at: Instant,
-    scale: String,
-    /// Whether it came from a scale at the station's own computer, over the network.
-    from_station: Option<FromStation>,
-}
-
-/// What the board keeps of a scale at a station's computer besides its status.
-#[derive(Debug, Clone, Copy)]
-struct FromStation {
-    /// The state and time of the last status published as an event, for [`due`].
-    published: Option<(ScaleState, Instant)>,
-    /// Whether the board already said the station went silent.
-    silence_told: bool,
-    /// Whether the station's program sent anything yet.
-    heard: bool,
-}
-
-/// A station's scale as the board knows it now.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BoardReading {
-    /// The last status, its `age_ms` brought up to now.
-    pub status: ScaleStatus,
-    /// Which scale: its protocol and port, for the audit log.
-    pub scale: String,
-}
-
-impl ScaleBoard {
-    /// Keeps `status` as the latest of `station`'s scale.
-    pub fn record(&self, station: &str, scale: &str, status: ScaleStatus) {
-        let seen = Seen { status, at: Instant::now(), scale: scale.to_owned(), from_station: None };
-        self.lock().insert(station.to_owned(), seen);
-    }
-
-    /// Keeps `status`, sent by the program at `station`'s computer, as the latest of its scale,
-    /// stamped with this machine's clock now. Gives whether it is due as an event, by the same
-    /// throttle as a scale the host watches.
-    pub fn record_from_station(&self, station: &str, scale: &str, status: ScaleStatus) -> bool {
-        let now = Instant::now();
-        let mut latest = self.lock();
-        let published = latest.get(station).and_then(|seen| seen.from_station?.published);
-        let publish = due(published, status.state, now);
-        let published = if publish { Some((status.state, now)) } else { published };
-        let from_station = Some(FromStation { published, silence_told: false, heard: true });
-        let seen = Seen { status, at: now, scale: scale.to_owned(), from_station };
-        latest.insert(station.to_owned(), seen);
-        publish
-    }
-
-    /// Shows `station`'s scale as offline until its computer sends a reading, unless it already
-    /// sent one: a verdict at a station whose scale is at its computer never rests on a weight
-    /// the screen typed while that scale is away.
-    pub fn await_station(&self, station: &str, scale: &str, protocol: Protocol) {
-        let mut latest = self.lock();
-        if latest.get(station).is_some_and(|seen| seen.from_station.is_some()) {
-            return;
-        }
-        let status = ScaleStatus {
-            state: ScaleState::Offline,
-            protocol,
-            grams: None,
-            value: None,
-            unit: None,
-            net: None,
-            age_ms: None,
-            detail: Some(NOT_HEARD.to_owned()),
-        };
-        let from_station = Some(FromStation { published: None, silence_told: false, heard: false });
-        let seen = Seen { status, at: Instant::now(), scale: scale.to_owned(), from_station };
-        latest.insert(station.to_owned(), seen);
-    }
-
-    /// The scales at stations' computers that went silent since the last call, as they show
-    /// now, to be published once each.
-    pub fn newly_silent(&self) -> Vec<(String, ScaleStatus)> {
-        let mut latest = self.lock();
-        let mut silent = Vec::new();
-        for (station, seen) in latest.iter_mut() {
-            let Some(from) = seen.from_station.as_mut() else { continue };
-            if from.silence_told || seen.at.elapsed() < STATION_SILENCE {
-                continue;
-            }
-            from.silence_told = true;
-            if seen.status.state != ScaleState::Offline {
-                silent.push((station.clone(), aged(seen)));
-            }
-        }
-        silent
-    }
-
-    /// Stops reporting `station`: its scale is no longer watched.
-    pub fn forget(&self, station: &str) {
-        self.lock().remove(station);
-        lock(&self.remotes).remove(station);
-    }
-
-    /// The slips waiting for the printers at stations' computers.
-    pub fn print_jobs(&self) -> &crate::devices::printing::StationPrintJobs {
-        &self.print_jobs
-    }
-
-    /// The Zero and Tare keys waiting for the scales at stations' computers.
-    pub fn keys(&self) -> &StationScaleKeys {
-        &self.keys
-    }
-
-    /// Where `station`'s scale is at its own computer: the protocol it speaks, and whether the
-    /// station's program sent a reading within [`STATION_SILENCE`].
-    fn at_station(&self, station: &str) -> Option<(Protocol, bool)> {
-        let latest = self.lock();
-        let seen = latest.get(station)?;
-        let from = seen.from_station?;
-        Some((seen.status.protocol, from.heard && seen.at.elapsed() < STATION_SILENCE))
-    }
-
-    /// Keeps the way to send commands to `station`'s scale.
-    pub fn attach(&self, station: &str, remote: ScaleRemote) {
-        lock(&self.remotes).insert(station.to_owned(), remote);
-    }
-
-    /// The way to send commands to `station`'s scale, or `None` where no scale is watched.
-    pub fn remote(&self, station: &str) -> Option<ScaleRemote> {
-        lock(&self.remotes).get(station).cloned()
-    }
-
-    /// The latest status of `station`'s scale, or `None` when no scale is watched there.
-    pub fn reading(&self, station: &str) -> Option<BoardReading> {
-        let seen = self.lock().get(station).cloned()?;
-        Some(BoardReading { status: aged(&seen), scale: seen.scale })
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Seen>> {
-        lock(&self.latest)
-    }
-}
-
-/// Why a scale at a station's computer shows offline while it has sent nothing yet.
-const NOT_HEARD: &str = "waiting for the station's computer to send its scale's readings";
-
-/// A status as it stands now: its age brought up to now, and a scale at a station's computer
-/// unheard for [`STATION_SILENCE`] offline, whatever it showed last.
-fn aged(seen: &Seen) -> ScaleStatus {
-    let mut status = seen.status.clone();
-    let since = u64::try_from(seen.at.elapsed().as_millis()).unwrap_or(u64::MAX);
-    status.age_ms = status.age_ms.map(|age| age.saturating_add(since));
-    if seen.from_station.is_some() && seen.at.elapsed() >= STATION_SILENCE {
-        status.state = ScaleState::Offline;
-        status.age_ms = Some(status.age_ms.unwrap_or(since));
-        status.detail = Some(
-            "the station's computer stopped sending its scale's readings: check that Backroom \
-             runs there and reaches this host"
-                .to_owned(),
-        );
-    }
-    status
-}
-
-fn lock<T>(map: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A panicking writer cannot leave a half-written entry: insert and remove are whole.
-    map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 /// The caller's station and what its scale shows now.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -537,23 +351,6 @@ fn press(ctx: &Ctx<'_>, key: ScaleKeyName) -> Result<ScaleKey, ApiError> {
     key_answer(command, protocol, done)
 }
 
-/// What a scale did with a Zero or Tare key: the words a station's program sends back for a
-/// scale at its computer, and what a scale the host watches is read into.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum KeyDone {
-    /// The scale said it did it; the tare it took, in grams, where it says.
-    Confirmed { tare_g: Option<f64> },
-    /// The command went out; this scale never confirms.
-    Sent,
-    /// The scale takes no such command over its cable.
-    Unsupported,
-    /// The scale is not connected (unplugged, switched off, its monitor stopped).
-    NotConnected,
-    /// Refused, no answer in time, over or under range: the scale's reason, for the bench.
-    Failed { reason: String },
-}
-
 impl KeyDone {
     /// What the monitor's answer to a key means at the bench.
     pub fn from_port(answer: Result<CommandOutcome, ScalePortError>) -> KeyDone {
@@ -607,78 +404,6 @@ fn key_answer(command: Command, protocol: Protocol, done: KeyDone) -> Result<Sca
         )),
         KeyDone::Failed { reason } => {
             Err(ApiError::new(ErrorCode::Conflict, shorten(&reason, 300)))
-        }
-    }
-}
-
-/// The keys a bench presses on screen for its scale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ScaleKeyName {
-    Zero,
-    Tare,
-}
-
-impl ScaleKeyName {
-    /// What the monitor sends the scale for this key.
-    pub fn command(self) -> Command {
-        match self {
-            ScaleKeyName::Zero => Command::Zero,
-            ScaleKeyName::Tare => Command::Tare,
-        }
-    }
-}
-
-/// A key on its way to the scale at a station's computer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-pub struct KeyPress {
-    pub id: u64,
-    pub key: ScaleKeyName,
-}
-
-/// What the station's program reports after pressing a key on its scale.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-pub struct KeyPressed {
-    pub id: u64,
-    pub done: KeyDone,
-}
-
-/// The Zero and Tare keys waiting for the scales at stations' computers, in memory: a key is
-/// pressed while the packer waits, or not at all.
-#[derive(Debug, Default)]
-pub struct StationScaleKeys {
-    next: AtomicU64,
-    waiting: Mutex<HashMap<String, VecDeque<KeyPress>>>,
-    answers: Mutex<HashMap<u64, (String, mpsc::Sender<KeyDone>)>>,
-}
-
-impl StationScaleKeys {
-    /// Hands `command` to `station`'s program and waits up to `wait` for what its scale did;
-    /// `None` when the station did not answer in time.
-    pub fn press(&self, station: &str, key: ScaleKeyName, wait: Duration) -> Option<KeyDone> {
-        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
-        let (send, answer) = mpsc::channel();
-        lock(&self.answers).insert(id, (station.to_owned(), send));
-        lock(&self.waiting).entry(station.to_owned()).or_default().push_back(KeyPress { id, key });
-        let done = answer.recv_timeout(wait).ok();
-        lock(&self.answers).remove(&id);
-        if let Some(keys) = lock(&self.waiting).get_mut(station) {
-            keys.retain(|key| key.id != id);
-        }
-        done
-    }
-
-    /// The next key waiting for `station`'s scale.
-    pub fn take(&self, station: &str) -> Option<KeyPress> {
-        lock(&self.waiting).get_mut(station)?.pop_front()
-    }
-
-    /// Hands what `station`'s scale did with a key to the packer waiting for it. A late answer,
-    /// or one for another station's key, finds nobody waiting.
-    pub fn finish(&self, station: &str, pressed: KeyPressed) {
-        let answers = lock(&self.answers);
-        if let Some((_, answer)) = answers.get(&pressed.id).filter(|(owner, _)| owner == station) {
-            let _ = answer.send(pressed.done);
         }
     }
 }
@@ -853,24 +578,12 @@ fn watch_scale(weak: &Weak<App>, station: &str, port: PortSettings) -> ScaleMoni
     monitor
 }
 
-/// Whether a status in `state` at `now` goes out, given the state and time of the last one
-/// published: a change of state (stable, in motion, offline, ...) always does, a reading in
-/// the same state once [`MIN_INTERVAL`] has passed. The monitor reports every reading, so a
-/// weight held back is followed by a newer one within a poll.
-pub fn due(last: Option<(ScaleState, Instant)>, state: ScaleState, now: Instant) -> bool {
-    match last {
-        None => true,
-        Some((last_state, at)) => {
-            last_state != state || now.saturating_duration_since(at) >= MIN_INTERVAL
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use backroom_core::scale::Protocol;
 
     use super::*;
+    use crate::devices::board::{ScaleBoard, StationScaleKeys};
 
     #[test]
     fn readings_are_throttled_but_state_changes_are_not() {

@@ -15,7 +15,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
 use crate::floor::inbound::{self, Place};

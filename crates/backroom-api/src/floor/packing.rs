@@ -18,8 +18,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::admin::system::NoArgs;
-use crate::app::Ctx;
+use crate::context::{Ctx, NoArgs};
 use crate::devices::scale_port::{ScaleState, ScaleStatus};
 use crate::error::ApiError;
 use crate::error::ErrorCode;

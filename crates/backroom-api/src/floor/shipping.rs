@@ -5,13 +5,13 @@ use backroom_core::ledger::MovementKind;
 use backroom_core::order::OrderStatus;
 use rusqlite::params;
 
-use crate::app::Ctx;
+use crate::context::{Ctx, forbidden};
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::floor::picking::packing_area;
 use crate::inventory::stock::{self, NewMovement};
+use crate::orders::allocation;
 use crate::orders::{self, Order, OrderRef};
-use crate::{commands::forbidden, orders::allocation};
 use backroom_core::people::Role;
 
 /// Refuses an order whose packing was not vouched for by a weighing: every shipment needs a

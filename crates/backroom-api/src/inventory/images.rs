@@ -28,7 +28,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::app::{App, Caller, Ctx};
+use crate::app::{App, Caller};
+use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
 use crate::inventory::catalog;

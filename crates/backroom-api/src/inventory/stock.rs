@@ -7,8 +7,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::admin::system::NoArgs;
-use crate::app::Ctx;
+use crate::context::{Ctx, NoArgs};
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::inventory::catalog;

@@ -16,8 +16,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::admin::settings;
-use crate::admin::system::NoArgs;
-use crate::app::Ctx;
+use crate::context::{Ctx, NoArgs};
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::orders;

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::admin::settings;
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
 use crate::orders::allocation;
@@ -259,10 +259,7 @@ pub struct Wave {
 
 /// Screens every new order and releases those that pass, then allocates them, for a store that
 /// releases in waves rather than as orders arrive.
-pub fn release_new_orders(
-    ctx: &mut Ctx<'_>,
-    _: crate::admin::system::NoArgs,
-) -> Result<Wave, ApiError> {
+pub fn release_new_orders(ctx: &mut Ctx<'_>, _: crate::context::NoArgs) -> Result<Wave, ApiError> {
     let mut stmt = ctx.tx.prepare("SELECT id FROM orders WHERE status = 'new' ORDER BY id")?;
     let ids: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     drop(stmt);

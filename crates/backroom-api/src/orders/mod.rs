@@ -13,8 +13,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::app::Ctx;
-use crate::commands::forbidden;
+use crate::context::{Ctx, forbidden};
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::inventory::catalog;

@@ -7,7 +7,7 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::reports::fill_rates::{self, Period};
 use crate::reports::planning::{self, WAITING_LINES};

@@ -12,7 +12,7 @@ use chrono::{Days, NaiveDate, TimeDelta};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::error::ApiError;
 
 /// The orders placed from `from` to `to` (inclusive, dates `YYYY-MM-DD` on the store's

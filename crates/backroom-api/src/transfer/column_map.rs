@@ -51,8 +51,7 @@ use super::orders::{self, FileOrder, parse_payment};
 use super::sheet::{self, Errors, Row, Sheet, cut, parse_cents, parse_whole, parse_yes_no};
 use super::shop::{Sent, ShopItem, ShopOrders};
 use super::{DateReading, ImportReport, refused};
-use crate::admin::system::NoArgs;
-use crate::app::Ctx;
+use crate::context::{Ctx, NoArgs};
 use crate::error::ApiError;
 use crate::orders::{Address, Customer, NewOrder};
 

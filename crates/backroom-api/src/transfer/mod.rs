@@ -46,7 +46,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::error::{ApiError, ErrorCode};
 use sheet::Errors;
 

@@ -41,7 +41,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::sheet::{CsvOut, Errors, Row, Sheet, cut, format_cents, parse_cents, parse_whole};
 use super::{Counts, ImportReport, WriteFailure, found, refused, write_all};
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
 use crate::orders::{self, Address, Customer, NewLine, NewOrder};

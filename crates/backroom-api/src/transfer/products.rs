@@ -29,7 +29,7 @@ use rusqlite::OptionalExtension;
 
 use super::sheet::{CsvOut, Errors, Row, Sheet, cut, format_cents, parse_cents, parse_yes_no};
 use super::{Counts, ImportReport, WriteFailure, refused, write_all};
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
 use crate::inventory::catalog::{self, Dimensions, Product, SaveProduct};

@@ -21,7 +21,7 @@ use backroom_core::order::OrderStatus;
 use rusqlite::OptionalExtension;
 
 use super::orders::{FileOrder, Intake, ShopLine, ShopLineKind};
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::orders::NewLine;
 

@@ -48,7 +48,7 @@ use rusqlite::OptionalExtension;
 
 use super::sheet::{self, Errors, Row, Sheet, cut, parse_cents, parse_yes_no};
 use super::{ImportReport, MAX_NOTES, products, refused, write_all};
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
 use crate::inventory::catalog;

@@ -28,7 +28,7 @@ use backroom_core::ledger::MovementKind;
 
 use super::sheet::{CsvOut, Errors, Sheet, cut, parse_whole};
 use super::{Counts, ImportReport, WriteFailure, found, refused, write_all};
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::inventory::stock::{self, NewMovement};

@@ -2,7 +2,7 @@
 //! actual weight, tolerance, verdict, cause, operator, station, scale and time, and a manager's
 //! override with its reason. It is a record of what happened, so it exports but never imports.
 
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::error::ApiError;
 
 use super::sheet::CsvOut;

@@ -45,7 +45,7 @@ use super::orders::{self, FileOrder};
 use super::sheet::{self, Errors, Row, Sheet, cut, parse_cents, parse_whole};
 use super::shop::{Sent, ShopItem, ShopOrders};
 use super::{DateReading, ImportReport, refused};
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::orders::{Address, Customer, NewOrder};
 

@@ -9,7 +9,7 @@ use backroom_core::order::OrderStatus;
 use chrono::{DateTime, Utc};
 
 use super::{Crew, Rng, minutes};
-use crate::app::{Actor, Ctx};
+use crate::context::{Actor, Ctx};
 use crate::error::ApiError;
 use crate::floor::packing::{self, OrderInBox, OverrideWeighing, PackOrder, Weigh};
 use crate::floor::picking::{self, PickRequest};

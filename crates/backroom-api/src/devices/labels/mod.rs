@@ -13,7 +13,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::devices::printing;
 use crate::devices::slip::{Fonts, Printed};
 use crate::error::{ApiError, ErrorCode};

@@ -30,10 +30,20 @@ use backroom_core::scale::{
     Command, DataBits, Parity, Protocol, Refusal, SerialSettings, StopBits,
 };
 use backroom_core::weight::WeightUnit;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::admin::people::ScaleSettings;
+/// How a station's scale is attached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ScaleSettings {
+    pub port: String,
+    pub protocol: String,
+    pub baud: u32,
+    pub data_bits: u8,
+    /// `none`, `even` or `odd`.
+    pub parity: String,
+    pub stop_bits: u8,
+}
 
 pub use detect::{detect, detect_any};
 pub use monitor::{HID_SLEEP, MonitorOptions, ScaleMonitor, ScaleRemote, ScaleState, ScaleStatus};

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::admin::settings::{self, SlipSettings, StoreSettings};
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::inventory::warehouse::LocationKind;
 use crate::orders::{self, Address, Order, OrderLine};
