@@ -331,6 +331,12 @@ async fn bad_requests_get_structured_errors() {
     let (status, body) = post(&router, "lookup_product", Some(&token), json!({"code": 7})).await;
     assert_eq!((status.as_u16(), body["code"].as_str()), (400, Some("bad_request")), "{body}");
 
+    // A status the list does not have is refused by name, not read as "none of them".
+    let (status, body) =
+        post(&router, "list_pick_lists", Some(&token), json!({"status": "lost"})).await;
+    assert_eq!((status.as_u16(), body["code"].as_str()), (400, Some("bad_request")), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("lost"), "{body}");
+
     let (status, body) = post(&router, "search_products", None, json!({})).await;
     assert_eq!((status.as_u16(), body["code"].as_str()), (403, Some("not_signed_in")));
 
@@ -420,6 +426,25 @@ async fn events_stream_to_every_screen_after_a_commit() {
     let data = text.trim().strip_prefix("data:").unwrap().trim();
     let event: Value = serde_json::from_str(data).unwrap();
     assert_eq!(event, json!({"type": "stock_changed", "skus": ["MUG-1"]}));
+}
+
+/// A station reading the stream takes the host for gone after `EVENTS_SILENCE` of nothing; a
+/// quiet host must therefore say it is there sooner than that.
+#[tokio::test]
+async fn a_quiet_event_stream_says_it_is_still_there() {
+    let w = support::warehouse();
+    let router = router(Arc::new(App::open(&w.db_path()).unwrap()), None);
+    let response =
+        router.oneshot(request("GET", "/api/events").body(Body::empty()).unwrap()).await.unwrap();
+    let mut body = response.into_body();
+    let wait = backroom::serve::EVENTS_KEEP_ALIVE * 2;
+    let frame = tokio::time::timeout(wait, body.frame())
+        .await
+        .expect("a keep-alive before a station gives up")
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap();
+    assert!(text.starts_with(':'), "a comment line, not an event: {text:?}");
 }
 
 #[tokio::test]

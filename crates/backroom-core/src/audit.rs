@@ -259,13 +259,13 @@ impl Verdict {
     }
 
     /// The kind of cause, for counting failures: what a fail found, why there was no verdict,
-    /// or `cannot_audit`; empty for a pass.
-    pub fn cause_kind(&self) -> &'static str {
+    /// or that the order cannot be audited; none for a pass.
+    pub fn cause_kind(&self) -> Option<CauseKind> {
         match self {
-            Verdict::Pass { .. } => "",
-            Verdict::Fail { finding, .. } => finding.as_str(),
-            Verdict::NoVerdict { reason, .. } => reason.as_str(),
-            Verdict::CannotAudit { .. } => "cannot_audit",
+            Verdict::Pass { .. } => None,
+            Verdict::Fail { finding, .. } => Some(CauseKind::from(*finding)),
+            Verdict::NoVerdict { reason, .. } => Some(CauseKind::from(*reason)),
+            Verdict::CannotAudit { .. } => Some(CauseKind::CannotAudit),
         }
     }
 
@@ -336,6 +336,91 @@ impl Finding {
             Finding::ItemExtra => "item_extra",
             Finding::Underweight => "underweight",
             Finding::Overweight => "overweight",
+        }
+    }
+}
+
+/// A weighing that did not pass, in one word, for counting: what a fail found, why there was no
+/// verdict, or that the order cannot be audited. `Other` is a weighing logged before causes
+/// were kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CauseKind {
+    ItemMissing,
+    ItemExtra,
+    Underweight,
+    Overweight,
+    Offline,
+    OutOfRange,
+    Unstable,
+    Stale,
+    CannotAudit,
+    Other,
+}
+
+impl CauseKind {
+    const ALL: [CauseKind; 10] = [
+        CauseKind::ItemMissing,
+        CauseKind::ItemExtra,
+        CauseKind::Underweight,
+        CauseKind::Overweight,
+        CauseKind::Offline,
+        CauseKind::OutOfRange,
+        CauseKind::Unstable,
+        CauseKind::Stale,
+        CauseKind::CannotAudit,
+        CauseKind::Other,
+    ];
+
+    /// The word the audit log keeps.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CauseKind::ItemMissing => "item_missing",
+            CauseKind::ItemExtra => "item_extra",
+            CauseKind::Underweight => "underweight",
+            CauseKind::Overweight => "overweight",
+            CauseKind::Offline => "offline",
+            CauseKind::OutOfRange => "out_of_range",
+            CauseKind::Unstable => "unstable",
+            CauseKind::Stale => "stale",
+            CauseKind::CannotAudit => "cannot_audit",
+            CauseKind::Other => "other",
+        }
+    }
+
+    /// Reads the log's word back: none for a pass (empty), `Other` for a word this build does
+    /// not know.
+    pub fn from_log(word: &str) -> Option<CauseKind> {
+        if word.is_empty() {
+            return None;
+        }
+        Some(
+            CauseKind::ALL
+                .into_iter()
+                .find(|kind| kind.as_str() == word)
+                .unwrap_or(CauseKind::Other),
+        )
+    }
+}
+
+impl From<Finding> for CauseKind {
+    fn from(finding: Finding) -> CauseKind {
+        match finding {
+            Finding::ItemMissing => CauseKind::ItemMissing,
+            Finding::ItemExtra => CauseKind::ItemExtra,
+            Finding::Underweight => CauseKind::Underweight,
+            Finding::Overweight => CauseKind::Overweight,
+        }
+    }
+}
+
+impl From<NoVerdictReason> for CauseKind {
+    fn from(reason: NoVerdictReason) -> CauseKind {
+        match reason {
+            NoVerdictReason::Offline => CauseKind::Offline,
+            NoVerdictReason::OutOfRange => CauseKind::OutOfRange,
+            NoVerdictReason::Unstable => CauseKind::Unstable,
+            NoVerdictReason::Stale => CauseKind::Stale,
         }
     }
 }
@@ -451,6 +536,30 @@ fn fits_inside(item: [f64; 3], inner: [f64; 3]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cause_reads_back_from_the_log_as_it_was_written() {
+        for kind in CauseKind::ALL {
+            assert_eq!(CauseKind::from_log(kind.as_str()), Some(kind));
+        }
+        assert_eq!(CauseKind::from_log(""), None, "a pass has no cause");
+        assert_eq!(CauseKind::from_log("scale_exploded"), Some(CauseKind::Other));
+        // The words are the ones findings and reasons were always logged with.
+        for finding in
+            [Finding::ItemMissing, Finding::ItemExtra, Finding::Underweight, Finding::Overweight]
+        {
+            assert_eq!(CauseKind::from(finding).as_str(), finding.as_str());
+        }
+        let reasons = [
+            NoVerdictReason::Offline,
+            NoVerdictReason::OutOfRange,
+            NoVerdictReason::Unstable,
+            NoVerdictReason::Stale,
+        ];
+        for reason in reasons {
+            assert_eq!(CauseKind::from(reason).as_str(), reason.as_str());
+        }
+    }
 
     fn item(sku: &str, name: &str, category: &str, qty: i64, unit_g: Option<f64>) -> Item {
         Item {

@@ -549,7 +549,7 @@ fn demo(app: &App) -> Result<(), CliError> {
         summary.held_orders
     )?;
     for op in &summary.operators {
-        outln!("  {:<8} {:<20} badge {:<10} PIN {}", op.role, op.name, op.badge, op.pin)?;
+        outln!("  {:<8} {:<20} badge {:<10} PIN {}", op.role.as_str(), op.name, op.badge, op.pin)?;
     }
     Ok(())
 }

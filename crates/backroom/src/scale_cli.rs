@@ -144,7 +144,7 @@ fn list() -> Result<(), ScalePortError> {
     }
     for port in ports {
         let description = port.description.map(|d| format!("  {d}")).unwrap_or_default();
-        println!("{}  {}{description}", port.path, port.kind);
+        println!("{}  {}{description}", port.path, port.kind.as_str());
     }
     eprintln!("note: {}", scale_port::PTY_NOTE);
     Ok(())

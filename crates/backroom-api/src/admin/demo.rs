@@ -285,12 +285,7 @@ fn save_operators(
             },
         )?;
         ids.push(op.id);
-        listed.push(DemoOperator {
-            name: name.into(),
-            role: role.as_str().into(),
-            badge: badge.into(),
-            pin: pin.into(),
-        });
+        listed.push(DemoOperator { name: name.into(), role, badge: badge.into(), pin: pin.into() });
     }
     // Someone who has left: the badge still exists on paper but no longer signs in.
     people::save_operator(

@@ -1,5 +1,6 @@
 //! Health, first start and the demo warehouse.
 
+use backroom_core::people::Role;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -54,7 +55,7 @@ pub struct DemoSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct DemoOperator {
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub badge: String,
     pub pin: String,
 }

@@ -39,8 +39,8 @@ use crate::admin::stations::DeviceAt;
 use crate::context::{Ctx, Done, NoArgs};
 use crate::devices::board::{KeyDone, KeyPress, KeyPressed, ScaleKeyName, due};
 use crate::devices::scale_port::{
-    CommandOutcome, MonitorOptions, PortSettings, ScaleMonitor, ScalePortError, ScaleSettings,
-    ScaleState, ScaleStatus,
+    CommandOutcome, MonitorOptions, PortKind, PortSettings, ScaleMonitor, ScalePortError,
+    ScaleSettings, ScaleState, ScaleStatus,
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::{App, Caller, Changed, Event, admin::settings};
@@ -158,8 +158,7 @@ fn station_scale_name(station: &str, scale: &ScaleSettings) -> String {
 pub struct ScalePortFound {
     /// What a station's settings name: `/dev/ttyUSB0`, `COM3`, `/dev/hidraw0`.
     pub path: String,
-    /// `hid` for a USB scale; `usb`, `pci`, `bluetooth` or `unknown` for a serial port.
-    pub kind: String,
+    pub kind: PortKind,
     /// Maker, product and serial number, where the OS reports them.
     pub description: Option<String>,
     /// The station whose scale settings name this port already.

@@ -9,7 +9,7 @@
 //! be typed there, and only with a manager's badge (and PIN where the store asks) and a
 //! reason: the weighing then records who approved the typed weight and why.
 
-use backroom_core::audit::{self, AuditRules, Carton, Item, ReadingFacts, Verdict};
+use backroom_core::audit::{self, AuditRules, Carton, CauseKind, Item, ReadingFacts, Verdict};
 use backroom_core::limits;
 use backroom_core::order::OrderStatus;
 use backroom_core::people::Role;
@@ -246,10 +246,8 @@ pub struct Weighing {
     pub verdict: VerdictKind,
     /// The likeliest cause of a failure, why there was no verdict, or the SKUs without weight.
     pub cause: String,
-    /// The cause in one word, for counting: `item_missing`, `item_extra`, `underweight`,
-    /// `overweight`, `offline`, `out_of_range`, `unstable`, `stale` or `cannot_audit`; empty
-    /// for a pass.
-    pub cause_kind: String,
+    /// The cause in one word, for counting; none for a pass.
+    pub cause_kind: Option<CauseKind>,
     pub operator: Option<String>,
     pub station: Option<String>,
     pub scale: String,
@@ -672,7 +670,7 @@ fn record(
             ctx.station_id(),
             taken.scale,
             ctx.now_text(),
-            verdict.cause_kind(),
+            verdict.cause_kind().map_or("", CauseKind::as_str),
             typed_by,
             typed_reason
         ],
@@ -804,7 +802,7 @@ fn weighing_row(r: &Row<'_>) -> rusqlite::Result<Weighing> {
         override_at: r.get(12)?,
         override_by: r.get(13)?,
         override_reason: r.get(14)?,
-        cause_kind: r.get(15)?,
+        cause_kind: CauseKind::from_log(&r.get::<_, String>(15)?),
         typed_by: r.get(16)?,
         typed_reason: r.get(17)?,
     })

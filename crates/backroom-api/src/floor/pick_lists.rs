@@ -47,10 +47,54 @@ pub struct TakePickList {
     pub totes: Option<u32>,
 }
 
+/// Where a pick list is: waiting for a picker, being picked, picked, or cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PickListStatus {
+    Open,
+    Picking,
+    Done,
+    Cancelled,
+}
+
+impl PickListStatus {
+    const ALL: [PickListStatus; 4] = [
+        PickListStatus::Open,
+        PickListStatus::Picking,
+        PickListStatus::Done,
+        PickListStatus::Cancelled,
+    ];
+
+    /// The word the database keeps.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PickListStatus::Open => "open",
+            PickListStatus::Picking => "picking",
+            PickListStatus::Done => "done",
+            PickListStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl rusqlite::types::ToSql for PickListStatus {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+impl rusqlite::types::FromSql for PickListStatus {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let word = value.as_str()?;
+        PickListStatus::ALL.into_iter().find(|status| status.as_str() == word).ok_or_else(|| {
+            rusqlite::types::FromSqlError::Other(format!("no pick list status {word}").into())
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct PickListSummary {
     pub id: i64,
-    pub status: String,
+    pub status: PickListStatus,
     pub totes: u32,
     pub orders: u32,
     /// Distinct bins to visit.
@@ -81,9 +125,9 @@ pub struct PickListRef {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(optional_fields)]
 pub struct PickListQuery {
-    /// `open`, `picking`, `done` or `cancelled`; open and picking lists when absent.
+    /// Open and picking lists when absent.
     #[serde(default)]
-    pub status: Option<String>,
+    pub status: Option<PickListStatus>,
 }
 
 /// One order on a list and the tote it goes into.
@@ -331,7 +375,7 @@ fn candidates(ctx: &Ctx<'_>, req: &PlanPicks) -> Result<Vec<Candidate>, ApiError
 
 fn summary(ctx: &Ctx<'_>, id: i64) -> Result<PickListSummary, ApiError> {
     let (status, totes, distance_m, created_at, taken_by): (
-        String,
+        PickListStatus,
         u32,
         f64,
         String,
@@ -372,8 +416,7 @@ pub fn list_pick_lists(
          WHERE (?1 IS NULL AND status IN ('open', 'picking')) OR status = ?1
          ORDER BY id DESC LIMIT 500",
     )?;
-    let ids: Vec<i64> =
-        stmt.query_map([q.status.as_deref()], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let ids: Vec<i64> = stmt.query_map([q.status], |r| r.get(0))?.collect::<Result<_, _>>()?;
     drop(stmt);
     ids.into_iter().map(|id| summary(ctx, id)).collect()
 }
@@ -508,7 +551,7 @@ pub fn after_pick(ctx: &Ctx<'_>, order_id: i64) -> Result<(), ApiError> {
             [id],
             |r| r.get(0),
         )?;
-        let status = if open { "picking" } else { "done" };
+        let status = if open { PickListStatus::Picking } else { PickListStatus::Done };
         ctx.execute("UPDATE pick_lists SET status = ?2 WHERE id = ?1", params![id, status])?;
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! they are, weight-audit failures by cause, picks and packs per hour by station and operator,
 //! and the products customers wait for.
 
+use backroom_core::audit::CauseKind;
 use backroom_core::fill_rate::{self, GroupBy, Report};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
@@ -70,7 +71,7 @@ pub struct AuditSummary {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct CauseCount {
-    pub cause: String,
+    pub cause: CauseKind,
     pub count: u32,
 }
 
@@ -195,7 +196,10 @@ fn audit(ctx: &Ctx<'_>, since: &str) -> Result<AuditSummary, ApiError> {
          WHERE at >= ?1 AND verdict <> 'pass' GROUP BY 1 ORDER BY 2 DESC, 1",
     )?;
     let by_cause = stmt
-        .query_map([since], |r| Ok(CauseCount { cause: r.get(0)?, count: r.get(1)? }))?
+        .query_map([since], |r| {
+            let cause = CauseKind::from_log(&r.get::<_, String>(0)?).unwrap_or(CauseKind::Other);
+            Ok(CauseCount { cause, count: r.get(1)? })
+        })?
         .collect::<Result<_, _>>()?;
     Ok(AuditSummary { weighings, passed, failed, no_verdict, cannot_audit, overridden, by_cause })
 }

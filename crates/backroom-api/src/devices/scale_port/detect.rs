@@ -86,7 +86,7 @@ pub fn detect_any(
         return detect(port, baud, unit);
     }
     let serial = super::list_ports()?;
-    for candidate in serial.iter().filter(|candidate| candidate.kind == "usb") {
+    for candidate in serial.iter().filter(|candidate| candidate.kind == super::PortKind::Usb) {
         if let Ok(scale) = detect(&candidate.path, baud, unit) {
             return Ok(scale);
         }

@@ -139,12 +139,35 @@ impl PortSettings {
     }
 }
 
+/// How a port is attached: a USB HID scale, or a serial port on USB, PCI or Bluetooth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PortKind {
+    Hid,
+    Usb,
+    Pci,
+    Bluetooth,
+    Unknown,
+}
+
+impl PortKind {
+    /// The word the command line prints.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PortKind::Hid => "hid",
+            PortKind::Usb => "usb",
+            PortKind::Pci => "pci",
+            PortKind::Bluetooth => "bluetooth",
+            PortKind::Unknown => "unknown",
+        }
+    }
+}
+
 /// A serial port the OS knows of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct PortInfo {
     pub path: String,
-    /// `usb`, `pci`, `bluetooth` or `unknown`.
-    pub kind: String,
+    pub kind: PortKind,
     /// Maker, product and serial number for USB adapters, where the OS reports them.
     pub description: Option<String>,
 }
@@ -163,7 +186,7 @@ pub fn list_hid_scales() -> Vec<PortInfo> {
             .map(|device| PortInfo {
                 description: Some(device.description()),
                 path: device.node,
-                kind: "hid".into(),
+                kind: PortKind::Hid,
             })
             .collect()
     }
@@ -184,13 +207,13 @@ pub fn list_ports() -> Result<Vec<PortInfo>, ScalePortError> {
                     words.extend(usb.manufacturer);
                     words.extend(usb.product);
                     words.extend(usb.serial_number.map(|serial| format!("serial {serial}")));
-                    ("usb", Some(words.join(" ")))
+                    (PortKind::Usb, Some(words.join(" ")))
                 }
-                serialport::SerialPortType::PciPort => ("pci", None),
-                serialport::SerialPortType::BluetoothPort => ("bluetooth", None),
-                serialport::SerialPortType::Unknown => ("unknown", None),
+                serialport::SerialPortType::PciPort => (PortKind::Pci, None),
+                serialport::SerialPortType::BluetoothPort => (PortKind::Bluetooth, None),
+                serialport::SerialPortType::Unknown => (PortKind::Unknown, None),
             };
-            PortInfo { path: port.port_name, kind: kind.to_owned(), description }
+            PortInfo { path: port.port_name, kind, description }
         })
         .collect())
 }
