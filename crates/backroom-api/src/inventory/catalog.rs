@@ -292,34 +292,32 @@ pub fn search_products(ctx: &mut Ctx<'_>, q: ProductQuery) -> Result<ProductPage
     let text = q.text.trim();
     limits::check_text("the search text", text, limits::SEARCH_CHARS)?;
     let (filter, pattern) = search_filter(text);
-    let total: u32 = ctx
-        .tx
-        .prepare_cached(&format!("SELECT count(*) FROM products p WHERE {filter}"))?
-        .query_row(params![text, pattern, q.include_inactive], |r| r.get(0))?;
     let limit = q.limit.unwrap_or(50).min(1000);
     let offset = q.offset.unwrap_or(0);
-    // Exact SKU or barcode hits come first, so a scan lands on its product at the top. The page
-    // is chosen first and only its products' stock is summed: a search is typed at every bench,
-    // and summing all stock for each one made twenty stations wait on one another.
+    // The products found are gathered once (`hits`) and both counted and paged from there:
+    // a common piece of an SKU can name thousands. Exact SKU or barcode hits come first, so a
+    // scan lands on its product at the top. Only the page's products have their stock summed.
     let mut stmt = ctx.tx.prepare_cached(&format!(
-        "WITH page AS (
+        "WITH hits AS MATERIALIZED (
             SELECT p.id, p.sku,
                    (p.sku = ?1 OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1)) AS exact
             FROM products p
-            WHERE {filter}
-            ORDER BY exact DESC, p.sku
-            LIMIT ?4 OFFSET ?5)
+            WHERE {filter}),
+         page AS (SELECT id, sku, exact FROM hits ORDER BY exact DESC, sku LIMIT ?4 OFFSET ?5)
          SELECT p.sku, p.name, p.category, p.unit_weight_g, p.active,
                 coalesce((SELECT sum(st.on_hand) FROM stock st WHERE st.product_id = p.id), 0),
                 coalesce((SELECT sum(st.on_hand) FROM stock st
                           JOIN locations l ON l.id = st.location_id AND l.kind = 'bin'
                           WHERE st.product_id = p.id), 0),
-                coalesce((SELECT sum(qty) FROM reservations WHERE product_id = p.id), 0)
+                coalesce((SELECT sum(qty) FROM reservations WHERE product_id = p.id), 0),
+                (SELECT count(*) FROM hits)
          FROM page JOIN products p ON p.id = page.id
          ORDER BY page.exact DESC, page.sku"
     ))?;
-    let rows = stmt
+    let mut total = 0;
+    let rows: Vec<ProductRow> = stmt
         .query_map(params![text, pattern, q.include_inactive, limit, offset], |r| {
+            total = r.get(8)?;
             let on_hand: i64 = r.get(5)?;
             let in_bins: i64 = r.get(6)?;
             let reserved: i64 = r.get(7)?;
@@ -333,6 +331,13 @@ pub fn search_products(ctx: &mut Ctx<'_>, q: ProductQuery) -> Result<ProductPage
             })
         })?
         .collect::<Result<_, _>>()?;
+    if rows.is_empty() && offset > 0 {
+        // A page past the end still says how many there are.
+        total = ctx
+            .tx
+            .prepare_cached(&format!("SELECT count(*) FROM products p WHERE {filter}"))?
+            .query_row(params![text, pattern, q.include_inactive], |r| r.get(0))?;
+    }
     Ok(ProductPage { rows, total })
 }
 

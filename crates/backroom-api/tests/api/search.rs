@@ -171,3 +171,20 @@ fn middle(s: &str, n: usize) -> String {
     let start = chars.len().saturating_sub(n) / 2;
     chars[start..chars.len().min(start + n)].iter().collect()
 }
+
+#[test]
+fn every_page_says_how_many_there_are() {
+    let w = made_up();
+    let page = |offset: u32| {
+        w.local("search_products", json!({"text": "t-shirt", "limit": 1, "offset": offset}))
+    };
+    let first = page(0);
+    assert_eq!((first["rows"].as_array().unwrap().len(), first["total"].as_u64()), (1, Some(2)));
+    let second = page(1);
+    assert_eq!((second["rows"].as_array().unwrap().len(), second["total"].as_u64()), (1, Some(2)));
+    assert_ne!(first["rows"][0]["sku"], second["rows"][0]["sku"]);
+    let past = page(5);
+    assert_eq!((past["rows"].as_array().unwrap().len(), past["total"].as_u64()), (0, Some(2)));
+    let none = w.local("search_products", json!({"text": "no such thing"}));
+    assert_eq!(none["total"], 0);
+}
