@@ -21,6 +21,10 @@ pub const STATION_KEY_HEADER: &str = "Backroom-Station-Key";
 /// milliseconds, so a longer wait means it is switched off or unplugged.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// How long the event stream may stay silent before the host is taken to be gone: the host
+/// says it is there every five seconds (`serve::EVENTS_KEEP_ALIVE`), so this is two missed.
+const EVENTS_SILENCE: Duration = Duration::from_secs(12);
+
 /// What a paired station keeps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StationFile {
@@ -136,8 +140,8 @@ impl HostClient {
     }
 
     /// The host's event stream (`GET /api/events`, server-sent events), read as it arrives.
-    /// The host sends a keep-alive every 15 s, so a read that waits much longer means the
-    /// host is gone; the stream then fails rather than hanging.
+    /// The host sends a keep-alive every few seconds, so a read that waits for [`EVENTS_SILENCE`]
+    /// means the host is gone; the stream then fails rather than hanging.
     pub fn events(
         &self,
         key: Option<&str>,
@@ -145,7 +149,7 @@ impl HostClient {
         let agent = ureq::AgentBuilder::new()
             .tls_config(self.pin.client_config()?)
             .timeout_connect(CONNECT_TIMEOUT)
-            .timeout_read(Duration::from_secs(45))
+            .timeout_read(EVENTS_SILENCE)
             .build();
         let mut request = agent.get(&format!("{}/api/events", self.host));
         if let Some(key) = key {

@@ -545,8 +545,12 @@ fn event_stream(app: &App) -> Sse<impl Stream<Item = Result<SseEvent, Infallible
         let data = serde_json::to_string(&event).unwrap_or_default();
         Some((Ok(SseEvent::default().data(data)), receiver))
     });
-    Sse::new(stream).keep_alive(KeepAlive::default())
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(EVENTS_KEEP_ALIVE))
 }
+
+/// How often a quiet event stream says it is still there, so a station whose host vanished
+/// from the network (no connection reset, only silence) notices within a few of these.
+pub const EVENTS_KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// `GET /images/{hash}`: the product pictures cached beside the database, named by the SHA-256
 /// of their content, so a name never changes what it shows and may be kept by the browser for
