@@ -12,7 +12,8 @@ It runs a real host (`backroom serve --lan` over the demo warehouse, HTTPS on lo
    `backroom://host` says `unreachable`; restarts it: calls work again, a write sent twice
    with one request id is applied once, and `backroom://host` says `connected`;
 4. a manager removes the station on the host: `rpc` is refused as `not_paired`, and
-   `backroom://host` says `revoked`; `leave_warehouse` forgets the key;
+   `backroom://host` says `revoked`; "Leave this warehouse" on the sign-in screen asks first,
+   then forgets the key;
 5. starts the app with a key pinned to another certificate: every call is refused as
    `wrong_fingerprint`, naming both fingerprints, and `backroom://host` says so.
 It prints two figures: `list_stations` timed inside the page, on the app's own database and
@@ -336,11 +337,22 @@ def another_certificate(s, host, out):
     s.screenshot(os.path.join(out, "station-wrong-fingerprint.png"))
 
 
-def leave(s, station_file):
-    mode = s.ok("leave_warehouse")
-    if mode["mode"] != "local" or os.path.exists(station_file):
-        raise Failed(f"leave_warehouse should forget the key and go local: {mode}")
-    print("  leave_warehouse: the key forgotten, back on this computer's own database")
+def leave(s, station_file, out):
+    """Leaves the warehouse from the sign-in screen, saying yes to the question."""
+    s.click('[data-testid="sign-in-leave"]')
+    wait_for("the question before leaving", lambda: "forgets its key" in visible_text(s))
+    s.screenshot(os.path.join(out, "station-leave-question.png"))
+    if not os.path.exists(station_file):
+        raise Failed("the key went before anyone said yes")
+    s.click('[data-testid="leave-yes"]')
+    mode = wait_for(
+        "station_mode to say local",
+        lambda: (lambda m: m if m.get("mode") == "local" else None)(s.ok("station_mode")),
+    )
+    if os.path.exists(station_file):
+        raise Failed(f"leaving should forget the key: {mode}")
+    print("  Leave this warehouse, then Yes: the key forgotten, back on this computer's own "
+          "database")
 
 
 def main():
@@ -370,7 +382,7 @@ def main():
             ("2. started as a station: the host's stations, the host going away and back",
              ["--db", station_db, "--station-file", station_file],
              lambda s: (work_as_station(s, host, station_db, demo, args.out),
-                        leave(s, station_file))),
+                        leave(s, station_file, args.out))),
             ("3. a station whose host shows another certificate",
              ["--db", station_db, "--station-file", forged_file],
              lambda s: another_certificate(s, host, args.out)),

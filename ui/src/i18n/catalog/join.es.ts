@@ -34,5 +34,9 @@ export default {
   "join.removed": "Un responsable quitó este navegador; vuelva a emparejarlo.",
   "join.signInAction": "Emparejar este navegador con el servidor",
   "join.signInActionDesktop": "Unirse a un almacén",
+  "join.leaveAction": "Salir de este almacén",
+  "join.leaveQuestion": "Este equipo deja de ser una estación de {host} y olvida su clave; vuelve a trabajar por su cuenta. Para volver, un encargado le da un nuevo código de emparejamiento. ¿Salir?",
+  "join.leaveYes": "Sí, salir",
+  "join.leaveNo": "No, quedarse",
   "join.firstStart": "Unirse a un almacén de esta red",
 } satisfies Record<string, string> & Record<keyof typeof en, string>;
