@@ -40,7 +40,7 @@ fn main() {
     }
     let dir = tempfile::tempdir().unwrap();
     let app = Arc::new(App::open(&dir.path().join("backroom.db")).unwrap());
-    let (products, orders, what) = import_files();
+    let (products, orders) = import_files();
     let report = local(&app, "import_csv", json!({"table": "products", "csv": products}));
     assert_eq!(report["ok"], true, "{report}");
     let skus = some_skus(&app);
@@ -53,9 +53,43 @@ fn main() {
         print_reads(&idle, mix, "idle");
     }
 
+    // One import per mix, each of orders with numbers of their own.
+    for (batch, mix) in [Mix::Scans, Mix::ScansAndSearches].into_iter().enumerate() {
+        let during = reads_during_import(&app, &addr, &tokens, &skus, mix, orders(batch));
+        print_reads(&during, mix, "during the import");
+    }
+
+    writes_while_printing(&app, &addr, &tokens, dir.path());
+    scale_through_host();
+}
+
+/// An orders file of the `n`th batch, and which kind of file it is.
+type Orders = Box<dyn Fn(usize) -> (String, &'static str)>;
+
+/// The products file, and the orders files to import.
+fn import_files() -> (String, Orders) {
+    match realdata() {
+        Some(dir) => {
+            let products = std::fs::read_to_string(dir.join(LARGEST_PRODUCTS)).unwrap();
+            let orders = move |batch| (shopify_orders_csv(&dir, ROWS, batch), "Shopify export");
+            (products, Box::new(orders))
+        }
+        None => (products_csv(), Box::new(|batch| (orders_csv(batch), "generic orders file"))),
+    }
+}
+
+/// Every station reading as `mix` says while a whole orders file is imported.
+fn reads_during_import(
+    app: &Arc<App>,
+    addr: &str,
+    tokens: &[String],
+    skus: &[String],
+    mix: Mix,
+    (orders, what): (String, &'static str),
+) -> [Figures; 3] {
     let importing = Arc::new(AtomicBool::new(true));
     let import = {
-        let (app, importing) = (Arc::clone(&app), Arc::clone(&importing));
+        let (app, importing) = (Arc::clone(app), Arc::clone(&importing));
         std::thread::spawn(move || {
             let started = Instant::now();
             let req = json!({"table": "orders", "csv": orders});
@@ -64,8 +98,7 @@ fn main() {
             (report, started.elapsed())
         })
     };
-    let mix = Mix::ScansAndSearches;
-    let during = reads_until(&addr, &tokens, &skus, mix, Stop::When(importing));
+    let during = reads_until(addr, tokens, skus, mix, Stop::When(importing));
     let (report, took) = import.join().unwrap();
     let report = report.unwrap();
     assert_eq!(report["ok"], true, "{}", report["errors"]);
@@ -74,21 +107,7 @@ fn main() {
         took.as_secs_f64(),
         report["created"]
     );
-    print_reads(&during, mix, "during the import");
-
-    writes_while_printing(&app, &addr, &tokens, dir.path());
-    scale_through_host();
-}
-
-/// The products and orders files, and which orders file it is.
-fn import_files() -> (String, String, &'static str) {
-    match realdata() {
-        Some(dir) => {
-            let products = std::fs::read_to_string(dir.join(LARGEST_PRODUCTS)).unwrap();
-            (products, shopify_orders_csv(&dir, ROWS), "Shopify export")
-        }
-        None => (products_csv(), orders_csv(), "generic orders file"),
-    }
+    during
 }
 
 fn local(app: &App, name: &str, req: Value) -> Value {
@@ -434,7 +453,7 @@ const LARGEST_PRODUCTS: &str =
     "shopify-products/products_ca-fr_2023_50col_dupSKU_apostrophe-barcodes.csv";
 
 /// A Shopify export of `rows` rows: the real files' orders again and again under new names.
-fn shopify_orders_csv(dir: &Path, rows: usize) -> String {
+fn shopify_orders_csv(dir: &Path, rows: usize, batch: usize) -> String {
     let mut header: Option<csv::StringRecord> = None;
     let mut orders: Vec<Vec<Vec<String>>> = Vec::new();
     for file in REAL_ORDER_FILES {
@@ -463,7 +482,7 @@ fn shopify_orders_csv(dir: &Path, rows: usize) -> String {
             count += 1;
             for row in order {
                 let mut row = row.clone();
-                row[0] = format!("#R{round}-{count}");
+                row[0] = format!("#B{batch}R{round}-{count}");
                 out.write_record(&row).unwrap();
                 written += 1;
                 if written == rows {
@@ -487,7 +506,7 @@ fn products_csv() -> String {
     csv
 }
 
-fn orders_csv() -> String {
+fn orders_csv(batch: usize) -> String {
     let mut csv = String::from(
         "number,placed_at,customer_name,customer_email,ship_name,ship_address1,ship_city,\
          ship_postal_code,ship_country,billing_country,payment_status,sku,qty,unit_price\n",
@@ -498,11 +517,11 @@ fn orders_csv() -> String {
             csv.push_str(&format!(
                 "{},2026-11-{:02}T10:00:00Z,Customer {order},c{order}@example.com,Customer {order},\
                  1 Long Road,Leeds,LS1 1AA,GB,GB,paid,",
-                500_000 + order,
+                500_000 + batch * ROWS + order,
                 1 + order % 28
             ));
         } else {
-            csv.push_str(&format!("{},,,,,,,,,,,", 500_000 + order));
+            csv.push_str(&format!("{},,,,,,,,,,,", 500_000 + batch * ROWS + order));
         }
         let product = (order * 7 + line * 1009) % PRODUCTS;
         csv.push_str(&format!("SKU-{product:05},{},4.99\n", 1 + row % 4));
