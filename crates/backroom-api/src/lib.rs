@@ -18,6 +18,7 @@ pub mod inventory;
 pub mod orders;
 pub mod reports;
 pub mod retries;
+pub mod table;
 mod time;
 pub mod transfer;
 

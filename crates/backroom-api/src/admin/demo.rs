@@ -34,6 +34,7 @@ use crate::inventory::catalog::{self, Dimensions, SaveProduct};
 use crate::inventory::stock::{self, NewMovement};
 use crate::inventory::warehouse::{self, LocationKind, SaveArea, SetLayout};
 use crate::orders::{self, NewLine, NewOrder};
+use crate::table;
 use crate::{orders::allocation, orders::holds};
 use products::Item;
 
@@ -674,7 +675,7 @@ fn write_orders(
             Fate::HeldThenReleased => {
                 // Held for its pending payment; screening releases it when the money arrives.
                 ctx.now = at(rng.between(20 * 60, 40 * 60));
-                ctx.tx.execute("UPDATE orders SET payment_status = 'paid' WHERE id = ?1", [id])?;
+                table::orders::set_payment_status(ctx, id, PaymentStatus::Paid)?;
                 holds::screen_orders(ctx, &[id])?;
             }
             Fate::Cancelled(reason) => {

@@ -18,9 +18,10 @@ use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
 use crate::inventory::catalog;
-use crate::inventory::stock::{self, Movement, MovementQuery, NewMovement};
+use crate::inventory::stock::{self, Movement, MovementQuery};
 use crate::inventory::warehouse::{self, LocationKind};
 use crate::orders::allocation::{self, AllocationSummary, Scope};
+use crate::table::movements::MovementRow;
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(optional_fields)]
@@ -205,16 +206,16 @@ pub fn receive(ctx: &mut Ctx<'_>, req: Receive) -> Result<Received, ApiError> {
     let to = receiving_place(ctx, req.to.as_deref())?;
     let reference = req.reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
     let line_id = reference.map(|r| expected_line_id(ctx, r, product_id, &sku)).transpose()?;
-    let id = stock::record(
+    let id = stock::record_row(
         ctx,
-        &NewMovement {
+        &MovementRow {
             kind: MovementKind::Receipt,
-            product: sku.clone(),
+            product_id,
             qty: req.qty,
-            from: None,
-            to: Some(to.code.clone()),
-            reason: reference.map(|r| format!("receipt {r}")).unwrap_or_default(),
-            order: None,
+            from_location_id: None,
+            to_location_id: Some(to.id),
+            reason: &reference.map(|r| format!("receipt {r}")).unwrap_or_default(),
+            order_id: None,
         },
     )?;
     let expected = match line_id {
@@ -437,16 +438,16 @@ pub fn put_away(ctx: &mut Ctx<'_>, req: PutAway) -> Result<PutAwayDone, ApiError
         None => first_area(ctx, LocationKind::Receiving)?,
     };
     let to = pick_bin(ctx, &req.to, "put-away")?;
-    let id = stock::record(
+    let id = stock::record_row(
         ctx,
-        &NewMovement {
+        &MovementRow {
             kind: MovementKind::Transfer,
-            product: sku.clone(),
+            product_id,
             qty: req.qty,
-            from: Some(from.code),
-            to: Some(to.code.clone()),
-            reason: "put-away".to_owned(),
-            order: None,
+            from_location_id: Some(from.id),
+            to_location_id: Some(to.id),
+            reason: "put-away",
+            order_id: None,
         },
     )?;
     let allocation = allocation::run(ctx, Scope::Products(vec![product_id]))?;

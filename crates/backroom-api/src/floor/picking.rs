@@ -4,14 +4,17 @@
 
 use backroom_core::ledger::MovementKind;
 use backroom_core::order::OrderStatus;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::Event;
-use crate::inventory::stock::{self, NewMovement};
+use crate::inventory::stock;
+use crate::table::movements::MovementRow;
+use crate::table::order_lines::{self, Counter};
+use crate::table::reservations::{self, Reservation};
 use crate::{floor::counts, inventory::catalog, inventory::warehouse, orders, orders::allocation};
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -77,7 +80,7 @@ fn reservations_at(
     order_id: i64,
     product_id: i64,
     location_id: i64,
-) -> Result<Vec<(i64, i64, i64)>, ApiError> {
+) -> Result<Vec<Reservation>, ApiError> {
     let mut stmt = ctx.tx.prepare_cached(
         "SELECT r.id, r.order_line_id, r.qty FROM reservations r
          JOIN order_lines ol ON ol.id = r.order_line_id
@@ -85,7 +88,9 @@ fn reservations_at(
          ORDER BY ol.line_no, r.id",
     )?;
     let rows = stmt
-        .query_map([order_id, product_id, location_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([order_id, product_id, location_id], |r| {
+            Ok(Reservation { id: r.get(0)?, line_id: r.get(1)?, qty: r.get(2)? })
+        })?
         .collect::<Result<_, _>>()?;
     Ok(rows)
 }
@@ -174,7 +179,7 @@ pub fn pick(ctx: &mut Ctx<'_>, req: PickRequest) -> Result<PickResult, ApiError>
     let sku: String =
         ctx.query_row("SELECT sku FROM products WHERE id = ?1", [product_id], |r| r.get(0))?;
     let reserved = reservations_at(ctx, order_id, product_id, location_id)?;
-    let here: i64 = reserved.iter().map(|r| r.2).sum();
+    let here: i64 = reserved.iter().map(|r| r.qty).sum();
     if here == 0
         && req.qty >= 1
         && let Some(wrong) = wrong_product(ctx, order_id, product_id, location_id, &req.bin)?
@@ -192,38 +197,21 @@ pub fn pick(ctx: &mut Ctx<'_>, req: PickRequest) -> Result<PickResult, ApiError>
             reserved_bins(ctx, order_id, product_id)?
         )));
     }
-    let (_, packing) = packing_area(ctx)?;
-    let bin_code: String =
-        ctx.tx
-            .query_row("SELECT code FROM locations WHERE id = ?1", [location_id], |r| r.get(0))?;
-    stock::record(
+    let (packing, _) = packing_area(ctx)?;
+    stock::record_row(
         ctx,
-        &NewMovement {
+        &MovementRow {
             kind: MovementKind::Pick,
-            product: sku.clone(),
+            product_id,
             qty: req.qty,
-            from: Some(bin_code),
-            to: Some(packing),
-            reason: String::new(),
-            order: Some(req.order.clone()),
+            from_location_id: Some(location_id),
+            to_location_id: Some(packing),
+            reason: "",
+            order_id: Some(order_id),
         },
     )?;
-    let mut left = req.qty;
-    for (id, line_id, qty) in reserved {
-        if left == 0 {
-            break;
-        }
-        let take = left.min(qty);
-        left -= take;
-        if take == qty {
-            ctx.execute("DELETE FROM reservations WHERE id = ?1", [id])?;
-        } else {
-            ctx.execute("UPDATE reservations SET qty = qty - ?2 WHERE id = ?1", [id, take])?;
-        }
-        ctx.execute(
-            "UPDATE order_lines SET picked_qty = picked_qty + ?2 WHERE id = ?1",
-            params![line_id, take],
-        )?;
+    for (line_id, taken) in reservations::consume(ctx, reserved, req.qty)? {
+        order_lines::add(ctx, line_id, Counter::Picked, taken)?;
     }
     let status = advance_after_pick(ctx, order_id, status)?;
     crate::floor::pick_lists::after_pick(ctx, order_id)?;
@@ -277,7 +265,7 @@ pub fn report_short(ctx: &mut Ctx<'_>, req: ShortPick) -> Result<ShortResult, Ap
     let product_id = catalog::resolve(ctx, &req.product)?;
     let location_id = warehouse::location_id(ctx, &req.bin)?;
     let reserved = reservations_at(ctx, order_id, product_id, location_id)?;
-    let here: i64 = reserved.iter().map(|r| r.2).sum();
+    let here: i64 = reserved.iter().map(|r| r.qty).sum();
     if here == 0 {
         return Err(ApiError::conflict(format!(
             "order {} has nothing reserved in {}; nothing to report",
@@ -291,19 +279,8 @@ pub fn report_short(ctx: &mut Ctx<'_>, req: ShortPick) -> Result<ShortResult, Ap
             req.found
         )));
     }
-    let mut give_up = here - req.found;
-    for (id, _, qty) in reserved.into_iter().rev() {
-        if give_up == 0 {
-            break;
-        }
-        let drop = give_up.min(qty);
-        give_up -= drop;
-        if drop == qty {
-            ctx.execute("DELETE FROM reservations WHERE id = ?1", [id])?;
-        } else {
-            ctx.execute("UPDATE reservations SET qty = qty - ?2 WHERE id = ?1", [id, drop])?;
-        }
-    }
+    // The last lines give up their promise here first.
+    reservations::consume(ctx, reserved.into_iter().rev(), here - req.found)?;
     let sku: String =
         ctx.query_row("SELECT sku FROM products WHERE id = ?1", [product_id], |r| r.get(0))?;
     let task = counts::raise(

@@ -20,10 +20,12 @@ use crate::error::ApiError;
 use crate::events::{Changed, Event};
 use crate::floor::inbound::{self, Place};
 use crate::inventory::catalog;
-use crate::inventory::stock::{self, NewMovement};
+use crate::inventory::stock;
 use crate::inventory::warehouse::LocationKind;
 use crate::orders;
 use crate::orders::allocation::{self, AllocationSummary, Scope};
+use crate::table::movements::MovementRow;
+use crate::table::order_lines::{self, Counter};
 
 /// Why the customer sent an item back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -247,7 +249,7 @@ fn receive_item(
     let sku = inbound::sku_of(ctx, product_id)?;
     let shares = shares_of(ctx, order, product_id, &sku, item.qty)?;
     let place = destination(ctx, item)?;
-    move_item(ctx, order, &sku, item, &place)?;
+    move_item(ctx, order, product_id, item, &place)?;
     for (line_id, qty) in shares {
         ctx.tx.execute(
             "INSERT INTO return_lines (return_id, order_line_id, qty, reason, disposition, location_id, note)
@@ -262,10 +264,7 @@ fn receive_item(
                 item.note.trim()
             ],
         )?;
-        ctx.tx.execute(
-            "UPDATE order_lines SET returned_qty = returned_qty + ?2 WHERE id = ?1",
-            params![line_id, qty],
-        )?;
+        order_lines::add(ctx, line_id, Counter::Returned, qty)?;
     }
     Ok((product_id, sku))
 }
@@ -360,23 +359,23 @@ fn destination(ctx: &Ctx<'_>, item: &ReturnItem) -> Result<Place, ApiError> {
 fn move_item(
     ctx: &Ctx<'_>,
     order: &OrderRef,
-    sku: &str,
+    product_id: i64,
     item: &ReturnItem,
     place: &Place,
 ) -> Result<(), ApiError> {
     let reason = format!("return: {}", item.reason.as_str());
-    let movement = |kind, from: Option<&Place>, to: Option<&Place>| NewMovement {
+    let movement = |kind, from: Option<&Place>, to: Option<&Place>| MovementRow {
         kind,
-        product: sku.to_owned(),
+        product_id,
         qty: item.qty,
-        from: from.map(|p| p.code.clone()),
-        to: to.map(|p| p.code.clone()),
-        reason: reason.clone(),
-        order: Some(order.number.clone()),
+        from_location_id: from.map(|p| p.id),
+        to_location_id: to.map(|p| p.id),
+        reason: &reason,
+        order_id: Some(order.id),
     };
-    stock::record(ctx, &movement(MovementKind::Return, None, Some(place)))?;
+    stock::record_row(ctx, &movement(MovementKind::Return, None, Some(place)))?;
     if item.disposition == Disposition::Scrap {
-        stock::record(ctx, &movement(MovementKind::Scrap, Some(place), None))?;
+        stock::record_row(ctx, &movement(MovementKind::Scrap, Some(place), None))?;
     }
     Ok(())
 }

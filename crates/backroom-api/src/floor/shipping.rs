@@ -3,15 +3,16 @@
 
 use backroom_core::ledger::MovementKind;
 use backroom_core::order::OrderStatus;
-use rusqlite::params;
 
 use crate::context::{Ctx, forbidden};
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::floor::picking::packing_area;
-use crate::inventory::stock::{self, NewMovement};
+use crate::inventory::stock;
 use crate::orders::allocation;
 use crate::orders::{self, Order, OrderRef};
+use crate::table::movements::MovementRow;
+use crate::table::order_lines;
 use backroom_core::people::Role;
 
 /// Refuses an order whose packing was not vouched for by a weighing: every shipment needs a
@@ -58,13 +59,14 @@ pub fn ship_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
     if crate::admin::settings::security(ctx)?.ship_only_weighed {
         check_weighed(ctx, id, req.number.trim(), shipments)?;
     }
-    let (_, packing) = packing_area(ctx)?;
+    let (packing, _) = packing_area(ctx)?;
     let mut stmt = ctx.tx.prepare(
-        "SELECT ol.id, p.sku, ol.picked_qty FROM order_lines ol JOIN products p ON p.id = ol.product_id
+        "SELECT ol.id, p.sku, ol.picked_qty, ol.product_id FROM order_lines ol
+         JOIN products p ON p.id = ol.product_id
          WHERE ol.order_id = ?1 AND ol.picked_qty > 0 ORDER BY ol.line_no",
     )?;
-    let lines: Vec<(i64, String, i64)> = stmt
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    let lines: Vec<(i64, String, i64, i64)> = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
     drop(stmt);
     if lines.is_empty() {
@@ -76,23 +78,21 @@ pub fn ship_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
     let number = orders::number_of(ctx, id)?;
     let shipment = shipments + 1;
     let mut units = 0;
-    for (line_id, sku, qty) in &lines {
-        stock::record(
+    let reason = format!("shipment {shipment}");
+    for &(line_id, _, qty, product_id) in &lines {
+        stock::record_row(
             ctx,
-            &NewMovement {
+            &MovementRow {
                 kind: MovementKind::Ship,
-                product: sku.clone(),
-                qty: *qty,
-                from: Some(packing.clone()),
-                to: None,
-                reason: format!("shipment {shipment}"),
-                order: Some(number.clone()),
+                product_id,
+                qty,
+                from_location_id: Some(packing),
+                to_location_id: None,
+                reason: &reason,
+                order_id: Some(id),
             },
         )?;
-        ctx.execute(
-            "UPDATE order_lines SET shipped_qty = shipped_qty + picked_qty, picked_qty = 0 WHERE id = ?1",
-            params![line_id],
-        )?;
+        order_lines::ship_picked(ctx, line_id)?;
         units += qty;
     }
     let still_open: i64 = ctx.query_row(

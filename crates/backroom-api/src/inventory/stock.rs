@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::events::Event;
 use crate::inventory::catalog;
 use crate::inventory::warehouse;
+use crate::table::movements::{self, MovementRow};
 
 /// Stock of one product in one location. Available is what allocation may still promise: only
 /// stock in pick bins counts, less what is reserved there.
@@ -246,52 +247,67 @@ fn check_reason_code(ctx: &Ctx<'_>, reason: &str) -> Result<(), ApiError> {
     )))
 }
 
-/// Validates and inserts one movement, returning its id. The caller's transaction makes it
-/// all-or-nothing together with whatever else the command writes.
+/// Validates and inserts one movement named as a person names it (SKU or barcode, location
+/// codes, order number), returning its id. The caller's transaction makes it all-or-nothing
+/// together with whatever else the command writes.
 pub fn record(ctx: &Ctx<'_>, m: &NewMovement) -> Result<i64, ApiError> {
-    let kind = m.kind.as_str();
-    limits::QTY.check("qty", m.qty)?;
     let from = m.from.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let to = m.to.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    m.kind
-        .check_ends(from.is_some(), to.is_some())
-        .map_err(|rule| ApiError::invalid(format!("a {kind} {rule}")))?;
-    if matches!(m.kind, MovementKind::Adjustment | MovementKind::Count | MovementKind::Scrap)
-        && m.reason.trim().is_empty()
-    {
-        return Err(ApiError::invalid(format!("a {kind} needs a reason code")));
-    }
+    check_shape(m.kind, m.qty, from.is_some(), to.is_some(), &m.reason)?;
     let product_id = catalog::resolve(ctx, &m.product)?;
-    let from_id = from.map(|code| warehouse::location_id(ctx, code)).transpose()?;
-    let to_id = to.map(|code| warehouse::location_id(ctx, code)).transpose()?;
-    if from_id.is_some() && from_id == to_id {
-        return Err(ApiError::invalid("a movement cannot go from a location to itself"));
-    }
+    let from_location_id = from.map(|code| warehouse::location_id(ctx, code)).transpose()?;
+    let to_location_id = to.map(|code| warehouse::location_id(ctx, code)).transpose()?;
     let order_id = match m.order.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(number) => Some(crate::orders::order_id(ctx, number)?),
         None => None,
     };
-    if let Some(from_id) = from_id {
-        guard_reserved(ctx, product_id, from_id, m.qty, from.unwrap_or_default(), m.kind)?;
-    }
-    ctx.execute(
-        "INSERT INTO movements (kind, product_id, qty, from_location_id, to_location_id, reason,
-                                order_id, operator_id, station_id, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
-            kind,
+    record_row(
+        ctx,
+        &MovementRow {
+            kind: m.kind,
             product_id,
-            m.qty,
-            from_id,
-            to_id,
-            m.reason.trim(),
+            qty: m.qty,
+            from_location_id,
+            to_location_id,
+            reason: m.reason.trim(),
             order_id,
-            ctx.operator_id(),
-            ctx.station_id(),
-            ctx.now_text()
-        ],
-    )?;
-    Ok(ctx.tx.last_insert_rowid())
+        },
+    )
+}
+
+/// Validates and inserts a movement whose product, places and order the command already holds,
+/// with the same checks as [`record`]; returns its id.
+pub fn record_row(ctx: &Ctx<'_>, m: &MovementRow<'_>) -> Result<i64, ApiError> {
+    let (from, to) = (m.from_location_id, m.to_location_id);
+    check_shape(m.kind, m.qty, from.is_some(), to.is_some(), m.reason)?;
+    if from.is_some() && from == to {
+        return Err(ApiError::invalid("a movement cannot go from a location to itself"));
+    }
+    if let Some(from) = from {
+        guard_reserved(ctx, m.product_id, from, m.qty, m.kind)?;
+    }
+    movements::insert(ctx, m)
+}
+
+/// What a movement of its kind needs whatever it moves: a quantity in range, the ends its kind
+/// has, and a reason code where one is due.
+fn check_shape(
+    kind: MovementKind,
+    qty: i64,
+    has_from: bool,
+    has_to: bool,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let name = kind.as_str();
+    limits::QTY.check("qty", qty)?;
+    kind.check_ends(has_from, has_to)
+        .map_err(|rule| ApiError::invalid(format!("a {name} {rule}")))?;
+    if matches!(kind, MovementKind::Adjustment | MovementKind::Count | MovementKind::Scrap)
+        && reason.trim().is_empty()
+    {
+        return Err(ApiError::invalid(format!("a {name} needs a reason code")));
+    }
+    Ok(())
 }
 
 /// Refuses to take stock out of a location if that would leave less than is reserved there,
@@ -303,7 +319,6 @@ fn guard_reserved(
     product_id: i64,
     location_id: i64,
     qty: i64,
-    code: &str,
     kind: MovementKind,
 ) -> Result<(), ApiError> {
     let on_hand: i64 = ctx
@@ -315,6 +330,7 @@ fn guard_reserved(
         .optional()?
         .unwrap_or(0);
     if qty > on_hand {
+        let code = location_code(ctx, location_id)?;
         return Err(ApiError::conflict(format!(
             "{code} holds only {on_hand} of this product, so {qty} cannot leave it; count the bin or take from another"
         )));
@@ -325,12 +341,18 @@ fn guard_reserved(
         |r| r.get(0),
     )?;
     if !matches!(kind, MovementKind::Pick | MovementKind::Count) && on_hand - qty < reserved {
+        let code = location_code(ctx, location_id)?;
         return Err(ApiError::conflict(format!(
             "{reserved} of the {on_hand} in {code} are reserved for orders; at most {} can leave",
             (on_hand - reserved).max(0)
         )));
     }
     Ok(())
+}
+
+/// A location's code, to name it in a refusal.
+fn location_code(ctx: &Ctx<'_>, id: i64) -> Result<String, ApiError> {
+    Ok(ctx.query_row("SELECT code FROM locations WHERE id = ?1", [id], |r| r.get(0))?)
 }
 
 const MOVEMENT_SELECT: &str =

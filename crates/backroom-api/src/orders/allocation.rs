@@ -11,7 +11,6 @@ use backroom_core::allocation::{self, BackorderPolicy, BinStock, LineNeed, Order
 use backroom_core::layout::{BinCode, Side};
 use backroom_core::order::OrderStatus;
 use backroom_core::routing::distance::{Stop, distance};
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -20,6 +19,8 @@ use crate::context::{Ctx, NoArgs};
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::orders;
+use crate::table::order_lines::{self, Counter};
+use crate::table::reservations;
 
 /// Which waiting orders a run looks at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,18 +70,14 @@ pub fn run(ctx: &mut Ctx<'_>, scope: Scope) -> Result<AllocationSummary, ApiErro
     let mut summary = AllocationSummary { orders: needs.len() as u32, ..Default::default() };
     let mut touched = BTreeSet::new();
     let outcomes = allocation::allocate(needs, &mut stock);
-    let mut insert = ctx.tx.prepare_cached(
-        "INSERT INTO reservations (order_line_id, product_id, location_id, qty) VALUES (?1, ?2, ?3, ?4)",
-    )?;
     for outcome in &outcomes {
         for r in &outcome.reserved {
-            insert.execute(params![r.line_id, r.product_id, r.location_id, r.qty])?;
+            reservations::insert(ctx, r.line_id, r.product_id, r.location_id, r.qty)?;
             summary.units_reserved += r.qty;
             touched.insert(r.product_id);
         }
         summary.units_backordered += outcome.short.iter().map(|s| s.1).sum::<i64>();
     }
-    drop(insert);
     for outcome in outcomes {
         summary.units_cancelled += cancel_lines(ctx, outcome.order_id, &outcome.cancel)?;
         let status = statuses[&outcome.order_id];
@@ -119,10 +116,7 @@ pub fn run(ctx: &mut Ctx<'_>, scope: Scope) -> Result<AllocationSummary, ApiErro
 fn cancel_lines(ctx: &Ctx<'_>, order_id: i64, lines: &[(i64, i64)]) -> Result<i64, ApiError> {
     let mut units = 0;
     for &(line_id, qty) in lines {
-        ctx.execute(
-            "UPDATE order_lines SET cancelled_qty = cancelled_qty + ?2 WHERE id = ?1",
-            params![line_id, qty],
-        )?;
+        order_lines::add(ctx, line_id, Counter::Cancelled, qty)?;
         units += qty;
     }
     if units > 0 {
@@ -252,10 +246,7 @@ pub fn release_order_stock(ctx: &mut Ctx<'_>, order_id: i64) -> Result<(), ApiEr
     if products.is_empty() {
         return Ok(());
     }
-    ctx.execute(
-        "DELETE FROM reservations WHERE order_line_id IN (SELECT id FROM order_lines WHERE order_id = ?1)",
-        [order_id],
-    )?;
+    reservations::delete_of_order(ctx, order_id)?;
     run(ctx, Scope::Products(products))?;
     Ok(())
 }
@@ -288,11 +279,7 @@ pub fn fit_to_bin(ctx: &mut Ctx<'_>, product_id: i64, location_id: i64) -> Resul
         if kept == qty {
             continue;
         }
-        if kept == 0 {
-            ctx.execute("DELETE FROM reservations WHERE id = ?1", [id])?;
-        } else {
-            ctx.execute("UPDATE reservations SET qty = ?2 WHERE id = ?1", [id, kept])?;
-        }
+        reservations::reduce_to(ctx, id, kept)?;
         affected.push(order_id);
     }
     if !affected.is_empty() {

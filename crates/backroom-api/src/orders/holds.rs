@@ -18,6 +18,7 @@ use crate::error::ApiError;
 use crate::events::{Changed, Event};
 use crate::orders::allocation;
 use crate::orders::{self, Address, Customer};
+use crate::table::{self, order_lines};
 
 /// One open reason an order is held.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -389,24 +390,22 @@ fn close_cancelled(ctx: &mut Ctx<'_>, id: i64, reason: &str) -> Result<(), ApiEr
         params![id, ctx.now_text(), ctx.operator_id(), reason],
     )?;
     allocation::release_order_stock(ctx, id)?;
-    ctx.execute(
-        "UPDATE order_lines SET cancelled_qty = qty - shipped_qty - picked_qty WHERE order_id = ?1",
-        [id],
-    )?;
-    Ok(())
+    order_lines::cancel_rest_of_order(ctx, id)
 }
 
 /// Marks an order's payment as charged back; it counts against the customer's later orders.
 pub fn record_chargeback(ctx: &mut Ctx<'_>, req: HoldDecision) -> Result<orders::Order, ApiError> {
     let id = orders::order_id(ctx, &req.number)?;
     required_reason(&req.reason, "charged back")?;
-    ctx.execute("UPDATE orders SET chargeback = 1 WHERE id = ?1", [id])?;
+    table::orders::set_chargeback(ctx, id)?;
     orders::note(ctx, id, &format!("chargeback: {}", req.reason.trim()))?;
-    // An order not yet shipped is screened again: its own payment is now in doubt.
-    ctx.execute(
-        "UPDATE orders SET payment_status = 'refunded' WHERE id = ?1 AND status IN ('new', 'released', 'allocated')",
-        [id],
-    )?;
+    // An order not yet being picked is screened again: its own payment is now in doubt.
+    if matches!(
+        orders::status_of(ctx, id)?,
+        OrderStatus::New | OrderStatus::Released | OrderStatus::Allocated
+    ) {
+        table::orders::set_payment_status(ctx, id, PaymentStatus::Refunded)?;
+    }
     screen_orders(ctx, &[id])?;
     orders::load(ctx, id)
 }

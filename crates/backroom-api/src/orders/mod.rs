@@ -17,6 +17,7 @@ use crate::context::{Ctx, forbidden};
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::inventory::catalog;
+use crate::table::{self, order_lines};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(optional_fields)]
@@ -335,13 +336,10 @@ pub fn insert_any(ctx: &Ctx<'_>, req: &NewOrder, entry: &Entry<'_>) -> Result<i6
         ],
     )?;
     let order_id = ctx.tx.last_insert_rowid();
-    for (i, (product_id, qty, price)) in lines.iter().enumerate() {
-        ctx.execute(
-            "INSERT INTO order_lines (order_id, line_no, product_id, qty, unit_price_cents) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![order_id, i as i64 + 1, product_id, qty, price],
-        )?;
+    for &(product_id, qty, price) in &lines {
+        order_lines::insert(ctx, order_id, product_id, qty, price)?;
     }
-    record_event(ctx, order_id, None, entry.status, entry.reason)?;
+    table::orders::insert_event(ctx, order_id, None, entry.status, entry.reason)?;
     Ok(order_id)
 }
 
@@ -394,21 +392,6 @@ pub fn normalise_time(text: &str) -> Option<String> {
     }
     let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
     Some(crate::time::to_text(date.and_hms_opt(0, 0, 0)?.and_utc()))
-}
-
-fn record_event(
-    ctx: &Ctx<'_>,
-    order_id: i64,
-    from: Option<OrderStatus>,
-    to: OrderStatus,
-    reason: &str,
-) -> Result<(), ApiError> {
-    ctx.execute(
-        "INSERT INTO order_events (order_id, from_status, to_status, reason, operator_id, station_id, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![order_id, from.map(|s| s.as_str()), to.as_str(), reason, ctx.operator_id(), ctx.station_id(), ctx.now_text()],
-    )?;
-    Ok(())
 }
 
 /// The moves a person makes by hand: holding, releasing and cancelling (a manager's decisions,
@@ -503,7 +486,7 @@ fn check_role(ctx: &Ctx<'_>, from: OrderStatus, to: OrderStatus) -> Result<(), A
 }
 
 /// Moves an order as Backroom itself decides (screening, allocation, a finished pick list), with
-/// no role check, and records it.
+/// no role check, and records it. Refused if the order is no longer `from`.
 pub fn advance(
     ctx: &Ctx<'_>,
     id: i64,
@@ -511,24 +494,24 @@ pub fn advance(
     to: OrderStatus,
     reason: &str,
 ) -> Result<(), ApiError> {
-    ctx.execute("UPDATE orders SET status = ?2 WHERE id = ?1", params![id, to.as_str()])?;
-    record_event(ctx, id, Some(from), to, reason.trim())
+    table::orders::set_status(ctx, id, from, to)?;
+    table::orders::insert_event(ctx, id, Some(from), to, reason.trim())
 }
 
 /// Records something that happened to an order without changing its status.
 pub fn note(ctx: &Ctx<'_>, id: i64, what: &str) -> Result<(), ApiError> {
     let status = status_of(ctx, id)?;
-    record_event(ctx, id, Some(status), status, what)
+    table::orders::insert_event(ctx, id, Some(status), status, what)
 }
 
+/// The order's status; the many commands that ask call it by this name.
 pub fn status_of(ctx: &Ctx<'_>, id: i64) -> Result<OrderStatus, ApiError> {
-    let text: String =
-        ctx.query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| r.get(0))?;
-    Ok(parse_status(&text))
+    table::orders::status(ctx, id)
 }
 
+/// The order's number; the many commands that ask call it by this name.
 pub fn number_of(ctx: &Ctx<'_>, id: i64) -> Result<String, ApiError> {
-    Ok(ctx.query_row("SELECT number FROM orders WHERE id = ?1", [id], |r| r.get(0))?)
+    table::orders::number(ctx, id)
 }
 
 pub fn get_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {

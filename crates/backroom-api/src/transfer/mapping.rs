@@ -15,6 +15,7 @@ use crate::error::ApiError;
 use crate::events::{Changed, Event};
 use crate::inventory::catalog;
 use crate::orders;
+use crate::table::order_lines;
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct MapUnknownLine {
@@ -98,17 +99,8 @@ pub fn map_unknown_line(ctx: &mut Ctx<'_>, req: MapUnknownLine) -> Result<LineMa
         .collect::<Result<_, _>>()?;
     let mut touched: Vec<i64> = Vec::new();
     for (line, order, qty, price) in &lines {
-        let added = ctx.execute(
-            "UPDATE order_lines SET qty = qty + ?3 WHERE order_id = ?1 AND product_id = ?2",
-            params![order, product, qty],
-        )?;
-        if added == 0 {
-            ctx.execute(
-                "INSERT INTO order_lines (order_id, line_no, product_id, qty, unit_price_cents)
-                 VALUES (?1, (SELECT coalesce(max(line_no), 0) + 1 FROM order_lines
-                              WHERE order_id = ?1), ?2, ?3, ?4)",
-                params![order, product, qty, price],
-            )?;
+        if !order_lines::add_to_product_line(ctx, *order, product, *qty)? {
+            order_lines::insert(ctx, *order, product, *qty, *price)?;
         }
         ctx.execute(
             "UPDATE order_shop_lines SET kind = 'mapped', product_id = ?2 WHERE id = ?1",

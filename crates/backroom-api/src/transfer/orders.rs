@@ -45,6 +45,7 @@ use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
 use crate::orders::{self, Address, Customer, NewLine, NewOrder};
+use crate::table;
 
 /// The columns, in the order export writes them.
 pub const COLUMNS: [&str; 22] = [
@@ -495,10 +496,7 @@ fn write(ctx: &mut Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFa
                 crate::orders::holds::cancel(ctx, id, status, "cancelled in the shop (import)")
                     .map_err(at())?;
                 if let Some(payment) = file_order.payment {
-                    ctx.tx
-                        .prepare_cached("UPDATE orders SET payment_status = ?2 WHERE id = ?1")
-                        .and_then(|mut stmt| stmt.execute(params![id, payment.as_str()]))
-                        .map_err(|e| at()(e.into()))?;
+                    table::orders::set_payment_status(ctx, id, payment).map_err(at())?;
                 }
                 counts.updated += 1;
                 counts.note(format!("order {number} was cancelled in the shop; cancelled here"));
@@ -516,14 +514,7 @@ fn write(ctx: &mut Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFa
         if matches!(status, OrderStatus::Shipped | OrderStatus::Cancelled) {
             continue;
         }
-        let changed = ctx
-            .tx
-            .prepare_cached(
-                "UPDATE orders SET payment_status = ?2 WHERE id = ?1 AND payment_status <> ?2",
-            )
-            .and_then(|mut stmt| stmt.execute(params![id, payment.as_str()]))
-            .map_err(|e| at()(e.into()))?;
-        if changed > 0 {
+        if table::orders::set_payment_status(ctx, id, payment).map_err(at())? {
             counts.updated += 1;
             counts.entered.push(id);
         }
