@@ -433,9 +433,10 @@ async fn events_stream_to_every_screen_after_a_commit() {
 #[tokio::test]
 async fn a_quiet_event_stream_says_it_is_still_there() {
     let w = support::warehouse();
+    // The host stays up while the stream is read: the router holds it.
     let router = router(Arc::new(App::open(&w.db_path()).unwrap()), None);
-    let response =
-        router.oneshot(request("GET", "/api/events").body(Body::empty()).unwrap()).await.unwrap();
+    let request = request("GET", "/api/events").body(Body::empty()).unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
     let mut body = response.into_body();
     let wait = backroom::serve::EVENTS_KEEP_ALIVE * 2;
     let frame = tokio::time::timeout(wait, body.frame())
