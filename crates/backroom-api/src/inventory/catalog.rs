@@ -331,8 +331,8 @@ pub fn search_products(ctx: &mut Ctx<'_>, q: ProductQuery) -> Result<ProductPage
             })
         })?
         .collect::<Result<_, _>>()?;
-    if rows.is_empty() && offset > 0 {
-        // A page past the end still says how many there are.
+    if rows.is_empty() && (offset > 0 || limit == 0) {
+        // A page past the end, or of no rows, still says how many there are.
         total = ctx
             .tx
             .prepare_cached(&format!("SELECT count(*) FROM products p WHERE {filter}"))?
@@ -354,7 +354,9 @@ fn search_filter(text: &str) -> (&'static str, String) {
     const BY_READING: &str = "(?1 = '' OR p.sku LIKE ?2 ESCAPE '\\' OR p.name LIKE ?2 ESCAPE '\\'
                    OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1))
                   AND (?3 OR p.active = 1)";
-    if text.chars().count() >= 3 {
+    // The index's query language ends at a control character (a NUL cuts the phrase short), so
+    // text holding one is read the plain way.
+    if text.chars().count() >= 3 && !text.chars().any(char::is_control) {
         // Inside quotes the index reads no operators: `OR`, `*` and `NEAR(` are only text.
         (BY_INDEX, format!("\"{}\"", text.replace('"', "\"\"")))
     } else {

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use backroom_api::{Caller, ErrorCode};
 use serde_json::{Value, json};
 
 use crate::common::Warehouse;
@@ -187,4 +188,26 @@ fn every_page_says_how_many_there_are() {
     assert_eq!((past["rows"].as_array().unwrap().len(), past["total"].as_u64()), (0, Some(2)));
     let none = w.local("search_products", json!({"text": "no such thing"}));
     assert_eq!(none["total"], 0);
+    let counted = w.local("search_products", json!({"text": "t-shirt", "limit": 0}));
+    assert_eq!(
+        (counted["rows"].as_array().unwrap().len(), counted["total"].as_u64()),
+        (0, Some(2))
+    );
+}
+
+/// What a client that is not a screen may send: control characters inside the text. A NUL is
+/// refused, saying so; any other is only text.
+#[test]
+fn a_control_character_is_only_text() {
+    let w = made_up();
+    for text in ["mug\u{0}", "m\u{0}ug"] {
+        let refused = w.app.call(Caller::Local, "search_products", json!({"text": text}));
+        let e = refused.unwrap_err();
+        assert_eq!(e.code, ErrorCode::Invalid, "{text:?}");
+        assert!(e.message.contains("NUL"), "{}", e.message);
+    }
+    for text in ["mu\u{7}g", "Blue\tMug", "\u{1b}[2J"] {
+        let page = w.local("search_products", json!({"text": text}));
+        assert_eq!(page["total"], 0, "{text:?}");
+    }
 }
