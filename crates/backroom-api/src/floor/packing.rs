@@ -786,6 +786,12 @@ const WEIGHING_COLUMNS: &str = "w.id, o.number, w.box_code, w.expected_g, w.tole
 
 fn weighing_row(r: &Row<'_>) -> rusqlite::Result<Weighing> {
     let verdict: String = r.get(6)?;
+    let verdict = VerdictKind::parse(&verdict);
+    // A weighing that did not pass, logged before causes were kept, counts as another cause.
+    let cause_kind = match CauseKind::from_log(&r.get::<_, String>(15)?) {
+        None if verdict != VerdictKind::Pass => Some(CauseKind::Other),
+        kind => kind,
+    };
     Ok(Weighing {
         id: r.get(0)?,
         order: r.get(1)?,
@@ -793,7 +799,7 @@ fn weighing_row(r: &Row<'_>) -> rusqlite::Result<Weighing> {
         expected_g: r.get(3)?,
         tolerance_g: r.get(4)?,
         actual_g: r.get(5)?,
-        verdict: VerdictKind::parse(&verdict),
+        verdict,
         cause: r.get(7)?,
         operator: r.get(8)?,
         station: r.get(9)?,
@@ -802,7 +808,7 @@ fn weighing_row(r: &Row<'_>) -> rusqlite::Result<Weighing> {
         override_at: r.get(12)?,
         override_by: r.get(13)?,
         override_reason: r.get(14)?,
-        cause_kind: CauseKind::from_log(&r.get::<_, String>(15)?),
+        cause_kind,
         typed_by: r.get(16)?,
         typed_reason: r.get(17)?,
     })
