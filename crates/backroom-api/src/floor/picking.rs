@@ -61,12 +61,12 @@ pub struct ShortResult {
 }
 
 /// The packing area picks go to: the first one defined.
-pub fn packing_area(ctx: &Ctx<'_>) -> Result<(i64, String), ApiError> {
+pub fn packing_area(ctx: &Ctx<'_>) -> Result<i64, ApiError> {
     ctx.tx
         .query_row(
-            "SELECT id, code FROM locations WHERE kind = 'packing' AND active = 1 ORDER BY id LIMIT 1",
+            "SELECT id FROM locations WHERE kind = 'packing' AND active = 1 ORDER BY id LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.get(0),
         )
         .optional()?
         .ok_or_else(|| {
@@ -197,7 +197,7 @@ pub fn pick(ctx: &mut Ctx<'_>, req: PickRequest) -> Result<PickResult, ApiError>
             reserved_bins(ctx, order_id, product_id)?
         )));
     }
-    let (packing, _) = packing_area(ctx)?;
+    let packing = packing_area(ctx)?;
     stock::record_row(
         ctx,
         &MovementRow {

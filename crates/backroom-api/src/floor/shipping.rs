@@ -59,7 +59,7 @@ pub fn ship_order(ctx: &mut Ctx<'_>, req: OrderRef) -> Result<Order, ApiError> {
     if crate::admin::settings::security(ctx)?.ship_only_weighed {
         check_weighed(ctx, id, req.number.trim(), shipments)?;
     }
-    let (packing, _) = packing_area(ctx)?;
+    let packing = packing_area(ctx)?;
     let mut stmt = ctx.tx.prepare(
         "SELECT ol.id, p.sku, ol.picked_qty, ol.product_id FROM order_lines ol
          JOIN products p ON p.id = ol.product_id

@@ -253,6 +253,7 @@ fn check_reason_code(ctx: &Ctx<'_>, reason: &str) -> Result<(), ApiError> {
 pub fn record(ctx: &Ctx<'_>, m: &NewMovement) -> Result<i64, ApiError> {
     let from = m.from.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let to = m.to.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    // A movement of the wrong shape is refused as such before its names are looked up.
     check_shape(m.kind, m.qty, from.is_some(), to.is_some(), &m.reason)?;
     let product_id = catalog::resolve(ctx, &m.product)?;
     let from_location_id = from.map(|code| warehouse::location_id(ctx, code)).transpose()?;

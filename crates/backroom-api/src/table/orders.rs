@@ -33,13 +33,9 @@ pub fn set_status(
     if changed == 1 {
         return Ok(());
     }
-    let now = status(ctx, id)?;
     Err(ApiError::conflict(format!(
-        "order {} is {} now, not {}, so it was not made {}; look at it again",
-        number(ctx, id)?,
-        now.as_str(),
-        from.as_str(),
-        to.as_str()
+        "order {} changed at another station while this was being done; look at it again",
+        number(ctx, id)?
     )))
 }
 
@@ -102,7 +98,7 @@ mod tests {
             let e = stale.unwrap_err();
             assert_eq!(e.code, ErrorCode::Conflict);
             assert!(
-                e.message.starts_with("order SO-1 is picking now, not allocated"),
+                e.message.starts_with("order SO-1 changed at another station"),
                 "{}",
                 e.message
             );
