@@ -35,7 +35,7 @@ export default {
   "join.signInAction": "Pair this browser with the host",
   "join.signInActionDesktop": "Join a warehouse",
   "join.leaveAction": "Leave this warehouse",
-  "join.leaveQuestion": "This computer stops being a station of {host} and forgets its key; it works on its own again. To come back, a manager gives it a new pairing code. Leave?",
+  "join.leaveQuestion": "This computer stops being a station of {host} and works on its own again. To come back, a manager gives it a new pairing code. Leave?",
   "join.leaveYes": "Yes, leave",
   "join.leaveNo": "No, stay",
   "join.firstStart": "Join a warehouse on this network",

@@ -35,7 +35,7 @@ export default {
   "join.signInAction": "Emparejar este navegador con el servidor",
   "join.signInActionDesktop": "Unirse a un almacén",
   "join.leaveAction": "Salir de este almacén",
-  "join.leaveQuestion": "Este equipo deja de ser una estación de {host} y olvida su clave; vuelve a trabajar por su cuenta. Para volver, un encargado le da un nuevo código de emparejamiento. ¿Salir?",
+  "join.leaveQuestion": "Este equipo deja de ser una estación de {host} y vuelve a trabajar por su cuenta. Para volver, un responsable le da un nuevo código de emparejamiento. ¿Salir?",
   "join.leaveYes": "Sí, salir",
   "join.leaveNo": "No, quedarse",
   "join.firstStart": "Unirse a un almacén de esta red",
