@@ -419,7 +419,7 @@ pub fn save_settings(ctx: &mut Ctx<'_>, req: Settings) -> Result<Settings, ApiEr
     // A logo that cannot be read would fail every slip later; refuse it now, while the
     // manager is looking at the form.
     if let Some(png) = slip.logo_png()? {
-        crate::devices::slip::check_logo(&png)?;
+        crate::devices::slip::render::check_logo(&png)?;
     }
     if req.stock.adjustment_reasons.iter().all(|r| r.trim().is_empty()) {
         return Err(ApiError::invalid("keep at least one adjustment reason code"));

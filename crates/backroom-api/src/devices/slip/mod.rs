@@ -4,7 +4,7 @@
 //! printer.
 
 pub mod font;
-mod render;
+pub(crate) mod render;
 
 use std::collections::HashMap;
 
@@ -235,11 +235,6 @@ pub fn render(
     let pages = layouts.iter().map(|l| l.pages.len()).sum();
     let pdf = render::pdf(title, &layouts, logo)?;
     Ok(Rendered { pdf, pages, missing_glyphs: missing })
-}
-
-/// Checks a logo decodes, so a bad one is refused when saved rather than when printing.
-pub fn check_logo(png: &[u8]) -> Result<(), ApiError> {
-    render::decode_logo(png).map(|_| ())
 }
 
 fn printable(c: &SlipContent, fonts: &Fonts, missing: &mut usize) -> SlipContent {

@@ -35,6 +35,11 @@ pub fn pdf(title: &str, slips: &[Layout], logo: Option<&[u8]>) -> Result<Vec<u8>
     Ok(doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new()))
 }
 
+/// Checks a logo decodes, so a bad one is refused when saved rather than when printing.
+pub fn check_logo(png: &[u8]) -> Result<(), ApiError> {
+    decode_logo(png).map(|_| ())
+}
+
 /// Checks that a PNG decodes, for the settings screen.
 pub fn decode_logo(png: &[u8]) -> Result<RawImage, ApiError> {
     RawImage::decode_from_bytes(png, &mut Vec::new())
