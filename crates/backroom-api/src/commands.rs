@@ -230,11 +230,11 @@ commands! {
     /// The slips of several orders in one PDF, in the order given (a pick batch's pick order).
     slip_batch_pdf(slip::BatchSlipRequest) -> slip::SlipFile, FLOOR READ "pickers print a batch's slips in tote order" => slip::slip_batch_pdf;
     /// Prints an order's packing slip on a CUPS queue, this station's printer by default.
-    print_slip(slip::PrintSlip) -> slip::Printed, FLOOR READ "the packing bench prints slips" => slip::print_slip;
+    print_slip(slip::PrintSlip) -> crate::devices::printing::Printed, FLOOR READ "the packing bench prints slips" => slip::print_slip;
     /// Bin, product or badge labels as a PDF (base64), for preview and download.
     labels_pdf(crate::devices::labels::LabelRequest) -> crate::devices::labels::LabelFile, FLOOR READ "pickers label bins and receivers label products; badges only for a manager" => crate::devices::labels::labels_pdf;
     /// Prints bin, product or badge labels on a CUPS queue, this station's printer by default.
-    print_labels(crate::devices::labels::LabelRequest) -> slip::Printed, FLOOR READ "pickers label bins and receivers label products; badges only for a manager" => crate::devices::labels::print_labels;
+    print_labels(crate::devices::labels::LabelRequest) -> crate::devices::printing::Printed, FLOOR READ "pickers label bins and receivers label products; badges only for a manager" => crate::devices::labels::print_labels;
 
     // Packing: boxes, the weight audit and its log.
     /// Box types with their barcode, tare and inner dimensions, smallest first.
@@ -292,7 +292,7 @@ commands! {
     /// The CUPS queues and their state, or why they cannot be listed.
     list_printers(crate::context::NoArgs) -> crate::devices::printing::Printers, MANAGER READ "choosing a station's printer is a manager's setup" => crate::devices::printing::list_printers;
     /// Prints a one-page test naming the station and its queue, on the store's slip paper.
-    print_test_page(crate::devices::printing::PrintTestPage) -> slip::Printed, MANAGER READ "testing a station's printer is a manager's setup" => crate::devices::printing::print_test_page;
+    print_test_page(crate::devices::printing::PrintTestPage) -> crate::devices::printing::Printed, MANAGER READ "testing a station's printer is a manager's setup" => crate::devices::printing::print_test_page;
     // -- A paired station's own program, which runs the devices at its computer (stations.rs, scales.rs) --
     /// This station's name, its scale and printer, and which of them are at its own computer.
     station_devices(crate::context::NoArgs) -> crate::admin::stations::StationDevices, STATION READ "the station's program opens the devices at its computer; its key alone says which station it is" => crate::admin::stations::station_devices;

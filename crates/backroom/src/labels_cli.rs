@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use backroom_api::devices::labels::{LabelFile, LabelKind, LabelRequest, ProductLabels};
-use backroom_api::devices::slip::Printed;
+use backroom_api::devices::printing::Printed;
 use backroom_api::{App, Caller};
 use backroom_core::labels::Stock;
 use base64::Engine;

@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use backroom_api::devices::slip::{BatchSlipRequest, PrintSlip, Printed, SlipFile, SlipRequest};
+use backroom_api::devices::printing::Printed;
+use backroom_api::devices::slip::{BatchSlipRequest, PrintSlip, SlipFile, SlipRequest};
 use backroom_api::{App, Caller};
 use backroom_core::slip::PageSize;
 use base64::Engine;

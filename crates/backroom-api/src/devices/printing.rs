@@ -23,8 +23,18 @@ use ts_rs::TS;
 
 use crate::context::{Ctx, NoArgs};
 use crate::devices::board::{PrintJobDone, StationPrintJob, WaitingPrintJob};
-use crate::devices::slip::{Fonts, Printed, page_ops};
+use crate::devices::slip::font::Fonts;
+use crate::devices::slip::render::page_ops;
 use crate::error::{ApiError, ErrorCode};
+
+/// What a print command reports: the CUPS job it became, on which queue, and its pages.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Printed {
+    /// The CUPS job id, e.g. `Pack1-42`.
+    pub job_id: String,
+    pub printer: String,
+    pub pages: u32,
+}
 
 /// A job CUPS accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]

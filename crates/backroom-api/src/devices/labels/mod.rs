@@ -15,7 +15,8 @@ use ts_rs::TS;
 
 use crate::context::Ctx;
 use crate::devices::printing;
-use crate::devices::slip::{Fonts, Printed};
+use crate::devices::printing::Printed;
+use crate::devices::slip::font::Fonts;
 use crate::error::{ApiError, ErrorCode};
 use crate::inventory::catalog;
 

@@ -19,10 +19,11 @@ use ts_rs::TS;
 
 use crate::admin::settings::{self, SlipSettings, StoreSettings};
 use crate::context::Ctx;
+use crate::devices::printing::{self, Printed};
 use crate::error::ApiError;
+use crate::inventory::stock;
 use crate::inventory::warehouse::LocationKind;
 use crate::orders::{self, Address, Order, OrderLine};
-use crate::{devices::printing, inventory::stock};
 
 pub use font::Fonts;
 pub(crate) use render::page_ops;
@@ -79,14 +80,6 @@ pub struct PrintSlip {
     pub size: Option<PageSize>,
     #[serde(default)]
     pub packer_copy: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-pub struct Printed {
-    /// The CUPS job id, e.g. `Pack1-42`.
-    pub job_id: String,
-    pub printer: String,
-    pub pages: u32,
 }
 
 /// A rendered PDF and what went into it.
