@@ -207,7 +207,7 @@ commands! {
     /// Exports products, stock or orders as CSV with a header row.
     export_csv(transfer::ExportRequest) -> transfer::ExportFile, FLOOR READ "any role exports; customers' email and phone only for managers" => transfer::export_csv;
     /// Fills an empty database with the demo warehouse.
-    load_demo(crate::context::NoArgs) -> system::DemoSummary, OPEN WRITE "first start only: its PINs are public, so only into a brand-new database" => system::load_demo;
+    load_demo(crate::context::NoArgs) -> crate::admin::demo::DemoSummary, OPEN WRITE "first start only: its PINs are public, so only into a brand-new database" => system::load_demo;
     // Setting up a real warehouse from a station (setup.rs).
     /// Which setup steps the data shows done, the first not done, and whether to show the wizard.
     setup_progress(crate::context::NoArgs) -> crate::admin::setup::SetupProgress, OPEN READ "a station must learn whether to set up or sign in before anyone can; it says only which steps are done" => crate::admin::setup::setup_progress;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use backroom_api::admin::system::DemoSummary;
+use backroom_api::admin::demo::DemoSummary;
 use backroom_api::context::NoArgs;
 use backroom_api::inventory::stock::LedgerReport;
 use backroom_api::transfer::column_map::ColumnMapping;

@@ -22,9 +22,10 @@ use backroom_core::ledger::MovementKind;
 use backroom_core::order::{OrderStatus, PaymentStatus};
 use backroom_core::people::Role;
 use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::admin::people::{self, SaveOperator, Station};
-use crate::admin::system::{DemoOperator, DemoSummary};
 use crate::context::{Actor, Ctx};
 use crate::devices::scale_port::ScaleSettings;
 use crate::error::ApiError;
@@ -37,6 +38,25 @@ use crate::orders::{self, NewLine, NewOrder};
 use crate::table;
 use crate::{orders::allocation, orders::holds};
 use products::Item;
+
+/// What the demo put in the database.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DemoSummary {
+    pub products: u32,
+    pub bins: u32,
+    pub orders: u32,
+    pub held_orders: u32,
+    pub operators: Vec<DemoOperator>,
+}
+
+/// A demo operator and how to sign in as them.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DemoOperator {
+    pub name: String,
+    pub role: Role,
+    pub badge: String,
+    pub pin: String,
+}
 
 /// How many orders the demo shop has taken.
 const ORDERS: usize = 200;

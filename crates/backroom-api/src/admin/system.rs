@@ -1,13 +1,13 @@
 //! Health, first start and the demo warehouse.
 
-use backroom_core::people::Role;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::admin::demo::{self, DemoSummary};
 use crate::context::{Ctx, NoArgs};
+use crate::db;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
-use crate::{admin::demo, db};
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Health {
@@ -39,25 +39,6 @@ fn is_empty(ctx: &Ctx<'_>) -> Result<bool, ApiError> {
         |r| r.get(0),
     )?;
     Ok(!anything)
-}
-
-/// What the demo put in the database.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-pub struct DemoSummary {
-    pub products: u32,
-    pub bins: u32,
-    pub orders: u32,
-    pub held_orders: u32,
-    pub operators: Vec<DemoOperator>,
-}
-
-/// A demo operator and how to sign in as them.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-pub struct DemoOperator {
-    pub name: String,
-    pub role: Role,
-    pub badge: String,
-    pub pin: String,
 }
 
 /// Fills a brand-new database with the demo warehouse. Its operators' badges and PINs are
