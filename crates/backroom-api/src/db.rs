@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 
 /// The numbered migrations, in the order they apply: a file's number is its place in this list
 /// and so its schema version. A new schema change is a new file at the end; files already
@@ -155,7 +155,7 @@ impl Writer {
                 drop(queue);
                 // The next in line may be first now.
                 self.turn.notify_all();
-                return Err(busy());
+                return Err(ApiError::busy());
             }
             queue = self.turn.wait_timeout(queue, left).unwrap_or_else(|p| p.into_inner()).0;
         }
@@ -190,14 +190,6 @@ impl Drop for WriterTurn<'_> {
         self.writer.lock().conn = self.conn.take();
         self.writer.turn.notify_all();
     }
-}
-
-/// What a command hears when the writer stayed taken for longer than it may wait.
-pub fn busy() -> ApiError {
-    ApiError::new(
-        ErrorCode::Busy,
-        "Backroom is busy with other stations' work and nothing was saved; try again in a moment",
-    )
 }
 
 /// Read-only connections kept open for read commands. A read takes an idle one or, when all
@@ -263,6 +255,7 @@ impl Drop for Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     #[test]
     fn the_files_are_numbered_in_the_order_they_apply() {

@@ -101,6 +101,15 @@ impl ApiError {
         ApiError::new(ErrorCode::Storage, message)
     }
 
+    /// What a command hears when the writer stayed taken for longer than it may wait, or the
+    /// database file is held by another program.
+    pub fn busy() -> ApiError {
+        ApiError::new(
+            ErrorCode::Busy,
+            "Backroom is busy with other stations' work and nothing was saved; try again in a moment",
+        )
+    }
+
     pub fn schema_too_new(found: u32, known: u32) -> ApiError {
         ApiError::new(
             ErrorCode::SchemaTooNew,
@@ -133,7 +142,7 @@ impl From<rusqlite::Error> for ApiError {
         let refusal = Refusal::of(&e);
         if refusal == Refusal::Busy {
             // Another process held the database for longer than the command could wait.
-            return crate::db::busy();
+            return ApiError::busy();
         }
         let reference = reference();
         eprintln!("backroom: database error {reference}: {e}");
@@ -219,7 +228,7 @@ impl Refusal {
             Refusal::NotAllowed => {
                 (ErrorCode::Invalid, "a value given is not one Backroom can keep".to_owned())
             }
-            Refusal::Busy => (ErrorCode::Busy, crate::db::busy().message),
+            Refusal::Busy => (ErrorCode::Busy, ApiError::busy().message),
             Refusal::Other => (
                 ErrorCode::Storage,
                 "the database could not do that; a manager can find the details in the log"
