@@ -582,33 +582,6 @@ mod tests {
     use backroom_core::scale::Protocol;
 
     use super::*;
-    use crate::devices::board::{ScaleBoard, StationScaleKeys};
-
-    #[test]
-    fn readings_are_throttled_but_state_changes_are_not() {
-        let start = Instant::now();
-        let ms = |n| start + Duration::from_millis(n);
-        assert!(due(None, ScaleState::Motion, start));
-        let last = Some((ScaleState::Motion, start));
-        assert!(!due(last, ScaleState::Motion, ms(10)));
-        assert!(!due(last, ScaleState::Motion, ms(49)));
-        assert!(due(last, ScaleState::Motion, ms(50)));
-        assert!(due(last, ScaleState::Stable, ms(1)));
-        assert!(due(last, ScaleState::Offline, ms(1)));
-    }
-
-    fn stable(grams: f64, age_ms: u64) -> ScaleStatus {
-        ScaleStatus {
-            state: ScaleState::Stable,
-            protocol: Protocol::MtSics,
-            grams: Some(grams),
-            value: Some(grams / 1000.0),
-            unit: None,
-            net: None,
-            age_ms: Some(age_ms),
-            detail: None,
-        }
-    }
 
     #[test]
     fn a_usb_scale_is_asked_for_its_zero_key_and_an_unplugged_one_for_its_cable() {
@@ -643,65 +616,5 @@ mod tests {
             err.message,
             "The scale refused to zero: it is in motion; wait for a steady weight"
         );
-    }
-
-    #[test]
-    fn a_key_for_a_stations_scale_waits_for_that_stations_program_and_its_answer() {
-        let keys = Arc::new(StationScaleKeys::default());
-        let waiting = Arc::clone(&keys);
-        let packer = std::thread::spawn(move || {
-            waiting.press("Bench A", ScaleKeyName::Zero, Duration::from_secs(30))
-        });
-        let press = loop {
-            if let Some(press) = keys.take("Bench A") {
-                break press;
-            }
-            assert_eq!(keys.take("Bench B"), None, "another bench took A's key");
-            std::thread::yield_now();
-        };
-        assert_eq!(press.key, ScaleKeyName::Zero);
-        // Another station answering for A's key is nobody's answer.
-        keys.finish("Bench B", KeyPressed { id: press.id, done: KeyDone::Sent });
-        let done = KeyDone::Confirmed { tare_g: None };
-        keys.finish("Bench A", KeyPressed { id: press.id, done: done.clone() });
-        assert_eq!(packer.join().unwrap(), Some(done));
-
-        // Nobody takes it: the packer hears nothing came, and the key is not pressed later.
-        assert_eq!(keys.press("Bench A", ScaleKeyName::Tare, Duration::from_millis(20)), None);
-        assert_eq!(keys.take("Bench A"), None);
-    }
-
-    #[test]
-    fn a_scale_at_a_stations_computer_is_offline_until_it_is_heard_and_its_events_are_throttled() {
-        let board = ScaleBoard::default();
-        board.await_station("Bench A", "mt-sics on /dev/ttyUSB0 at Bench A", Protocol::MtSics);
-        let waiting = board.reading("Bench A").expect("an entry, so no typed weight stands in");
-        assert_eq!(waiting.status.state, ScaleState::Offline);
-        assert!(waiting.status.detail.unwrap().contains("waiting for the station"));
-
-        assert!(board.record_from_station("Bench A", "at Bench A", stable(860.0, 3)));
-        assert!(!board.record_from_station("Bench A", "at Bench A", stable(861.0, 3)), "throttled");
-        let seen = board.reading("Bench A").unwrap();
-        assert_eq!((seen.status.state, seen.status.grams), (ScaleState::Stable, Some(861.0)));
-        // Settings read again do not put a heard scale back to waiting.
-        board.await_station("Bench A", "at Bench A", Protocol::MtSics);
-        assert_eq!(board.reading("Bench A").unwrap().status.grams, Some(861.0));
-        assert!(board.newly_silent().is_empty(), "heard just now");
-    }
-
-    #[test]
-    fn the_board_keeps_the_latest_status_per_station_and_ages_it() {
-        let board = ScaleBoard::default();
-        assert_eq!(board.reading("Pack 1"), None);
-        board.record("Pack 1", "mt-sics on /dev/ttyUSB0", stable(1000.0, 5));
-        board.record("Pack 1", "mt-sics on /dev/ttyUSB0", stable(1250.0, 5));
-        std::thread::sleep(Duration::from_millis(30));
-        let seen = board.reading("Pack 1").expect("a reading");
-        assert_eq!(seen.status.grams, Some(1250.0));
-        assert!(seen.status.age_ms.unwrap() >= 35, "age grows: {:?}", seen.status.age_ms);
-        assert_eq!(seen.scale, "mt-sics on /dev/ttyUSB0");
-        assert_eq!(board.reading("Pack 2"), None);
-        board.forget("Pack 1");
-        assert_eq!(board.reading("Pack 1"), None);
     }
 }

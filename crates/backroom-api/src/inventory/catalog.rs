@@ -346,21 +346,22 @@ pub fn search_products(ctx: &mut Ctx<'_>, q: ProductQuery) -> Result<ProductPage
 /// found anywhere in the SKU or name, in any case, without reading every product. Shorter text
 /// has no trigram, so it reads the products as `LIKE` does. Either way an exact barcode finds
 /// its product.
-fn search_filter(text: &str) -> (&'static str, String) {
+fn search_filter(text: &str) -> (String, String) {
     const BY_INDEX: &str =
-        "(p.id IN (SELECT rowid FROM product_search WHERE product_search MATCH ?2)
-                   OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1))
-                  AND (?3 OR p.active = 1)";
-    const BY_READING: &str = "(?1 = '' OR p.sku LIKE ?2 ESCAPE '\\' OR p.name LIKE ?2 ESCAPE '\\'
-                   OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1))
-                  AND (?3 OR p.active = 1)";
+        "p.id IN (SELECT rowid FROM product_search WHERE product_search MATCH ?2)";
+    const BY_READING: &str = "?1 = '' OR p.sku LIKE ?2 ESCAPE '\\' OR p.name LIKE ?2 ESCAPE '\\'";
     // The index's query language ends at a control character (a NUL cuts the phrase short), so
     // text holding one is read the plain way.
-    if text.chars().count() >= 3 && !text.chars().any(char::is_control) {
+    let (matched, pattern) = if text.chars().count() >= 3 && !text.chars().any(char::is_control) {
         // Inside quotes the index reads no operators: `OR`, `*` and `NEAR(` are only text.
         (BY_INDEX, format!("\"{}\"", text.replace('"', "\"\"")))
     } else {
         let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         (BY_READING, format!("%{escaped}%"))
-    }
+    };
+    let filter = format!(
+        "({matched} OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1))
+         AND (?3 OR p.active = 1)"
+    );
+    (filter, pattern)
 }
