@@ -163,10 +163,35 @@ fn places(mut args: impl Iterator<Item = OsString>) -> Result<Option<Places>, St
         }
     }
     let from_env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let db = db.or_else(|| from_env("BACKROOM_DB")).unwrap_or_else(backroom_api::db::default_path);
+    // The window keeps its own file (pictures, a station's key beside it); a PostgreSQL
+    // warehouse is served by `backroom serve`, which this computer joins as a station.
+    let named = backroom_api::store::Location::parse(&db.to_string_lossy());
+    if named.engine() == backroom_api::store::Engine::Postgres {
+        return Err(format!(
+            "the desktop app keeps its own database file; run `backroom --db {named} serve --lan` \
+             on a host and join it as a station"
+        ));
+    }
     Ok(Some(Places {
-        db: db.or_else(|| from_env("BACKROOM_DB")).unwrap_or_else(backroom_api::db::default_path),
+        db,
         station_file: station_file
             .or_else(|| from_env("BACKROOM_STATION_FILE"))
             .unwrap_or_else(backroom::pairing_client::station_file_path),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_postgres_database_is_refused_with_what_to_do_instead() {
+        let args = ["--db", "postgres://ann:secret@dbhost/wh"].map(OsString::from);
+        let Err(said) = places(args.into_iter()) else { panic!("the window opened PostgreSQL") };
+        assert!(said.contains("backroom --db postgres://ann@dbhost/wh serve --lan"), "{said}");
+        assert!(!said.contains("secret"), "{said}");
+        let args = ["--db", "/tmp/w.db"].map(OsString::from);
+        assert!(places(args.into_iter()).unwrap().is_some());
+    }
 }

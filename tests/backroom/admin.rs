@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use backroom_api::{Caller, ErrorCode};
 use serde_json::{Value, json};
 
-use crate::concurrency::{Client, Server};
+use crate::concurrency::{Client, Hosted, Server};
 use crate::scales::{DEADLINE, Sim};
 use crate::support::{self, Warehouse};
 
@@ -149,10 +149,8 @@ fn wait_reading(client: &mut Client, station: &str, want: impl Fn(&Value) -> boo
 fn a_scale_found_on_a_port_is_watched_once_a_station_names_it_while_serving() {
     let mut sim = Sim::start(&["--protocol", "mt-sics", "--unit", "g", "--weight", "1250"]);
     let w = support::warehouse();
-    let db = w.db_path();
-    let Warehouse { app, dir: _dir } = w;
-    drop(app);
-    let server = Server::start(&db);
+    let hosted = Hosted::new(w);
+    let server = Server::start(&hosted);
     let mut manager = Client::sign_in(&server.addr, "Pick 1", "OP-MGR");
 
     let found = manager.call("detect_scale", &json!({"port": sim.device}));

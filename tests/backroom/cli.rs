@@ -1,9 +1,13 @@
 use std::process::{Command, Output};
 
-fn backroom(db: &std::path::Path, args: &[&str]) -> Output {
+use backroom_api::store::Location;
+use backroom_api::testing::TestDatabase;
+
+/// Runs `backroom --db <db> <args>` on a test's database.
+fn backroom(db: &TestDatabase, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_backroom"))
         .arg("--db")
-        .arg(db)
+        .arg(db.location.to_arg())
         .args(args)
         .output()
         .expect("the backroom binary runs")
@@ -16,7 +20,7 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn every_subcommand_has_help() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("x.db");
+    let db = TestDatabase::new(dir.path());
     for sub in [
         &["serve"][..],
         &["demo"],
@@ -38,21 +42,24 @@ fn every_subcommand_has_help() {
 #[test]
 fn the_db_flag_and_environment_choose_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    let from_env = dir.path().join("env.db");
+    let from_env = TestDatabase::new(dir.path());
     let out = Command::new(env!("CARGO_BIN_EXE_backroom"))
-        .env("BACKROOM_DB", &from_env)
+        .env("BACKROOM_DB", from_env.location.to_arg())
         .args(["db", "info"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("env.db"));
-    assert!(from_env.exists());
+    let shown = format!("database: {}\n", from_env.location);
+    assert!(text(&out.stdout).contains(&shown), "{}", text(&out.stdout));
+    if let Location::File(path) = &from_env.location {
+        assert!(path.exists());
+    }
 }
 
 #[test]
 fn call_runs_any_command_and_errors_exit_non_zero() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("x.db");
+    let db = TestDatabase::new(dir.path());
     let out = backroom(
         &db,
         &["call", "save_product", r#"{"sku":"A-1","name":"Apple","unit_weight":"1 lb"}"#],
@@ -70,7 +77,7 @@ fn call_runs_any_command_and_errors_exit_non_zero() {
 #[test]
 fn demo_then_db_check_then_export() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
+    let db = TestDatabase::new(dir.path());
     let out = backroom(&db, &["demo"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("500 products"), "{}", text(&out.stdout));
@@ -89,7 +96,7 @@ fn demo_then_db_check_then_export() {
 #[test]
 fn a_bad_import_names_every_row_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("x.db");
+    let db = TestDatabase::new(dir.path());
     let file = dir.path().join("products.csv");
     std::fs::write(&file, "sku,name,unit_weight\nA-1,Apple,1 lb\nB-2,,2 kg\nC-3,Cherry,12 stone\n")
         .unwrap();
@@ -105,7 +112,7 @@ fn a_bad_import_names_every_row_and_writes_nothing() {
 #[test]
 fn a_file_that_is_not_utf8_names_the_first_bad_byte_and_imports_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("x.db");
+    let db = TestDatabase::new(dir.path());
     let products = dir.path().join("products.csv");
     std::fs::write(&products, "\u{feff}sku,name\nMUG-1,Mug\n").unwrap();
     let out = backroom(&db, &["import", "products", products.to_str().unwrap()]);
@@ -136,7 +143,7 @@ fn a_file_that_is_not_utf8_names_the_first_bad_byte_and_imports_nothing() {
 #[test]
 fn the_demo_plans_pick_lists_and_prints_a_lists_slips_in_tote_order() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
+    let db = TestDatabase::new(dir.path());
     assert!(backroom(&db, &["demo"]).status.success());
     let out = backroom(&db, &["call", "plan_pick_lists", r#"{"totes": 6, "limit": 30}"#]);
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -1,26 +1,32 @@
-//! Many clients at once over HTTP against one `backroom serve`: twenty stations create orders
-//! for the same few SKUs, whose stock covers only part of the demand, and pick what they were
+//! Many clients at once over HTTP against `backroom serve`: twenty stations create orders for
+//! the same few SKUs, whose stock covers only part of the demand, and pick what they were
 //! promised. Exactly the units that exist are promised, none twice, and every pick is a
-//! movement.
+//! movement. The same holds with the clients split between two `backroom serve` processes on
+//! one database, as two hosts sharing a PostgreSQL server (or, on SQLite, one file) run.
 //!
 //! The helpers at the bottom (a `backroom serve` child process, a keep-alive HTTP/1.1 client
 //! over a plain `TcpStream`, a seeded generator) are shared with the crash tests.
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::{Barrier, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OpenFlags};
+use backroom_api::store::{self, Access, Location, Params, Row};
+use backroom_api::testing::TestDatabase;
 use serde_json::{Value, json};
+use tempfile::TempDir;
 
 use crate::support::{self, Warehouse};
 
 const ROUNDS: usize = 20;
+/// Rounds of the two-host test: fewer, as each starts two servers.
+const TWO_HOST_ROUNDS: usize = 5;
 const CLIENTS: usize = 20;
 const ORDERS_PER_CLIENT: usize = 4;
 const SKUS: [&str; 4] = ["MUG-1", "TEE-M", "BOOK-9", "CAP-1"];
@@ -44,24 +50,44 @@ struct Seen {
 
 #[test]
 fn twenty_clients_never_promise_a_unit_twice() {
+    rounds("concurrency", ROUNDS, 1);
+}
+
+/// Two hosts on one database: each has its own writer, so the one-writer rule is the
+/// database's (the advisory lock on PostgreSQL, `BEGIN IMMEDIATE` on a SQLite file), not a
+/// process's.
+#[test]
+fn twenty_clients_on_two_hosts_never_promise_a_unit_twice() {
+    rounds("concurrency/two hosts", TWO_HOST_ROUNDS, 2);
+}
+
+/// Runs `count` rounds of the clients against `hosts` servers, each on a new warehouse.
+fn rounds(name: &str, count: usize, hosts: usize) {
     let _turn = heavy_test();
     let seed = test_seed();
-    eprintln!("concurrency: seed {seed} (rerun with BACKROOM_TEST_SEED={seed})");
+    eprintln!("{name}: seed {seed} (rerun with BACKROOM_TEST_SEED={seed})");
     let started = Instant::now();
-    for round in 0..ROUNDS {
+    for round in 0..count {
         let round_seed = seed.wrapping_add(round as u64);
         let at = Instant::now();
-        one_round(round, round_seed);
-        eprintln!("concurrency: round {round} (seed {round_seed}) in {:.2?}", at.elapsed());
+        let promised = one_round(round, round_seed, hosts);
+        eprintln!(
+            "{name}: round {round} (seed {round_seed}) in {:.2?}: promised {promised:?}, \
+             db check clean",
+            at.elapsed()
+        );
     }
     eprintln!(
-        "concurrency: {ROUNDS} rounds of {CLIENTS} clients x {ORDERS_PER_CLIENT} orders in {:.2?}",
+        "{name}: {count} rounds of {CLIENTS} clients x {ORDERS_PER_CLIENT} orders on {hosts} \
+         host(s) in {:.2?}",
         started.elapsed()
     );
 }
 
-fn one_round(round: usize, seed: u64) {
-    let ctx = format!("round {round}, seed {seed}");
+/// One round: a new warehouse, the clients split between `hosts` servers, and the checks.
+/// Gives the units promised per SKU (all there were).
+fn one_round(round: usize, seed: u64, hosts: usize) -> BTreeMap<&'static str, i64> {
+    let ctx = format!("round {round}, seed {seed}, {hosts} host(s)");
     let mut rng = Rng::new(seed);
     let w = support::warehouse();
     w.local(
@@ -100,29 +126,33 @@ fn one_round(round: usize, seed: u64) {
     for sku in SKUS {
         assert!(demand[sku] > stock[sku], "{ctx}: {sku} must be short: {demand:?} {stock:?}");
     }
-    let Warehouse { app, dir } = w;
-    drop(app);
-    let db = dir.path().join("backroom.db");
-    let mut server = Server::start(&db);
-    let addr = server.addr.clone();
+    let hosted = Hosted::new(w);
+    let mut servers: Vec<Server> = (0..hosts).map(|_| Server::start(&hosted)).collect();
+    let addrs: Vec<String> = servers.iter().map(|server| server.addr.clone()).collect();
 
+    // Client `c` talks to host `c % hosts`.
     let barrier = Barrier::new(CLIENTS);
     let seen: Vec<Seen> = std::thread::scope(|scope| {
         let handles: Vec<_> = plans
             .iter()
-            .map(|plan| {
-                let (addr, db, barrier, ctx) = (&addr, &db, &barrier, &ctx);
-                scope.spawn(move || client(addr, db, plan, barrier, ctx))
+            .enumerate()
+            .map(|(c, plan)| {
+                let (addr, at, barrier, ctx) =
+                    (&addrs[c % hosts], &hosted.db.location, &barrier, &ctx);
+                scope.spawn(move || client(addr, at, plan, barrier, ctx))
             })
             .collect();
         handles.into_iter().map(|h| h.join().expect("a client thread panicked")).collect()
     });
 
-    let mut manager = Client::sign_in(&addr, "Pick 1", "9999");
-    let report = manager.call("check_ledger", &json!({}));
-    assert_eq!(report["ok"], true, "{ctx}: check_ledger over HTTP: {report}");
-    drop(manager);
-    server.kill();
+    for addr in &addrs {
+        let mut manager = Client::sign_in(addr, "Pick 1", "9999");
+        let report = manager.call("check_ledger", &json!({}));
+        assert_eq!(report["ok"], true, "{ctx}: check_ledger over HTTP at {addr}: {report}");
+    }
+    for server in &mut servers {
+        server.kill();
+    }
 
     let mut seen_reserved: BTreeMap<String, i64> = BTreeMap::new();
     let mut seen_picked: BTreeMap<String, i64> = BTreeMap::new();
@@ -136,8 +166,9 @@ fn one_round(round: usize, seed: u64) {
         }
         picks += s.picks;
     }
-    let conn = Connection::open(&db).unwrap();
-    let one = |sql: &str, sku: &str| -> i64 { conn.query_row(sql, [sku], |r| r.get(0)).unwrap() };
+    let db = &hosted.db;
+    let one = |sql: &str, sku: &str| -> i64 { db.query_row(sql, [sku], |r| r.get(0)).unwrap() };
+    let mut promised_units = BTreeMap::new();
     for sku in SKUS {
         let ordered = one(
             "SELECT coalesce(sum(ol.qty), 0) FROM order_lines ol
@@ -194,44 +225,52 @@ fn one_round(round: usize, seed: u64) {
             "{ctx}: {sku}: the create_order replies promised exactly the stock there was"
         );
         assert_eq!((in_bins, in_packing), (0, received), "{ctx}: {sku}: all moved to packing");
+        promised_units.insert(sku, promised);
     }
-    let movements: i64 = conn
+    let movements: i64 = db
         .query_row("SELECT count(*) FROM movements WHERE kind = 'pick'", [], |r| r.get(0))
         .unwrap();
     assert_eq!(movements, i64::from(picks), "{ctx}: one movement per accepted pick");
-    assert_no_overcommitment(&conn, &ctx);
-    let wrong: Vec<(String, String, i64, i64)> = query_rows(
-        &conn,
-        "SELECT o.number, o.status,
+    assert_no_overcommitment(db, &ctx);
+    let wrong: Vec<(String, String, i64, i64)> = db
+        .query_all(
+            "SELECT o.number, o.status,
                 (SELECT coalesce(sum(picked_qty), 0) FROM order_lines WHERE order_id = o.id),
                 (SELECT count(*) FROM reservations r JOIN order_lines ol ON ol.id = r.order_line_id
                  WHERE ol.order_id = o.id)
-         FROM orders o
-         WHERE NOT ((o.status = 'picked' AND (SELECT sum(picked_qty) FROM order_lines
-                                               WHERE order_id = o.id) > 0)
-                 OR (o.status = 'released' AND (SELECT sum(picked_qty) FROM order_lines
-                                                 WHERE order_id = o.id) = 0))",
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    );
+             FROM orders o
+             WHERE NOT ((o.status = 'picked' AND (SELECT sum(picked_qty) FROM order_lines
+                                                   WHERE order_id = o.id) > 0)
+                     OR (o.status = 'released' AND (SELECT sum(picked_qty) FROM order_lines
+                                                     WHERE order_id = o.id) = 0))",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
     assert!(wrong.is_empty(), "{ctx}: orders neither picked nor waiting: {wrong:?}");
-    drop(conn);
-    let (ok, out) = db_check(&db);
-    assert!(ok, "{ctx}: backroom db check failed:\n{out}\nserver log:\n{}", server.log());
+    let (ok, out) = db_check(&hosted);
+    let log = servers.first().map(Server::log).unwrap_or_default();
+    assert!(ok, "{ctx}: backroom db check failed:\n{out}\nserver log:\n{log}");
+    promised_units
 }
 
 /// One station: signs in as a manager (to enter orders) and as a picker (to pick), waits for
 /// the others, enters its orders, then picks everything each was promised.
-fn client(addr: &str, db: &Path, plan: &[(String, Lines)], barrier: &Barrier, ctx: &str) -> Seen {
+fn client(
+    addr: &str,
+    db: &Location,
+    plan: &[(String, Lines)],
+    barrier: &Barrier,
+    ctx: &str,
+) -> Seen {
     let ready = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let manager = Client::sign_in(addr, "Pick 1", "9999");
         let picker = Client::sign_in(addr, "Pick 1", "1111");
-        let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-        conn.busy_timeout(std::time::Duration::from_secs(30)).unwrap();
-        (manager, picker, conn)
+        (manager, picker, Reader::open(db))
     }));
     // Everyone reaches the barrier, even a client that failed to start, so none waits forever.
     barrier.wait();
-    let (mut manager, mut picker, conn) =
+    let (mut manager, mut picker, mut reader) =
         ready.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     let mut seen = Seen::default();
     let mut promised: Vec<(String, BTreeMap<String, i64>)> = Vec::new();
@@ -265,8 +304,7 @@ fn client(addr: &str, db: &Path, plan: &[(String, Lines)], barrier: &Barrier, ct
         promised.push((number.clone(), mine));
     }
     for (number, mine) in promised {
-        let bins: Vec<(String, String, i64)> = query_rows_with(
-            &conn,
+        let bins: Vec<(String, String, i64)> = reader.all(
             "SELECT p.sku, l.code, sum(r.qty) FROM reservations r
              JOIN order_lines ol ON ol.id = r.order_line_id JOIN orders o ON o.id = ol.order_id
              JOIN products p ON p.id = r.product_id JOIN locations l ON l.id = r.location_id
@@ -309,25 +347,56 @@ fn client(addr: &str, db: &Path, plan: &[(String, Lines)], barrier: &Barrier, ct
     seen
 }
 
+/// A connection of a client's own that reads the database beside the servers, as another
+/// program would: each read a snapshot, never waiting for a writer.
+struct Reader(store::Connection);
+
+impl Reader {
+    fn open(db: &Location) -> Reader {
+        Reader(backroom_api::db::open_store(db).unwrap_or_else(|e| panic!("open {db}: {e}")))
+    }
+
+    /// Every row of one read.
+    fn all<T, P: Params>(
+        &mut self,
+        sql: &str,
+        params: P,
+        row: impl FnMut(&Row<'_>) -> store::Result<T>,
+    ) -> Vec<T> {
+        let tx = self.0.begin(Access::Read, Duration::from_secs(30)).unwrap();
+        let rows = tx
+            .prepare(sql)
+            .unwrap()
+            .query_map(params, row)
+            .unwrap()
+            .collect::<store::Result<Vec<T>>>()
+            .unwrap();
+        tx.commit().unwrap();
+        rows
+    }
+}
+
 /// No order line has more reserved, picked, shipped and cancelled than was ordered, nothing is
 /// negative, and no bin has more reserved than it holds.
-pub(crate) fn assert_no_overcommitment(conn: &Connection, ctx: &str) {
-    let lines: Vec<(String, i64, i64, i64)> = query_rows(
-        conn,
-        "SELECT o.number, ol.line_no, ol.qty,
+pub(crate) fn assert_no_overcommitment(db: &TestDatabase, ctx: &str) {
+    let lines: Vec<(String, i64, i64, i64)> = db
+        .query_all(
+            "SELECT o.number, ol.line_no, ol.qty,
                 ol.picked_qty + ol.shipped_qty + ol.cancelled_qty
                   + (SELECT coalesce(sum(qty), 0) FROM reservations WHERE order_line_id = ol.id)
-         FROM order_lines ol JOIN orders o ON o.id = ol.order_id
-         WHERE ol.picked_qty + ol.shipped_qty + ol.cancelled_qty
+             FROM order_lines ol JOIN orders o ON o.id = ol.order_id
+             WHERE ol.picked_qty + ol.shipped_qty + ol.cancelled_qty
                  + (SELECT coalesce(sum(qty), 0) FROM reservations WHERE order_line_id = ol.id)
                > ol.qty",
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    );
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
     assert!(
         lines.is_empty(),
         "{ctx}: over-committed lines (order, line, qty, committed): {lines:?}"
     );
-    let negative: i64 = conn
+    let negative: i64 = db
         .query_row(
             "SELECT (SELECT count(*) FROM stock WHERE on_hand < 0)
                   + (SELECT count(*) FROM reservations WHERE qty <= 0)
@@ -338,16 +407,18 @@ pub(crate) fn assert_no_overcommitment(conn: &Connection, ctx: &str) {
         )
         .unwrap();
     assert_eq!(negative, 0, "{ctx}: negative stock, reservations or line quantities");
-    let bins: Vec<(String, String, i64, i64)> = query_rows(
-        conn,
-        "SELECT p.sku, l.code, coalesce(s.on_hand, 0), r.qty
-         FROM (SELECT product_id, location_id, sum(qty) AS qty FROM reservations
-               GROUP BY product_id, location_id) r
-         JOIN products p ON p.id = r.product_id JOIN locations l ON l.id = r.location_id
-         LEFT JOIN stock s ON s.product_id = r.product_id AND s.location_id = r.location_id
-         WHERE r.qty > coalesce(s.on_hand, 0)",
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    );
+    let bins: Vec<(String, String, i64, i64)> = db
+        .query_all(
+            "SELECT p.sku, l.code, coalesce(s.on_hand, 0), r.qty
+             FROM (SELECT product_id, location_id, sum(qty) AS qty FROM reservations
+                   GROUP BY product_id, location_id) r
+             JOIN products p ON p.id = r.product_id JOIN locations l ON l.id = r.location_id
+             LEFT JOIN stock s ON s.product_id = r.product_id AND s.location_id = r.location_id
+             WHERE r.qty > coalesce(s.on_hand, 0)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
     assert!(bins.is_empty(), "{ctx}: bins promised beyond what they hold: {bins:?}");
 }
 
@@ -361,30 +432,74 @@ pub(crate) fn heavy_test() -> MutexGuard<'static, ()> {
     TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Every row of a query without parameters.
-pub(crate) fn query_rows<T>(
-    conn: &Connection,
-    sql: &str,
-    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> Vec<T> {
-    query_rows_with(conn, sql, [], row)
+/// A warehouse's database with the test's own app closed, for `backroom serve` processes to
+/// run on. Dropping it removes the database.
+pub(crate) struct Hosted {
+    pub db: TestDatabase,
+    pub dir: TempDir,
 }
 
-pub(crate) fn query_rows_with<T, P: rusqlite::Params>(
-    conn: &Connection,
-    sql: &str,
-    params: P,
-    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> Vec<T> {
-    let mut stmt = conn.prepare(sql).unwrap();
-    stmt.query_map(params, row).unwrap().collect::<Result<_, _>>().unwrap()
+impl Hosted {
+    pub fn new(w: Warehouse) -> Hosted {
+        let Warehouse { app, db, dir } = w;
+        drop(app);
+        Hosted { db, dir }
+    }
 }
 
-/// Runs `backroom db check` on a file: whether it passed, and what it printed.
-pub(crate) fn db_check(db: &Path) -> (bool, String) {
+/// What a `backroom` process runs on: the database as `--db` names it, and a folder of the
+/// test's own for the server's log and the files a host keeps on its machine.
+pub(crate) trait Served {
+    fn db_arg(&self) -> OsString;
+    fn folder(&self) -> PathBuf;
+}
+
+/// A SQLite file, with the folder it is in.
+impl Served for Path {
+    fn db_arg(&self) -> OsString {
+        self.as_os_str().to_owned()
+    }
+
+    fn folder(&self) -> PathBuf {
+        self.parent().unwrap_or(Path::new(".")).to_owned()
+    }
+}
+
+impl Served for PathBuf {
+    fn db_arg(&self) -> OsString {
+        self.as_path().db_arg()
+    }
+
+    fn folder(&self) -> PathBuf {
+        self.as_path().folder()
+    }
+}
+
+impl Served for Hosted {
+    fn db_arg(&self) -> OsString {
+        self.db.location.to_arg().into()
+    }
+
+    fn folder(&self) -> PathBuf {
+        self.dir.path().to_owned()
+    }
+}
+
+impl Served for Warehouse {
+    fn db_arg(&self) -> OsString {
+        Warehouse::db_arg(self).into()
+    }
+
+    fn folder(&self) -> PathBuf {
+        self.dir.path().to_owned()
+    }
+}
+
+/// Runs `backroom db check` on a database: whether it passed, and what it printed.
+pub(crate) fn db_check<D: Served + ?Sized>(db: &D) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_backroom"))
         .arg("--db")
-        .arg(db)
+        .arg(db.db_arg())
         .args(["db", "check"])
         .output()
         .expect("the backroom binary runs");
@@ -431,7 +546,7 @@ impl Rng {
     }
 }
 
-/// A `backroom serve` child process on a database file, listening on a free loopback port.
+/// A `backroom serve` child process on a database, listening on a free loopback port.
 /// Dropping it kills it.
 pub(crate) struct Server {
     child: Child,
@@ -445,20 +560,23 @@ pub(crate) struct Server {
 
 impl Server {
     /// Starts the server and waits for the line that says where it listens. Its standard
-    /// error goes to `serve.log` beside the database.
-    pub fn start(db: &Path) -> Server {
+    /// error goes to `serve.log` in the database's folder; the files a host keeps on its
+    /// machine go to `data` there, not to the user's own data folder.
+    pub fn start<D: Served + ?Sized>(db: &D) -> Server {
         Server::start_with(db, &[])
     }
 
     /// [`Server::start`] with more arguments of `serve`.
-    pub fn start_with(db: &Path, args: &[&str]) -> Server {
-        let log = db.with_file_name("serve.log");
+    pub fn start_with<D: Served + ?Sized>(db: &D, args: &[&str]) -> Server {
+        let folder = db.folder();
+        let log = folder.join("serve.log");
         let stderr: File = OpenOptions::new().create(true).append(true).open(&log).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_backroom"))
             .arg("--db")
-            .arg(db)
+            .arg(db.db_arg())
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(args)
+            .env("XDG_DATA_HOME", folder.join("data"))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(stderr)
@@ -492,7 +610,7 @@ impl Server {
         }
     }
 
-    /// What the server wrote to standard error so far (every start on this file).
+    /// What the servers on this database wrote to standard error so far (every start).
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }

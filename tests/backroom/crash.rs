@@ -3,23 +3,26 @@
 //! all, and `db check` is clean.
 //!
 //! Each test first runs its operation once to time it, then draws every kill delay from
-//! `[0, 1.2 x that time]`. Just before each kill a probe asks SQLite for the write lock: if the
-//! server holds it, the kill lands inside the operation's transaction. The counts of kills that
+//! `[0, 1.2 x that time]`. Just before each kill a probe asks the database for the writer's
+//! lock (SQLite's write lock, PostgreSQL's advisory lock): if the server holds it, the kill
+//! lands inside the operation's transaction. On PostgreSQL the server outlives its client: it
+//! rolls back what the killed process left open. The counts of kills that
 //! landed before, inside and after the operation are printed at the end (`--nocapture`). The
 //! tests take turns with the concurrency test, so the timed run and the kills see the same load.
 //! `BACKROOM_TEST_SEED` repeats a run's kill moments and files.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, ErrorCode};
+use backroom_api::store::{self, Access};
+use backroom_api::testing::TestDatabase;
+use backroom_api::{ApiError, ErrorCode};
 use serde_json::{Value, json};
 
 use crate::concurrency::{
-    Client, Rng, Server, assert_no_overcommitment, db_check, heavy_test, query_rows, test_seed,
+    Client, Hosted, Rng, Server, assert_no_overcommitment, db_check, heavy_test, test_seed,
 };
-use crate::support::{self, Warehouse};
+use crate::support;
 
 /// Kills per test.
 const KILLS: usize = 15;
@@ -62,25 +65,25 @@ impl Kills {
     }
 }
 
-/// Asks SQLite for the write lock without waiting: whether another connection (the server)
-/// holds it, i.e. is inside a write transaction.
-struct Probe(Connection);
+/// Asks the database for the writer's lock without waiting: whether another connection (the
+/// server) holds it, i.e. is inside a write transaction.
+struct Probe(store::Connection);
 
 impl Probe {
-    fn open(db: &Path) -> Probe {
-        let conn = Connection::open(db).unwrap();
-        conn.busy_timeout(Duration::ZERO).unwrap();
-        Probe(conn)
+    fn open(db: &TestDatabase) -> Probe {
+        Probe(backroom_api::db::open_store(&db.location).unwrap())
     }
 
-    fn server_is_writing(&self) -> bool {
-        match self.0.execute_batch("BEGIN IMMEDIATE") {
-            Ok(()) => {
-                self.0.execute_batch("ROLLBACK").unwrap();
+    fn server_is_writing(&mut self) -> bool {
+        match self.0.begin(Access::Write, Duration::ZERO) {
+            Ok(tx) => {
+                tx.rollback().unwrap();
                 false
             }
-            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::DatabaseBusy => true,
-            Err(e) => panic!("the lock probe failed: {e}"),
+            Err(e) => match ApiError::from(e) {
+                busy if busy.code == ErrorCode::Busy => true,
+                other => panic!("the lock probe failed: {other}"),
+            },
         }
     }
 }
@@ -89,13 +92,13 @@ impl Probe {
 /// Returns the reply if it arrived before the kill, and whether the server was writing.
 fn kill_during(
     server: &mut Server,
-    db: &Path,
+    db: &TestDatabase,
     mut client: Client,
     name: &'static str,
     req: Value,
     delay: Duration,
 ) -> (Option<(u16, Value)>, bool) {
-    let probe = Probe::open(db);
+    let mut probe = Probe::open(db);
     let request = std::thread::spawn(move || client.post(name, &req).ok());
     std::thread::sleep(delay);
     let writing = probe.server_is_writing();
@@ -130,13 +133,15 @@ fn orders_csv(prefix: &str, orders: usize, lines: usize, skus: &[String], rng: &
 }
 
 /// Orders, lines and status events of the orders whose number starts with `prefix-`.
-fn imported(conn: &Connection, prefix: &str) -> (i64, i64, i64) {
-    conn.query_row(
-        "WITH mine AS (SELECT id FROM orders WHERE number LIKE ?1 || '-%')
+/// On PostgreSQL this waits for the writer's lock, so a killed client's transaction has been
+/// rolled back (or committed) by the server before it is read.
+fn imported(db: &TestDatabase, prefix: &str) -> (i64, i64, i64) {
+    db.query_row(
+        "WITH mine AS (SELECT id FROM orders WHERE number LIKE ?1)
          SELECT (SELECT count(*) FROM mine),
-                (SELECT count(*) FROM order_lines WHERE order_id IN mine),
-                (SELECT count(*) FROM order_events WHERE order_id IN mine)",
-        [prefix],
+                (SELECT count(*) FROM order_lines WHERE order_id IN (SELECT id FROM mine)),
+                (SELECT count(*) FROM order_events WHERE order_id IN (SELECT id FROM mine))",
+        [format!("{prefix}-%")],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )
     .unwrap()
@@ -149,15 +154,14 @@ fn a_killed_import_leaves_all_of_the_file_or_none() {
     eprintln!("crash/import: seed {seed} (rerun with BACKROOM_TEST_SEED={seed})");
     let started = Instant::now();
     let mut rng = Rng::new(seed);
-    let Warehouse { app, dir } = support::warehouse();
-    drop(app);
-    let db = dir.path().join("backroom.db");
+    let hosted = Hosted::new(support::warehouse());
+    let db = &hosted.db;
     let skus: Vec<String> = (1..=IMPORT_SKUS).map(|i| format!("IMP-{i:02}")).collect();
     let rows = IMPORT_ORDERS * IMPORT_LINES;
     let whole = (IMPORT_ORDERS as i64, rows as i64);
 
     // The products, then one import run to the end to time it.
-    let mut server = Server::start(&db);
+    let mut server = Server::start(&hosted);
     let mut manager = Client::sign_in(&server.addr, "Pick 1", "9999");
     let products: String = std::iter::once("sku,name,price\n".to_owned())
         .chain(skus.iter().map(|sku| format!("{sku},Item {sku},4.50\n")))
@@ -185,17 +189,16 @@ fn a_killed_import_leaves_all_of_the_file_or_none() {
         let prefix = format!("K{k:02}");
         let delay = duration.mul_f64(1.2 * rng.unit());
         let csv = orders_csv(&prefix, IMPORT_ORDERS, IMPORT_LINES, &skus, &mut rng);
-        let mut server = Server::start(&db);
+        let mut server = Server::start(&hosted);
         let client = Client::sign_in(&server.addr, "Pick 1", "9999");
         let req = json!({"table": "orders", "csv": csv});
-        let (reply, writing) = kill_during(&mut server, &db, client, "import_csv", req, delay);
+        let (reply, writing) = kill_during(&mut server, db, client, "import_csv", req, delay);
         let ctx = format!("seed {seed}, kill {k} after {delay:.2?}");
         if let Some((status, report)) = &reply {
             assert_eq!(*status, 200, "{ctx}: the import answered {status}: {report}");
         }
 
-        let conn = Connection::open(&db).unwrap();
-        let (orders, lines, events) = imported(&conn, &prefix);
+        let (orders, lines, events) = imported(db, &prefix);
         let committed = (orders, lines) == whole;
         assert!(
             committed || (orders, lines, events) == (0, 0, 0),
@@ -206,13 +209,12 @@ fn a_killed_import_leaves_all_of_the_file_or_none() {
         assert!(reply.is_none() || committed, "{ctx}: the import answered but is not there");
         outcomes.insert(prefix.clone(), committed);
         for (earlier, kept) in &outcomes {
-            let (orders, lines, _) = imported(&conn, earlier);
+            let (orders, lines, _) = imported(db, earlier);
             let expected = if *kept { whole } else { (0, 0) };
             assert_eq!((orders, lines), expected, "{ctx}: the file {earlier} changed");
         }
-        assert_no_overcommitment(&conn, &ctx);
-        drop(conn);
-        let (ok, out) = db_check(&db);
+        assert_no_overcommitment(db, &ctx);
+        let (ok, out) = db_check(&hosted);
         assert!(ok, "{ctx}: backroom db check failed:\n{out}\nserver log:\n{}", server.log());
         kills.count(reply.is_some(), writing, committed);
         eprintln!(
@@ -221,8 +223,8 @@ fn a_killed_import_leaves_all_of_the_file_or_none() {
         );
     }
 
-    // A last restart: the server opens the file and finds the same.
-    let mut server = Server::start(&db);
+    // A last restart: the server opens the database and finds the same.
+    let mut server = Server::start(&hosted);
     let mut manager = Client::sign_in(&server.addr, "Pick 1", "9999");
     let report = manager.call("check_ledger", &json!({}));
     assert_eq!(report["ok"], true, "seed {seed}: {report}");
@@ -242,52 +244,35 @@ fn a_killed_release_wave_reserves_all_or_nothing() {
     eprintln!("crash/wave: seed {seed} (rerun with BACKROOM_TEST_SEED={seed})");
     let started = Instant::now();
     let mut rng = Rng::new(seed);
-    let w = support::warehouse();
-    let mut settings = w.local("get_settings", json!({}));
-    settings["orders"]["auto_release"] = json!(false);
-    w.local("save_settings", settings);
     let mut stock: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut bins: Vec<(&str, &str, i64)> = Vec::new();
     for (s, sku) in WAVE_SKUS.iter().enumerate() {
         for bin in &WAVE_BINS[s..s + 2] {
             let qty = 100 + rng.below(100) as i64;
-            support::receive(&w, sku, bin, qty);
+            bins.push((sku, bin, qty));
             *stock.entry(sku).or_default() += qty;
         }
     }
     let skus: Vec<String> = WAVE_SKUS.iter().map(|s| s.to_string()).collect();
     let csv = orders_csv("W", WAVE_ORDERS, 2, &skus, &mut rng);
-    let report = w.local("import_csv", json!({"table": "orders", "csv": csv}));
-    assert_eq!(report["created"], WAVE_ORDERS, "{report}");
-    let Warehouse { app, dir } = w;
-    drop(app);
-    let base = dir.path().join("base.db");
-    {
-        let conn = Connection::open(dir.path().join("backroom.db")).unwrap();
-        let new: i64 = conn
-            .query_row("SELECT count(*) FROM orders WHERE status = 'new'", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(new, WAVE_ORDERS as i64, "imported orders wait for the wave");
-        conn.execute("VACUUM INTO ?1", [base.to_str().unwrap()]).unwrap();
-    }
-    let demand: BTreeMap<String, i64> = {
-        let conn = Connection::open(&base).unwrap();
-        query_rows(
-            &conn,
+
+    // One wave run to the end, to time it.
+    let measured = wave_warehouse(&bins, &csv);
+    let demand: BTreeMap<String, i64> = measured
+        .db
+        .query_all(
             "SELECT p.sku, sum(ol.qty) FROM order_lines ol JOIN products p ON p.id = ol.product_id
              GROUP BY p.sku",
+            [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
+        .unwrap()
         .into_iter()
-        .collect()
-    };
+        .collect();
     for sku in WAVE_SKUS {
         assert!(demand[sku] > stock[sku], "{sku} is short: {demand:?} {stock:?}");
     }
-
-    // One wave run to the end, to time it.
-    let db = dir.path().join("measure.db");
-    std::fs::copy(&base, &db).unwrap();
-    let mut server = Server::start(&db);
+    let mut server = Server::start(&measured);
     let mut manager = Client::sign_in(&server.addr, "Pick 1", "9999");
     let timer = Instant::now();
     let wave = manager.call("release_new_orders", &json!({}));
@@ -296,32 +281,33 @@ fn a_killed_release_wave_reserves_all_or_nothing() {
     eprintln!("crash/wave: a wave of {WAVE_ORDERS} orders takes {duration:.2?}");
     drop(manager);
     server.kill();
-    check_wave(&db, &stock, &demand, true, "the timed wave");
+    check_wave(&measured.db, &stock, &demand, true, "the timed wave");
+    drop(measured);
 
     let mut kills = Kills::default();
     for k in 0..KILLS {
-        let db = dir.path().join(format!("kill-{k:02}.db"));
-        std::fs::copy(&base, &db).unwrap();
+        // Each kill on a warehouse of its own, made the same way.
+        let hosted = wave_warehouse(&bins, &csv);
+        let db = &hosted.db;
         let delay = duration.mul_f64(1.2 * rng.unit());
-        let mut server = Server::start(&db);
+        let mut server = Server::start(&hosted);
         let client = Client::sign_in(&server.addr, "Pick 1", "9999");
         let (reply, writing) =
-            kill_during(&mut server, &db, client, "release_new_orders", json!({}), delay);
+            kill_during(&mut server, db, client, "release_new_orders", json!({}), delay);
         let ctx = format!("seed {seed}, kill {k} after {delay:.2?}");
         if let Some((status, wave)) = &reply {
             assert_eq!(*status, 200, "{ctx}: the wave answered {status}: {wave}");
         }
-        let new: i64 = Connection::open(&db)
-            .unwrap()
+        let new: i64 = db
             .query_row("SELECT count(*) FROM orders WHERE status = 'new'", [], |r| r.get(0))
             .unwrap();
         let committed = new == 0;
         assert!(reply.is_none() || committed, "{ctx}: the wave answered but is not there");
-        check_wave(&db, &stock, &demand, committed, &ctx);
-        let (ok, out) = db_check(&db);
+        check_wave(db, &stock, &demand, committed, &ctx);
+        let (ok, out) = db_check(&hosted);
         assert!(ok, "{ctx}: backroom db check failed:\n{out}\nserver log:\n{}", server.log());
         // Restarted, the server reads the same.
-        let mut server = Server::start(&db);
+        let mut server = Server::start(&hosted);
         let mut manager = Client::sign_in(&server.addr, "Pick 1", "9999");
         let report = manager.call("check_ledger", &json!({}));
         assert_eq!(report["ok"], true, "{ctx}: {report}");
@@ -332,37 +318,59 @@ fn a_killed_release_wave_reserves_all_or_nothing() {
             "crash/wave: kill {k} after {delay:.2?}: {}",
             describe(reply.is_some(), writing, committed)
         );
-        std::fs::remove_file(&db).unwrap();
     }
     eprintln!("crash/wave: {kills:?}");
     eprintln!("crash/wave: {KILLS} kills in {:.2?}", started.elapsed());
 }
 
+/// The warehouse a wave runs on: `bins` stocked (SKU, bin, quantity) and the orders of `csv`
+/// imported, all waiting for the wave. The same arguments make the same warehouse.
+fn wave_warehouse(bins: &[(&str, &str, i64)], csv: &str) -> Hosted {
+    let w = support::warehouse();
+    let mut settings = w.local("get_settings", json!({}));
+    settings["orders"]["auto_release"] = json!(false);
+    w.local("save_settings", settings);
+    for (sku, bin, qty) in bins {
+        support::receive(&w, sku, bin, *qty);
+    }
+    let report = w.local("import_csv", json!({"table": "orders", "csv": csv}));
+    assert_eq!(report["created"], WAVE_ORDERS, "{report}");
+    let hosted = Hosted::new(w);
+    let new: i64 = hosted
+        .db
+        .query_row("SELECT count(*) FROM orders WHERE status = 'new'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(new, WAVE_ORDERS as i64, "imported orders wait for the wave");
+    hosted
+}
+
 /// The state after a wave that either happened (`released`) or did not: every order still new
 /// with nothing reserved, or none new and exactly the stock there is reserved.
 fn check_wave(
-    db: &Path,
+    db: &TestDatabase,
     stock: &BTreeMap<&str, i64>,
     demand: &BTreeMap<String, i64>,
     released: bool,
     ctx: &str,
 ) {
-    let conn = Connection::open(db).unwrap();
-    let statuses: BTreeMap<String, i64> =
-        query_rows(&conn, "SELECT status, count(*) FROM orders GROUP BY status", |r| {
+    let statuses: BTreeMap<String, i64> = db
+        .query_all("SELECT status, count(*) FROM orders GROUP BY status", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
+        .unwrap()
         .into_iter()
         .collect();
-    let reserved: BTreeMap<String, i64> = query_rows(
-        &conn,
-        "SELECT p.sku, sum(r.qty) FROM reservations r JOIN products p ON p.id = r.product_id
-         GROUP BY p.sku",
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-    .into_iter()
-    .collect();
-    let (events, holds): (i64, i64) = conn
+    let reserved: BTreeMap<String, i64> = db
+        .query_all(
+            "SELECT p.sku, sum(r.qty) FROM reservations r JOIN products p ON p.id = r.product_id
+             GROUP BY p.sku",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+        .into_iter()
+        .collect();
+    let (events, holds): (i64, i64) = db
         .query_row(
             "SELECT (SELECT count(*) FROM order_events WHERE to_status <> 'new'),
                     (SELECT count(*) FROM order_holds)",
@@ -390,7 +398,7 @@ fn check_wave(
         assert!(reserved.is_empty(), "{ctx}: reservations without a wave: {reserved:?}");
         assert_eq!(events, 0, "{ctx}: status events without a wave");
     }
-    assert_no_overcommitment(&conn, ctx);
+    assert_no_overcommitment(db, ctx);
 }
 
 fn describe(replied: bool, writing: bool, committed: bool) -> &'static str {

@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::Arc;
 
@@ -85,7 +85,7 @@ async fn post(router: &Router, name: &str, token: Option<&str>, req: Value) -> (
 }
 
 fn serve(w: Warehouse) -> (Router, Warehouse) {
-    let app = App::open(&w.db_path()).unwrap();
+    let app = App::open_at(&w.db.location).unwrap();
     (router(Arc::new(app), None), w)
 }
 
@@ -275,181 +275,199 @@ fn cases() -> Vec<(&'static str, Value, u16)> {
     ]
 }
 
-#[tokio::test]
-async fn every_command_answers_over_http() {
+#[test]
+fn every_command_answers_over_http() {
     let (router, _w) = serve(support::warehouse());
-    let declared: BTreeSet<&str> = backroom_api::commands::names().into_iter().collect();
-    let covered: BTreeSet<&str> = cases().iter().map(|(name, _, _)| *name).collect();
-    assert_eq!(covered, declared, "every declared command needs a case here");
+    support::block_on(async {
+        let declared: BTreeSet<&str> = backroom_api::commands::names().into_iter().collect();
+        let covered: BTreeSet<&str> = cases().iter().map(|(name, _, _)| *name).collect();
+        assert_eq!(covered, declared, "every declared command needs a case here");
 
-    let (_, session) =
-        post(&router, "sign_in", None, json!({"station": "Office", "credential": "9999"})).await;
-    assert_eq!(session["code"], "not_found", "there is no Office station: {session}");
-    let (status, session) =
-        post(&router, "sign_in", None, json!({"station": "Pick 1", "credential": "OP-MGR"})).await;
-    assert_eq!(status, 200, "{session}");
-    let token = session["token"].as_str().unwrap().to_owned();
+        let (_, session) =
+            post(&router, "sign_in", None, json!({"station": "Office", "credential": "9999"}))
+                .await;
+        assert_eq!(session["code"], "not_found", "there is no Office station: {session}");
+        let (status, session) =
+            post(&router, "sign_in", None, json!({"station": "Pick 1", "credential": "OP-MGR"}))
+                .await;
+        assert_eq!(status, 200, "{session}");
+        let token = session["token"].as_str().unwrap().to_owned();
 
-    for (name, req, expected) in cases() {
-        let (status, body) = post(&router, name, Some(&token), req).await;
-        assert_eq!(status.as_u16(), expected, "{name} answered {status}: {body}");
-        if status.is_success() {
-            assert!(!body.is_null(), "{name} answered no JSON");
-        } else {
-            assert!(body["code"].is_string() && body["message"].is_string(), "{name}: {body}");
+        for (name, req, expected) in cases() {
+            let (status, body) = post(&router, name, Some(&token), req).await;
+            assert_eq!(status.as_u16(), expected, "{name} answered {status}: {body}");
+            if status.is_success() {
+                assert!(!body.is_null(), "{name} answered no JSON");
+            } else {
+                assert!(body["code"].is_string() && body["message"].is_string(), "{name}: {body}");
+            }
         }
-    }
+    });
 }
 
-#[tokio::test]
-async fn health_and_command_list() {
+#[test]
+fn health_and_command_list() {
     let (router, _w) = serve(support::warehouse());
-    let (status, health) = send(&router, "GET", "/api/health", None, "").await;
-    assert_eq!(status, 200);
-    assert_eq!(health["ok"], true);
-    assert_eq!(health["schema"], backroom_api::db::schema_version());
-    assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
-    assert_eq!(health["empty"], false);
-    let (status, names) = send(&router, "GET", "/api/commands", None, "").await;
-    assert_eq!(status, 200);
-    let names: Vec<&str> = names.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    assert_eq!(names, backroom_api::commands::names());
+    support::block_on(async {
+        let (status, health) = send(&router, "GET", "/api/health", None, "").await;
+        assert_eq!(status, 200);
+        assert_eq!(health["ok"], true);
+        assert_eq!(health["schema"], backroom_api::db::schema_version());
+        assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(health["empty"], false);
+        let (status, names) = send(&router, "GET", "/api/commands", None, "").await;
+        assert_eq!(status, 200);
+        let names: Vec<&str> =
+            names.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert_eq!(names, backroom_api::commands::names());
+    });
 }
 
-#[tokio::test]
-async fn bad_requests_get_structured_errors() {
+#[test]
+fn bad_requests_get_structured_errors() {
     let (router, w) = serve(support::warehouse());
     let token = w.sign_in("Pick 1", "OP-PICK");
+    support::block_on(async {
+        let (status, body) = post(&router, "no_such_command", Some(&token), json!({})).await;
+        assert_eq!((status.as_u16(), body["code"].as_str()), (404, Some("unknown_command")));
 
-    let (status, body) = post(&router, "no_such_command", Some(&token), json!({})).await;
-    assert_eq!((status.as_u16(), body["code"].as_str()), (404, Some("unknown_command")));
+        let (status, body) =
+            send(&router, "POST", "/api/search_products", Some(&token), "{\"text\": ").await;
+        assert_eq!((status.as_u16(), body["code"].as_str()), (400, Some("bad_request")));
 
-    let (status, body) =
-        send(&router, "POST", "/api/search_products", Some(&token), "{\"text\": ").await;
-    assert_eq!((status.as_u16(), body["code"].as_str()), (400, Some("bad_request")));
+        let (status, body) =
+            post(&router, "lookup_product", Some(&token), json!({"code": 7})).await;
+        assert_eq!((status.as_u16(), body["code"].as_str()), (400, Some("bad_request")), "{body}");
 
-    let (status, body) = post(&router, "lookup_product", Some(&token), json!({"code": 7})).await;
-    assert_eq!((status.as_u16(), body["code"].as_str()), (400, Some("bad_request")), "{body}");
+        // A status the list does not have is refused by name, not read as "none of them".
+        let (status, body) =
+            post(&router, "list_pick_lists", Some(&token), json!({"status": "lost"})).await;
+        assert_eq!((status.as_u16(), body["code"].as_str()), (400, Some("bad_request")), "{body}");
+        assert!(body["message"].as_str().unwrap().contains("lost"), "{body}");
 
-    // A status the list does not have is refused by name, not read as "none of them".
-    let (status, body) =
-        post(&router, "list_pick_lists", Some(&token), json!({"status": "lost"})).await;
-    assert_eq!((status.as_u16(), body["code"].as_str()), (400, Some("bad_request")), "{body}");
-    assert!(body["message"].as_str().unwrap().contains("lost"), "{body}");
+        let (status, body) = post(&router, "search_products", None, json!({})).await;
+        assert_eq!((status.as_u16(), body["code"].as_str()), (403, Some("not_signed_in")));
 
-    let (status, body) = post(&router, "search_products", None, json!({})).await;
-    assert_eq!((status.as_u16(), body["code"].as_str()), (403, Some("not_signed_in")));
+        let (status, body) =
+            post(&router, "save_product", Some(&token), json!({"sku": "X", "name": "X"})).await;
+        assert_eq!((status.as_u16(), body["code"].as_str()), (403, Some("forbidden")));
+        assert!(body["message"].as_str().unwrap().contains("ask a manager"), "{body}");
 
-    let (status, body) =
-        post(&router, "save_product", Some(&token), json!({"sku": "X", "name": "X"})).await;
-    assert_eq!((status.as_u16(), body["code"].as_str()), (403, Some("forbidden")));
-    assert!(body["message"].as_str().unwrap().contains("ask a manager"), "{body}");
+        let (status, body) =
+            post(&router, "lookup_product", Some(&token), json!({"code": "0000"})).await;
+        assert_eq!((status.as_u16(), body["code"].as_str()), (404, Some("not_found")));
+        assert!(
+            body["message"].as_str().unwrap().contains("0000"),
+            "the message names the code: {body}"
+        );
 
-    let (status, body) =
-        post(&router, "lookup_product", Some(&token), json!({"code": "0000"})).await;
-    assert_eq!((status.as_u16(), body["code"].as_str()), (404, Some("not_found")));
-    assert!(
-        body["message"].as_str().unwrap().contains("0000"),
-        "the message names the code: {body}"
-    );
+        let (status, body) = send(&router, "GET", "/api/nowhere/deeper", None, "").await;
+        assert_eq!((status.as_u16(), body["code"].as_str()), (404, Some("unknown_command")));
 
-    let (status, body) = send(&router, "GET", "/api/nowhere/deeper", None, "").await;
-    assert_eq!((status.as_u16(), body["code"].as_str()), (404, Some("unknown_command")));
-
-    let (status, body) = post(&router, "search_products", Some("forged-token"), json!({})).await;
-    assert_eq!((status.as_u16(), body["code"].as_str()), (403, Some("not_signed_in")));
+        let (status, body) =
+            post(&router, "search_products", Some("forged-token"), json!({})).await;
+        assert_eq!((status.as_u16(), body["code"].as_str()), (403, Some("not_signed_in")));
+    });
 }
 
-#[tokio::test]
-async fn a_scanned_barcode_finds_its_product_and_stock() {
+#[test]
+fn a_scanned_barcode_finds_its_product_and_stock() {
     let (router, w) = serve(support::warehouse());
     support::receive(&w, "TEE-M", "A02-1-03-R", 12);
     support::receive(&w, "TEE-M", "QUARANTINE", 2);
     let token = w.sign_in("Pick 1", "1111");
-    let (status, found) =
-        post(&router, "lookup_product", Some(&token), json!({"code": "4006381333931"})).await;
-    assert_eq!(status, 200, "{found}");
-    assert_eq!(found["product"]["sku"], "TEE-M");
-    assert!((found["product"]["unit_weight_g"].as_f64().unwrap() - 181.437).abs() < 0.01);
-    assert_eq!(found["totals"], json!({"on_hand": 14, "reserved": 0, "available": 12}));
-    let places: Vec<(&str, i64)> = found["locations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| (l["location"].as_str().unwrap(), l["on_hand"].as_i64().unwrap()))
-        .collect();
-    assert_eq!(places, [("A02-1-03-R", 12), ("QUARANTINE", 2)]);
+    support::block_on(async {
+        let (status, found) =
+            post(&router, "lookup_product", Some(&token), json!({"code": "4006381333931"})).await;
+        assert_eq!(status, 200, "{found}");
+        assert_eq!(found["product"]["sku"], "TEE-M");
+        assert!((found["product"]["unit_weight_g"].as_f64().unwrap() - 181.437).abs() < 0.01);
+        assert_eq!(found["totals"], json!({"on_hand": 14, "reserved": 0, "available": 12}));
+        let places: Vec<(&str, i64)> = found["locations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["location"].as_str().unwrap(), l["on_hand"].as_i64().unwrap()))
+            .collect();
+        assert_eq!(places, [("A02-1-03-R", 12), ("QUARANTINE", 2)]);
+    });
 }
 
-#[tokio::test]
-async fn the_ui_folder_is_served_with_an_spa_fallback() {
+#[test]
+fn the_ui_folder_is_served_with_an_spa_fallback() {
     let w = support::warehouse();
     let ui = w.dir.path().join("dist");
     std::fs::create_dir_all(&ui).unwrap();
     std::fs::write(ui.join("index.html"), "<title>Backroom UI</title>").unwrap();
-    let router = router(Arc::new(App::open(&w.db_path()).unwrap()), Some(ui));
-    for path in ["/", "/orders/1001"] {
-        let response = router
-            .clone()
-            .oneshot(request("GET", path).body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "{path}");
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        assert!(String::from_utf8_lossy(&body).contains("Backroom UI"), "{path}");
-    }
+    let router = router(Arc::new(App::open_at(&w.db.location).unwrap()), Some(ui));
+    support::block_on(async {
+        for path in ["/", "/orders/1001"] {
+            let response = router
+                .clone()
+                .oneshot(request("GET", path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            assert!(String::from_utf8_lossy(&body).contains("Backroom UI"), "{path}");
+        }
+    });
 }
 
-#[tokio::test]
-async fn events_stream_to_every_screen_after_a_commit() {
+#[test]
+fn events_stream_to_every_screen_after_a_commit() {
     let w = support::warehouse();
-    let app = Arc::new(App::open(&w.db_path()).unwrap());
+    let app = Arc::new(App::open_at(&w.db.location).unwrap());
     let router = router(app.clone(), None);
-    let response = router
-        .clone()
-        .oneshot(request("GET", "/api/events").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["content-type"], "text/event-stream");
-    let mut body = response.into_body();
     let token = w.sign_in("Pick 1", "OP-PICK");
-    let (status, reply) =
-        post(&router, "receive", Some(&token), json!({"product": "MUG-1", "qty": 2})).await;
-    assert_eq!(status, 200, "{reply}");
-    let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
-        .await
-        .expect("an event arrives")
-        .unwrap()
-        .unwrap();
-    let text = String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap();
-    let data = text.trim().strip_prefix("data:").unwrap().trim();
-    let event: Value = serde_json::from_str(data).unwrap();
-    assert_eq!(event, json!({"type": "stock_changed", "skus": ["MUG-1"]}));
+    support::block_on(async {
+        let response = router
+            .clone()
+            .oneshot(request("GET", "/api/events").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        let mut body = response.into_body();
+        let (status, reply) =
+            post(&router, "receive", Some(&token), json!({"product": "MUG-1", "qty": 2})).await;
+        assert_eq!(status, 200, "{reply}");
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+            .await
+            .expect("an event arrives")
+            .unwrap()
+            .unwrap();
+        let text = String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap();
+        let data = text.trim().strip_prefix("data:").unwrap().trim();
+        let event: Value = serde_json::from_str(data).unwrap();
+        assert_eq!(event, json!({"type": "stock_changed", "skus": ["MUG-1"]}));
+    });
 }
 
 /// A station reading the stream takes the host for gone after `EVENTS_SILENCE` of nothing; a
 /// quiet host must therefore say it is there sooner than that.
-#[tokio::test]
-async fn a_quiet_event_stream_says_it_is_still_there() {
+#[test]
+fn a_quiet_event_stream_says_it_is_still_there() {
     let w = support::warehouse();
     // The host stays up while the stream is read: the router holds it.
-    let router = router(Arc::new(App::open(&w.db_path()).unwrap()), None);
+    let router = router(Arc::new(App::open_at(&w.db.location).unwrap()), None);
     let request = request("GET", "/api/events").body(Body::empty()).unwrap();
-    let response = router.clone().oneshot(request).await.unwrap();
-    let mut body = response.into_body();
-    let wait = backroom::serve::EVENTS_KEEP_ALIVE * 2;
-    let frame = tokio::time::timeout(wait, body.frame())
-        .await
-        .expect("a keep-alive before a station gives up")
-        .unwrap()
-        .unwrap();
-    let text = String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap();
-    assert!(text.starts_with(':'), "a comment line, not an event: {text:?}");
+    support::block_on(async {
+        let response = router.clone().oneshot(request).await.unwrap();
+        let mut body = response.into_body();
+        let wait = backroom::serve::EVENTS_KEEP_ALIVE * 2;
+        let frame = tokio::time::timeout(wait, body.frame())
+            .await
+            .expect("a keep-alive before a station gives up")
+            .unwrap()
+            .unwrap();
+        let text = String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap();
+        assert!(text.starts_with(':'), "a comment line, not an event: {text:?}");
+    });
 }
 
-#[tokio::test]
-async fn a_refused_command_announces_nothing() {
+#[test]
+fn a_refused_command_announces_nothing() {
     let w = support::warehouse();
     let mut events = w.app.subscribe();
     let err = w.app.call(backroom_api::Caller::Local, "record_movement",
@@ -458,22 +476,25 @@ async fn a_refused_command_announces_nothing() {
     assert!(events.try_recv().is_err(), "no event for a rolled-back command");
 }
 
-#[tokio::test]
-async fn a_large_import_is_not_refused_for_its_size() {
+#[test]
+fn a_large_import_is_not_refused_for_its_size() {
     let (router, _w) = serve(support::warehouse());
-    let (_, session) =
-        post(&router, "sign_in", None, json!({"station": "Pick 1", "credential": "OP-MGR"})).await;
-    let token = session["token"].as_str().unwrap().to_owned();
-    // About 3 MB: more than a web server's usual default limit of 2 MB.
-    let mut csv = String::from("sku,name\n");
-    for n in 0..60_000 {
-        csv.push_str(&format!("LONG-SKU-{n:08},A product with a long descriptive name {n}\n"));
-    }
-    assert!(csv.len() > 3_000_000);
-    let req = json!({"table": "products", "csv": csv, "dry_run": true});
-    let (status, report) = post(&router, "import_csv", Some(&token), req).await;
-    assert_eq!(status, 200, "{report}");
-    assert_eq!(report["rows"], 60_000);
+    support::block_on(async {
+        let (_, session) =
+            post(&router, "sign_in", None, json!({"station": "Pick 1", "credential": "OP-MGR"}))
+                .await;
+        let token = session["token"].as_str().unwrap().to_owned();
+        // About 3 MB: more than a web server's usual default limit of 2 MB.
+        let mut csv = String::from("sku,name\n");
+        for n in 0..60_000 {
+            csv.push_str(&format!("LONG-SKU-{n:08},A product with a long descriptive name {n}\n"));
+        }
+        assert!(csv.len() > 3_000_000);
+        let req = json!({"table": "products", "csv": csv, "dry_run": true});
+        let (status, report) = post(&router, "import_csv", Some(&token), req).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(report["rows"], 60_000);
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -490,10 +511,10 @@ fn with_headers(method: &str, uri: &str, headers: &[(&str, &str)], body: &str) -
     req.body(Body::from(body.to_owned())).unwrap()
 }
 
-#[tokio::test]
-async fn only_its_own_host_names_are_answered() {
+#[test]
+fn only_its_own_host_names_are_answered() {
     let w = support::warehouse();
-    let app = Arc::new(App::open(&w.db_path()).unwrap());
+    let app = Arc::new(App::open_at(&w.db.location).unwrap());
     let loopback = router(app.clone(), None);
     // On every interface, reached at a LAN address of the machine, with two more names given.
     let everywhere = router_at(
@@ -509,213 +530,234 @@ async fn only_its_own_host_names_are_answered() {
         router_at(app.clone(), None, "[::]:7878", "[::ffff:192.168.1.20]:7878", &[], &[]);
     // Behind the UI's development server, which passes its own host on.
     let dev = router_at(app, None, HOST, HOST, &["localhost:5173"], &[]);
-    let cases: &[(&Router, Option<&str>, u16)] = &[
-        (&loopback, Some("127.0.0.1:7878"), 200),
-        (&loopback, Some("localhost:7878"), 200),
-        (&loopback, Some("LocalHost:7878"), 200),
-        (&loopback, Some("localhost"), 200),
-        (&loopback, Some("[::1]:7878"), 200),
-        // A name whose DNS an attacker points at 127.0.0.1 (rebinding), and lookalikes.
-        (&loopback, Some("evil.example"), 421),
-        (&loopback, Some("evil.example:7878"), 421),
-        (&loopback, Some("localhost.evil.example:7878"), 421),
-        (&loopback, Some("127.0.0.1.nip.io:7878"), 421),
-        (&loopback, Some("localhost@evil.example"), 421),
-        // Another port of this machine is another server.
-        (&loopback, Some("localhost:8080"), 421),
-        (&loopback, Some("192.168.1.20:7878"), 421),
-        (&loopback, None, 421),
-        (&everywhere, Some("192.168.1.20:7878"), 200),
-        (&everywhere, Some("0.0.0.0:7878"), 200),
-        (&everywhere, Some("backroom-pc:7878"), 200),
-        (&everywhere, Some("BACKROOM-PC"), 200),
-        (&everywhere, Some("proxy.lan:8443"), 200),
-        (&everywhere, Some("proxy.lan:7878"), 421),
-        (&everywhere, Some("192.168.1.21:7878"), 421),
-        (&everywhere, Some("evil.example:7878"), 421),
-        (&dual_stack, Some("192.168.1.20:7878"), 200),
-        (&dual_stack, Some("[::1]:7878"), 200),
-        (&dual_stack, Some("evil.example:7878"), 421),
-        (&dev, Some("localhost:5173"), 200),
-        (&dev, Some("localhost:7878"), 200),
-        (&dev, Some("localhost:5174"), 421),
-    ];
-    for (router, host, expected) in cases {
-        // The UI's pages, the API and the event stream alike.
-        for path in ["/", "/orders/1001", "/api/health", "/api/commands", "/api/events"] {
-            let headers: Vec<(&str, &str)> = host.iter().map(|host| ("host", *host)).collect();
-            let (status, _, body) = answer(router, with_headers("GET", path, &headers, "")).await;
-            assert_eq!(status.as_u16(), *expected, "GET {path} with Host {host:?}: {body}");
-            if *expected == 421 {
-                assert_eq!(body["code"], "foreign_host", "GET {path} with Host {host:?}");
-                assert!(body["message"].is_string(), "{body}");
+    support::block_on(async {
+        let cases: &[(&Router, Option<&str>, u16)] = &[
+            (&loopback, Some("127.0.0.1:7878"), 200),
+            (&loopback, Some("localhost:7878"), 200),
+            (&loopback, Some("LocalHost:7878"), 200),
+            (&loopback, Some("localhost"), 200),
+            (&loopback, Some("[::1]:7878"), 200),
+            // A name whose DNS an attacker points at 127.0.0.1 (rebinding), and lookalikes.
+            (&loopback, Some("evil.example"), 421),
+            (&loopback, Some("evil.example:7878"), 421),
+            (&loopback, Some("localhost.evil.example:7878"), 421),
+            (&loopback, Some("127.0.0.1.nip.io:7878"), 421),
+            (&loopback, Some("localhost@evil.example"), 421),
+            // Another port of this machine is another server.
+            (&loopback, Some("localhost:8080"), 421),
+            (&loopback, Some("192.168.1.20:7878"), 421),
+            (&loopback, None, 421),
+            (&everywhere, Some("192.168.1.20:7878"), 200),
+            (&everywhere, Some("0.0.0.0:7878"), 200),
+            (&everywhere, Some("backroom-pc:7878"), 200),
+            (&everywhere, Some("BACKROOM-PC"), 200),
+            (&everywhere, Some("proxy.lan:8443"), 200),
+            (&everywhere, Some("proxy.lan:7878"), 421),
+            (&everywhere, Some("192.168.1.21:7878"), 421),
+            (&everywhere, Some("evil.example:7878"), 421),
+            (&dual_stack, Some("192.168.1.20:7878"), 200),
+            (&dual_stack, Some("[::1]:7878"), 200),
+            (&dual_stack, Some("evil.example:7878"), 421),
+            (&dev, Some("localhost:5173"), 200),
+            (&dev, Some("localhost:7878"), 200),
+            (&dev, Some("localhost:5174"), 421),
+        ];
+        for (router, host, expected) in cases {
+            // The UI's pages, the API and the event stream alike.
+            for path in ["/", "/orders/1001", "/api/health", "/api/commands", "/api/events"] {
+                let headers: Vec<(&str, &str)> = host.iter().map(|host| ("host", *host)).collect();
+                let (status, _, body) =
+                    answer(router, with_headers("GET", path, &headers, "")).await;
+                assert_eq!(status.as_u16(), *expected, "GET {path} with Host {host:?}: {body}");
+                if *expected == 421 {
+                    assert_eq!(body["code"], "foreign_host", "GET {path} with Host {host:?}");
+                    assert!(body["message"].is_string(), "{body}");
+                }
             }
         }
-    }
-    // A command sent to a foreign name does not run.
-    let sign_in = r#"{"station": "Pick 1", "credential": "9999"}"#;
-    let headers = [("host", "evil.example:7878"), ("content-type", "application/json")];
-    let (status, _, body) =
-        answer(&loopback, with_headers("POST", "/api/sign_in", &headers, sign_in)).await;
-    assert_eq!((status.as_u16(), body["code"].as_str()), (421, Some("foreign_host")), "{body}");
-    assert!(body.get("token").is_none(), "{body}");
-    // The development server's page calls the API at its own origin.
-    let headers = [
-        ("host", "localhost:5173"),
-        ("origin", "http://localhost:5173"),
-        ("content-type", "application/json"),
-    ];
-    let (status, _, body) = answer(&dev, with_headers("POST", "/api/health", &headers, "{}")).await;
-    assert_eq!(status, 200, "{body}");
+        // A command sent to a foreign name does not run.
+        let sign_in = r#"{"station": "Pick 1", "credential": "9999"}"#;
+        let headers = [("host", "evil.example:7878"), ("content-type", "application/json")];
+        let (status, _, body) =
+            answer(&loopback, with_headers("POST", "/api/sign_in", &headers, sign_in)).await;
+        assert_eq!((status.as_u16(), body["code"].as_str()), (421, Some("foreign_host")), "{body}");
+        assert!(body.get("token").is_none(), "{body}");
+        // The development server's page calls the API at its own origin.
+        let headers = [
+            ("host", "localhost:5173"),
+            ("origin", "http://localhost:5173"),
+            ("content-type", "application/json"),
+        ];
+        let (status, _, body) =
+            answer(&dev, with_headers("POST", "/api/health", &headers, "{}")).await;
+        assert_eq!(status, 200, "{body}");
+    });
 }
 
-#[tokio::test]
-async fn a_command_takes_json_and_nothing_a_form_can_send() {
+#[test]
+fn a_command_takes_json_and_nothing_a_form_can_send() {
     let (router, w) = serve(support::warehouse());
     let token = w.sign_in("Pick 1", "OP-MGR");
     let bearer = format!("Bearer {token}");
-    let product = r#"{"sku": "SENT-1", "name": "Sent by a form"}"#;
-    let refused = [
-        Some("text/plain"),
-        Some("text/plain;charset=UTF-8"),
-        Some("application/x-www-form-urlencoded"),
-        Some("multipart/form-data; boundary=x"),
-        Some("text/json"),
-        Some("application/jsonp"),
-        // A body needs a content type; only an empty one goes without.
-        None,
-    ];
-    for content_type in refused {
-        let mut headers = vec![("host", HOST), ("authorization", bearer.as_str())];
-        headers.extend(content_type.map(|t| ("content-type", t)));
+    support::block_on(async {
+        let product = r#"{"sku": "SENT-1", "name": "Sent by a form"}"#;
+        let refused = [
+            Some("text/plain"),
+            Some("text/plain;charset=UTF-8"),
+            Some("application/x-www-form-urlencoded"),
+            Some("multipart/form-data; boundary=x"),
+            Some("text/json"),
+            Some("application/jsonp"),
+            // A body needs a content type; only an empty one goes without.
+            None,
+        ];
+        for content_type in refused {
+            let mut headers = vec![("host", HOST), ("authorization", bearer.as_str())];
+            headers.extend(content_type.map(|t| ("content-type", t)));
+            let (status, _, body) =
+                answer(&router, with_headers("POST", "/api/save_product", &headers, product)).await;
+            assert_eq!(
+                (status.as_u16(), body["code"].as_str()),
+                (415, Some("unsupported_media_type")),
+                "{content_type:?}: {body}"
+            );
+        }
+        let (status, body) =
+            post(&router, "lookup_product", Some(&token), json!({"code": "SENT-1"})).await;
+        assert_eq!(status, 404, "a refused request saved the product: {body}");
+        let headers = [("host", HOST), ("content-type", "text/plain")];
         let (status, _, body) =
-            answer(&router, with_headers("POST", "/api/save_product", &headers, product)).await;
-        assert_eq!(
-            (status.as_u16(), body["code"].as_str()),
-            (415, Some("unsupported_media_type")),
-            "{content_type:?}: {body}"
-        );
-    }
-    let (status, body) =
-        post(&router, "lookup_product", Some(&token), json!({"code": "SENT-1"})).await;
-    assert_eq!(status, 404, "a refused request saved the product: {body}");
-    let headers = [("host", HOST), ("content-type", "text/plain")];
-    let (status, _, body) =
-        answer(&router, with_headers("POST", "/api/health", &headers, "{}")).await;
-    assert_eq!(status, 415, "{body}");
+            answer(&router, with_headers("POST", "/api/health", &headers, "{}")).await;
+        assert_eq!(status, 415, "{body}");
 
-    // JSON is JSON with parameters and in any case.
-    for (n, content_type) in
-        ["application/json; charset=utf-8", "Application/JSON"].iter().enumerate()
-    {
-        let headers =
-            [("host", HOST), ("authorization", bearer.as_str()), ("content-type", *content_type)];
-        let product = json!({"sku": format!("JSON-{n}"), "name": "Sent as JSON"}).to_string();
-        let (status, _, body) =
-            answer(&router, with_headers("POST", "/api/save_product", &headers, &product)).await;
-        assert_eq!(status, 200, "{content_type}: {body}");
-    }
-    // A command without arguments may come with no body and no content type: nothing is in it.
-    for name in ["health", "whoami", "list_stations"] {
-        let headers = [("host", HOST), ("authorization", bearer.as_str())];
-        let (status, _, body) =
-            answer(&router, with_headers("POST", &format!("/api/{name}"), &headers, "")).await;
-        assert_eq!(status, 200, "{name}: {body}");
-    }
+        // JSON is JSON with parameters and in any case.
+        for (n, content_type) in
+            ["application/json; charset=utf-8", "Application/JSON"].iter().enumerate()
+        {
+            let headers = [
+                ("host", HOST),
+                ("authorization", bearer.as_str()),
+                ("content-type", *content_type),
+            ];
+            let product = json!({"sku": format!("JSON-{n}"), "name": "Sent as JSON"}).to_string();
+            let (status, _, body) =
+                answer(&router, with_headers("POST", "/api/save_product", &headers, &product))
+                    .await;
+            assert_eq!(status, 200, "{content_type}: {body}");
+        }
+        // A command without arguments may come with no body and no content type: nothing is in it.
+        for name in ["health", "whoami", "list_stations"] {
+            let headers = [("host", HOST), ("authorization", bearer.as_str())];
+            let (status, _, body) =
+                answer(&router, with_headers("POST", &format!("/api/{name}"), &headers, "")).await;
+            assert_eq!(status, 200, "{name}: {body}");
+        }
+    });
 }
 
 /// A request's method, path and headers besides Host, and the status it is answered with.
 type OriginCase<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], u16);
 
-#[tokio::test]
-async fn pages_of_other_origins_are_refused() {
+#[test]
+fn pages_of_other_origins_are_refused() {
     let w = support::warehouse();
-    let app = Arc::new(App::open(&w.db_path()).unwrap());
+    let app = Arc::new(App::open_at(&w.db.location).unwrap());
     let router = router_at(app, None, HOST, HOST, &[], &["https://backroom.example.com/"]);
     let bearer = format!("Bearer {}", w.sign_in("Pick 1", "OP-MGR"));
-    let own = ("origin", "http://127.0.0.1:7878");
-    let proxy = ("origin", "https://backroom.example.com");
-    let evil = ("origin", "http://evil.example");
-    let same_origin = ("sec-fetch-site", "same-origin");
-    let cross_site = ("sec-fetch-site", "cross-site");
-    let (navigate, document) = (("sec-fetch-mode", "navigate"), ("sec-fetch-dest", "document"));
-    let cases: &[OriginCase] = &[
-        // The UI's own calls and event stream.
-        ("POST", "/api/whoami", &[own, same_origin], 200),
-        ("GET", "/api/events", &[same_origin], 200),
-        ("GET", "/api/events", &[own], 200),
-        // A proxy's public address, given with --allow-origin, whatever site it is.
-        ("POST", "/api/whoami", &[proxy, cross_site], 200),
-        ("GET", "/api/events", &[("origin", "https://Backroom.Example.com")], 200),
-        // Another site's page: a fetch or a form, and the event stream.
-        ("POST", "/api/whoami", &[evil], 403),
-        ("POST", "/api/whoami", &[evil, cross_site], 403),
-        ("GET", "/api/events", &[evil], 403),
-        ("GET", "/api/health", &[evil], 403),
-        ("GET", "/", &[evil], 403),
-        // Another port or name of this machine, a sandboxed frame or a file, a lookalike.
-        ("POST", "/api/whoami", &[("origin", "http://127.0.0.1:3000")], 403),
-        ("POST", "/api/whoami", &[("origin", "http://localhost:7878")], 403),
-        ("POST", "/api/whoami", &[("origin", "null")], 403),
-        ("POST", "/api/whoami", &[("origin", "https://backroom.example.com.evil.example")], 403),
-        // Requests another site started without saying from where: a script, an image, a frame.
-        ("GET", "/api/events", &[cross_site], 403),
-        ("GET", "/api/commands", &[cross_site, ("sec-fetch-dest", "script")], 403),
-        ("GET", "/", &[cross_site, navigate, ("sec-fetch-dest", "iframe")], 403),
-        ("GET", "/api/health", &[cross_site, navigate, document], 403),
-        // A link from another site opens the UI, which that site can neither read nor drive;
-        // so does a typed address or a bookmark.
-        ("GET", "/", &[cross_site, navigate, document], 200),
-        ("GET", "/orders/1001", &[("sec-fetch-site", "none"), navigate, document], 200),
-    ];
-    for (method, path, headers, expected) in cases {
-        let mut all = vec![("host", HOST), ("authorization", bearer.as_str())];
-        if *method == "POST" {
-            all.push(("content-type", "application/json"));
+    support::block_on(async {
+        let own = ("origin", "http://127.0.0.1:7878");
+        let proxy = ("origin", "https://backroom.example.com");
+        let evil = ("origin", "http://evil.example");
+        let same_origin = ("sec-fetch-site", "same-origin");
+        let cross_site = ("sec-fetch-site", "cross-site");
+        let (navigate, document) = (("sec-fetch-mode", "navigate"), ("sec-fetch-dest", "document"));
+        let cases: &[OriginCase] = &[
+            // The UI's own calls and event stream.
+            ("POST", "/api/whoami", &[own, same_origin], 200),
+            ("GET", "/api/events", &[same_origin], 200),
+            ("GET", "/api/events", &[own], 200),
+            // A proxy's public address, given with --allow-origin, whatever site it is.
+            ("POST", "/api/whoami", &[proxy, cross_site], 200),
+            ("GET", "/api/events", &[("origin", "https://Backroom.Example.com")], 200),
+            // Another site's page: a fetch or a form, and the event stream.
+            ("POST", "/api/whoami", &[evil], 403),
+            ("POST", "/api/whoami", &[evil, cross_site], 403),
+            ("GET", "/api/events", &[evil], 403),
+            ("GET", "/api/health", &[evil], 403),
+            ("GET", "/", &[evil], 403),
+            // Another port or name of this machine, a sandboxed frame or a file, a lookalike.
+            ("POST", "/api/whoami", &[("origin", "http://127.0.0.1:3000")], 403),
+            ("POST", "/api/whoami", &[("origin", "http://localhost:7878")], 403),
+            ("POST", "/api/whoami", &[("origin", "null")], 403),
+            (
+                "POST",
+                "/api/whoami",
+                &[("origin", "https://backroom.example.com.evil.example")],
+                403,
+            ),
+            // Requests another site started without saying from where: a script, an image, a frame.
+            ("GET", "/api/events", &[cross_site], 403),
+            ("GET", "/api/commands", &[cross_site, ("sec-fetch-dest", "script")], 403),
+            ("GET", "/", &[cross_site, navigate, ("sec-fetch-dest", "iframe")], 403),
+            ("GET", "/api/health", &[cross_site, navigate, document], 403),
+            // A link from another site opens the UI, which that site can neither read nor drive;
+            // so does a typed address or a bookmark.
+            ("GET", "/", &[cross_site, navigate, document], 200),
+            ("GET", "/orders/1001", &[("sec-fetch-site", "none"), navigate, document], 200),
+        ];
+        for (method, path, headers, expected) in cases {
+            let mut all = vec![("host", HOST), ("authorization", bearer.as_str())];
+            if *method == "POST" {
+                all.push(("content-type", "application/json"));
+            }
+            all.extend_from_slice(headers);
+            let body = if *method == "POST" { "{}" } else { "" };
+            let (status, reply_headers, reply) =
+                answer(&router, with_headers(method, path, &all, body)).await;
+            assert_eq!(status.as_u16(), *expected, "{method} {path} {headers:?}: {reply}");
+            if *expected == 403 {
+                assert_eq!(reply["code"], "cross_origin", "{method} {path} {headers:?}");
+            }
+            let cors: Vec<_> = reply_headers
+                .keys()
+                .filter(|k| k.as_str().starts_with("access-control-"))
+                .collect();
+            assert!(cors.is_empty(), "{method} {path} {headers:?} answered CORS headers {cors:?}");
         }
-        all.extend_from_slice(headers);
-        let body = if *method == "POST" { "{}" } else { "" };
-        let (status, reply_headers, reply) =
-            answer(&router, with_headers(method, path, &all, body)).await;
-        assert_eq!(status.as_u16(), *expected, "{method} {path} {headers:?}: {reply}");
-        if *expected == 403 {
-            assert_eq!(reply["code"], "cross_origin", "{method} {path} {headers:?}");
-        }
-        let cors: Vec<_> =
-            reply_headers.keys().filter(|k| k.as_str().starts_with("access-control-")).collect();
-        assert!(cors.is_empty(), "{method} {path} {headers:?} answered CORS headers {cors:?}");
-    }
+    });
 }
 
-#[tokio::test]
-async fn every_method_on_the_api_answers_json() {
+#[test]
+fn every_method_on_the_api_answers_json() {
     let (router, _w) = serve(support::warehouse());
-    let cases: &[(&str, &str, u16, &str, &[&str])] = &[
-        ("GET", "/api/nope", 405, "method_not_allowed", &["POST"]),
-        ("GET", "/api/sign_in", 405, "method_not_allowed", &["POST"]),
-        ("PUT", "/api/sign_in", 405, "method_not_allowed", &["POST"]),
-        ("OPTIONS", "/api/sign_in", 405, "method_not_allowed", &["POST"]),
-        ("POST", "/api/commands", 405, "method_not_allowed", &["GET", "HEAD"]),
-        ("POST", "/api/events", 405, "method_not_allowed", &["GET", "HEAD"]),
-        ("DELETE", "/api/health", 405, "method_not_allowed", &["GET", "HEAD", "POST"]),
-        ("GET", "/api/nowhere/deeper", 404, "unknown_command", &[]),
-        ("DELETE", "/api/nowhere/deeper", 404, "unknown_command", &[]),
-    ];
-    for (method, path, expected, code, allow) in cases {
-        let (status, headers, body) =
-            answer(&router, request(method, path).body(Body::empty()).unwrap()).await;
-        assert_eq!(
-            (status.as_u16(), body["code"].as_str()),
-            (*expected, Some(*code)),
-            "{method} {path}"
-        );
-        assert!(body["message"].is_string(), "{method} {path}: {body}");
-        let allowed: BTreeSet<&str> = headers
-            .get("allow")
-            .map(|allow| allow.to_str().unwrap().split(',').map(str::trim).collect())
-            .unwrap_or_default();
-        assert_eq!(allowed, allow.iter().copied().collect(), "{method} {path}: Allow");
-    }
+    support::block_on(async {
+        let cases: &[(&str, &str, u16, &str, &[&str])] = &[
+            ("GET", "/api/nope", 405, "method_not_allowed", &["POST"]),
+            ("GET", "/api/sign_in", 405, "method_not_allowed", &["POST"]),
+            ("PUT", "/api/sign_in", 405, "method_not_allowed", &["POST"]),
+            ("OPTIONS", "/api/sign_in", 405, "method_not_allowed", &["POST"]),
+            ("POST", "/api/commands", 405, "method_not_allowed", &["GET", "HEAD"]),
+            ("POST", "/api/events", 405, "method_not_allowed", &["GET", "HEAD"]),
+            ("DELETE", "/api/health", 405, "method_not_allowed", &["GET", "HEAD", "POST"]),
+            ("GET", "/api/nowhere/deeper", 404, "unknown_command", &[]),
+            ("DELETE", "/api/nowhere/deeper", 404, "unknown_command", &[]),
+        ];
+        for (method, path, expected, code, allow) in cases {
+            let (status, headers, body) =
+                answer(&router, request(method, path).body(Body::empty()).unwrap()).await;
+            assert_eq!(
+                (status.as_u16(), body["code"].as_str()),
+                (*expected, Some(*code)),
+                "{method} {path}"
+            );
+            assert!(body["message"].is_string(), "{method} {path}: {body}");
+            let allowed: BTreeSet<&str> = headers
+                .get("allow")
+                .map(|allow| allow.to_str().unwrap().split(',').map(str::trim).collect())
+                .unwrap_or_default();
+            assert_eq!(allowed, allow.iter().copied().collect(), "{method} {path}: Allow");
+        }
+    });
 }
 
 /// `backroom serve` as a child process with more arguments and environment, on a free
@@ -729,7 +771,7 @@ struct Served {
 }
 
 impl Served {
-    fn start(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Served {
+    fn start(db: &str, args: &[&str], env: &[(&str, &str)]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_backroom"))
             .arg("--db")
             .arg(db)
@@ -780,8 +822,8 @@ impl Drop for Served {
 #[test]
 fn the_running_server_answers_only_its_hosts_origins_and_json() {
     let w = support::warehouse();
-    let db = w.db_path();
-    let Warehouse { app, dir: _dir } = w;
+    let db = w.db_arg();
+    let Warehouse { app, db: _db, dir: _dir } = w;
     drop(app);
     let server = Served::start(
         &db,
@@ -834,20 +876,25 @@ fn the_running_server_answers_only_its_hosts_origins_and_json() {
     assert!(head.to_ascii_lowercase().contains("\r\nallow: post"), "{head}");
 }
 
-#[tokio::test]
-async fn a_sign_in_during_a_lockout_is_refused_even_with_the_right_pin() {
+#[test]
+fn a_sign_in_during_a_lockout_is_refused_even_with_the_right_pin() {
     let (router, _w) = serve(support::warehouse());
-    for pin in ["0000", "0001", "0002", "0003", "0004"] {
+    support::block_on(async {
+        for pin in ["0000", "0001", "0002", "0003", "0004"] {
+            let (status, body) =
+                post(&router, "sign_in", None, json!({"station": "Pick 1", "credential": pin}))
+                    .await;
+            assert_eq!((status.as_u16(), &body["code"]), (403, &json!("not_signed_in")), "{body}");
+        }
         let (status, body) =
-            post(&router, "sign_in", None, json!({"station": "Pick 1", "credential": pin})).await;
-        assert_eq!((status.as_u16(), &body["code"]), (403, &json!("not_signed_in")), "{body}");
-    }
-    let (status, body) =
-        post(&router, "sign_in", None, json!({"station": "Pick 1", "credential": "9999"})).await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-    assert_eq!(body["code"], "locked_out");
-    // The client's address is locked out at every station.
-    let (status, _) =
-        post(&router, "sign_in", None, json!({"station": "Pack 1", "credential": "2222"})).await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+            post(&router, "sign_in", None, json!({"station": "Pick 1", "credential": "9999"}))
+                .await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+        assert_eq!(body["code"], "locked_out");
+        // The client's address is locked out at every station.
+        let (status, _) =
+            post(&router, "sign_in", None, json!({"station": "Pack 1", "credential": "2222"}))
+                .await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    });
 }

@@ -81,8 +81,8 @@ async fn get(router: &axum::Router, uri: &str) -> (StatusCode, Option<String>, V
     (status, content_type, bytes)
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_import_names_pictures_the_fetcher_keeps_and_the_server_serves() {
+#[test]
+fn an_import_names_pictures_the_fetcher_keeps_and_the_server_serves() {
     let w = support::warehouse();
     let server = picture_server();
     let report =
@@ -94,9 +94,7 @@ async fn an_import_names_pictures_the_fetcher_keeps_and_the_server_serves() {
     assert_eq!(mug["hash"], Value::Null);
     assert_eq!(mug["source"], format!("{server}/mug.png"));
 
-    let summary = tokio::task::block_in_place(|| {
-        images::fetch_waiting(&w.app, false, &AtomicBool::new(false)).unwrap()
-    });
+    let summary = images::fetch_waiting(&w.app, false, &AtomicBool::new(false)).unwrap();
     assert_eq!(summary.fetched, 2, "both mugs have the picture: {summary:?}");
     let failed: Vec<&str> = summary.failed.iter().map(|(sku, _)| sku.as_str()).collect();
     assert_eq!(failed, ["LAMP-1", "VASE-1"]);
@@ -122,19 +120,18 @@ async fn an_import_names_pictures_the_fetcher_keeps_and_the_server_serves() {
     let mug = w.local("product_image", json!({"code": "MUG-S", "inline": true}));
     let hash = mug["hash"].as_str().unwrap().to_owned();
     assert_eq!(w.local("product_image", json!({"code": "MUG-L"}))["hash"], hash.as_str());
-    let cached = w.dir.path().join("backroom.db.images").join(&hash);
+    let cache = images::cache_dir(w.app.path());
+    let cached = cache.join(&hash);
     assert_eq!(std::fs::read(&cached).unwrap(), PNG);
     assert!(mug["data_url"].as_str().unwrap().starts_with("data:image/png;base64,iVBOR"));
 
     // A second run has nothing left to fetch; failures wait for a retry.
-    let again = tokio::task::block_in_place(|| {
-        images::fetch_waiting(&w.app, false, &AtomicBool::new(false)).unwrap()
-    });
+    let again = images::fetch_waiting(&w.app, false, &AtomicBool::new(false)).unwrap();
     assert_eq!(again, images::FetchSummary::default());
     let waiting = w.local("images_to_fetch", json!({"retry_failed": true}));
     assert_eq!(waiting.as_array().unwrap().len(), 2, "{waiting}");
 
-    let db = w.db_path();
+    let db_name = w.app.path().file_name().unwrap().to_str().unwrap().to_owned();
     let allowed = Allowed::new("127.0.0.1:7878".parse().unwrap(), &[], &[]).unwrap();
     let connection = Connection {
         client: "127.0.0.1:50000".parse().unwrap(),
@@ -142,27 +139,31 @@ async fn an_import_names_pictures_the_fetcher_keeps_and_the_server_serves() {
     };
     let router = backroom::serve::router(Arc::new(w.app), None, allowed)
         .layer(axum::extract::connect_info::MockConnectInfo(connection));
-    let (status, content_type, body) = get(&router, &format!("/images/{hash}")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(content_type.as_deref(), Some("image/png"));
-    assert_eq!(body, PNG);
+    support::block_on(async {
+        let (status, content_type, body) = get(&router, &format!("/images/{hash}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(content_type.as_deref(), Some("image/png"));
+        assert_eq!(body, PNG);
 
-    // No name but a picture's: a way out of the folder, an unknown picture, the database.
-    std::fs::write(db.with_file_name("backroom.db.images").join("notes"), "private").unwrap();
-    for uri in [
-        "/images/..%2fbackroom.db",
-        "/images/..%2F..%2Fbackroom.db",
-        "/images/%2e%2e%2fbackroom.db",
-        "/images/notes",
-        &format!("/images/{}", "0".repeat(64)),
-        &format!("/images/{}", hash.to_uppercase()),
-    ] {
-        let (status, content_type, body) = get(&router, uri).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
-        assert_eq!(content_type.as_deref(), Some("application/json"), "{uri}");
-        let error: Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(error["code"], "not_found", "{uri}");
-    }
+        // No name but a picture's: a way out of the folder, an unknown picture, the database.
+        std::fs::write(cache.join("notes"), "private").unwrap();
+        for uri in [
+            &format!("/images/..%2f{db_name}"),
+            &format!("/images/..%2F..%2F{db_name}"),
+            &format!("/images/%2e%2e%2f{db_name}"),
+            "/images/notes",
+            &format!("/images/{}", "0".repeat(64)),
+            &format!("/images/{}", hash.to_uppercase()),
+        ] {
+            let (status, content_type, body) = get(&router, uri).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+            assert_eq!(content_type.as_deref(), Some("application/json"), "{uri}");
+            let error: Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(error["code"], "not_found", "{uri}");
+        }
+    });
+    // On PostgreSQL the pictures are kept in this machine's data folder, not the test's.
+    std::fs::remove_dir_all(&cache).unwrap();
 }
 
 #[test]
@@ -208,4 +209,6 @@ fn a_manager_uploads_a_picture_and_nothing_else() {
     // Neither picture nor source takes it away.
     w.local("set_product_image", json!({"sku": "MUG-1"}));
     assert_eq!(w.local("product_image", json!({"code": "MUG-1"}))["hash"], Value::Null);
+    // On PostgreSQL the pictures are kept in this machine's data folder, not the test's.
+    std::fs::remove_dir_all(images::cache_dir(w.app.path())).unwrap();
 }

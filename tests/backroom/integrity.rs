@@ -4,6 +4,7 @@
 
 use std::net::IpAddr;
 
+use backroom_api::testing::TestDatabase;
 use backroom_api::{ApiError, Caller, ErrorCode, commands};
 use serde_json::{Value, json};
 
@@ -75,19 +76,23 @@ fn an_oversized_quantity_is_refused_and_the_ledger_stays_readable() {
 #[test]
 fn the_database_bounds_movements_and_db_check_reports_old_damage() {
     let w = stocked();
-    let conn = rusqlite::Connection::open(w.db_path()).unwrap();
     let insert = "INSERT INTO movements (kind, product_id, qty, to_location_id, at)
                   SELECT 'receipt', p.id, ?1, l.id, '2026-01-01T00:00:00Z'
                   FROM products p, locations l WHERE p.sku = 'MUG-1' AND l.code = 'RECEIVING'";
-    let err = conn.execute(insert, [i64::MAX]).unwrap_err();
+    let err = w.db.execute(insert, [i64::MAX]).unwrap_err();
     assert!(err.to_string().contains("bound:movement_qty"), "{err}");
     // What an older Backroom let through: drop the bound, book two huge receipts, restore it.
-    conn.execute_batch(
-        "DROP TRIGGER movements_qty_bound; DROP TRIGGER stock_on_hand_bound_update;",
-    )
-    .unwrap();
-    conn.execute(insert, [4_611_686_018_427_387_904_i64]).unwrap();
-    drop(conn);
+    let bounds = [
+        ("movements_qty_bound", "movements"),
+        ("stock_on_hand_bound_insert", "stock"),
+        ("stock_on_hand_bound_update", "stock"),
+    ];
+    for (trigger, table) in bounds {
+        // PostgreSQL names a trigger within its table.
+        let on = if TestDatabase::on_postgres() { format!(" ON {table}") } else { String::new() };
+        w.db.execute(&format!("DROP TRIGGER {trigger}{on}"), []).unwrap();
+    }
+    w.db.execute(insert, [4_611_686_018_427_387_904_i64]).unwrap();
     let report = w.local("check_ledger", json!({}));
     assert_eq!(report["ok"], false);
     let kinds: Vec<&str> = report["violations"]
@@ -173,8 +178,7 @@ fn a_barcode_typed_as_a_weight_is_refused_and_not_logged() {
 fn an_order_packed_without_a_weighing_does_not_ship() {
     let w = stocked();
     pick_all(&w, "5036");
-    let conn = rusqlite::Connection::open(w.db_path()).unwrap();
-    conn.execute("UPDATE orders SET status = 'packed' WHERE number = '5036'", []).unwrap();
+    w.db.execute("UPDATE orders SET status = 'packed' WHERE number = '5036'", []).unwrap();
     let packer = w.sign_in("Pack 1", "OP-PACK");
     let err = call(&w, &packer, "ship_order", json!({"number": "5036"})).unwrap_err();
     assert!(err.message.contains("has not passed its weight check"), "{}", err.message);
@@ -186,7 +190,8 @@ fn an_order_packed_without_a_weighing_does_not_ship() {
     assert_eq!(err.code, ErrorCode::Forbidden);
     settings["security"]["ship_only_weighed"] = json!(false);
     call(&w, &manager, "save_settings", settings).unwrap();
-    let (who, value): (String, String) = conn
+    let (who, value): (String, String) = w
+        .db
         .query_row(
             "SELECT o.name, c.value FROM settings_changes c JOIN operators o ON o.id = c.operator_id
              WHERE c.key = 'security' ORDER BY c.id DESC LIMIT 1",
@@ -286,8 +291,9 @@ fn raw_movements_are_for_managers_and_respect_reservations() {
 #[test]
 fn the_demo_never_loads_into_a_warehouse_in_use() {
     let remote = Caller::Remote { token: None, address: "192.0.2.7".parse().unwrap() };
-    let dir = tempfile::tempdir().unwrap();
-    let app = backroom_api::App::open(&dir.path().join("real.db")).unwrap();
+    let real_dir = tempfile::tempdir().unwrap();
+    let real = TestDatabase::new(real_dir.path());
+    let app = real.open();
     app.call(Caller::Local, "save_station", json!({"name": "Office"})).unwrap();
     app.call(
         Caller::Local,
@@ -306,7 +312,9 @@ fn the_demo_never_loads_into_a_warehouse_in_use() {
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::NotSignedIn, "the demo's manager PIN is not there");
 
-    let fresh = backroom_api::App::open(&dir.path().join("new.db")).unwrap();
+    let new_dir = tempfile::tempdir().unwrap();
+    let new = TestDatabase::new(new_dir.path());
+    let fresh = new.open();
     assert_eq!(fresh.call(remote, "health", json!({})).unwrap()["empty"], true);
     let demo = fresh.call(remote, "load_demo", json!({})).unwrap();
     assert!(demo["products"].as_u64().unwrap() > 0);
@@ -338,9 +346,8 @@ fn guessing_pins_locks_the_station_and_the_address_out() {
     // Another station from another address signs in as usual.
     sign_in(from("192.0.2.1".parse().unwrap()), "Pack 1", "2222").unwrap();
 
-    let conn = rusqlite::Connection::open(w.db_path()).unwrap();
-    let (failed, station, address): (i64, String, String) = conn
-        .query_row(
+    let (failed, station, address): (i64, String, String) =
+        w.db.query_row(
             "SELECT count(*), max(s.name), max(a.address) FROM sign_in_attempts a
              JOIN stations s ON s.id = a.station_id WHERE a.ok = 0",
             [],
@@ -550,8 +557,7 @@ fn every_command_refuses_every_role_it_is_not_for() {
 
 /// Puts an order straight into a status, as if the floor had worked it that far.
 fn force_status(w: &Warehouse, number: &str, status: &str) {
-    let conn = rusqlite::Connection::open(w.db_path()).unwrap();
-    conn.execute("UPDATE orders SET status = ?2 WHERE number = ?1", [number, status]).unwrap();
+    w.db.execute("UPDATE orders SET status = ?2 WHERE number = ?1", [number, status]).unwrap();
 }
 
 // Transitions: every (from, to, role) through `change_order_status`.
@@ -652,16 +658,10 @@ fn no_sequence_of_calls_by_any_role_breaks_the_ledger() {
     let kinds = ["transfer", "transfer", "adjustment", "scrap", "receipt", "pick", "ship", "count"];
     let statuses = ["held", "released", "allocated", "picking", "picked", "packed", "shipped"];
     let mut dice = Dice(0x5eed_1234_abcd);
-    // Work that is really waiting, read straight from the file as another process would.
-    let conn = rusqlite::Connection::open(w.db_path()).unwrap();
+    // Work that is really waiting, read straight from the database as another process would.
     let waiting = |sql: &str, dice: &mut Dice| -> Option<[String; 3]> {
-        let rows: Vec<[String; 3]> = conn
-            .prepare(sql)
-            .unwrap()
-            .query_map([], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let rows: Vec<[String; 3]> =
+            w.db.query_all(sql, [], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?])).unwrap();
         (!rows.is_empty()).then(|| dice.pick(&rows).clone())
     };
     let reserved = "SELECT o.number, p.sku, l.code FROM reservations r

@@ -1,5 +1,6 @@
 //! `backroom serve --lan` as other machines see it: HTTPS with the certificate kept beside the
-//! database, trusted by its fingerprint alone; plain HTTP only on loopback; pairing stations
+//! database (for a PostgreSQL database, in the host's data folder), trusted by its fingerprint
+//! alone; plain HTTP only on loopback; pairing stations
 //! with one-time codes and station keys; and the guards of loopback (hosts, origins, JSON
 //! bodies, sign-in lockout) checked again over TLS.
 
@@ -11,9 +12,12 @@ use std::sync::Arc;
 
 use backroom::pairing_client::{HostClient, PairError, StationFile};
 use backroom::tls::PinnedHost;
+use backroom_api::store::Location;
+use backroom_api::testing::TestDatabase;
 use serde_json::{Value, json};
 
-use crate::support::{self, Warehouse};
+use crate::concurrency::{Hosted, Served};
+use crate::support;
 
 /// `backroom serve --lan` on free loopback ports, over a database of the small warehouse.
 /// Dropping it stops it.
@@ -24,18 +28,23 @@ pub struct LanHost {
     pub addr: String,
     /// The certificate fingerprint the host printed.
     pub fingerprint: String,
-    pub db: PathBuf,
-    _dir: tempfile::TempDir,
+    /// The database and the test's folder the host keeps its files in.
+    pub hosted: Hosted,
+    /// The path the host keeps its certificate beside (`App::path` in the host).
+    pub files: PathBuf,
 }
 
 impl LanHost {
     pub fn start() -> LanHost {
-        let w = support::warehouse();
-        let db = w.db_path();
-        let Warehouse { app, dir } = w;
-        drop(app);
-        let (child, stdout, addr, fingerprint) = serve_lan(&db, "127.0.0.1:0");
-        LanHost { child, _stdout: stdout, addr, fingerprint, db, _dir: dir }
+        let hosted = Hosted::new(support::warehouse());
+        let files = files_path(&hosted);
+        let (child, stdout, addr, fingerprint) = serve_lan(&hosted, "127.0.0.1:0");
+        LanHost { child, _stdout: stdout, addr, fingerprint, hosted, files }
+    }
+
+    /// The host's database, to read and change as another program would.
+    pub fn db(&self) -> &TestDatabase {
+        &self.hosted.db
     }
 
     /// Kills the host as a power cut would (`kill -9`).
@@ -46,7 +55,7 @@ impl LanHost {
 
     /// Starts the host again on the same address and database, after [`LanHost::kill`].
     pub fn restart(&mut self) {
-        let (child, stdout, addr, fingerprint) = serve_lan(&self.db, &self.addr);
+        let (child, stdout, addr, fingerprint) = serve_lan(&self.hosted, &self.addr);
         assert_eq!((&addr, &fingerprint), (&self.addr, &self.fingerprint), "the same host again");
         (self.child, self._stdout) = (child, stdout);
     }
@@ -129,13 +138,31 @@ impl LanHost {
     }
 }
 
-/// Starts `backroom serve --lan` on `addr` over `db`; gives the process, its output, the
-/// address it serves and the fingerprint it printed.
-fn serve_lan(db: &Path, addr: &str) -> (Child, BufReader<ChildStdout>, String, String) {
+/// Where the host started by [`serve_lan`] keeps its files: beside a SQLite file, or for a
+/// PostgreSQL database under the data folder it is given, named as the app names it.
+fn files_path(hosted: &Hosted) -> PathBuf {
+    match &hosted.db.location {
+        Location::File(path) => path.clone(),
+        location @ Location::Postgres(_) => {
+            let named = backroom_api::db::files_path(location);
+            data_home(hosted).join("backroom").join(named.file_name().unwrap())
+        }
+    }
+}
+
+/// The data folder of the host's process: the test's own.
+fn data_home(hosted: &Hosted) -> PathBuf {
+    hosted.folder().join("data")
+}
+
+/// Starts `backroom serve --lan` on `addr` over the database; gives the process, its output,
+/// the address it serves and the fingerprint it printed.
+fn serve_lan(hosted: &Hosted, addr: &str) -> (Child, BufReader<ChildStdout>, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_backroom"))
         .arg("--db")
-        .arg(db)
+        .arg(hosted.db_arg())
         .args(["serve", "--lan", "--addr", addr, "--loopback-addr", "off"])
+        .env("XDG_DATA_HOME", data_home(hosted))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -201,16 +228,16 @@ fn the_host_serves_https_trusted_by_its_fingerprint_and_refuses_a_station_expect
     assert!(!home.path().join("backroom").join("station.json").exists());
 
     // The certificate is kept: a restart serves the same one.
-    let db = host.db.clone();
+    let files = host.files.clone();
     let first = host.fingerprint.clone();
-    let (cert, key) = backroom::tls::certificate_paths(&db);
+    let (cert, key) = backroom::tls::certificate_paths(&files);
     assert!(cert.is_file() && key.is_file());
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
     }
-    let again = backroom::tls::host_certificate(&db, &[]).unwrap();
+    let again = backroom::tls::host_certificate(&files, &[]).unwrap();
     assert_eq!(again.fingerprint, first);
 }
 
@@ -287,14 +314,8 @@ fn an_expired_or_spent_code_is_refused() {
     assert!(again["message"].as_str().unwrap().contains("already used"), "{again}");
 
     let expired = host.code("Bench 4")["code"].as_str().unwrap().to_owned();
-    // Ten minutes and a second later, as far as the code is concerned.
-    let db = rusqlite::Connection::open(&host.db).unwrap();
-    db.execute(
-        "UPDATE pairing_codes SET expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 second')
-         WHERE used_at IS NULL",
-        [],
-    )
-    .unwrap();
+    // Long past, as far as the code is concerned.
+    expire_pairing_codes(host.db());
     let (status, refused) = host.call("pair_station", json!({"code": expired}), None, None);
     assert_eq!(status, 400, "{refused}");
     assert!(refused["message"].as_str().unwrap().contains("expired"), "{refused}");
@@ -371,4 +392,13 @@ fn hosts_origins_json_bodies_and_lockouts_are_guarded_over_tls_too() {
     let right_pin = json!({"station": "Pick 1", "credential": "1111"});
     let (status, refused) = host.call("sign_in", right_pin, None, None);
     assert_eq!((status, refused["code"].as_str()), (429, Some("locked_out")), "{refused}");
+}
+
+/// Makes every pairing code not yet used expired, as if its ten minutes had passed.
+pub fn expire_pairing_codes(db: &TestDatabase) {
+    db.execute(
+        "UPDATE pairing_codes SET expires_at = '2000-01-01T00:00:00Z' WHERE used_at IS NULL",
+        [],
+    )
+    .unwrap();
 }

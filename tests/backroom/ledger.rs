@@ -96,9 +96,8 @@ fn movements_need_the_right_ends_reasons_and_known_places() {
 fn the_database_refuses_to_edit_or_delete_movements() {
     let w = support::warehouse();
     receive(&w, "MUG-1", "RECEIVING", 2);
-    let conn = rusqlite::Connection::open(w.db_path()).unwrap();
-    assert!(conn.execute("UPDATE movements SET qty = 5", []).is_err());
-    assert!(conn.execute("DELETE FROM movements", []).is_err());
+    assert!(w.db.execute("UPDATE movements SET qty = 5", []).is_err());
+    assert!(w.db.execute("DELETE FROM movements", []).is_err());
 }
 
 #[test]
@@ -107,8 +106,7 @@ fn check_ledger_finds_a_tampered_cache() {
     receive(&w, "MUG-1", "A01-1-01-L", 5);
     receive(&w, "TEE-M", "A01-1-02-L", 5);
     assert_eq!(w.local("check_ledger", json!({}))["ok"], true);
-    let conn = rusqlite::Connection::open(w.db_path()).unwrap();
-    conn.execute("UPDATE stock SET on_hand = 7", []).unwrap();
+    w.db.execute("UPDATE stock SET on_hand = 7", []).unwrap();
     let report = w.local("check_ledger", json!({}));
     assert_eq!(report["ok"], false);
     let violations = report["violations"].as_array().unwrap();
@@ -125,15 +123,14 @@ fn check_ledger_finds_a_tampered_cache() {
 fn many_stations_at_once_lose_no_movement() {
     let w = support::warehouse();
     receive(&w, "MUG-1", "A01-1-01-L", 100);
-    let path = w.db_path();
+    let db = &w.db.location;
     let stations = 4;
     let tries_each = 40;
     let accepted: Vec<usize> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..stations)
             .map(|s| {
-                let path = path.clone();
                 scope.spawn(move || {
-                    let app = App::open(&path).unwrap();
+                    let app = App::open_at(db).unwrap();
                     let mut ok = 0;
                     for i in 0..tries_each {
                         // Everyone takes from the same bin into their own; 4 x 40 x 1 = 160 > 100,

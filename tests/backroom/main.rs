@@ -13,6 +13,8 @@ mod cli;
 mod concurrency;
 /// `kill -9` of `backroom serve` during a large import and a release wave: all or nothing.
 mod crash;
+/// `backroom db copy`: a whole warehouse from SQLite to PostgreSQL and back, unchanged.
+mod db_copy;
 /// Every command over HTTP, status codes and error shapes.
 mod http;
 /// Product pictures: named by an import, fetched from a web server outside it, kept beside the

@@ -9,6 +9,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use backroom_api::devices::scales::ScaleWatch;
+use backroom_api::testing::TestDatabase;
 use backroom_api::{ApiError, App, Caller, ErrorCode};
 use serde_json::{Value, json};
 
@@ -20,6 +21,7 @@ use crate::support;
 struct Bench {
     app: Arc<App>,
     _watch: ScaleWatch,
+    _db: TestDatabase,
     _dir: tempfile::TempDir,
     sim: Sim,
     packer: String,
@@ -41,10 +43,10 @@ impl Bench {
         );
         w.local("receive", json!({"product": "MUG-1", "qty": 6, "to": "A01-1-01-L"}));
         let packer = w.sign_in("Pack 2", "OP-PACK");
-        let support::Warehouse { app, dir } = w;
+        let support::Warehouse { app, db, dir } = w;
         let app = Arc::new(app);
         let watch = ScaleWatch::start(&app);
-        Bench { app, _watch: watch, _dir: dir, sim, packer }
+        Bench { app, _watch: watch, _db: db, _dir: dir, sim, packer }
     }
 
     fn call(&self, token: &str, name: &str, req: Value) -> Result<Value, ApiError> {

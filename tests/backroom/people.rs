@@ -121,10 +121,9 @@ fn pins_are_unique_and_well_formed() {
         )
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Invalid);
-    let stored: String = rusqlite::Connection::open(w.db_path())
-        .unwrap()
-        .query_row("SELECT pin_hash FROM operators WHERE badge = 'OP-PICK'", [], |r| r.get(0))
-        .unwrap();
+    let stored: String =
+        w.db.query_row("SELECT pin_hash FROM operators WHERE badge = 'OP-PICK'", [], |r| r.get(0))
+            .unwrap();
     assert!(!stored.contains("1111"), "PINs are stored hashed");
 }
 

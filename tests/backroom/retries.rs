@@ -1,11 +1,11 @@
 //! A station that lost a write's reply sends it again with the same request id, and the write
 //! is applied once: the retry gets the first reply, across a restart of the server too.
 
+use backroom_api::testing::TestDatabase;
 use backroom_api::{Caller, ErrorCode};
-use rusqlite::Connection;
 use serde_json::{Value, json};
 
-use crate::concurrency::{Client, Server, db_check, heavy_test};
+use crate::concurrency::{Client, Hosted, Server, db_check, heavy_test};
 use crate::support::{self, Warehouse};
 
 const BIN: &str = "A01-1-01-L";
@@ -22,9 +22,8 @@ fn pick_one() -> Value {
     json!({"order": "1001", "product": "MUG-1", "bin": BIN, "qty": 1})
 }
 
-fn pick_movements(db: &std::path::Path) -> i64 {
-    let conn = Connection::open(db).unwrap();
-    conn.query_row("SELECT count(*) FROM movements WHERE kind = 'pick'", [], |r| r.get(0)).unwrap()
+fn pick_movements(db: &TestDatabase) -> i64 {
+    db.query_row("SELECT count(*) FROM movements WHERE kind = 'pick'", [], |r| r.get(0)).unwrap()
 }
 
 fn ledger_ok(w: &Warehouse) {
@@ -41,11 +40,11 @@ fn a_pick_sent_again_with_its_request_id_is_picked_once_and_answered_the_same() 
     assert_eq!((&first["picked"], &first["left_to_pick"]), (&json!(1), &json!(1)), "{first}");
     let again = w.app.call_once(picker, "pick", pick_one(), Some("7f3a-1")).unwrap();
     assert_eq!(again, first);
-    assert_eq!(pick_movements(&w.db_path()), 1);
+    assert_eq!(pick_movements(&w.db), 1);
     // A new id is a new pick.
     let second = w.app.call_once(picker, "pick", pick_one(), Some("7f3a-2")).unwrap();
     assert_eq!(second["left_to_pick"], 0, "{second}");
-    assert_eq!(pick_movements(&w.db_path()), 2);
+    assert_eq!(pick_movements(&w.db), 2);
     ledger_ok(&w);
 }
 
@@ -61,7 +60,7 @@ fn the_same_request_id_with_another_request_is_refused_and_changes_nothing() {
     let report = json!({"order": "1001", "product": "MUG-1", "bin": BIN, "found": 0});
     let other_command = w.app.call_once(picker, "report_short", report, Some("id-1")).unwrap_err();
     assert_eq!(other_command.code, ErrorCode::Conflict, "{other_command}");
-    assert_eq!(pick_movements(&w.db_path()), 1);
+    assert_eq!(pick_movements(&w.db), 1);
     ledger_ok(&w);
 }
 
@@ -74,7 +73,7 @@ fn another_station_using_the_same_request_id_is_its_own_request() {
     let second = w.app.call_once(Caller::Session(Some(&at_pack)), "pick", pick_one(), Some("x"));
     assert_eq!(first.unwrap()["left_to_pick"], 1);
     assert_eq!(second.unwrap()["left_to_pick"], 0);
-    assert_eq!(pick_movements(&w.db_path()), 2);
+    assert_eq!(pick_movements(&w.db), 2);
 }
 
 #[test]
@@ -93,10 +92,8 @@ fn a_refused_write_keeps_no_reply_so_its_retry_runs_again() {
 #[test]
 fn a_pick_replayed_after_the_server_restarts_is_answered_not_picked_again() {
     let _turn = heavy_test();
-    let Warehouse { app, dir } = order_to_pick();
-    drop(app);
-    let db = dir.path().join("backroom.db");
-    let mut server = Server::start(&db);
+    let hosted = Hosted::new(order_to_pick());
+    let mut server = Server::start(&hosted);
     let mut picker = Client::sign_in(&server.addr, "Pick 1", "1111");
     let token = picker.token().unwrap().to_owned();
     let key = [("Idempotency-Key", "5e1d0c8a-station-pick-1")];
@@ -105,7 +102,7 @@ fn a_pick_replayed_after_the_server_restarts_is_answered_not_picked_again() {
     // The reply is lost and the server goes down hard; the station sends the pick again to the
     // restarted server.
     server.kill();
-    let mut server = Server::start(&db);
+    let mut server = Server::start(&hosted);
     let mut picker = Client::with_token(&server.addr, &token);
     let (status, again) = picker.post_with("pick", &pick_one(), &key).unwrap();
     assert_eq!((status, &again), (200, &first));
@@ -121,7 +118,7 @@ fn a_pick_replayed_after_the_server_restarts_is_answered_not_picked_again() {
         picker.post_with("pick", &pick_one(), &[("Idempotency-Key", " ")]).unwrap();
     assert_eq!((status, &refused["code"]), (400, &json!("bad_request")), "{refused}");
     server.kill();
-    assert_eq!(pick_movements(&db), 1, "one pick, however often it was sent");
-    let (ok, out) = db_check(&db);
+    assert_eq!(pick_movements(&hosted.db), 1, "one pick, however often it was sent");
+    let (ok, out) = db_check(&hosted);
     assert!(ok, "backroom db check failed:\n{out}\nserver log:\n{}", server.log());
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::concurrency::Server;
+use crate::concurrency::{Hosted, Server};
 use crate::support;
 
 pub(crate) const SIMULATOR: &str =
@@ -132,10 +132,8 @@ fn a_station_scale_streams_its_weight_and_going_offline() {
         json!({"name": "Pack 2", "scale": {"port": sim.device, "protocol": "nci", "baud": 9600,
             "data_bits": 7, "parity": "even", "stop_bits": 1}}),
     );
-    let db = w.db_path();
-    let support::Warehouse { app, dir: _dir } = w;
-    drop(app);
-    let server = Server::start(&db);
+    let hosted = Hosted::new(w);
+    let server = Server::start(&hosted);
     let events = subscribe(&server.addr);
 
     sim.control("weight 1250");

@@ -3,18 +3,24 @@
 //! manager's.
 
 use std::sync::Barrier;
+use std::time::Duration;
 
+use backroom_api::store::Access;
+use backroom_api::testing::TestDatabase;
 use backroom_api::{App, Caller, ErrorCode};
 use serde_json::{Value, json};
 
-use crate::concurrency::{Client, Server};
+use crate::concurrency::{Client, Hosted, Server};
 
 const ANYONE: Caller<'static> = Caller::Session(None);
 
-fn fresh() -> (App, tempfile::TempDir) {
+/// A new database and its app. The database comes first: bound first, it is dropped after the
+/// app.
+fn fresh() -> ((TestDatabase, tempfile::TempDir), App) {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&dir.path().join("backroom.db")).unwrap();
-    (app, dir)
+    let db = TestDatabase::new(dir.path());
+    let app = db.open();
+    ((db, dir), app)
 }
 
 fn progress(app: &App) -> Value {
@@ -35,14 +41,16 @@ fn call(app: &App, token: &str, name: &str, req: Value) -> Value {
     app.call(Caller::Session(Some(token)), name, req).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// The rows of a table, read as another program would.
 fn count(app: &App, table: &str) -> i64 {
-    let conn = rusqlite::Connection::open(app.path()).unwrap();
-    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    let mut conn = backroom_api::db::open_store(app.location()).unwrap();
+    let tx = conn.begin(Access::Read, Duration::ZERO).unwrap();
+    tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
 }
 
 #[test]
 fn a_new_database_starts_at_the_store_with_the_wizard_open() {
-    let (app, _dir) = fresh();
+    let (_db, app) = fresh();
     let p = progress(&app);
     assert_eq!(p["open"], true, "nobody can sign in yet: {p}");
     assert_eq!(p["next"], "store");
@@ -57,7 +65,7 @@ fn a_new_database_starts_at_the_store_with_the_wizard_open() {
 
 #[test]
 fn anyone_creates_the_first_manager_once_and_is_signed_in() {
-    let (app, _dir) = fresh();
+    let (_db, app) = fresh();
     let session = app.call(ANYONE, "create_first_manager", first_manager("4321")).unwrap();
     assert_eq!(session["operator"]["role"], "manager");
     assert_eq!(session["station"], "Office");
@@ -87,7 +95,7 @@ fn anyone_creates_the_first_manager_once_and_is_signed_in() {
 
 #[test]
 fn any_operator_at_all_shuts_the_first_manager_step() {
-    let (app, _dir) = fresh();
+    let (_db, app) = fresh();
     // A picker added from the command line, since deactivated: still somebody.
     app.call(Caller::Local, "save_station", json!({"name": "Pick 1"})).unwrap();
     app.call(
@@ -104,7 +112,7 @@ fn any_operator_at_all_shuts_the_first_manager_step() {
 
 #[test]
 fn a_refused_first_manager_leaves_nothing_behind() {
-    let (app, _dir) = fresh();
+    let (_db, app) = fresh();
     for (req, why) in [
         (first_manager("12"), "a PIN too short"),
         (json!({"name": " ", "pin": "4321", "station": "Office"}), "no name"),
@@ -122,8 +130,8 @@ fn a_refused_first_manager_leaves_nothing_behind() {
 #[test]
 fn of_many_stations_racing_over_http_only_one_creates_the_first_manager() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("backroom.db");
-    let server = Server::start(&db);
+    let hosted = Hosted { db: TestDatabase::new(dir.path()), dir };
+    let server = Server::start(&hosted);
     const CLIENTS: usize = 8;
     let barrier = Barrier::new(CLIENTS);
     let replies: Vec<(usize, u16, Value)> = std::thread::scope(|scope| {
@@ -174,7 +182,7 @@ const ORDERS: &str = "number,customer_name,ship_name,ship_address1,ship_city,shi
 
 #[test]
 fn each_later_step_is_a_managers_command_and_the_progress_follows_the_data() {
-    let (app, _dir) = fresh();
+    let (_db, app) = fresh();
     let session = app.call(ANYONE, "create_first_manager", first_manager("4321")).unwrap();
     let token = session["token"].as_str().unwrap();
 
@@ -257,7 +265,7 @@ fn each_later_step_is_a_managers_command_and_the_progress_follows_the_data() {
 
 #[test]
 fn counting_later_counts_as_opening_stock_under_way() {
-    let (app, _dir) = fresh();
+    let (_db, app) = fresh();
     let session = app.call(ANYONE, "create_first_manager", first_manager("4321")).unwrap();
     let token = session["token"].as_str().unwrap();
     let small = call(&app, token, "layout_templates", json!({}))[0]["layout"].clone();
@@ -272,7 +280,7 @@ fn counting_later_counts_as_opening_stock_under_way() {
 
 #[test]
 fn the_demo_is_never_walked_through_setting_up() {
-    let (app, _dir) = fresh();
+    let (_db, app) = fresh();
     app.call(ANYONE, "load_demo", json!({})).unwrap();
     let p = progress(&app);
     assert_eq!(p["open"], false, "{p}");
@@ -282,7 +290,7 @@ fn the_demo_is_never_walked_through_setting_up() {
 
 #[test]
 fn a_warehouse_built_without_people_is_set_up_from_its_first_manager() {
-    let (app, _dir) = fresh();
+    let (_db, app) = fresh();
     // Stations and products from the command line, but nobody to sign in as.
     app.call(Caller::Local, "save_station", json!({"name": "Office", "printer": "Laser"})).unwrap();
     app.call(Caller::Local, "import_csv", json!({"table": "products", "csv": PRODUCTS})).unwrap();
@@ -306,7 +314,7 @@ fn a_warehouse_built_without_people_is_set_up_from_its_first_manager() {
 
 #[test]
 fn a_store_that_asks_managers_for_badge_and_pin_gets_its_first_manager_signed_in_with_both() {
-    let (app, _dir) = fresh();
+    let (_db, app) = fresh();
     let mut settings = app.call(Caller::Local, "get_settings", json!({})).unwrap();
     settings["security"]["managers_need_badge_and_pin"] = json!(true);
     app.call(Caller::Local, "save_settings", settings).unwrap();

@@ -5,10 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn backroom(db: &Path, args: &[&str]) -> Output {
+use backroom_api::testing::TestDatabase;
+
+/// Runs `backroom --db <db> <args>` on a test's database.
+fn backroom(db: &TestDatabase, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_backroom"))
         .arg("--db")
-        .arg(db)
+        .arg(db.location.to_arg())
         .args(args)
         .output()
         .expect("the backroom binary runs")
@@ -23,7 +26,7 @@ fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../backroom-api/tests/fixtures").join(name)
 }
 
-fn products(db: &Path, dir: &Path) {
+fn products(db: &TestDatabase, dir: &Path) {
     let file = dir.join("products.csv");
     std::fs::write(&file, "sku,name,price\nMUG-1,Stoneware Mug,12.99\nTEA-1,Loose Leaf Tea,4.50\nPEN-1,Ballpoint Pen,2.00\n").unwrap();
     assert!(backroom(db, &["import", "products", file.to_str().unwrap()]).status.success());
@@ -32,7 +35,7 @@ fn products(db: &Path, dir: &Path) {
 #[test]
 fn a_mapping_file_imports_a_shops_csv_and_its_name_brings_the_next_file() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("x.db");
+    let db = TestDatabase::new(dir.path());
     products(&db, dir.path());
     let orders = fixture("etsy_orders.csv");
     let mapping = fixture("etsy_mapping.json");
@@ -56,7 +59,7 @@ fn a_mapping_file_imports_a_shops_csv_and_its_name_brings_the_next_file() {
 #[test]
 fn a_mapping_error_names_the_file_the_line_and_the_column() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("x.db");
+    let db = TestDatabase::new(dir.path());
     let orders = fixture("etsy_orders.csv");
     let mapping = dir.path().join("shop.json");
     std::fs::write(
@@ -102,7 +105,7 @@ fn the_woocommerce_sample_imports_from_the_command_line() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("x.db");
+    let db = TestDatabase::new(dir.path());
     let out = backroom(
         &db,
         &["import", "orders", sample.to_str().unwrap(), "--time-zone", "America/Los_Angeles"],

@@ -6,23 +6,26 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use backroom_api::commands::{COMMANDS, Kind};
+use backroom_api::store::{Access, Connection, Transaction};
+use backroom_api::testing::TestDatabase;
 use backroom_api::{App, Caller, ErrorCode};
-use rusqlite::Connection;
 use serde_json::{Value, json};
 
-use crate::concurrency::{Client, Server, heavy_test};
+use crate::concurrency::{Client, Hosted, Server, heavy_test};
 use crate::support::{self, Warehouse};
 
-/// Another process's long write: a connection holding the database's write lock, with a
-/// product inserted and not yet committed.
-fn hold_the_writer(db: &std::path::Path) -> Connection {
-    let holder = Connection::open(db).unwrap();
-    holder
-        .execute_batch(
-            "BEGIN IMMEDIATE;
-             INSERT INTO products (sku, name) VALUES ('HELD-1', 'Written, not committed');",
-        )
-        .unwrap();
+/// A connection of another program to the database.
+fn another_connection(db: &TestDatabase) -> Connection {
+    backroom_api::db::open_store(&db.location).unwrap()
+}
+
+/// Another program's long write on its connection: it holds the database's writer (SQLite's
+/// write lock, or on PostgreSQL Backroom's advisory lock), with a product inserted and not yet
+/// committed.
+fn hold_the_writer(conn: &mut Connection) -> Transaction<'_> {
+    let holder = conn.begin(Access::Write, Duration::from_secs(10)).unwrap();
+    let held = "INSERT INTO products (sku, name) VALUES ('HELD-1', 'Written, not committed')";
+    holder.execute(held, []).unwrap();
     holder
 }
 
@@ -32,7 +35,8 @@ fn a_read_runs_on_the_last_commit_while_another_connection_holds_the_writer() {
     support::receive(&w, "MUG-1", "A01-1-01-L", 5);
     let token = w.sign_in("Pick 1", "1111");
     let picker = Caller::Session(Some(&token));
-    let holder = hold_the_writer(&w.db_path());
+    let mut other = another_connection(&w.db);
+    let holder = hold_the_writer(&mut other);
     for round in 0..3 {
         let found = w.app.call(picker, "search_products", json!({"text": ""})).unwrap();
         let skus: Vec<&str> =
@@ -41,21 +45,22 @@ fn a_read_runs_on_the_last_commit_while_another_connection_holds_the_writer() {
         let mug = w.app.call(picker, "lookup_product", json!({"code": "MUG-1"})).unwrap();
         assert_eq!(mug["totals"]["on_hand"], 5, "round {round}: {mug}");
     }
-    holder.execute_batch("COMMIT").unwrap();
+    holder.commit().unwrap();
     let found = w.app.call(picker, "lookup_product", json!({"code": "HELD-1"})).unwrap();
     assert_eq!(found["product"]["sku"], "HELD-1", "the next read sees the commit: {found}");
 }
 
 #[test]
 fn a_write_that_cannot_have_its_turn_in_time_is_busy_and_saves_nothing() {
-    let Warehouse { app, dir } = support::warehouse();
+    let Warehouse { app, db, dir: _dir } = support::warehouse();
     let app = app.with_write_wait(Duration::from_millis(200));
-    let holder = hold_the_writer(&dir.path().join("backroom.db"));
+    let mut other = another_connection(&db);
+    let holder = hold_the_writer(&mut other);
     let receive = json!({"product": "MUG-1", "qty": 3, "to": "RECEIVING"});
     let busy = app.call(Caller::Local, "receive", receive.clone()).unwrap_err();
     assert_eq!(busy.code, ErrorCode::Busy, "{busy}");
     assert_eq!(busy.code.http_status(), 503);
-    holder.execute_batch("ROLLBACK").unwrap();
+    holder.rollback().unwrap();
     app.call(Caller::Local, "receive", receive).unwrap();
     let mug = app.call(Caller::Local, "lookup_product", json!({"code": "MUG-1"})).unwrap();
     assert_eq!(mug["totals"]["on_hand"], 3, "only the write that had its turn: {mug}");
@@ -64,12 +69,11 @@ fn a_write_that_cannot_have_its_turn_in_time_is_busy_and_saves_nothing() {
 #[test]
 fn over_http_a_write_past_its_wait_answers_503_busy_while_reads_answer() {
     let _turn = heavy_test();
-    let Warehouse { app, dir } = support::warehouse();
-    drop(app);
-    let db = dir.path().join("backroom.db");
-    let mut server = Server::start_with(&db, &["--write-wait", "0.3"]);
+    let hosted = Hosted::new(support::warehouse());
+    let mut server = Server::start_with(&hosted, &["--write-wait", "0.3"]);
     let mut manager = Client::sign_in(&server.addr, "Pick 1", "9999");
-    let holder = hold_the_writer(&db);
+    let mut other = another_connection(&hosted.db);
+    let holder = hold_the_writer(&mut other);
     let receive = json!({"product": "MUG-1", "qty": 3, "to": "RECEIVING"});
     let key = [("Idempotency-Key", "receive-after-busy")];
     for _ in 0..3 {
@@ -80,7 +84,7 @@ fn over_http_a_write_past_its_wait_answers_503_busy_while_reads_answer() {
         let message = reply["message"].as_str().unwrap_or_default();
         assert!(message.contains("try again"), "{reply}");
     }
-    holder.execute_batch("ROLLBACK").unwrap();
+    holder.rollback().unwrap();
     let (status, reply) = manager.post_with("receive", &receive, &key).unwrap();
     assert_eq!(status, 200, "{reply}");
     let (status, again) = manager.post_with("receive", &receive, &key).unwrap();
@@ -188,6 +192,7 @@ const REFUSED_HERE: &[&str] =
 /// The demo warehouse, with a pick list and a closed manifest, and what the reads name.
 struct Demo {
     app: App,
+    _db: TestDatabase,
     _dir: tempfile::TempDir,
     token: String,
     order: String,
@@ -202,7 +207,8 @@ struct Demo {
 
 fn demo() -> Demo {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&dir.path().join("demo.db")).unwrap();
+    let db = TestDatabase::new(dir.path());
+    let app = db.open();
     let local = |name: &str, req: Value| {
         app.call(Caller::Local, name, req).unwrap_or_else(|e| panic!("{name}: {e}"))
     };
@@ -239,7 +245,19 @@ fn demo() -> Demo {
     let code = local("create_pairing_code", json!({"station": "Pack 1"}));
     let paired = local("pair_station", json!({"code": code["code"]}));
     let station_key = paired["key"].as_str().unwrap().to_owned();
-    Demo { app, _dir: dir, token, order, sku, bin, box_code, pick_list, manifest, station_key }
+    Demo {
+        app,
+        _db: db,
+        _dir: dir,
+        token,
+        order,
+        sku,
+        bin,
+        box_code,
+        pick_list,
+        manifest,
+        station_key,
+    }
 }
 
 #[test]

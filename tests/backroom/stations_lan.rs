@@ -15,7 +15,7 @@ use backroom::pairing_client::StationFile;
 use serde_json::{Value, json};
 
 use crate::concurrency::db_check;
-use crate::lan::LanHost;
+use crate::lan::{LanHost, expire_pairing_codes};
 use crate::scales::{DEADLINE, Sim};
 
 const BIN: &str = "A01-1-01-L";
@@ -462,13 +462,7 @@ fn a_station_stops_with_both_fingerprints_when_revoked_or_facing_another_host() 
 
     // An expired pairing code pairs nothing, and no key is kept.
     let code = host.code("Bench C")["code"].as_str().unwrap().to_owned();
-    let db = rusqlite::Connection::open(&host.db).unwrap();
-    db.execute(
-        "UPDATE pairing_codes SET expires_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 second')
-         WHERE used_at IS NULL",
-        [],
-    )
-    .unwrap();
+    expire_pairing_codes(host.db());
     let mut late = Station::start(&host, Some(&code), tempfile::tempdir().unwrap());
     assert!(!late.wait_exit(), "an expired code paired");
     assert!(late.seen.join("\n").contains("expired"), "{:?}", late.seen);
@@ -516,7 +510,7 @@ fn after_the_host_is_killed_the_stations_come_back_and_a_replayed_write_counts_o
     let (_, found) =
         benches.host.call("lookup_product", json!({"code": "TEE-M"}), None, Some(&manager));
     assert_eq!(found["totals"]["on_hand"], 3, "{found}");
-    let (ok, report) = db_check(Path::new(&benches.host.db));
+    let (ok, report) = db_check(&benches.host.hosted);
     assert!(ok, "{report}");
 }
 

@@ -1,19 +1,22 @@
 //! A small warehouse to test against: a layout, areas, three products, stations and operators.
 
-use std::path::PathBuf;
-
+use backroom_api::testing::TestDatabase;
 use backroom_api::{App, Caller};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
 pub struct Warehouse {
     pub app: App,
+    /// The database, on the engine this test run chose (see `TestDatabase`).
+    pub db: TestDatabase,
     pub dir: TempDir,
 }
 
 impl Warehouse {
-    pub fn db_path(&self) -> PathBuf {
-        self.dir.path().join("backroom.db")
+    /// The database as `--db` names it to a `backroom` process: a file path or a PostgreSQL
+    /// connection string.
+    pub fn db_arg(&self) -> String {
+        self.db.location.to_arg()
     }
 
     /// Runs a command as the local manager and returns its reply, panicking with the error.
@@ -38,8 +41,8 @@ pub const LAYOUT: &str = r#"{"name":"test","aisles":4,"blocks":2,"slots_per_side
 /// Opens a fresh database and sets up the small warehouse.
 pub fn warehouse() -> Warehouse {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&dir.path().join("backroom.db")).unwrap();
-    let w = Warehouse { app, dir };
+    let db = TestDatabase::new(dir.path());
+    let w = Warehouse { app: db.open(), db, dir };
     let layout: Value = serde_json::from_str(LAYOUT).unwrap();
     w.local("set_layout", json!({ "layout": layout }));
     for (code, kind) in
@@ -101,4 +104,12 @@ pub fn order(w: &Warehouse, number: &str, lines: &[(&str, i64)]) {
             "lines": lines,
         }),
     );
+}
+
+/// Runs a test's requests on a runtime of its own. On a PostgreSQL run the database client
+/// blocks and may not run on the runtime's thread, so a test sets its warehouse up before and
+/// drops it after, outside.
+pub fn block_on<F: std::future::Future>(requests: F) -> F::Output {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(requests)
 }

@@ -1,17 +1,17 @@
 //! The application: one database, the command dispatcher, and the event stream.
 //!
-//! Every command runs inside one SQLite transaction. A read command runs on a read-only
-//! connection of its own in a deferred transaction, a snapshot of the last commit, so it never
-//! waits for a writer nor holds one up. A write command waits in line for the one writer and
-//! runs in `BEGIN IMMEDIATE`, so two stations (or a station and an import) writing at once
-//! queue rather than interleave: a write either commits whole or leaves no trace.
+//! Every command runs inside one transaction, on SQLite or PostgreSQL ([`crate::store`]). A
+//! read command runs on a connection of its own in a read-only snapshot of the last commit, so
+//! it never waits for a writer nor holds one up. A write command waits in line for the one
+//! writer and runs alone (SQLite's `BEGIN IMMEDIATE`, PostgreSQL's advisory lock), so two
+//! stations (or a station and an import, or two hosts) writing at once queue rather than
+//! interleave: a write either commits whole or leaves no trace.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use backroom_core::people::Role;
 use chrono::Utc;
-use rusqlite::{Transaction, TransactionBehavior};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -19,11 +19,13 @@ use tokio::sync::broadcast;
 
 use crate::commands::{self, CommandInfo, Kind};
 use crate::context::{Actor, Ctx, FailedSignIn};
+use crate::db::host_events;
 use crate::db::{Readers, Writer};
 use crate::devices::board::ScaleBoard;
 use crate::error::{ApiError, ErrorCode};
 use crate::events::Event;
 use crate::retries::{self, Request};
+use crate::store::{Access, Engine, Location, Transaction};
 use crate::{admin::people, admin::stations, db};
 
 /// Who is running a command.
@@ -57,24 +59,45 @@ pub struct App {
     readers: Readers,
     write_wait: Duration,
     events: broadcast::Sender<Event>,
+    location: Location,
+    /// Where this host keeps files beside the database (see [`App::path`]).
     path: PathBuf,
     scales: ScaleBoard,
     host_fingerprint: Option<String>,
+    /// This host among those sharing a PostgreSQL database, and its ear for their events.
+    host: String,
+    _listener: Option<host_events::Listener>,
 }
 
 impl App {
-    /// Opens the database at `path`, creating and migrating it as needed.
+    /// Opens the SQLite database at `path`, creating and migrating it as needed.
     pub fn open(path: &Path) -> Result<App, ApiError> {
-        let conn = db::open(path)?;
+        App::open_at(&Location::File(path.to_owned()))
+    }
+
+    /// Opens the database at `location`, a SQLite file or a PostgreSQL database, creating and
+    /// migrating it as needed.
+    pub fn open_at(location: &Location) -> Result<App, ApiError> {
+        let conn = db::open_store(location)?;
         let (events, _) = broadcast::channel(256);
+        let host = format!("{:016x}", rand::random::<u64>());
+        let listener = match location {
+            Location::Postgres(text) => {
+                Some(host_events::listen(text.clone(), host.clone(), events.clone()))
+            }
+            Location::File(_) => None,
+        };
         Ok(App {
-            writer: Writer::new(conn),
-            readers: Readers::new(path, READERS_AT_START, READERS_KEPT)?,
+            writer: Writer::new(conn, location.clone()),
+            readers: Readers::new(location, READERS_AT_START, READERS_KEPT)?,
             write_wait: WRITE_WAIT,
             events,
-            path: path.to_owned(),
+            location: location.clone(),
+            path: db::files_path(location),
             scales: ScaleBoard::default(),
             host_fingerprint: None,
+            host,
+            _listener: listener,
         })
     }
 
@@ -92,8 +115,15 @@ impl App {
         self
     }
 
+    /// The database file, beside which this host keeps its files (cached pictures). On
+    /// PostgreSQL, a path in this machine's data folder named for the database stands in for it.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Where the database is.
+    pub fn location(&self) -> &Location {
+        &self.location
     }
 
     /// The last status of each station's watched scale (see [`crate::devices::scales::ScaleWatch`]).
@@ -194,7 +224,7 @@ impl App {
         {
             stations::seen(tx, holder, &crate::time::to_text(now))?;
         }
-        let changes_before = tx.total_changes();
+        let changes_before = tx.changes_so_far();
         let key_id = station_key.map(|holder| holder.key_id);
         let (actor, client, session) = match caller {
             Caller::Local => (
@@ -231,7 +261,7 @@ impl App {
         };
         let res = (info.run)(&mut ctx, req)?;
         // Whatever the command did, it may not leave a bin promising more than it holds.
-        if tx.total_changes() != changes_before {
+        if tx.changes_so_far() != changes_before {
             crate::inventory::stock::check_promises_kept(tx)?;
         }
         if let Some(request) = &request {
@@ -247,7 +277,7 @@ impl App {
         body: impl FnOnce(&Transaction<'_>) -> Result<(T, Vec<Event>), ApiError>,
     ) -> Result<T, ApiError> {
         let mut conn = self.readers.take()?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let tx = conn.begin(Access::Read, Duration::ZERO)?;
         let (value, events) = body(&tx)?;
         // A read has nothing to keep; ending it lets go of the snapshot.
         tx.rollback()?;
@@ -255,15 +285,19 @@ impl App {
         Ok(value)
     }
 
-    /// Runs `body` in the writer's `BEGIN IMMEDIATE` transaction, once it is this command's
-    /// turn, and sends its events after the commit.
+    /// Runs `body` in the writer's transaction, once it is this command's turn, and sends its
+    /// events after the commit.
     fn write<T>(
         &self,
         body: impl FnOnce(&Transaction<'_>) -> Result<(T, Vec<Event>), ApiError>,
     ) -> Result<T, ApiError> {
         let mut conn = self.writer.take(self.write_wait)?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let wait = conn.wait_left();
+        let tx = conn.begin(Access::Write, wait)?;
         let (value, events) = body(&tx)?;
+        if tx.engine() == Engine::Postgres {
+            host_events::announce(&tx, &self.host, &events)?;
+        }
         tx.commit()?;
         drop(conn);
         self.send(events);
@@ -295,7 +329,8 @@ mod tests {
     #[test]
     fn a_read_cannot_write_and_a_write_can() {
         let dir = tempfile::tempdir().unwrap();
-        let app = App::open(&dir.path().join("b.db")).unwrap();
+        let db = crate::testing::TestDatabase::new(dir.path());
+        let app = db.open();
         let insert = |tx: &Transaction<'_>| {
             tx.execute("INSERT INTO settings (key, value) VALUES ('k', '1')", [])?;
             Ok(((), Vec::new()))

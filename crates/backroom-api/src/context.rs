@@ -7,13 +7,13 @@ use std::path::Path;
 
 use backroom_core::people::Role;
 use chrono::{DateTime, Utc};
-use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::devices::board::ScaleBoard;
 use crate::error::{ApiError, ErrorCode};
 use crate::events::Event;
+use crate::store::{self, Params, Row, Transaction};
 
 /// A request with no arguments.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -132,15 +132,15 @@ impl Ctx<'_> {
 
     /// Runs one statement, keeping it prepared for the next call: an import of a hundred
     /// thousand rows runs the same few statements over and over.
-    pub fn execute<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+    pub fn execute<P: Params>(&self, sql: &str, params: P) -> store::Result<usize> {
         self.tx.prepare_cached(sql)?.execute(params)
     }
 
     /// Reads one row with a statement kept prepared, as [`Ctx::execute`] does.
-    pub fn query_row<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    pub fn query_row<T, P, F>(&self, sql: &str, params: P, f: F) -> store::Result<T>
     where
-        P: rusqlite::Params,
-        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        P: Params,
+        F: FnOnce(&Row<'_>) -> store::Result<T>,
     {
         self.tx.prepare_cached(sql)?.query_row(params, f)
     }

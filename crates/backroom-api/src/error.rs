@@ -3,6 +3,8 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::store;
+
 /// What kind of failure happened. The HTTP server maps each to a status; the UI switches on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -134,11 +136,23 @@ impl From<backroom_core::limits::TooLong> for ApiError {
 }
 
 impl From<rusqlite::Error> for ApiError {
-    /// A database error told in words: classified by SQLite's extended result code and the
-    /// constraint it names (see [`Refusal`]). What SQLite said (SQL, tables, columns) goes to the
-    /// log under a short reference, and the reply carries only the words and the reference, so a
-    /// manager can find the details.
     fn from(e: rusqlite::Error) -> ApiError {
+        ApiError::from(store::Error::from(e))
+    }
+}
+
+impl From<postgres::Error> for ApiError {
+    fn from(e: postgres::Error) -> ApiError {
+        ApiError::from(store::Error::from(e))
+    }
+}
+
+impl From<store::Error> for ApiError {
+    /// A database error told in words: classified by the engine's error code and the constraint
+    /// it names (see [`Refusal`]). What the database said (SQL, tables, columns) goes to the log
+    /// under a short reference, and the reply carries only the words and the reference, so a
+    /// manager can find the details.
+    fn from(e: store::Error) -> ApiError {
         let refusal = Refusal::of(&e);
         if refusal == Refusal::Busy {
             // Another process held the database for longer than the command could wait.
@@ -151,9 +165,9 @@ impl From<rusqlite::Error> for ApiError {
     }
 }
 
-/// What the database refused, read from its extended result code and the name of the
-/// constraint (for a CHECK, its expression; for UNIQUE, its `table.column`; for a trigger, the
-/// message it raised).
+/// What the database refused, read from its error code and the name of the constraint (for
+/// the stock's CHECK, its expression; for UNIQUE, its `table.column`; for a trigger, the
+/// message it raised). PostgreSQL's schema names its constraints as SQLite reports them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Refusal {
     /// The stock cache's CHECK: a bin would hold less than nothing.
@@ -177,7 +191,49 @@ enum Refusal {
 }
 
 impl Refusal {
-    fn of(e: &rusqlite::Error) -> Refusal {
+    fn of(e: &store::Error) -> Refusal {
+        match e {
+            store::Error::Sqlite(e) => Refusal::of_sqlite(e),
+            store::Error::Postgres(e) => Refusal::of_postgres(e),
+            store::Error::QueryReturnedNoRows | store::Error::Conversion(_) => Refusal::Other,
+        }
+    }
+
+    fn of_postgres(e: &postgres::Error) -> Refusal {
+        use postgres::error::SqlState;
+        let Some(e) = e.as_db_error() else { return Refusal::Other };
+        let named = e.constraint().unwrap_or_default();
+        match e.code() {
+            c if *c == SqlState::CHECK_VIOLATION && named == "on_hand >= 0" => {
+                Refusal::NegativeStock
+            }
+            c if *c == SqlState::CHECK_VIOLATION || *c == SqlState::NOT_NULL_VIOLATION => {
+                Refusal::NotAllowed
+            }
+            c if *c == SqlState::INTEGRITY_CONSTRAINT_VIOLATION => Refusal::raised(e.message()),
+            c if *c == SqlState::UNIQUE_VIOLATION => Refusal::Duplicate(named.to_owned()),
+            c if *c == SqlState::FOREIGN_KEY_VIOLATION => Refusal::MissingReference,
+            // The writer's lock not had in time, or the server giving one of two up.
+            c if *c == SqlState::LOCK_NOT_AVAILABLE
+                || *c == SqlState::T_R_DEADLOCK_DETECTED
+                || *c == SqlState::T_R_SERIALIZATION_FAILURE =>
+            {
+                Refusal::Busy
+            }
+            _ => Refusal::Other,
+        }
+    }
+
+    /// A trigger's refusal, by the message it raised.
+    fn raised(message: &str) -> Refusal {
+        match message.strip_prefix("bound:") {
+            Some(bound) => Refusal::OutOfBounds(bound.to_owned()),
+            None if message.starts_with("movements are never") => Refusal::MovementRewritten,
+            None => Refusal::Trigger,
+        }
+    }
+
+    fn of_sqlite(e: &rusqlite::Error) -> Refusal {
         use rusqlite::ffi;
         let rusqlite::Error::SqliteFailure(failure, text) = e else { return Refusal::Other };
         // BUSY and LOCKED in any of their extended forms (a snapshot, recovery, a shared cache).
@@ -188,11 +244,7 @@ impl Refusal {
         match failure.extended_code {
             ffi::SQLITE_CONSTRAINT_CHECK if named == "on_hand >= 0" => Refusal::NegativeStock,
             ffi::SQLITE_CONSTRAINT_CHECK | ffi::SQLITE_CONSTRAINT_NOTNULL => Refusal::NotAllowed,
-            ffi::SQLITE_CONSTRAINT_TRIGGER => match named.strip_prefix("bound:") {
-                Some(bound) => Refusal::OutOfBounds(bound.to_owned()),
-                None if named.starts_with("movements are never") => Refusal::MovementRewritten,
-                None => Refusal::Trigger,
-            },
+            ffi::SQLITE_CONSTRAINT_TRIGGER => Refusal::raised(named),
             ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
                 Refusal::Duplicate(named.to_owned())
             }
@@ -292,25 +344,28 @@ fn bound_message(bound: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use rusqlite::Connection;
+    use std::time::Duration;
 
     use super::*;
+    use crate::store::Access;
+    use crate::testing::TestDatabase;
 
-    /// A migrated database holding one product (id 1) and two places (ids 1 and 2), no stock.
-    fn database() -> (tempfile::TempDir, Connection) {
+    /// A new database (on the engine of this test run) holding one product (id 1) and two
+    /// places (ids 1 and 2), no stock.
+    fn database() -> (tempfile::TempDir, TestDatabase) {
         let dir = tempfile::tempdir().unwrap();
-        let conn = crate::db::open(&dir.path().join("errors.db")).unwrap();
-        conn.execute_batch(
-            "INSERT INTO products (id, sku, name) VALUES (1, 'MUG-1', 'Blue mug');
-             INSERT INTO locations (id, code, kind) VALUES (1, 'RECEIVING', 'receiving'),
-                                                         (2, 'PACKING', 'packing');",
+        let db = TestDatabase::new(dir.path());
+        db.execute_batch(
+            "INSERT INTO products (sku, name) VALUES ('MUG-1', 'Blue mug');
+             INSERT INTO locations (code, kind) VALUES ('RECEIVING', 'receiving');
+             INSERT INTO locations (code, kind) VALUES ('PACKING', 'packing');",
         )
         .unwrap();
-        (dir, conn)
+        (dir, db)
     }
 
-    fn refused(conn: &Connection, sql: &str) -> ApiError {
-        ApiError::from(conn.execute_batch(sql).unwrap_err())
+    fn refused(db: &TestDatabase, sql: &str) -> ApiError {
+        ApiError::from(db.execute_batch(sql).unwrap_err())
     }
 
     const MOVE: &str = "INSERT INTO movements (kind, product_id, qty, from_location_id,
@@ -326,19 +381,19 @@ mod tests {
 
     #[test]
     fn a_duplicate_is_named_by_its_column() {
-        let (_dir, conn) = database();
-        let e = refused(&conn, "INSERT INTO products (sku, name) VALUES ('MUG-1', 'Again')");
+        let (_dir, db) = database();
+        let e = refused(&db, "INSERT INTO products (sku, name) VALUES ('MUG-1', 'Again')");
         assert_eq!(e.code, ErrorCode::Conflict);
         assert!(e.message.starts_with("a product with that SKU already exists"), "{}", e.message);
         assert_plain(&e);
-        let e = refused(&conn, "INSERT INTO locations (code, kind) VALUES ('PACKING', 'packing')");
+        let e = refused(&db, "INSERT INTO locations (code, kind) VALUES ('PACKING', 'packing')");
         assert!(e.message.starts_with("a location with that code already exists"));
     }
 
     #[test]
     fn a_bin_going_below_zero_is_not_enough_stock() {
-        let (_dir, conn) = database();
-        let e = refused(&conn, &format!("{MOVE} ('transfer', 1, 3, 1, 2, '2026-11-23T10:00:00Z')"));
+        let (_dir, db) = database();
+        let e = refused(&db, &format!("{MOVE} ('transfer', 1, 3, 1, 2, '2026-11-23T10:00:00Z')"));
         assert_eq!(e.code, ErrorCode::Conflict);
         assert!(e.message.starts_with("not enough stock at that location"), "{}", e.message);
         assert_plain(&e);
@@ -346,10 +401,10 @@ mod tests {
 
     #[test]
     fn a_bound_trigger_says_the_range() {
-        let (_dir, conn) = database();
+        let (_dir, db) = database();
         let huge = i64::MAX;
         let e = refused(
-            &conn,
+            &db,
             &format!("{MOVE} ('receipt', 1, {huge}, NULL, 1, '2026-11-23T10:00:00Z')"),
         );
         assert_eq!(e.code, ErrorCode::Invalid);
@@ -359,10 +414,10 @@ mod tests {
 
     #[test]
     fn a_movement_is_never_rewritten() {
-        let (_dir, conn) = database();
-        conn.execute_batch(&format!("{MOVE} ('receipt', 1, 5, NULL, 1, '2026-11-23T10:00:00Z')"))
+        let (_dir, db) = database();
+        db.execute_batch(&format!("{MOVE} ('receipt', 1, 5, NULL, 1, '2026-11-23T10:00:00Z')"))
             .unwrap();
-        let e = refused(&conn, "UPDATE movements SET qty = 50");
+        let e = refused(&db, "UPDATE movements SET qty = 50");
         assert_eq!(e.code, ErrorCode::Conflict);
         assert!(e.message.contains("correcting movement"), "{}", e.message);
         assert_plain(&e);
@@ -370,9 +425,9 @@ mod tests {
 
     #[test]
     fn a_missing_reference_is_a_conflict() {
-        let (_dir, conn) = database();
+        let (_dir, db) = database();
         let e =
-            refused(&conn, &format!("{MOVE} ('receipt', 99, 5, NULL, 1, '2026-11-23T10:00:00Z')"));
+            refused(&db, &format!("{MOVE} ('receipt', 99, 5, NULL, 1, '2026-11-23T10:00:00Z')"));
         assert_eq!(e.code, ErrorCode::Conflict);
         assert!(e.message.starts_with("something this refers to does not exist"), "{}", e.message);
         assert_plain(&e);
@@ -380,34 +435,36 @@ mod tests {
 
     #[test]
     fn a_value_the_schema_forbids_is_invalid() {
-        let (_dir, conn) = database();
-        let e = refused(&conn, "INSERT INTO operators (name, role) VALUES ('Sam', 'boss')");
+        let (_dir, db) = database();
+        let e = refused(&db, "INSERT INTO operators (name, role) VALUES ('Sam', 'boss')");
         assert_eq!(e.code, ErrorCode::Invalid);
         assert!(!e.message.contains("role"), "{}", e.message);
         assert_plain(&e);
-        let e = refused(&conn, "INSERT INTO products (sku) VALUES ('NO-NAME')");
+        let e = refused(&db, "INSERT INTO products (sku) VALUES ('NO-NAME')");
         assert_eq!(e.code, ErrorCode::Invalid);
     }
 
     #[test]
     fn a_database_held_elsewhere_is_busy() {
-        let (dir, conn) = database();
-        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-        let other = Connection::open(dir.path().join("errors.db")).unwrap();
-        other.busy_timeout(std::time::Duration::ZERO).unwrap();
-        let e = ApiError::from(other.execute_batch("BEGIN IMMEDIATE").unwrap_err());
+        let (_dir, db) = database();
+        let (mut holder, mut other) = (db.connect(), db.connect());
+        let _held = holder.begin(Access::Write, Duration::from_secs(1)).unwrap();
+        let Err(e) = other.begin(Access::Write, Duration::from_millis(10)) else {
+            panic!("two writers at once")
+        };
+        let e = ApiError::from(e);
         assert_eq!(e.code, ErrorCode::Busy);
         assert!(!e.message.contains("reference"), "{}", e.message);
     }
 
     #[test]
     fn anything_else_is_storage_with_a_reference_and_no_sql() {
-        let (_dir, conn) = database();
-        let e = refused(&conn, "SELECT nothing FROM nowhere");
+        let (_dir, db) = database();
+        let e = refused(&db, "SELECT nothing FROM nowhere");
         assert_eq!(e.code, ErrorCode::Storage);
         assert!(!e.message.contains("nowhere"), "{}", e.message);
         assert_plain(&e);
-        let e = ApiError::from(rusqlite::Error::QueryReturnedNoRows);
+        let e = ApiError::from(store::Error::QueryReturnedNoRows);
         assert_eq!(e.code, ErrorCode::Storage);
     }
 }

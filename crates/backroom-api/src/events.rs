@@ -1,12 +1,12 @@
 //! Events a committed command announces to every open screen (Tauri events and server-sent
 //! events carry the same JSON).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::devices::scale_port::ScaleStatus;
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// Stock of these SKUs changed: on-hand, reserved or available may differ now.
@@ -20,7 +20,7 @@ pub enum Event {
 }
 
 /// What a `data_changed` event says changed, so a screen reloads only when what it shows did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Changed {
     /// Anything may have changed (a restore, or events that were missed): reload everything.

@@ -18,7 +18,9 @@ pub mod inventory;
 pub mod orders;
 pub mod reports;
 pub mod retries;
+pub mod store;
 pub mod table;
+pub mod testing;
 mod time;
 pub mod transfer;
 

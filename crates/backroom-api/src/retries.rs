@@ -2,8 +2,8 @@
 //! making and sends the same id again when it retries after a lost reply; the first reply was
 //! kept in the command's own transaction, so the retry gets it back and nothing runs again.
 
+use crate::store::{OptionalExtension, Transaction, params};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -123,8 +123,10 @@ mod tests {
     #[test]
     fn replies_older_than_a_day_are_forgotten() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = crate::db::open(&dir.path().join("b.db")).unwrap();
-        let tx = conn.transaction().unwrap();
+        let location = crate::store::Location::File(dir.path().join("b.db"));
+        let mut conn = crate::db::open_store(&location).unwrap();
+        let tx =
+            conn.begin(crate::store::Access::Write, std::time::Duration::from_secs(1)).unwrap();
         let now = Utc::now();
         let ok = serde_json::json!({"ok": true});
         let old = Request::new("old", None, None, "sign_out", &Value::Null);

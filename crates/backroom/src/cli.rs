@@ -9,6 +9,7 @@ use std::sync::Arc;
 use backroom_api::admin::demo::DemoSummary;
 use backroom_api::context::NoArgs;
 use backroom_api::inventory::stock::LedgerReport;
+use backroom_api::store::Location;
 use backroom_api::transfer::column_map::ColumnMapping;
 use backroom_api::transfer::{ExportFile, ExportRequest, ImportReport, ImportRequest, Table};
 use backroom_api::{ApiError, App, Caller};
@@ -17,9 +18,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "backroom", version, about = "Backroom: warehouse picking, packing and stock")]
 pub struct Cli {
-    /// The database file. Defaults to backroom.db in the OS data directory.
-    #[arg(long, global = true, env = "BACKROOM_DB", value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    /// The database: a SQLite file, or a PostgreSQL database as a `postgres://` URL or
+    /// `host=... dbname=...` words. Defaults to backroom.db in the OS data directory.
+    #[arg(long, global = true, env = "BACKROOM_DB", value_name = "PATH|URL")]
+    pub db: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -183,6 +185,13 @@ pub enum DbAction {
     Check,
     /// Print the database path and schema version.
     Info,
+    /// Copy the whole warehouse into another, empty database (a SQLite file or a PostgreSQL
+    /// connection string), then check the ledger on both sides. Exits 1 if either fails.
+    Copy {
+        /// The database to copy into: created if need be, and refused if it holds anything.
+        #[arg(long, value_name = "LOCATION")]
+        to: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -265,7 +274,10 @@ fn execute(cli: Cli) -> Result<(), CliError> {
     if let Command::Scale { action } = &cli.command {
         return crate::scale_cli::run(action);
     }
-    let db = cli.db.unwrap_or_else(backroom_api::db::default_path);
+    let db = match &cli.db {
+        Some(text) => Location::parse(text),
+        None => Location::File(backroom_api::db::default_path()),
+    };
     if let Command::Commands = cli.command {
         for name in backroom_api::commands::names() {
             outln!("{name}")?;
@@ -280,7 +292,14 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         return crate::station::headless(host, code, fingerprint, key_file.clone())
             .map_err(|e| CliError::Failed(e.to_string()));
     }
-    let app = App::open(&db)?;
+    // A copy from a file that is not there would copy a new, empty warehouse.
+    if let (Command::Db { action: DbAction::Copy { .. } }, Location::File(path)) =
+        (&cli.command, &db)
+        && !path.is_file()
+    {
+        return Err(CliError::Usage(format!("there is no database {} to copy", path.display())));
+    }
+    let app = App::open_at(&db)?;
     match cli.command {
         Command::Serve { addr, lan, loopback_addr, ui, allow_hosts, allow_origins, write_wait } => {
             let wait = std::time::Duration::try_from_secs_f64(write_wait).map_err(|_| {
@@ -290,7 +309,7 @@ fn execute(cli: Cli) -> Result<(), CliError> {
             let allowed = (allow_hosts.as_slice(), allow_origins.as_slice());
             if lan {
                 let addr = addr.unwrap_or_else(|| "0.0.0.0:7878".into());
-                serve_lan(app, &db, &addr, loopback_addr.as_deref(), ui, allowed)
+                serve_lan(app, &addr, loopback_addr.as_deref(), ui, allowed)
             } else {
                 let addr = addr.unwrap_or_else(|| "127.0.0.1:7878".into());
                 serve(app, &addr, ui, allowed)
@@ -321,12 +340,17 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Db { action: DbAction::Info } => {
             let health: backroom_api::admin::system::Health =
                 app.run(Caller::Local, "health", &NoArgs {})?;
-            outln!(
-                "database: {}\nschema:   {}\nversion:  {}",
-                db.display(),
-                health.schema,
-                health.version
-            )
+            outln!("database: {}\nschema:   {}\nversion:  {}", db, health.schema, health.version)
+        }
+        Command::Db { action: DbAction::Copy { to } } => {
+            let report = backroom_api::db::copy::copy(&db, &Location::parse(&to))?;
+            for line in report.lines() {
+                outln!("{line}")?;
+            }
+            match report.ok() {
+                true => Ok(()),
+                false => Err(CliError::Failed("a ledger check failed after the copy".into())),
+            }
         }
         Command::Call { name, json } => call(&app, &name, &json),
         Command::Slip(args) => crate::slip_cli::slip(&app, args),
@@ -387,10 +411,10 @@ fn serve(
 }
 
 /// `backroom serve --lan`: HTTPS on `addr` for the warehouse's network, with the certificate
-/// kept beside the database, and plain HTTP on loopback for this machine's own browsers.
+/// kept beside the database (see `App::path`), and plain HTTP on loopback for this machine's
+/// own browsers.
 fn serve_lan(
     app: App,
-    db: &std::path::Path,
     addr: &str,
     loopback_addr: Option<&str>,
     ui: Option<PathBuf>,
@@ -400,8 +424,8 @@ fn serve_lan(
     let lan_ips = lan_addresses();
     let mut names: Vec<String> = lan_ips.iter().map(|ip| ip.to_string()).collect();
     names.extend(host_name().into_iter().flat_map(|name| [format!("{name}.local"), name]));
-    let host =
-        crate::tls::host_certificate(db, &names).map_err(|e| CliError::Usage(e.to_string()))?;
+    let host = crate::tls::host_certificate(app.path(), &names)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     let tls = crate::tls::server_config(&host).map_err(|e| CliError::Usage(e.to_string()))?;
     let app = Arc::new(app.with_host_fingerprint(host.fingerprint.clone()));
     let runtime = tokio::runtime::Runtime::new().map_err(io("cannot start the server runtime"))?;

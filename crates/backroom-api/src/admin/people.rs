@@ -1,9 +1,9 @@
 //! Operators, stations and sign-in. An operator signs in at a station with a badge barcode or a
 //! PIN and gets a session token; every command then runs as that operator at that station.
 
+use crate::store::{OptionalExtension, Row, params};
 use backroom_core::people::{LOCKOUT_WINDOW_SECS, Role, lockout_secs};
 use rand::Rng;
-use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
@@ -121,7 +121,7 @@ pub struct Session {
 
 const OPERATOR_COLUMNS: &str = "id, name, role, badge, pin_hash IS NOT NULL, active, language";
 
-fn operator_row(row: &Row<'_>) -> rusqlite::Result<Operator> {
+fn operator_row(row: &Row<'_>) -> crate::store::Result<Operator> {
     let role: String = row.get(2)?;
     Ok(Operator {
         id: row.get(0)?,
@@ -134,7 +134,7 @@ fn operator_row(row: &Row<'_>) -> rusqlite::Result<Operator> {
     })
 }
 
-fn station_row(row: &Row<'_>) -> rusqlite::Result<Station> {
+fn station_row(row: &Row<'_>) -> crate::store::Result<Station> {
     let port: Option<String> = row.get(1)?;
     let scale = match port {
         Some(port) => Some(ScaleSettings {
@@ -250,21 +250,19 @@ pub fn save_operator(ctx: &mut Ctx<'_>, req: SaveOperator) -> Result<Operator, A
             }
             id
         }
-        None => {
-            ctx.tx.execute(
-                "INSERT INTO operators (name, role, badge, pin_hash, active, language)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    name,
-                    req.role.as_str(),
-                    badge,
-                    pin_hash,
-                    req.active,
-                    req.language.unwrap_or_default().as_str()
-                ],
-            )?;
-            ctx.tx.last_insert_rowid()
-        }
+        None => ctx.tx.query_row(
+            "INSERT INTO operators (name, role, badge, pin_hash, active, language)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+            params![
+                name,
+                req.role.as_str(),
+                badge,
+                pin_hash,
+                req.active,
+                req.language.unwrap_or_default().as_str()
+            ],
+            |r| r.get(0),
+        )?,
     };
     if !req.active {
         end_sessions(ctx, id)?;
@@ -481,7 +479,7 @@ pub(crate) fn refuse_sign_in(ctx: &mut Ctx<'_>, station_id: Option<i64>, address
 }
 
 pub(crate) fn log_failed_sign_in(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::store::Transaction<'_>,
     failure: &FailedSignIn,
 ) -> Result<(), ApiError> {
     tx.execute(
@@ -521,7 +519,7 @@ pub(crate) fn check_not_locked_out(
 fn seconds_locked(
     ctx: &Ctx<'_>,
     key: &str,
-    value: &dyn rusqlite::ToSql,
+    value: &dyn crate::store::ToSql,
     since: &str,
 ) -> Result<i64, ApiError> {
     let (failures, latest): (u32, Option<String>) = ctx.query_row(
@@ -618,7 +616,7 @@ pub fn whoami(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Session, ApiError> {
 /// The operator and station behind a session token, if the session is open. A session begun
 /// with a station key answers only when that key (`key_id`) comes with the request.
 pub(crate) fn actor_for_token(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &crate::store::Transaction<'_>,
     token: &str,
     key_id: Option<i64>,
 ) -> Result<Actor, ApiError> {

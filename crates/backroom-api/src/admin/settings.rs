@@ -2,13 +2,13 @@
 //! the `settings` table. A section missing from the database, or a field missing from a stored
 //! section, takes its default, so a new field or section needs no migration.
 
+use crate::store::{OptionalExtension, params};
 use backroom_core::allocation::BackorderPolicy;
 use backroom_core::audit::AuditRules;
 use backroom_core::screening::HoldRules;
 use backroom_core::slip::PageSize;
 use backroom_core::weight::WeightUnit;
 use base64::Engine;
-use rusqlite::{OptionalExtension, params};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -12,9 +12,9 @@
 //! ([`create_first_manager`]), and only while the database has no operator at all; it signs
 //! that manager in, and every later step is an ordinary manager's command.
 
+use crate::store::{OptionalExtension, params};
 use backroom_core::layout::Layout;
 use backroom_core::people::Role;
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

@@ -10,8 +10,8 @@
 //! faster than PINs. A session begun at a paired station is bound to its key: the station's
 //! name alone no longer signs anyone in there.
 
+use crate::store::{OptionalExtension, Transaction, params};
 use rand::Rng;
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;

@@ -23,7 +23,7 @@ pub fn health(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Health, ApiError> {
     Ok(Health {
         ok: true,
         version: env!("CARGO_PKG_VERSION").to_owned(),
-        schema: db::read_version(ctx.tx)?,
+        schema: db::version_in(ctx.tx)?,
         empty: is_empty(ctx)?,
     })
 }

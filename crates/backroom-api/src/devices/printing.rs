@@ -14,10 +14,10 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+use crate::store::OptionalExtension;
 use backroom_core::labels::Stock;
 use backroom_core::slip::{Item, PageSize, Tone, wrap};
 use printpdf::{Mm, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt};
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

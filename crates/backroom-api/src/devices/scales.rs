@@ -26,10 +26,10 @@ use std::sync::{Arc, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::store::OptionalExtension;
 use backroom_core::limits::shorten;
 use backroom_core::scale::{Command, Protocol, REPLY_TIMEOUT};
 use backroom_core::weight::WeightUnit;
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::TryRecvError;
 use ts_rs::TS;
@@ -438,11 +438,15 @@ impl ScaleWatch {
             at_stations: HashSet::new(),
         };
         let events = app.subscribe();
-        watcher.refresh();
         let stopped = Arc::clone(&stop);
+        // The first read of the stations is the thread's too: a server starts the watch from
+        // async code, where a blocking database client may not wait.
         let thread = std::thread::Builder::new()
             .name("scale watch".into())
-            .spawn(move || watcher.run(events, &stopped))
+            .spawn(move || {
+                watcher.refresh();
+                watcher.run(events, &stopped)
+            })
             .expect("the OS refused to start a thread for the scales");
         ScaleWatch { stop, thread: Some(thread) }
     }

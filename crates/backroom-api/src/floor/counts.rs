@@ -9,9 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::store::{OptionalExtension, params};
 use backroom_core::ledger::MovementKind;
 use backroom_core::people::Role;
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -223,12 +223,12 @@ fn waiting_task(ctx: &Ctx<'_>, location_id: i64) -> Result<Option<i64>, ApiError
 }
 
 fn insert_task(ctx: &Ctx<'_>, location_id: i64, reason: &str) -> Result<i64, ApiError> {
-    ctx.tx.execute(
+    Ok(ctx.tx.query_row(
         "INSERT INTO count_tasks (location_id, status, reason, created_at, created_by)
-         VALUES (?1, 'open', ?2, ?3, ?4)",
+         VALUES (?1, 'open', ?2, ?3, ?4) RETURNING id",
         params![location_id, reason, ctx.now_text(), ctx.operator_id()],
-    )?;
-    Ok(ctx.tx.last_insert_rowid())
+        |r| r.get(0),
+    )?)
 }
 
 /// Raises one count task per bin named or matched, leaving out bins already waiting for one.

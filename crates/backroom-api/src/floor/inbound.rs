@@ -7,10 +7,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::store::{OptionalExtension, params};
 use backroom_core::layout::BinCode;
 use backroom_core::ledger::MovementKind;
 use backroom_core::routing::distance::{Stop, distance};
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -566,7 +566,7 @@ fn expected_receipts(ctx: &Ctx<'_>, q: &ExpectedQuery) -> Result<Vec<ExpectedRec
     let mut stmt = ctx.tx.prepare(
         "SELECT e.reference, e.supplier, e.expected_on, p.sku, p.name, e.qty_expected, e.qty_received
          FROM expected_receipts e JOIN products p ON p.id = e.product_id
-         WHERE ?1 IS NULL OR e.reference = ?1
+         WHERE CAST(?1 AS TEXT) IS NULL OR e.reference = ?1
          ORDER BY e.reference, p.sku",
     )?;
     let mut rows = stmt.query([reference])?;
@@ -603,6 +603,7 @@ fn expected_receipts(ctx: &Ctx<'_>, q: &ExpectedQuery) -> Result<Vec<ExpectedRec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::TestDatabase;
     use crate::{App, Caller};
     use serde_json::{Value, json};
 
@@ -612,9 +613,10 @@ mod tests {
 
     /// A one-aisle warehouse with a mug in two bins, the fuller one waiting for a count, and
     /// an order for more mugs than the bins can promise.
-    fn warehouse_with_a_count() -> (tempfile::TempDir, App) {
+    fn warehouse_with_a_count() -> (App, TestDatabase, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
-        let app = App::open(&dir.path().join("backroom.db")).unwrap();
+        let db = TestDatabase::new(dir.path());
+        let app = db.open();
         call(
             &app,
             "set_layout",
@@ -635,12 +637,12 @@ mod tests {
                                "postal_code": "LS1 1AA", "country": "gb"},
                    "lines": [{"product": "MUG-1", "qty": 5}]}),
         );
-        (dir, app)
+        (app, db, dir)
     }
 
     #[test]
     fn a_bin_being_counted_is_not_suggested_and_put_away_there_says_why() {
-        let (_dir, app) = warehouse_with_a_count();
+        let (app, _db, _dir) = warehouse_with_a_count();
         let received = call(&app, "receive", json!({"product": "MUG-1", "qty": 4}));
         assert_eq!(received["suggested_bin"], "A01-1-02-L", "not the fuller bin under count");
 

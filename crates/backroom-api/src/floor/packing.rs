@@ -9,12 +9,12 @@
 //! be typed there, and only with a manager's badge (and PIN where the store asks) and a
 //! reason: the weighing then records who approved the typed weight and why.
 
+use crate::store::{OptionalExtension, Row, params};
 use backroom_core::audit::{self, AuditRules, Carton, CauseKind, Item, ReadingFacts, Verdict};
 use backroom_core::limits;
 use backroom_core::order::OrderStatus;
 use backroom_core::people::Role;
 use backroom_core::scale::Range;
-use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -287,13 +287,14 @@ pub struct UnweighedProduct {
 pub fn list_boxes(ctx: &mut Ctx<'_>, q: BoxQuery) -> Result<Vec<PackBox>, ApiError> {
     let mut stmt = ctx.tx.prepare(
         "SELECT code, name, tare_g, length_mm, width_mm, height_mm, active FROM boxes
-         WHERE ?1 OR active = 1 ORDER BY length_mm * width_mm * height_mm, code",
+         WHERE ?1 = 1 OR active = 1 ORDER BY length_mm * width_mm * height_mm, code",
     )?;
-    let rows = stmt.query_map([q.include_inactive], box_row)?.collect::<Result<_, _>>()?;
+    let rows =
+        stmt.query_map([i64::from(q.include_inactive)], box_row)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
-fn box_row(r: &Row<'_>) -> rusqlite::Result<PackBox> {
+fn box_row(r: &Row<'_>) -> crate::store::Result<PackBox> {
     Ok(PackBox {
         code: r.get(0)?,
         name: r.get(1)?,
@@ -654,10 +655,11 @@ fn record(
     // An order that cannot be audited has no meaningful expectation; logging a partial one
     // would read as a real target.
     let known = exp.cannot_audit.is_empty();
-    ctx.tx.execute(
+    Ok(ctx.tx.query_row(
         "INSERT INTO weighings (order_id, box_code, expected_g, tolerance_g, actual_g, verdict,
              cause, operator_id, station_id, scale, at, cause_kind, typed_by, typed_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         RETURNING id",
         params![
             order_id,
             box_code,
@@ -674,8 +676,8 @@ fn record(
             typed_by,
             typed_reason
         ],
-    )?;
-    Ok(ctx.tx.last_insert_rowid())
+        |r| r.get(0),
+    )?)
 }
 
 /// The manager who approves an override or a typed weight: the one whose badge or PIN was
@@ -714,7 +716,7 @@ fn second_factor(
     pin: Option<&str>,
 ) -> Result<(), ApiError> {
     let badge_given: bool = ctx.tx.query_row(
-        "SELECT coalesce(badge = ?2, 0) FROM operators WHERE id = ?1",
+        "SELECT CASE WHEN badge = ?2 THEN 1 ELSE 0 END FROM operators WHERE id = ?1",
         params![manager, badge],
         |r| r.get(0),
     )?;
@@ -784,7 +786,7 @@ const WEIGHING_COLUMNS: &str = "w.id, o.number, w.box_code, w.expected_g, w.tole
     LEFT JOIN operators ov ON ov.id = w.override_by
     LEFT JOIN operators ty ON ty.id = w.typed_by";
 
-fn weighing_row(r: &Row<'_>) -> rusqlite::Result<Weighing> {
+fn weighing_row(r: &Row<'_>) -> crate::store::Result<Weighing> {
     let verdict: String = r.get(6)?;
     let verdict = VerdictKind::parse(&verdict);
     // A weighing that did not pass, logged before causes were kept, counts as another cause.
@@ -827,7 +829,8 @@ pub fn list_weighings(ctx: &mut Ctx<'_>, q: WeighingQuery) -> Result<Vec<Weighin
     };
     let sql = format!(
         "SELECT {WEIGHING_COLUMNS}
-         WHERE (?1 IS NULL OR w.order_id = ?1) AND (?2 IS NULL OR w.verdict = ?2)
+         WHERE (CAST(?1 AS BIGINT) IS NULL OR w.order_id = ?1)
+           AND (CAST(?2 AS TEXT) IS NULL OR w.verdict = ?2)
          ORDER BY w.id DESC LIMIT ?3"
     );
     let mut stmt = ctx.tx.prepare(&sql)?;
@@ -847,7 +850,7 @@ pub fn unweighed_products(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<Vec<UnweighedP
          JOIN orders o ON o.id = ol.order_id
          WHERE p.unit_weight_g IS NULL AND o.status NOT IN ('shipped', 'cancelled')
            AND ol.qty - ol.cancelled_qty - ol.shipped_qty > 0
-         GROUP BY p.id ORDER BY p.sku",
+         GROUP BY p.id, p.sku, p.name, p.category ORDER BY p.sku",
     )?;
     let rows = stmt
         .query_map([], |r| {

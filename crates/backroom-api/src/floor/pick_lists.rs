@@ -6,11 +6,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::store::{OptionalExtension, params};
 use backroom_core::batching::{self, Cart, OrderLoad};
 use backroom_core::layout::{BinCode, Layout};
 use backroom_core::order::OrderStatus;
 use backroom_core::routing::{self, Method, Pick};
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -76,18 +76,19 @@ impl PickListStatus {
     }
 }
 
-impl rusqlite::types::ToSql for PickListStatus {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        Ok(self.as_str().into())
+impl crate::store::ToSql for PickListStatus {
+    fn to_sql(&self) -> crate::store::Result<crate::store::ValueRef<'_>> {
+        Ok(crate::store::ValueRef::Text(self.as_str()))
     }
 }
 
-impl rusqlite::types::FromSql for PickListStatus {
-    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        let word = value.as_str()?;
-        PickListStatus::ALL.into_iter().find(|status| status.as_str() == word).ok_or_else(|| {
-            rusqlite::types::FromSqlError::Other(format!("no pick list status {word}").into())
-        })
+impl crate::store::FromSql for PickListStatus {
+    fn column_result(value: crate::store::ValueRef<'_>) -> crate::store::Result<Self> {
+        let word = <String as crate::store::FromSql>::column_result(value)?;
+        PickListStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == word)
+            .ok_or_else(|| crate::store::Error::Conversion(format!("no pick list status {word}")))
     }
 }
 
@@ -296,12 +297,12 @@ fn record_list(
     cart: Cart,
     taken_by: Option<i64>,
 ) -> Result<i64, ApiError> {
-    ctx.execute(
+    let id: i64 = ctx.query_row(
         "INSERT INTO pick_lists (status, totes, distance_m, created_at, created_by, taken_by)
-         VALUES ('open', ?1, ?2, ?3, ?4, ?5)",
+         VALUES ('open', ?1, ?2, ?3, ?4, ?5) RETURNING id",
         params![cart.totes as i64, batch.distance_m, ctx.now_text(), ctx.operator_id(), taken_by],
+        |r| r.get(0),
     )?;
-    let id = ctx.tx.last_insert_rowid();
     for (tote, &k) in batch.orders.iter().enumerate() {
         ctx.execute(
             "INSERT INTO pick_list_orders (list_id, order_id, tote) VALUES (?1, ?2, ?3)",
@@ -334,7 +335,8 @@ fn candidates(ctx: &Ctx<'_>, req: &PlanPicks) -> Result<Vec<Candidate>, ApiError
          JOIN locations l ON l.id = r.location_id AND l.kind = 'bin'
          JOIN products p ON p.id = r.product_id
          WHERE o.status = 'allocated'
-           AND (?1 = '[]' OR o.id IN (SELECT value FROM json_each(?1)))
+           AND (NOT EXISTS (SELECT 1 FROM json_each(?1))
+                OR o.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)))
            AND NOT EXISTS (SELECT 1 FROM pick_list_orders plo JOIN pick_lists pl ON pl.id = plo.list_id
                            WHERE plo.order_id = o.id AND pl.status IN ('open', 'picking'))
          ORDER BY o.priority DESC, o.ship_by IS NULL, o.ship_by, o.placed_at, o.id",
@@ -388,7 +390,7 @@ fn summary(ctx: &Ctx<'_>, id: i64) -> Result<PickListSummary, ApiError> {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .map_err(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => {
+            crate::store::Error::QueryReturnedNoRows => {
                 ApiError::not_found(format!("there is no pick list {id}"))
             }
             e => e.into(),
@@ -413,7 +415,7 @@ pub fn list_pick_lists(
 ) -> Result<Vec<PickListSummary>, ApiError> {
     let mut stmt = ctx.tx.prepare(
         "SELECT id FROM pick_lists
-         WHERE (?1 IS NULL AND status IN ('open', 'picking')) OR status = ?1
+         WHERE (CAST(?1 AS TEXT) IS NULL AND status IN ('open', 'picking')) OR status = ?1
          ORDER BY id DESC LIMIT 500",
     )?;
     let ids: Vec<i64> = stmt.query_map([q.status], |r| r.get(0))?.collect::<Result<_, _>>()?;

@@ -2,9 +2,9 @@
 //! area, and a short pick gives up what the bin does not have and asks for the bin to be
 //! counted.
 
+use crate::store::OptionalExtension;
 use backroom_core::ledger::MovementKind;
 use backroom_core::order::OrderStatus;
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -99,7 +99,7 @@ fn reservations_at(
 /// to go instead.
 fn reserved_bins(ctx: &Ctx<'_>, order_id: i64, product_id: i64) -> Result<String, ApiError> {
     let mut stmt = ctx.tx.prepare(
-        "SELECT l.code || ' (' || sum(r.qty) || ')' FROM reservations r
+        "SELECT l.code || ' (' || CAST(sum(r.qty) AS TEXT) || ')' FROM reservations r
          JOIN order_lines ol ON ol.id = r.order_line_id JOIN locations l ON l.id = r.location_id
          WHERE ol.order_id = ?1 AND r.product_id = ?2 GROUP BY l.code ORDER BY l.code",
     )?;
@@ -133,9 +133,9 @@ fn wrong_product(
         |r| r.get(0),
     )?;
     let mut stmt = ctx.tx.prepare(
-        "SELECT DISTINCT p.sku || ' ' || p.name FROM reservations r
+        "SELECT p.sku || ' ' || p.name FROM reservations r
          JOIN order_lines ol ON ol.id = r.order_line_id JOIN products p ON p.id = r.product_id
-         WHERE ol.order_id = ?1 AND r.location_id = ?2 ORDER BY p.sku",
+         WHERE ol.order_id = ?1 AND r.location_id = ?2 GROUP BY p.sku, p.name ORDER BY p.sku",
     )?;
     let wanted: Vec<String> =
         stmt.query_map([order_id, location_id], |r| r.get(0))?.collect::<Result<_, _>>()?;

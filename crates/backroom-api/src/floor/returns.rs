@@ -10,8 +10,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::store::params;
 use backroom_core::ledger::MovementKind;
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -194,11 +194,12 @@ pub fn receive_return(ctx: &mut Ctx<'_>, req: ReceiveReturn) -> Result<ReturnRec
             order.number
         )));
     }
-    ctx.tx.execute(
-        "INSERT INTO returns (order_id, at, operator_id, station_id) VALUES (?1, ?2, ?3, ?4)",
+    let return_id: i64 = ctx.tx.query_row(
+        "INSERT INTO returns (order_id, at, operator_id, station_id) VALUES (?1, ?2, ?3, ?4)
+         RETURNING id",
         params![order.id, ctx.now_text(), ctx.operator_id(), ctx.station_id()],
+        |r| r.get(0),
     )?;
-    let return_id = ctx.tx.last_insert_rowid();
     let mut restocked = BTreeSet::new();
     let mut skus = BTreeSet::new();
     for (i, item) in req.lines.iter().enumerate() {
@@ -387,7 +388,8 @@ pub fn list_returns(ctx: &mut Ctx<'_>, q: ReturnQuery) -> Result<Vec<CustomerRet
         None => None,
     };
     let mut stmt = ctx.tx.prepare(
-        "SELECT id FROM returns WHERE ?1 IS NULL OR order_id = ?1 ORDER BY id DESC LIMIT ?2",
+        "SELECT id FROM returns WHERE CAST(?1 AS BIGINT) IS NULL OR order_id = ?1
+         ORDER BY id DESC LIMIT ?2",
     )?;
     let ids: Vec<i64> = stmt
         .query_map(params![order_id, q.limit.unwrap_or(100).min(10_000)], |r| r.get(0))?
@@ -429,7 +431,7 @@ fn returned_items(ctx: &Ctx<'_>, id: i64) -> Result<Vec<ReturnedItem>, ApiError>
          JOIN products p ON p.id = ol.product_id
          LEFT JOIN locations l ON l.id = rl.location_id
          WHERE rl.return_id = ?1
-         GROUP BY p.sku, rl.reason, rl.disposition, l.code, rl.note
+         GROUP BY p.sku, p.name, rl.reason, rl.disposition, l.code, rl.note
          ORDER BY min(rl.id)",
     )?;
     let items = stmt

@@ -1,9 +1,9 @@
 //! Products and their barcodes, and finding them by SKU, name or scan.
 
+use crate::store::{Engine, OptionalExtension, Row, params};
 use backroom_core::barcode::{self, BarcodeKind};
 use backroom_core::limits;
 use backroom_core::weight;
-use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -238,7 +238,7 @@ pub fn resolve(ctx: &Ctx<'_>, code: &str) -> Result<i64, ApiError> {
 const PRODUCT_COLUMNS: &str =
     "id, sku, name, category, unit_weight_g, length_mm, width_mm, height_mm, price_cents, active";
 
-fn product_row(row: &Row<'_>) -> rusqlite::Result<(i64, Product)> {
+fn product_row(row: &Row<'_>) -> crate::store::Result<(i64, Product)> {
     let dims: (Option<f64>, Option<f64>, Option<f64>) = (row.get(5)?, row.get(6)?, row.get(7)?);
     let dimensions_mm = match dims {
         (Some(length), Some(width), Some(height)) => Some(Dimensions { length, width, height }),
@@ -291,9 +291,10 @@ pub fn lookup_product(ctx: &mut Ctx<'_>, req: Lookup) -> Result<ProductStock, Ap
 pub fn search_products(ctx: &mut Ctx<'_>, q: ProductQuery) -> Result<ProductPage, ApiError> {
     let text = q.text.trim();
     limits::check_text("the search text", text, limits::SEARCH_CHARS)?;
-    let (filter, pattern) = search_filter(text);
+    let (filter, pattern) = search_filter(ctx.tx.engine(), text);
     let limit = q.limit.unwrap_or(50).min(1000);
     let offset = q.offset.unwrap_or(0);
+    let include_inactive = i64::from(q.include_inactive);
     // The products found are gathered once (`hits`) and both counted and paged from there:
     // a common piece of an SKU can name thousands. Exact SKU or barcode hits come first, so a
     // scan lands on its product at the top. Only the page's products have their stock summed.
@@ -316,7 +317,7 @@ pub fn search_products(ctx: &mut Ctx<'_>, q: ProductQuery) -> Result<ProductPage
     ))?;
     let mut total = 0;
     let rows: Vec<ProductRow> = stmt
-        .query_map(params![text, pattern, q.include_inactive, limit, offset], |r| {
+        .query_map(params![text, pattern, include_inactive, limit, offset], |r| {
             total = r.get(8)?;
             let on_hand: i64 = r.get(5)?;
             let in_bins: i64 = r.get(6)?;
@@ -336,23 +337,26 @@ pub fn search_products(ctx: &mut Ctx<'_>, q: ProductQuery) -> Result<ProductPage
         total = ctx
             .tx
             .prepare_cached(&format!("SELECT count(*) FROM products p WHERE {filter}"))?
-            .query_row(params![text, pattern, q.include_inactive], |r| r.get(0))?;
+            .query_row(params![text, pattern, include_inactive], |r| r.get(0))?;
     }
     Ok(ProductPage { rows, total })
 }
 
-/// The condition a searched product meets, and what it binds as `?2`. From three characters
-/// on, the text is looked up in the trigram index (`product_search`) as one quoted phrase:
-/// found anywhere in the SKU or name, in any case, without reading every product. Shorter text
-/// has no trigram, so it reads the products as `LIKE` does. Either way an exact barcode finds
-/// its product.
-fn search_filter(text: &str) -> (String, String) {
+/// The condition a searched product meets, and what it binds as `?2`. On SQLite, from three
+/// characters on, the text is looked up in the trigram index (`product_search`) as one quoted
+/// phrase: found anywhere in the SKU or name, in any case, without reading every product.
+/// Shorter text has no trigram, so it reads the products as `LIKE` does. On PostgreSQL the
+/// `LIKE` itself is served by trigram indexes on the lowered SKU and name (`pg_trgm`). Either
+/// way an exact barcode finds its product.
+fn search_filter(engine: Engine, text: &str) -> (String, String) {
     const BY_INDEX: &str =
         "p.id IN (SELECT rowid FROM product_search WHERE product_search MATCH ?2)";
-    const BY_READING: &str = "?1 = '' OR p.sku LIKE ?2 ESCAPE '\\' OR p.name LIKE ?2 ESCAPE '\\'";
+    const BY_READING: &str = "?1 = '' OR lower(p.sku) LIKE lower(?2) ESCAPE '\\'
+         OR lower(p.name) LIKE lower(?2) ESCAPE '\\'";
     // The index's query language ends at a control character (a NUL cuts the phrase short), so
     // text holding one is read the plain way.
-    let (matched, pattern) = if text.chars().count() >= 3 && !text.chars().any(char::is_control) {
+    let by_index = engine == Engine::Sqlite && text.chars().count() >= 3;
+    let (matched, pattern) = if by_index && !text.chars().any(char::is_control) {
         // Inside quotes the index reads no operators: `OR`, `*` and `NEAR(` are only text.
         (BY_INDEX, format!("\"{}\"", text.replace('"', "\"\"")))
     } else {
@@ -361,7 +365,7 @@ fn search_filter(text: &str) -> (String, String) {
     };
     let filter = format!(
         "({matched} OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1))
-         AND (?3 OR p.active = 1)"
+         AND (?3 = 1 OR p.active = 1)"
     );
     (filter, pattern)
 }

@@ -1,9 +1,9 @@
 //! The stock ledger. A movement is the only way stock changes; the on-hand cache follows it by
 //! trigger in the same transaction, and `check_ledger` proves the cache against the movements.
 
+use crate::store::{OptionalExtension, params};
 use backroom_core::ledger::{self, MovementKind, StockFacts, Violation};
 use backroom_core::limits;
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -367,7 +367,7 @@ const MOVEMENT_SELECT: &str =
      LEFT JOIN operators op ON op.id = m.operator_id
      LEFT JOIN stations st ON st.id = m.station_id";
 
-fn movement_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Movement> {
+fn movement_row(r: &crate::store::Row<'_>) -> crate::store::Result<Movement> {
     let kind: String = r.get(1)?;
     Ok(Movement {
         id: r.get(0)?,
@@ -406,8 +406,8 @@ pub fn list_movements(ctx: &mut Ctx<'_>, q: MovementQuery) -> Result<Vec<Movemen
     let location_id = q.location.as_deref().map(|l| warehouse::location_id(ctx, l)).transpose()?;
     let mut stmt = ctx.tx.prepare(&format!(
         "{MOVEMENT_SELECT}
-         WHERE (?1 IS NULL OR m.product_id = ?1)
-           AND (?2 IS NULL OR m.from_location_id = ?2 OR m.to_location_id = ?2)
+         WHERE (CAST(?1 AS BIGINT) IS NULL OR m.product_id = ?1)
+           AND (CAST(?2 AS BIGINT) IS NULL OR m.from_location_id = ?2 OR m.to_location_id = ?2)
          ORDER BY m.id DESC LIMIT ?3"
     ))?;
     let rows = stmt
@@ -432,15 +432,23 @@ pub struct LedgerReport {
 fn order_facts(ctx: &Ctx<'_>) -> Result<Vec<ledger::OrderFacts>, ApiError> {
     let mut stmt = ctx.tx.prepare(
         "WITH lines AS (
-             SELECT order_id, product_id, total(qty) AS ordered, total(picked_qty) AS picked,
-                    total(shipped_qty) AS shipped, total(cancelled_qty) AS cancelled
+             SELECT order_id, product_id,
+                    coalesce(sum(CAST(qty AS DOUBLE PRECISION)), 0) AS ordered,
+                    coalesce(sum(CAST(picked_qty AS DOUBLE PRECISION)), 0) AS picked,
+                    coalesce(sum(CAST(shipped_qty AS DOUBLE PRECISION)), 0) AS shipped,
+                    coalesce(sum(CAST(cancelled_qty AS DOUBLE PRECISION)), 0) AS cancelled
              FROM order_lines GROUP BY order_id, product_id),
          reserved AS (
-             SELECT ol.order_id, r.product_id, total(r.qty) AS qty FROM reservations r
+             SELECT ol.order_id, r.product_id,
+                    coalesce(sum(CAST(r.qty AS DOUBLE PRECISION)), 0) AS qty
+             FROM reservations r
              JOIN order_lines ol ON ol.id = r.order_line_id GROUP BY ol.order_id, r.product_id),
          moved AS (
-             SELECT order_id, product_id, total(CASE WHEN kind = 'pick' THEN qty ELSE 0 END) AS picks,
-                    total(CASE WHEN kind = 'ship' THEN qty ELSE 0 END) AS ships
+             SELECT order_id, product_id,
+                    coalesce(sum(CAST(CASE WHEN kind = 'pick' THEN qty ELSE 0 END
+                                      AS DOUBLE PRECISION)), 0) AS picks,
+                    coalesce(sum(CAST(CASE WHEN kind = 'ship' THEN qty ELSE 0 END
+                                      AS DOUBLE PRECISION)), 0) AS ships
              FROM movements WHERE order_id IS NOT NULL AND kind IN ('pick', 'ship')
              GROUP BY order_id, product_id)
          SELECT o.number, p.sku, l.ordered, coalesce(r.qty, 0), l.picked, l.shipped, l.cancelled,
@@ -475,16 +483,19 @@ pub fn check_ledger(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<LedgerReport, ApiErr
     // from any one of them is still seen.
     let mut stmt = ctx.tx.prepare(
         "WITH moved AS (
-             SELECT product_id, location_id, total(delta) AS total FROM (
+             SELECT product_id, location_id,
+                    coalesce(sum(CAST(delta AS DOUBLE PRECISION)), 0) AS total
+             FROM (
                  SELECT product_id, to_location_id AS location_id, qty AS delta FROM movements
                      WHERE to_location_id IS NOT NULL
                  UNION ALL
                  SELECT product_id, from_location_id, -qty FROM movements
-                     WHERE from_location_id IS NOT NULL)
+                     WHERE from_location_id IS NOT NULL) AS deltas
              GROUP BY product_id, location_id),
          reserved AS (
-             SELECT product_id, location_id, total(qty) AS total FROM reservations
-             GROUP BY product_id, location_id),
+             SELECT product_id, location_id,
+                    coalesce(sum(CAST(qty AS DOUBLE PRECISION)), 0) AS total
+             FROM reservations GROUP BY product_id, location_id),
          pairs AS (
              SELECT product_id, location_id FROM stock
              UNION SELECT product_id, location_id FROM moved
@@ -521,10 +532,10 @@ pub fn check_ledger(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<LedgerReport, ApiErr
     })
 }
 
-/// A sum read as `total()`, which SQLite computes in floating point so that no ledger, however
+/// A sum taken in floating point (`sum(CAST(… AS DOUBLE PRECISION))`) so that no ledger, however
 /// damaged, makes the check itself fail with an overflow. Past 2^53 it is approximate, and such
 /// a sum is reported anyway as a movement out of range.
-fn whole(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<i64> {
+fn whole(row: &crate::store::Row<'_>, index: usize) -> crate::store::Result<i64> {
     let value: f64 = row.get(index)?;
     // `as` saturates at i64's ends, which is what a report of a broken sum needs.
     Ok(value as i64)
@@ -552,7 +563,7 @@ fn quantities_out_of_range(ctx: &Ctx<'_>) -> Result<Vec<Violation>, ApiError> {
 
 /// Refuses to commit a command that leaves any bin with more promised to orders than it holds.
 /// Commands keep this themselves; this is the backstop that holds against any caller.
-pub(crate) fn check_promises_kept(tx: &rusqlite::Transaction<'_>) -> Result<(), ApiError> {
+pub(crate) fn check_promises_kept(tx: &crate::store::Transaction<'_>) -> Result<(), ApiError> {
     let broken: Option<(String, String, i64, i64)> = tx
         .prepare_cached(
             "SELECT p.sku, l.code, coalesce(s.on_hand, 0), r.reserved

@@ -1,7 +1,7 @@
 //! The building: the pick area's layout, the bins generated from it, and non-pick areas.
 
+use crate::store::{OptionalExtension, params};
 use backroom_core::layout::{BinCode, Layout};
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -103,7 +103,9 @@ pub fn get_layout(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<LayoutInfo, ApiError> 
 
 fn layout_info(ctx: &Ctx<'_>) -> Result<LayoutInfo, ApiError> {
     let (bins, areas): (u32, u32) = ctx.tx.query_row(
-        "SELECT sum(kind = 'bin' AND active = 1), sum(kind <> 'bin') FROM locations",
+        "SELECT sum(CASE WHEN kind = 'bin' AND active = 1 THEN 1 ELSE 0 END),
+                sum(CASE WHEN kind <> 'bin' THEN 1 ELSE 0 END)
+         FROM locations",
         [],
         |r| {
             Ok((r.get::<_, Option<u32>>(0)?.unwrap_or(0), r.get::<_, Option<u32>>(1)?.unwrap_or(0)))
@@ -173,7 +175,7 @@ pub fn list_locations(ctx: &mut Ctx<'_>, q: LocationQuery) -> Result<Vec<Locatio
     let prefix = q.prefix.unwrap_or_default().trim().to_ascii_uppercase();
     let mut stmt = ctx.tx.prepare(
         "SELECT code, kind, aisle, block, slot, side, active FROM locations
-         WHERE (?1 IS NULL OR kind = ?1) AND substr(code, 1, length(?2)) = ?2
+         WHERE (CAST(?1 AS TEXT) IS NULL OR kind = ?1) AND substr(code, 1, length(?2)) = ?2
          ORDER BY kind <> 'bin', code LIMIT ?3",
     )?;
     let rows = stmt
@@ -218,7 +220,7 @@ pub fn save_area(ctx: &mut Ctx<'_>, req: SaveArea) -> Result<Location, ApiError>
     }
     ctx.tx.execute(
         "INSERT INTO locations (code, kind) VALUES (?1, ?2)
-         ON CONFLICT (code) DO UPDATE SET kind = ?2 WHERE kind <> 'bin'",
+         ON CONFLICT (code) DO UPDATE SET kind = ?2 WHERE locations.kind <> 'bin'",
         params![code, req.kind.as_str()],
     )?;
     ctx.emit(Event::DataChanged { what: Changed::Locations });

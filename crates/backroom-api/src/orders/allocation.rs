@@ -137,10 +137,13 @@ fn waiting_orders(
     default_policy: BackorderPolicy,
 ) -> Result<Vec<OrderNeed>, ApiError> {
     let (filter, ids) = match scope {
-        Scope::All => ("1", Vec::new()),
-        Scope::Orders(ids) => ("o.id IN (SELECT value FROM json_each(?1))", ids.clone()),
+        Scope::All => ("1 = 1", Vec::new()),
+        Scope::Orders(ids) => {
+            ("o.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))", ids.clone())
+        }
         Scope::Products(ids) => (
-            "o.id IN (SELECT order_id FROM order_lines WHERE product_id IN (SELECT value FROM json_each(?1)))",
+            "o.id IN (SELECT order_id FROM order_lines
+                      WHERE product_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)))",
             ids.clone(),
         ),
     };
@@ -199,15 +202,15 @@ fn promisable_stock(
     let layout = crate::inventory::warehouse::current_layout(ctx)?;
     let ids = serde_json::to_string(&products).map_err(|e| ApiError::storage(e.to_string()))?;
     let mut stmt = ctx.tx.prepare(
-        "WITH wanted AS (SELECT value AS product_id FROM json_each(?1)),
+        "WITH wanted AS (SELECT CAST(value AS BIGINT) AS product_id FROM json_each(?1)),
               reserved AS (SELECT product_id, location_id, sum(qty) AS qty FROM reservations
-                           WHERE product_id IN wanted GROUP BY product_id, location_id)
+                           WHERE product_id IN (SELECT product_id FROM wanted) GROUP BY product_id, location_id)
          SELECT s.product_id, s.location_id, s.on_hand - coalesce(r.qty, 0),
                 l.aisle, l.block, l.slot, l.side
          FROM stock s
          JOIN locations l ON l.id = s.location_id AND l.kind = 'bin' AND l.active = 1
          LEFT JOIN reserved r ON r.product_id = s.product_id AND r.location_id = s.location_id
-         WHERE s.product_id IN wanted AND s.on_hand - coalesce(r.qty, 0) > 0
+         WHERE s.product_id IN (SELECT product_id FROM wanted) AND s.on_hand - coalesce(r.qty, 0) > 0
            AND NOT EXISTS (SELECT 1 FROM count_tasks c WHERE c.location_id = s.location_id
                            AND c.status IN ('open', 'recount', 'counted'))",
     )?;
@@ -291,7 +294,8 @@ pub fn fit_to_bin(ctx: &mut Ctx<'_>, product_id: i64, location_id: i64) -> Resul
 fn skus_of(ctx: &Ctx<'_>, products: &BTreeSet<i64>) -> Result<Vec<String>, ApiError> {
     let ids = serde_json::to_string(products).map_err(|e| ApiError::storage(e.to_string()))?;
     let mut stmt = ctx.tx.prepare(
-        "SELECT sku FROM products WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY sku",
+        "SELECT sku FROM products WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))
+         ORDER BY sku",
     )?;
     let skus = stmt.query_map([ids], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(skus)

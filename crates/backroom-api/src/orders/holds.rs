@@ -6,9 +6,9 @@
 //! A hold a manager released stays released: screening does not put the same rule back on the
 //! same order, since a person has looked and decided.
 
+use crate::store::params;
 use backroom_core::order::{OrderStatus, PaymentStatus};
 use backroom_core::screening::{self, History, HoldRule, OrderFacts, ShipTo};
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -142,7 +142,8 @@ fn history(ctx: &Ctx<'_>, id: i64, email: &str) -> Result<History, ApiError> {
         "WITH this AS (SELECT placed_at, id FROM orders WHERE id = ?2),
          earlier AS (
              SELECT o.chargeback,
-                    EXISTS (SELECT 1 FROM returns rt WHERE rt.order_id = o.id) AS returned
+                    CASE WHEN EXISTS (SELECT 1 FROM returns rt WHERE rt.order_id = o.id)
+                         THEN 1 ELSE 0 END AS returned
              FROM orders o, this
              WHERE o.customer_email = ?1 COLLATE NOCASE
                AND (o.placed_at, o.id) < (this.placed_at, this.id)
@@ -150,7 +151,7 @@ fn history(ctx: &Ctx<'_>, id: i64, email: &str) -> Result<History, ApiError> {
                     OR EXISTS (SELECT 1 FROM order_lines ol
                                WHERE ol.order_id = o.id AND ol.shipped_qty > 0)))
          SELECT count(*), coalesce(sum(returned), 0), coalesce(sum(chargeback), 0),
-                coalesce(sum(returned OR chargeback), 0)
+                coalesce(sum(CASE WHEN returned <> 0 OR chargeback <> 0 THEN 1 ELSE 0 END), 0)
          FROM earlier",
         params![email.trim(), id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
@@ -222,7 +223,7 @@ pub fn open_holds(ctx: &Ctx<'_>, id: i64) -> Result<Vec<HoldReason>, ApiError> {
 pub fn list_holds(ctx: &mut Ctx<'_>, q: HoldQuery) -> Result<Vec<HeldOrder>, ApiError> {
     let mut stmt = ctx.tx.prepare(
         "SELECT o.id FROM orders o WHERE o.status = 'held'
-           AND (?1 IS NULL OR EXISTS (SELECT 1 FROM order_holds h WHERE h.order_id = o.id
+           AND (CAST(?1 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM order_holds h WHERE h.order_id = o.id
                                       AND h.cleared_at IS NULL AND h.rule = ?1))
          ORDER BY o.placed_at, o.id",
     )?;
@@ -422,12 +423,13 @@ fn required_reason<'a>(reason: &'a str, what: &str) -> Result<&'a str, ApiError>
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::{App, Caller};
+    use crate::Caller;
 
     #[test]
     fn a_held_order_shows_its_own_currency_or_else_the_store_s() {
         let dir = tempfile::tempdir().unwrap();
-        let app = App::open(&dir.path().join("holds.db")).unwrap();
+        let db = crate::testing::TestDatabase::new(dir.path());
+        let app = db.open();
         let call = |name: &str, req: Value| app.call(Caller::Local, name, req).unwrap();
         let mut settings = call("get_settings", json!({}));
         settings["store"]["currency"] = json!("GBP");

@@ -4,12 +4,12 @@
 pub mod allocation;
 pub mod holds;
 
+use crate::store::{OptionalExtension, params};
 use backroom_core::allocation::BackorderPolicy;
 use backroom_core::limits;
 use backroom_core::order::{OrderStatus, PaymentStatus};
 use backroom_core::people::Role;
 use backroom_core::screening::HoldRule;
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -318,13 +318,14 @@ pub fn insert_any(ctx: &Ctx<'_>, req: &NewOrder, entry: &Entry<'_>) -> Result<i6
         None => carrier_of_service(service).unwrap_or(""),
     };
     let (c, a) = (&req.customer, &req.ship_to);
-    ctx.execute(
+    let order_id: i64 = ctx.query_row(
         "INSERT INTO orders (number, customer_name, customer_email, customer_phone, ship_name,
              ship_address1, ship_address2, ship_city, ship_region, ship_postal_code, ship_country,
              billing_country, placed_at, ship_by, payment_status, status, priority, total_cents,
              gift_message, backorder_policy, carrier, service, currency)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?22, ?16, ?17, ?18, ?19,
-                 ?20, ?21, ?23)",
+                 ?20, ?21, ?23)
+         RETURNING id",
         params![
             number, c.name.trim(), c.email.trim(), c.phone.trim(), a.name.trim(), a.address1.trim(),
             a.address2.trim(), a.city.trim(), a.region.trim(), a.postal_code.trim(),
@@ -334,8 +335,8 @@ pub fn insert_any(ctx: &Ctx<'_>, req: &NewOrder, entry: &Entry<'_>) -> Result<i6
             req.backorder_policy.map(BackorderPolicy::as_str), carrier, service,
             entry.status.as_str(), entry.currency
         ],
+        |r| r.get(0),
     )?;
-    let order_id = ctx.tx.last_insert_rowid();
     for &(product_id, qty, price) in &lines {
         order_lines::insert(ctx, order_id, product_id, qty, price)?;
     }
@@ -653,20 +654,22 @@ pub fn list_orders(ctx: &mut Ctx<'_>, q: OrderQuery) -> Result<OrderPage, ApiErr
     // Only a manager finds orders by email: the floor must not probe for customers' addresses.
     let by_email = sees_contact_details(ctx);
     let hold_rule = q.hold_rule.map(HoldRule::as_str);
+    // The flags are bound as 0/1 so that either engine can type them.
+    let (backordered, by_email) = (i64::from(q.backordered), i64::from(by_email));
     let filter = format!(
-        "(?1 IS NULL OR o.status = ?1)
-         AND (?2 = '' OR o.number LIKE ?3 OR o.customer_name LIKE ?3
-              OR (?8 AND o.customer_email LIKE ?3))
-         AND (?4 IS NULL OR EXISTS (SELECT 1 FROM order_holds h WHERE h.order_id = o.id
+        "(CAST(?1 AS TEXT) IS NULL OR o.status = ?1)
+         AND (?2 = '' OR lower(o.number) LIKE lower(?3) OR lower(o.customer_name) LIKE lower(?3)
+              OR (?6 = 1 AND lower(o.customer_email) LIKE lower(?3)))
+         AND (CAST(?4 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM order_holds h WHERE h.order_id = o.id
                                    AND h.cleared_at IS NULL AND h.rule = ?4))
          AND (?5 = 0 OR ({BACKORDERED}) > 0)"
     );
     let limit = q.limit.unwrap_or(100).min(5000);
     let offset = q.offset.unwrap_or(0);
     let total: u32 = ctx.query_row(
-        // Bound like the list below; page and offset go unused here.
+        // Bound like the list below, without its page and offset.
         &format!("SELECT count(*) FROM orders o WHERE {filter}"),
-        params![status, text, pattern, hold_rule, q.backordered, limit, offset, by_email],
+        params![status, text, pattern, hold_rule, backordered, by_email],
         |r| r.get(0),
     )?;
     let mut stmt = ctx.tx.prepare(&format!(
@@ -679,11 +682,11 @@ pub fn list_orders(ctx: &mut Ctx<'_>, q: OrderQuery) -> Result<OrderPage, ApiErr
          FROM orders o
          WHERE {filter}
          ORDER BY o.priority DESC, coalesce(o.ship_by, '9999'), o.placed_at, o.number
-         LIMIT ?6 OFFSET ?7"
+         LIMIT ?7 OFFSET ?8"
     ))?;
     let rows = stmt
         .query_map(
-            params![status, text, pattern, hold_rule, q.backordered, limit, offset, by_email],
+            params![status, text, pattern, hold_rule, backordered, by_email, limit, offset],
             |r| {
                 let status: String = r.get(2)?;
                 let payment: String = r.get(3)?;

@@ -2,9 +2,9 @@
 //! they are, weight-audit failures by cause, picks and packs per hour by station and operator,
 //! and the products customers wait for.
 
+use crate::store::params;
 use backroom_core::audit::CauseKind;
 use backroom_core::fill_rate::{self, GroupBy, Report};
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -154,7 +154,8 @@ fn backorders(ctx: &Ctx<'_>) -> Result<Backorders, ApiError> {
     let today = fill_rates::store_today(ctx)?;
     let sql = format!(
         "SELECT o.placed_at, w.waiting
-         FROM (SELECT order_id, sum(waiting) AS waiting FROM ({WAITING_LINES}) GROUP BY order_id) w
+         FROM (SELECT order_id, sum(waiting) AS waiting FROM ({WAITING_LINES}) AS lines
+               GROUP BY order_id) w
          JOIN orders o ON o.id = w.order_id
          WHERE w.waiting > 0"
     );
@@ -184,9 +185,12 @@ fn backorders(ctx: &Ctx<'_>) -> Result<Backorders, ApiError> {
 
 fn audit(ctx: &Ctx<'_>, since: &str) -> Result<AuditSummary, ApiError> {
     let (weighings, passed, failed, no_verdict, cannot_audit, overridden) = ctx.tx.query_row(
-        "SELECT count(*), coalesce(sum(verdict = 'pass'), 0), coalesce(sum(verdict = 'fail'), 0),
-                coalesce(sum(verdict = 'no_verdict'), 0), coalesce(sum(verdict = 'cannot_audit'), 0),
-                coalesce(sum(override_at IS NOT NULL), 0)
+        "SELECT count(*),
+                coalesce(sum(CASE WHEN verdict = 'pass' THEN 1 ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN verdict = 'fail' THEN 1 ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN verdict = 'no_verdict' THEN 1 ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN verdict = 'cannot_audit' THEN 1 ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN override_at IS NOT NULL THEN 1 ELSE 0 END), 0)
          FROM weighings WHERE at >= ?1",
         [since],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
@@ -227,7 +231,7 @@ fn throughput(ctx: &Ctx<'_>) -> Result<Vec<HourCount>, ApiError> {
                     0, 0, count(*)
              FROM order_events e LEFT JOIN stations st ON st.id = e.station_id
              LEFT JOIN operators op ON op.id = e.operator_id
-             WHERE e.to_status = 'packed' AND e.at >= ?1 AND e.at < ?2 GROUP BY 1, 2, 3)
+             WHERE e.to_status = 'packed' AND e.at >= ?1 AND e.at < ?2 GROUP BY 1, 2, 3) AS work
          GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
     )?;
     let rows = stmt
@@ -249,14 +253,15 @@ fn throughput(ctx: &Ctx<'_>) -> Result<Vec<HourCount>, ApiError> {
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::{App, Caller};
+    use crate::Caller;
 
     /// The demo's headline fill counts only orders that shipped something, are closed, or are
     /// past their ship-by day; the rest are pending, apart from the rate.
     #[test]
     fn the_demo_s_fill_rate_leaves_orders_not_yet_due_out() {
         let dir = tempfile::tempdir().unwrap();
-        let app = App::open(&dir.path().join("demo.db")).unwrap();
+        let db = crate::testing::TestDatabase::new(dir.path());
+        let app = db.open();
         let call = |name: &str, req: Value| app.call(Caller::Local, name, req).unwrap();
         call("load_demo", json!({}));
         let dash = call("dashboard", json!({}));
@@ -301,18 +306,20 @@ mod tests {
     #[test]
     fn causes_without_a_word_this_build_knows_are_one_other() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("demo.db");
-        let app = App::open(&path).unwrap();
+        let db = crate::testing::TestDatabase::new(dir.path());
+        let app = db.open();
         let call = |name: &str, req: Value| app.call(Caller::Local, name, req).unwrap();
         call("load_demo", json!({}));
         let order = call("list_orders", json!({"limit": 1}))["rows"][0]["number"].clone();
-        let raw = rusqlite::Connection::open(&path).unwrap();
         for cause in ["", "scale_exploded", "", "item_missing"] {
-            raw.execute(
+            db.execute(
                 "INSERT INTO weighings (order_id, box_code, actual_g, verdict, cause_kind, at)
-                 VALUES ((SELECT id FROM orders WHERE number = ?1), 'X', 1.0, 'fail', ?2,
-                         strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-                rusqlite::params![order.as_str().unwrap(), cause],
+                 VALUES ((SELECT id FROM orders WHERE number = ?1), 'X', 1.0, 'fail', ?2, ?3)",
+                crate::params![
+                    order.as_str().unwrap(),
+                    cause,
+                    crate::time::to_text(chrono::Utc::now())
+                ],
             )
             .unwrap();
         }

@@ -210,7 +210,7 @@ fn read_lines(
     let names = product_names(ctx)?;
     let mut stmt = ctx.tx.prepare(if wide {
         "SELECT order_id, product_id, qty, unit_price_cents, cancelled_qty, returned_qty
-         FROM order_lines WHERE ?1 = ?1 AND ?2 = ?2"
+         FROM order_lines WHERE CAST(?1 AS TEXT) = ?1 AND CAST(?2 AS TEXT) = ?2"
     } else {
         "SELECT order_id, product_id, qty, unit_price_cents, cancelled_qty, returned_qty
          FROM order_lines
@@ -274,7 +274,7 @@ fn read_fault_returns(
         "SELECT ol.order_id, ol.product_id, sum(rl.qty) FROM return_lines rl
          JOIN order_lines ol ON ol.id = rl.order_line_id JOIN orders o ON o.id = ol.order_id
          WHERE rl.reason IN ({FAULT_REASONS}) AND o.placed_at >= ?1 AND o.placed_at < ?2
-         GROUP BY rl.order_line_id"
+         GROUP BY rl.order_line_id, ol.order_id, ol.product_id"
     );
     let mut stmt = ctx.tx.prepare(&sql)?;
     let mut rows = stmt.query([start, end])?;
@@ -290,7 +290,9 @@ fn read_fault_returns(
 /// neither is a failure.
 fn read_weighings(ctx: &Ctx<'_>, found: &mut Found, start: &str) -> Result<(), ApiError> {
     let mut stmt = ctx.tx.prepare(
-        "SELECT order_id, max(override_at IS NOT NULL), max(verdict = 'pass'), max(verdict = 'fail')
+        "SELECT order_id, max(CASE WHEN override_at IS NOT NULL THEN 1 ELSE 0 END),
+                max(CASE WHEN verdict = 'pass' THEN 1 ELSE 0 END),
+                max(CASE WHEN verdict = 'fail' THEN 1 ELSE 0 END)
          FROM weighings WHERE at >= ?1 GROUP BY order_id",
     )?;
     let mut rows = stmt.query([start])?;
@@ -341,7 +343,7 @@ fn ship_by_date(text: &str, zone: chrono_tz::Tz) -> Option<NaiveDate> {
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::{App, Caller};
+    use crate::Caller;
 
     fn order(number: &str, placed_at: &str) -> Value {
         json!({"number": number, "customer": {"name": "Ada Lee"},
@@ -354,7 +356,8 @@ mod tests {
     #[test]
     fn a_period_is_made_of_the_store_s_days() {
         let dir = tempfile::tempdir().unwrap();
-        let app = App::open(&dir.path().join("zone.db")).unwrap();
+        let db = crate::testing::TestDatabase::new(dir.path());
+        let app = db.open();
         let call = |name: &str, req: Value| app.call(Caller::Local, name, req).unwrap();
         let mut settings = call("get_settings", json!({}));
         settings["store"]["time_zone"] = json!("America/Los_Angeles");

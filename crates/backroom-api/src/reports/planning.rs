@@ -6,11 +6,11 @@
 
 use std::collections::HashMap;
 
+use crate::store::params;
 use backroom_core::planning::{
     self, ProductInput, ProductPlan, Scenario, ScenarioOutcome, WhatIfOptions,
 };
 use chrono::{Datelike, Days, NaiveDate};
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -139,8 +139,10 @@ pub struct SetLeadTime {
 /// Per line of an order released to the floor, the units it still waits for: ordered, less
 /// what is picked, shipped, cancelled or reserved. Back orders are counted from this alone.
 pub(crate) const WAITING_LINES: &str = "SELECT ol.order_id, ol.product_id,
-        max(ol.qty - ol.picked_qty - ol.shipped_qty - ol.cancelled_qty - coalesce(lr.qty, 0), 0)
-            AS waiting
+        CASE WHEN ol.qty - ol.picked_qty - ol.shipped_qty - ol.cancelled_qty - coalesce(lr.qty, 0) < 0
+             THEN 0
+             ELSE ol.qty - ol.picked_qty - ol.shipped_qty - ol.cancelled_qty - coalesce(lr.qty, 0)
+        END AS waiting
      FROM order_lines ol JOIN orders o ON o.id = ol.order_id
      LEFT JOIN (SELECT order_line_id, sum(qty) AS qty FROM reservations GROUP BY order_line_id) lr
             ON lr.order_line_id = ol.id
@@ -293,15 +295,18 @@ pub(crate) fn product_rows(
                 ON s.product_id = p.id
          LEFT JOIN (SELECT product_id, sum(qty) AS reserved FROM reservations GROUP BY product_id) r
                 ON r.product_id = p.id
-         LEFT JOIN (SELECT product_id, sum(waiting) AS waiting FROM ({WAITING_LINES})
+         LEFT JOIN (SELECT product_id, sum(waiting) AS waiting FROM ({WAITING_LINES}) AS w
                     GROUP BY product_id) b
                 ON b.product_id = p.id
-         LEFT JOIN (SELECT product_id, sum(max(qty_expected - qty_received, 0)) AS on_order
+         LEFT JOIN (SELECT product_id,
+                           sum(CASE WHEN qty_expected - qty_received < 0 THEN 0
+                                    ELSE qty_expected - qty_received END) AS on_order
                     FROM expected_receipts GROUP BY product_id) e
                 ON e.product_id = p.id
          WHERE p.active = 1
-           AND (?1 IS NULL OR p.sku = ?1)
-           AND (?2 = '%%' OR p.sku LIKE ?2 OR p.name LIKE ?2 OR p.category LIKE ?2)
+           AND (CAST(?1 AS TEXT) IS NULL OR p.sku = ?1)
+           AND (?2 = '%%' OR lower(p.sku) LIKE lower(?2) OR lower(p.name) LIKE lower(?2)
+                OR lower(p.category) LIKE lower(?2))
          ORDER BY p.sku"
     );
     let mut stmt = ctx.tx.prepare(&sql)?;
@@ -437,7 +442,7 @@ struct Run {
 impl Run {
     fn day_number_sql(&self) -> String {
         if self.whole_days {
-            format!("{} + (unixepoch(placed_at) - {}) / {DAY_SECS}", self.first_day, self.starts)
+            format!("{} + ({UNIX_SECONDS} - {}) / {DAY_SECS}", self.first_day, self.starts)
         } else {
             self.first_day.to_string()
         }
@@ -445,6 +450,11 @@ impl Run {
 }
 
 const DAY_SECS: i64 = 86_400;
+
+/// `placed_at` in whole seconds since 1970, from `julianday` (day 2440587.5 is 1970-01-01) so
+/// that both engines read it the same way. Stored times are whole seconds, so rounding only
+/// removes the error of the floating-point day.
+const UNIX_SECONDS: &str = "CAST(round((julianday(placed_at) - 2440587.5) * 86400) AS BIGINT)";
 
 /// Which day of `days` (0 being the first) a stored `placed_at` falls on in the store's zone,
 /// as an SQL expression, so the database sums by the store's days. Days of 24 hours in a row
@@ -504,7 +514,7 @@ fn demand_history(
                SELECT sl.product_id, o.placed_at, sl.qty
                FROM order_shop_lines sl JOIN orders o ON o.id = sl.order_id
                WHERE sl.kind = 'fulfilled' AND sl.product_id IS NOT NULL
-                 AND o.placed_at >= ?1 AND o.placed_at < ?2 AND o.status <> 'cancelled')
+                 AND o.placed_at >= ?1 AND o.placed_at < ?2 AND o.status <> 'cancelled') AS sold
          GROUP BY 1, 2",
         store_day_sql(store, days)
     ))?;
@@ -526,8 +536,8 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::{HistoryDays, store_day_sql};
+    use crate::Caller;
     use crate::admin::settings::StoreSettings;
-    use crate::{App, Caller};
 
     fn store(zone: &str) -> StoreSettings {
         StoreSettings { time_zone: zone.into(), ..Default::default() }
@@ -536,8 +546,10 @@ mod tests {
     /// The day number the SQL gives a stored time, read by SQLite itself.
     fn sql_day(expr: &str, at: &str) -> i64 {
         let db = rusqlite::Connection::open_in_memory().unwrap();
-        db.query_row(&format!("SELECT {expr} FROM (SELECT ?1 AS placed_at)"), [at], |r| r.get(0))
-            .unwrap()
+        db.query_row(&format!("SELECT {expr} FROM (SELECT ?1 AS placed_at) AS t"), [at], |r| {
+            r.get(0)
+        })
+        .unwrap()
     }
 
     #[test]
@@ -555,7 +567,7 @@ mod tests {
             let expr = store_day_sql(&store, &HistoryDays { first, today });
             let db = rusqlite::Connection::open_in_memory().unwrap();
             let mut stmt =
-                db.prepare(&format!("SELECT {expr} FROM (SELECT ?1 AS placed_at)")).unwrap();
+                db.prepare(&format!("SELECT {expr} FROM (SELECT ?1 AS placed_at) AS t")).unwrap();
             let (from, _) = store.day_bounds(first);
             let (to, _) = store.day_bounds(today);
             let mut at = crate::time::parse(&from).unwrap();
@@ -583,7 +595,8 @@ mod tests {
     #[test]
     fn an_evening_order_in_a_western_store_counts_on_its_own_evening() {
         let dir = tempfile::tempdir().unwrap();
-        let app = App::open(&dir.path().join("planning.db")).unwrap();
+        let db = crate::testing::TestDatabase::new(dir.path());
+        let app = db.open();
         let call = |name: &str, req: Value| app.call(Caller::Local, name, req).unwrap();
         let mut settings = call("get_settings", json!({}));
         settings["store"]["time_zone"] = json!("America/Los_Angeles");

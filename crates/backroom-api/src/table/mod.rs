@@ -17,21 +17,27 @@ pub(crate) mod testing {
 
     /// A migrated database holding one product (id 1), one pick bin (id 1), the packing area
     /// (id 2) and one allocated order `SO-1` (id 1) whose line (id 1) wants 5 units.
+    /// Each row is the first of its table, so its id is 1 on both engines.
     const SEED: &str = "
-        INSERT INTO products (id, sku, name) VALUES (1, 'MUG-1', 'Blue mug');
-        INSERT INTO locations (id, code, kind, aisle, block, slot, side)
-            VALUES (1, 'A01-1-01-L', 'bin', 1, 1, 1, 'L'), (2, 'PACKING', 'packing', NULL, NULL, NULL, NULL);
-        INSERT INTO orders (id, number, placed_at, payment_status, status)
-            VALUES (1, 'SO-1', '2026-11-23T10:00:00Z', 'pending', 'allocated');
-        INSERT INTO order_lines (id, order_id, line_no, product_id, qty) VALUES (1, 1, 1, 1, 5);";
+        INSERT INTO products (sku, name) VALUES ('MUG-1', 'Blue mug');
+        INSERT INTO locations (code, kind, aisle, block, slot, side)
+            VALUES ('A01-1-01-L', 'bin', 1, 1, 1, 'L');
+        INSERT INTO locations (code, kind, aisle, block, slot, side)
+            VALUES ('PACKING', 'packing', NULL, NULL, NULL, NULL);
+        INSERT INTO orders (number, placed_at, payment_status, status)
+            VALUES ('SO-1', '2026-11-23T10:00:00Z', 'pending', 'allocated');
+        INSERT INTO order_lines (order_id, line_no, product_id, qty) VALUES (1, 1, 1, 5);";
 
-    /// Runs `body` as a command would, in a transaction on that database, with no one signed in.
+    /// Runs `body` as a command would, in a transaction on that database (on the engine of this
+    /// test run), with no one signed in.
     pub fn with_ctx<T>(body: impl FnOnce(&Ctx<'_>) -> T) -> T {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("table.db");
-        let mut conn = crate::db::open(&path).unwrap();
-        conn.execute_batch(SEED).unwrap();
-        let tx = conn.transaction().unwrap();
+        let db = crate::testing::TestDatabase::new(dir.path());
+        db.execute_batch(SEED).unwrap();
+        let path = crate::db::files_path(&db.location);
+        let mut conn = db.connect();
+        let tx =
+            conn.begin(crate::store::Access::Write, std::time::Duration::from_secs(1)).unwrap();
         let scales = ScaleBoard::default();
         let mut failed_sign_ins = Vec::new();
         let ctx = Ctx {

@@ -2,8 +2,8 @@
 //! `stock` cache in step and refuses a negative bin; others refuse to change a movement once
 //! written, so this is the table's one write.
 
+use crate::store::params;
 use backroom_core::ledger::MovementKind;
-use rusqlite::params;
 
 use crate::context::Ctx;
 use crate::error::ApiError;
@@ -22,10 +22,11 @@ pub struct MovementRow<'a> {
 
 /// Writes the movement as made now by the caller at their station; returns its id.
 pub fn insert(ctx: &Ctx<'_>, m: &MovementRow<'_>) -> Result<i64, ApiError> {
-    ctx.execute(
+    Ok(ctx.query_row(
         "INSERT INTO movements (kind, product_id, qty, from_location_id, to_location_id, reason,
                                 order_id, operator_id, station_id, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         RETURNING id",
         params![
             m.kind.as_str(),
             m.product_id,
@@ -38,8 +39,8 @@ pub fn insert(ctx: &Ctx<'_>, m: &MovementRow<'_>) -> Result<i64, ApiError> {
             ctx.station_id(),
             ctx.now_text()
         ],
-    )?;
-    Ok(ctx.tx.last_insert_rowid())
+        |r| r.get(0),
+    )?)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! say where its units stand (picked, shipped, cancelled, returned). A trigger refuses any
 //! write that would leave more picked, shipped and cancelled than ordered.
 
-use rusqlite::params;
+use crate::store::params;
 
 use crate::context::Ctx;
 use crate::error::ApiError;
@@ -37,13 +37,14 @@ pub fn insert(
     qty: i64,
     unit_price_cents: i64,
 ) -> Result<i64, ApiError> {
-    ctx.execute(
+    Ok(ctx.query_row(
         "INSERT INTO order_lines (order_id, line_no, product_id, qty, unit_price_cents)
          VALUES (?1, (SELECT coalesce(max(line_no), 0) + 1 FROM order_lines WHERE order_id = ?1),
-                 ?2, ?3, ?4)",
+                 ?2, ?3, ?4)
+         RETURNING id",
         params![order_id, product_id, qty, unit_price_cents],
-    )?;
-    Ok(ctx.tx.last_insert_rowid())
+        |r| r.get(0),
+    )?)
 }
 
 /// Adds `qty` to the order's line of this product; whether it had one.

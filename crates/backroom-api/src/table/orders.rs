@@ -1,7 +1,7 @@
 //! The `orders` table's shared writes and look-ups, and its history in `order_events`.
 
+use crate::store::params;
 use backroom_core::order::{OrderStatus, PaymentStatus};
-use rusqlite::params;
 
 use crate::context::Ctx;
 use crate::error::ApiError;

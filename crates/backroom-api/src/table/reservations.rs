@@ -1,7 +1,7 @@
 //! The `reservations` table's shared writes: stock promised to an order line from one bin,
 //! written by allocation and given up by picks, short picks, counts, holds and cancels.
 
-use rusqlite::params;
+use crate::store::params;
 
 use crate::context::Ctx;
 use crate::error::ApiError;
@@ -86,7 +86,8 @@ mod tests {
 
     fn promise(ctx: &Ctx<'_>, qty: i64) -> Reservation {
         insert(ctx, 1, 1, 1, qty).unwrap();
-        Reservation { id: ctx.tx.last_insert_rowid(), line_id: 1, qty }
+        let id = ctx.tx.query_row("SELECT max(id) FROM reservations", [], |r| r.get(0)).unwrap();
+        Reservation { id, line_id: 1, qty }
     }
 
     #[test]

@@ -41,9 +41,9 @@
 //! mapping's field and the missing column; a value that cannot be read enters nothing, and
 //! every problem is named by its line and the file's column.
 
+use crate::store::{OptionalExtension, params};
 use backroom_core::limits;
 use backroom_core::order::{OrderStatus, PaymentStatus};
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

@@ -4,8 +4,8 @@
 //! so its "product not known" hold clears. Lines of the same name the shop had already sent
 //! get the product too, so planning counts them as its demand.
 
+use crate::store::params;
 use backroom_core::limits;
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -123,7 +123,7 @@ pub fn map_unknown_line(ctx: &mut Ctx<'_>, req: MapUnknownLine) -> Result<LineMa
                 "UPDATE order_holds SET cleared_at = ?2, cleared_by = ?3,
                      cleared_why = 'every line is mapped to a product'
                  WHERE order_id = ?1 AND cleared_at IS NULL AND rule = 'manual'
-                   AND reason LIKE ?4",
+                   AND lower(reason) LIKE lower(?4)",
                 params![order, ctx.now_text(), ctx.operator_id(), format!("{PRODUCT_NOT_KNOWN}%")],
             )?;
             cleared.push(order);

@@ -36,8 +36,8 @@
 
 use std::collections::HashMap;
 
+use crate::store::{OptionalExtension, params};
 use backroom_core::order::{OrderStatus, PaymentStatus};
-use rusqlite::{OptionalExtension, params};
 
 use super::sheet::{CsvOut, Errors, Row, Sheet, cut, format_cents, parse_cents, parse_whole};
 use super::{Counts, ImportReport, WriteFailure, found, refused, write_all};

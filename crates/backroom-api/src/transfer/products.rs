@@ -23,9 +23,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::store::OptionalExtension;
 use backroom_core::barcode::{self, BarcodeError};
 use backroom_core::weight::{self, WeightError};
-use rusqlite::OptionalExtension;
 
 use super::sheet::{CsvOut, Errors, Row, Sheet, cut, format_cents, parse_cents, parse_yes_no};
 use super::{Counts, ImportReport, WriteFailure, refused, write_all};

@@ -16,9 +16,9 @@
 
 use std::collections::HashMap;
 
+use crate::store::OptionalExtension;
 use backroom_core::limits;
 use backroom_core::order::OrderStatus;
-use rusqlite::OptionalExtension;
 
 use super::orders::{FileOrder, Intake, ShopLine, ShopLineKind};
 use crate::context::Ctx;

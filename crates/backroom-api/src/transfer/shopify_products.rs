@@ -41,10 +41,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::store::OptionalExtension;
 use backroom_core::barcode;
 use backroom_core::limits;
 use backroom_core::weight;
-use rusqlite::OptionalExtension;
 
 use super::sheet::{self, Errors, Row, Sheet, cut, parse_cents, parse_yes_no};
 use super::{ImportReport, MAX_NOTES, products, refused, write_all};

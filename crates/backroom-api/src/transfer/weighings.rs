@@ -39,10 +39,10 @@ pub(super) fn export(ctx: &Ctx<'_>) -> Result<String, ApiError> {
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let text = |i: usize| -> rusqlite::Result<String> {
+        let text = |i: usize| -> crate::store::Result<String> {
             Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
         };
-        let grams = |i: usize| -> rusqlite::Result<String> {
+        let grams = |i: usize| -> crate::store::Result<String> {
             Ok(r.get::<_, Option<f64>>(i)?.map(|g| format!("{g:.1}")).unwrap_or_default())
         };
         out.row([

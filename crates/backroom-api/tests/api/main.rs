@@ -1,5 +1,7 @@
 //! The API's integration tests: one binary, so the crate is linked for its tests once. Each
-//! module is one area, run through the command list against a real SQLite file.
+//! module is one area, run through the command list against a real database: a SQLite file,
+//! or with `BACKROOM_TEST_PG` set, a database on that PostgreSQL server (see
+//! `backroom_api::testing`).
 //!
 //! `cargo test -p backroom-api --test api transfer` runs one area. After changing a type the
 //! UI sees, `BACKROOM_BLESS=1 cargo test -p backroom-api --test api typescript` rewrites the
@@ -12,6 +14,8 @@ mod common;
 mod demo;
 /// Orders from entry to shipment: holds, allocation, picking, short picks.
 mod fulfilment;
+/// Several hosts on one PostgreSQL database: what one commits, the others' screens hear.
+mod hosts;
 /// The end-of-day manifest, its PDF and CSV.
 mod manifest;
 /// The weight audit at the packing bench.

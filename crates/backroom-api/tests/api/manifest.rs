@@ -104,11 +104,9 @@ impl Warehouse {
         self.local("get_order", json!({"number": number}))
     }
 
-    /// Runs SQL on the database file, as another process would.
+    /// Runs SQL on the database, as another program would.
     fn sql(&self, sql: &str) -> usize {
-        let conn = rusqlite::Connection::open(self.app.path()).unwrap();
-        conn.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
-        conn.execute(sql, []).unwrap()
+        self.db.execute(sql, []).unwrap()
     }
 }
 
@@ -293,19 +291,21 @@ fn close_out_marks_the_packages_and_repeating_it_changes_nothing() {
     assert_eq!(ups_only.as_array().unwrap().len(), 2);
 
     // Each package is on one manifest, and the database refuses a second.
-    let conn = rusqlite::Connection::open(w.app.path()).unwrap();
-    let (rows, weighings): (i64, i64) = conn
+    let (rows, weighings): (i64, i64) = w
+        .db
         .query_row("SELECT count(*), count(DISTINCT weighing_id) FROM manifest_packages", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .unwrap();
     assert_eq!((rows, weighings), (4, 4));
-    let twice = conn.execute(
+    let twice = w.db.execute(
         "INSERT INTO manifest_packages (manifest_id, weighing_id, order_id, service, weight_g)
          SELECT ?1, weighing_id, order_id, service, weight_g FROM manifest_packages LIMIT 1",
         [second["closed"]["id"].as_i64().unwrap()],
     );
-    assert!(twice.unwrap_err().to_string().contains("UNIQUE"));
+    let refused = backroom_api::ApiError::from(twice.unwrap_err());
+    assert_eq!(refused.code, ErrorCode::Conflict);
+    assert!(refused.message.contains("that package on a manifest already exists"), "{refused}");
 
     // A carrier with nothing packed is named wrongly or has nothing: say which carriers have.
     w.picked("3005", "MUG-B", 1, ups);

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use backroom_api::testing::TestDatabase;
 use backroom_api::transfer::ImportReport;
 use backroom_api::{App, Caller};
 use serde_json::{Value, json};
@@ -92,15 +93,15 @@ fn shopify_product_barcodes_lose_the_spreadsheets_apostrophe() {
 /// A database whose file the test can read with SQL, to count what an import left.
 struct Shop {
     app: App,
-    db: PathBuf,
+    db: TestDatabase,
     _dir: tempfile::TempDir,
 }
 
 impl Shop {
     fn new() -> Shop {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("backroom.db");
-        Shop { app: App::open(&db).unwrap(), db, _dir: dir }
+        let db = TestDatabase::new(dir.path());
+        Shop { app: db.open(), db, _dir: dir }
     }
 
     fn call(&self, name: &str, req: Value) -> Value {
@@ -114,8 +115,7 @@ impl Shop {
     }
 
     fn number(&self, sql: &str) -> i64 {
-        let conn = rusqlite::Connection::open(&self.db).unwrap();
-        conn.query_row(sql, [], |r| r.get(0)).unwrap()
+        self.db.query_row(sql, [], |r| r.get(0)).unwrap()
     }
 
     /// What an import can change, to compare before and after importing a file again.

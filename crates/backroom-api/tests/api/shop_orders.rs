@@ -2,9 +2,10 @@
 //! (an Etsy-shaped file here), the demand history such imports give planning, and the order's
 //! currency on its packing slip.
 
+use backroom_api::transfer::{ImportReport, RowError};
 use std::path::PathBuf;
 
-use backroom_api::transfer::{ImportReport, RowError};
+use backroom_api::testing::TestDatabase;
 use backroom_api::{App, Caller};
 use base64::Engine;
 use serde_json::{Value, json};
@@ -12,15 +13,15 @@ use serde_json::{Value, json};
 /// A database whose file the test can read with SQL, to see what an import left.
 struct Shop {
     app: App,
-    db: PathBuf,
-    _dir: tempfile::TempDir,
+    db: TestDatabase,
+    dir: tempfile::TempDir,
 }
 
 impl Shop {
     fn new() -> Shop {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("backroom.db");
-        Shop { app: App::open(&db).unwrap(), db, _dir: dir }
+        let db = TestDatabase::new(dir.path());
+        Shop { app: db.open(), db, dir }
     }
 
     /// A shop with the products of the Etsy and WooCommerce files below.
@@ -43,13 +44,11 @@ impl Shop {
     }
 
     fn number(&self, sql: &str) -> i64 {
-        let conn = rusqlite::Connection::open(&self.db).unwrap();
-        conn.query_row(sql, [], |r| r.get(0)).unwrap()
+        self.db.query_row(sql, [], |r| r.get(0)).unwrap()
     }
 
     fn text(&self, sql: &str) -> String {
-        let conn = rusqlite::Connection::open(&self.db).unwrap();
-        conn.query_row(sql, [], |r| r.get(0)).unwrap()
+        self.db.query_row(sql, [], |r| r.get(0)).unwrap()
     }
 
     /// What an import can change, to compare before and after importing a file again.
@@ -398,7 +397,7 @@ fn slip_text(shop: &Shop, number: &str) -> String {
     let pdf = base64::engine::general_purpose::STANDARD
         .decode(file["pdf_base64"].as_str().unwrap())
         .unwrap();
-    let path = shop.db.with_file_name(format!("slip-{number}.pdf"));
+    let path = shop.dir.path().join(format!("slip-{number}.pdf"));
     std::fs::write(&path, pdf).unwrap();
     let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
     String::from_utf8(out.stdout).unwrap()

@@ -2,14 +2,14 @@
 //! database file: receiving against expected receipts, put-away serving back orders in priority
 //! order, blind cycle counts with recounts and a manager's decision, and customer returns.
 
-use std::path::PathBuf;
-
+use backroom_api::testing::TestDatabase;
 use backroom_api::{ApiError, App, Caller, ErrorCode};
 use serde_json::{Value, json};
 
 struct Floor {
     app: App,
-    dir: tempfile::TempDir,
+    db: TestDatabase,
+    _dir: tempfile::TempDir,
 }
 
 impl Floor {
@@ -17,8 +17,8 @@ impl Floor {
     /// picker, a packer and a manager at one station.
     fn new() -> Floor {
         let dir = tempfile::tempdir().unwrap();
-        let app = App::open(&dir.path().join("backroom.db")).unwrap();
-        let f = Floor { app, dir };
+        let db = TestDatabase::new(dir.path());
+        let f = Floor { app: db.open(), db, _dir: dir };
         f.local(
             "set_layout",
             json!({"layout": {"name": "t", "aisles": 4, "blocks": 2, "slots_per_side": 5,
@@ -60,10 +60,6 @@ impl Floor {
             f.local("save_operator", json!({"name": name, "role": role, "badge": badge}));
         }
         f
-    }
-
-    fn db_path(&self) -> PathBuf {
-        self.dir.path().join("backroom.db")
     }
 
     fn try_local(&self, name: &str, req: Value) -> Result<Value, ApiError> {
@@ -146,22 +142,19 @@ impl Floor {
         assert_eq!(report["ok"], true, "{report}");
     }
 
-    /// Where an order's stock is reserved, as (SKU, bin, qty), read from the database file.
+    /// Where an order's stock is reserved, as (SKU, bin, qty), read from the database.
     fn reservations(&self, number: &str) -> Vec<(String, String, i64)> {
-        let conn = rusqlite::Connection::open(self.db_path()).unwrap();
-        let mut stmt = conn
-            .prepare(
+        self.db
+            .query_all(
                 "SELECT p.sku, l.code, sum(r.qty) FROM reservations r
                  JOIN order_lines ol ON ol.id = r.order_line_id
                  JOIN orders o ON o.id = ol.order_id
                  JOIN products p ON p.id = r.product_id
                  JOIN locations l ON l.id = r.location_id
                  WHERE o.number = ?1 GROUP BY p.sku, l.code ORDER BY p.sku, l.code",
+                [number],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
-            .unwrap();
-        stmt.query_map([number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
             .unwrap()
     }
 

@@ -6,10 +6,10 @@
 
 mod render;
 
+use crate::store::{OptionalExtension, params};
 use backroom_core::labels::{self as layout, Label, Stock};
 use backroom_core::people::Role;
 use base64::Engine;
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -168,7 +168,7 @@ fn bins(ctx: &Ctx<'_>, req: &LabelRequest) -> Result<(Vec<Label>, String, String
     let to_key = to.map(|c| bin_key(ctx, c)).transpose()?;
     let mut stmt = ctx.tx.prepare(
         "SELECT code, aisle, block, slot, side FROM locations
-         WHERE kind = 'bin' AND active = 1 AND (?1 IS NULL OR aisle = ?1)
+         WHERE kind = 'bin' AND active = 1 AND (CAST(?1 AS BIGINT) IS NULL OR aisle = ?1)
          ORDER BY aisle, block, slot, side",
     )?;
     let rows = stmt.query_map(params![aisle], |r| {

@@ -8,12 +8,12 @@ pub(crate) mod render;
 
 use std::collections::HashMap;
 
+use crate::store::OptionalExtension;
 use backroom_core::address::{self, PostalAddress};
 use backroom_core::slip::{
     self as layout, ExpectedWeight, PackerNotes, PageSize, SlipContent, SlipLine,
 };
 use base64::Engine;
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

@@ -18,9 +18,9 @@
 
 mod pdf;
 
+use crate::store::{OptionalExtension, Row, params};
 use base64::Engine;
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -293,9 +293,9 @@ pub fn close_manifest(ctx: &mut Ctx<'_>, req: CloseManifest) -> Result<ClosedMan
         of_the_day.reverse();
         return Ok(ClosedManifest { closed: None, of_the_day });
     };
-    ctx.tx.execute(
+    let id: i64 = ctx.tx.query_row(
         "INSERT INTO manifests (carrier, day, closed_at, closed_by, station_id, packages, total_g)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
         params![
             name,
             day.to_string(),
@@ -305,8 +305,8 @@ pub fn close_manifest(ctx: &mut Ctx<'_>, req: CloseManifest) -> Result<ClosedMan
             packages.len() as i64,
             total_g(&packages)
         ],
+        |r| r.get(0),
     )?;
-    let id = ctx.tx.last_insert_rowid();
     for p in &packages {
         ctx.execute(
             "INSERT INTO manifest_packages (manifest_id, weighing_id, order_id, service, weight_g)
@@ -326,7 +326,7 @@ const SUMMARY_COLUMNS: &str = "m.id, m.carrier, m.day, m.closed_at, op.name, st.
     LEFT JOIN operators op ON op.id = m.closed_by
     LEFT JOIN stations st ON st.id = m.station_id";
 
-fn summary_row(r: &Row<'_>) -> rusqlite::Result<ManifestSummary> {
+fn summary_row(r: &Row<'_>) -> crate::store::Result<ManifestSummary> {
     Ok(ManifestSummary {
         id: r.get(0)?,
         carrier: r.get(1)?,
@@ -355,7 +355,8 @@ fn summaries(
 ) -> Result<Vec<ManifestSummary>, ApiError> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}
-         WHERE (?1 IS NULL OR m.day = ?1) AND (?2 IS NULL OR m.carrier = ?2 COLLATE NOCASE)
+         WHERE (CAST(?1 AS TEXT) IS NULL OR m.day = ?1)
+           AND (CAST(?2 AS TEXT) IS NULL OR lower(m.carrier) = lower(?2))
          ORDER BY m.id DESC LIMIT ?3"
     );
     let mut stmt = ctx.tx.prepare(&sql)?;

@@ -5,20 +5,24 @@ pub mod sim;
 
 use std::sync::Arc;
 
+use backroom_api::testing::TestDatabase;
 use backroom_api::{ApiError, App, Caller};
 use serde_json::{Value, json};
 
 pub struct Warehouse {
     pub app: Arc<App>,
+    pub db: TestDatabase,
     _dir: tempfile::TempDir,
 }
 
 impl Warehouse {
-    /// An empty database in a folder of its own, removed when the warehouse is dropped.
+    /// An empty database of its own (a file in a folder of its own, or a database on the test
+    /// run's PostgreSQL server), removed when the warehouse is dropped.
     pub fn open() -> Warehouse {
         let dir = tempfile::tempdir().unwrap();
-        let app = Arc::new(App::open(&dir.path().join("backroom.db")).unwrap());
-        Warehouse { app, _dir: dir }
+        let db = TestDatabase::new(dir.path());
+        let app = Arc::new(db.open());
+        Warehouse { app, db, _dir: dir }
     }
 
     /// A new database with a small pick area (4 aisles, 2 blocks, 5 slots a side: bins

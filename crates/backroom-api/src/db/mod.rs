@@ -1,6 +1,11 @@
 //! Opening the database: pragmas, migrations, the schema version, and the connections a
 //! running Backroom shares out: one writer that write commands take in turn, and read-only
-//! connections on which reads see a snapshot without waiting for it.
+//! connections on which reads see a snapshot without waiting for it. SQLite is opened here;
+//! PostgreSQL in [`postgres`].
+
+pub mod copy;
+pub mod host_events;
+pub mod postgres;
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -11,29 +16,30 @@ use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
 use crate::error::ApiError;
+use crate::store::{self, Location};
 
 /// The numbered migrations, in the order they apply: a file's number is its place in this list
 /// and so its schema version. A new schema change is a new file at the end; files already
 /// released are never edited.
 const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/0001_init.sql"),
-    include_str!("../migrations/0002_gift_message.sql"),
-    include_str!("../migrations/0003_fulfilment.sql"),
-    include_str!("../migrations/0004_packing.sql"),
-    include_str!("../migrations/0005_pick_lists.sql"),
-    include_str!("../migrations/0006_planning.sql"),
-    include_str!("../migrations/0007_manifest.sql"),
-    include_str!("../migrations/0008_integrity.sql"),
-    include_str!("../migrations/0009_shop_exports.sql"),
-    include_str!("../migrations/0010_import_mappings.sql"),
-    include_str!("../migrations/0011_applied_requests.sql"),
-    include_str!("../migrations/0012_typed_weights.sql"),
-    include_str!("../migrations/0013_paired_stations.sql"),
-    include_str!("../migrations/0014_product_images.sql"),
-    include_str!("../migrations/0015_taken_pick_lists.sql"),
-    include_str!("../migrations/0016_operator_language.sql"),
-    include_str!("../migrations/0017_station_devices.sql"),
-    include_str!("../migrations/0018_product_search.sql"),
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_gift_message.sql"),
+    include_str!("../../migrations/0003_fulfilment.sql"),
+    include_str!("../../migrations/0004_packing.sql"),
+    include_str!("../../migrations/0005_pick_lists.sql"),
+    include_str!("../../migrations/0006_planning.sql"),
+    include_str!("../../migrations/0007_manifest.sql"),
+    include_str!("../../migrations/0008_integrity.sql"),
+    include_str!("../../migrations/0009_shop_exports.sql"),
+    include_str!("../../migrations/0010_import_mappings.sql"),
+    include_str!("../../migrations/0011_applied_requests.sql"),
+    include_str!("../../migrations/0012_typed_weights.sql"),
+    include_str!("../../migrations/0013_paired_stations.sql"),
+    include_str!("../../migrations/0014_product_images.sql"),
+    include_str!("../../migrations/0015_taken_pick_lists.sql"),
+    include_str!("../../migrations/0016_operator_language.sql"),
+    include_str!("../../migrations/0017_station_devices.sql"),
+    include_str!("../../migrations/0018_product_search.sql"),
 ];
 
 /// Where the database lives unless told otherwise: `backroom/backroom.db` in the OS data
@@ -43,6 +49,22 @@ pub fn default_path() -> std::path::PathBuf {
         .unwrap_or_else(|| std::path::PathBuf::from("."))
         .join("backroom")
         .join("backroom.db")
+}
+
+/// The path standing for a database's files on this machine (see [`crate::App::path`]): the
+/// SQLite file itself, or for a PostgreSQL database a name in the data folder made from where it
+/// is, so two databases never share pictures.
+pub fn files_path(location: &Location) -> PathBuf {
+    match location {
+        Location::File(path) => path.clone(),
+        Location::Postgres(_) => {
+            use sha2::{Digest, Sha256};
+            let shown = location.to_string();
+            let digest = Sha256::digest(shown.as_bytes());
+            let name: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+            default_path().with_file_name(format!("postgres-{name}"))
+        }
+    }
 }
 
 /// The schema version this build writes and understands.
@@ -104,6 +126,44 @@ pub fn open_reader(path: &Path) -> Result<Connection, ApiError> {
     Ok(conn)
 }
 
+/// Opens the database at `location` for writing, creating it and bringing its schema up to
+/// date as needed.
+pub fn open_store(location: &Location) -> Result<store::Connection, ApiError> {
+    match location {
+        Location::File(path) => Ok(store::Connection::Sqlite(open(path)?)),
+        Location::Postgres(text) => postgres::open(text),
+    }
+}
+
+/// Opens a connection for read commands on a database already brought up to date.
+fn open_reader_at(location: &Location) -> Result<store::Connection, ApiError> {
+    match location {
+        Location::File(path) => Ok(store::Connection::Sqlite(open_reader(path)?)),
+        Location::Postgres(text) => {
+            Ok(store::Connection::Postgres(Box::new(postgres::connect(text)?)))
+        }
+    }
+}
+
+/// A new connection in place of one the server dropped, for writing.
+fn reopen_writer(location: &Location) -> Result<store::Connection, ApiError> {
+    match location {
+        Location::File(path) => Ok(store::Connection::Sqlite(open(path)?)),
+        Location::Postgres(text) => {
+            Ok(store::Connection::Postgres(Box::new(postgres::connect(text)?)))
+        }
+    }
+}
+
+/// The schema version of the database a transaction is in.
+pub fn version_in(tx: &store::Transaction<'_>) -> Result<u32, ApiError> {
+    let sql = match tx.engine() {
+        store::Engine::Sqlite => "PRAGMA user_version",
+        store::Engine::Postgres => "SELECT version FROM schema_version",
+    };
+    Ok(tx.query_row(sql, [], |r| r.get(0))?)
+}
+
 /// The schema version stored in the database file.
 pub fn read_version(conn: &Connection) -> Result<u32, ApiError> {
     Ok(conn.pragma_query_value(None, "user_version", |row| row.get::<_, u32>(0))?)
@@ -115,25 +175,26 @@ pub fn read_version(conn: &Connection) -> Result<u32, ApiError> {
 pub struct Writer {
     queue: Mutex<WriterQueue>,
     turn: Condvar,
+    location: Location,
 }
 
 struct WriterQueue {
     /// The connection while nobody holds it.
-    conn: Option<Connection>,
+    conn: Option<store::Connection>,
     /// Tickets of the commands waiting, first come first.
     waiting: VecDeque<u64>,
     next_ticket: u64,
 }
 
 impl Writer {
-    pub fn new(conn: Connection) -> Writer {
+    pub fn new(conn: store::Connection, location: Location) -> Writer {
         let queue = WriterQueue { conn: Some(conn), waiting: VecDeque::new(), next_ticket: 0 };
-        Writer { queue: Mutex::new(queue), turn: Condvar::new() }
+        Writer { queue: Mutex::new(queue), turn: Condvar::new(), location }
     }
 
-    /// Waits for the writer's turn, at most `wait`. The connection's busy timeout is set to
-    /// what is left of the wait, so another process holding the database (an import from the
-    /// command line) counts against the same bound.
+    /// Waits for the writer's turn, at most `wait`. What is left of the wait goes with the
+    /// turn, so another process holding the database (an import from the command line, another
+    /// host) counts against the same bound. A connection the server dropped is replaced.
     pub fn take(&self, wait: Duration) -> Result<WriterTurn<'_>, ApiError> {
         let deadline = Instant::now() + wait;
         let mut queue = self.lock();
@@ -145,9 +206,11 @@ impl Writer {
                 queue.waiting.pop_front();
                 let conn = queue.conn.take().expect("the writer is free");
                 drop(queue);
-                let left = deadline.saturating_duration_since(Instant::now());
-                conn.busy_timeout(left.max(Duration::from_millis(1)))?;
-                return Ok(WriterTurn { writer: self, conn: Some(conn) });
+                let mut turn = WriterTurn { writer: self, conn: Some(conn), deadline };
+                if turn.is_broken() {
+                    *turn = reopen_writer(&self.location)?;
+                }
+                return Ok(turn);
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -169,18 +232,26 @@ impl Writer {
 /// The writer, held by one command until dropped.
 pub struct WriterTurn<'a> {
     writer: &'a Writer,
-    conn: Option<Connection>,
+    conn: Option<store::Connection>,
+    deadline: Instant,
+}
+
+impl WriterTurn<'_> {
+    /// How much longer the command may wait for another process's writer.
+    pub fn wait_left(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
 }
 
 impl std::ops::Deref for WriterTurn<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
+    type Target = store::Connection;
+    fn deref(&self) -> &store::Connection {
         self.conn.as_ref().expect("held until dropped")
     }
 }
 
 impl std::ops::DerefMut for WriterTurn<'_> {
-    fn deref_mut(&mut self) -> &mut Connection {
+    fn deref_mut(&mut self) -> &mut store::Connection {
         self.conn.as_mut().expect("held until dropped")
     }
 }
@@ -197,28 +268,29 @@ impl Drop for WriterTurn<'_> {
 /// waits for another read. Up to `keep` are kept for the next reads: opening one costs more
 /// than most reads.
 pub struct Readers {
-    path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
+    location: Location,
+    idle: Mutex<Vec<store::Connection>>,
     keep: usize,
 }
 
 impl Readers {
     /// Opens `open` connections now and keeps up to `keep` once they have been used.
-    pub fn new(path: &Path, open: usize, keep: usize) -> Result<Readers, ApiError> {
-        let idle = (0..open).map(|_| open_reader(path)).collect::<Result<Vec<_>, _>>()?;
-        Ok(Readers { path: path.to_owned(), idle: Mutex::new(idle), keep })
+    pub fn new(location: &Location, open: usize, keep: usize) -> Result<Readers, ApiError> {
+        let idle = (0..open).map(|_| open_reader_at(location)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Readers { location: location.clone(), idle: Mutex::new(idle), keep })
     }
 
+    /// An idle connection, or a new one; one the server dropped is left behind.
     pub fn take(&self) -> Result<Reader<'_>, ApiError> {
-        let idle = self.lock().pop();
+        let idle = std::iter::from_fn(|| self.lock().pop()).find(|conn| !conn.is_broken());
         let conn = match idle {
             Some(conn) => conn,
-            None => open_reader(&self.path)?,
+            None => open_reader_at(&self.location)?,
         };
         Ok(Reader { readers: self, conn: Some(conn) })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Vec<Connection>> {
+    fn lock(&self) -> MutexGuard<'_, Vec<store::Connection>> {
         self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
@@ -226,18 +298,18 @@ impl Readers {
 /// A read-only connection, back among the idle ones when dropped.
 pub struct Reader<'a> {
     readers: &'a Readers,
-    conn: Option<Connection>,
+    conn: Option<store::Connection>,
 }
 
 impl std::ops::Deref for Reader<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
+    type Target = store::Connection;
+    fn deref(&self) -> &store::Connection {
         self.conn.as_ref().expect("held until dropped")
     }
 }
 
 impl std::ops::DerefMut for Reader<'_> {
-    fn deref_mut(&mut self) -> &mut Connection {
+    fn deref_mut(&mut self) -> &mut store::Connection {
         self.conn.as_mut().expect("held until dropped")
     }
 }
@@ -334,7 +406,9 @@ mod tests {
     #[test]
     fn writers_take_turns_in_the_order_they_asked() {
         let dir = tempfile::tempdir().unwrap();
-        let writer = Writer::new(open(&dir.path().join("b.db")).unwrap());
+        let path = dir.path().join("b.db");
+        let writer =
+            Writer::new(open_store(&Location::File(path.clone())).unwrap(), Location::File(path));
         let order = Mutex::new(Vec::new());
         let first = writer.take(Duration::from_secs(30)).unwrap();
         std::thread::scope(|scope| {
@@ -357,7 +431,9 @@ mod tests {
     #[test]
     fn a_writer_that_waits_too_long_is_busy_and_leaves_the_line() {
         let dir = tempfile::tempdir().unwrap();
-        let writer = Writer::new(open(&dir.path().join("b.db")).unwrap());
+        let path = dir.path().join("b.db");
+        let writer =
+            Writer::new(open_store(&Location::File(path.clone())).unwrap(), Location::File(path));
         let held = writer.take(Duration::from_secs(1)).unwrap();
         let err = writer.take(Duration::from_millis(20)).err().expect("busy");
         assert_eq!(err.code, ErrorCode::Busy);
