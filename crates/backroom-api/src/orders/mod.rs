@@ -248,11 +248,20 @@ pub struct Entry<'a> {
     /// What the shop charged, when it says; otherwise the sum of the lines.
     pub total_cents: Option<i64>,
     pub currency: &'a str,
+    /// The product of each line when the caller has already found them (an import, which
+    /// looked each code up once); otherwise empty, and each line's code is looked up.
+    pub products: &'a [i64],
 }
 
 impl Default for Entry<'_> {
     fn default() -> Self {
-        Entry { status: OrderStatus::New, reason: "entered", total_cents: None, currency: "" }
+        Entry {
+            status: OrderStatus::New,
+            reason: "entered",
+            total_cents: None,
+            currency: "",
+            products: &[],
+        }
     }
 }
 
@@ -291,9 +300,13 @@ pub fn insert_any(ctx: &Ctx<'_>, req: &NewOrder, entry: &Entry<'_>) -> Result<i6
             ApiError::invalid(format!("line {} of order {number}: {e}", i + 1))
         };
         limits::QTY.check("the quantity", line.qty).map_err(at_line)?;
-        let product_id = catalog::resolve(ctx, &line.product).map_err(|e| {
-            ApiError::new(e.code, format!("line {} of order {number}: {}", i + 1, e.message))
-        })?;
+        let found = entry.products.get(i).filter(|_| entry.products.len() == req.lines.len());
+        let product_id = match found {
+            Some(&id) => id,
+            None => catalog::resolve(ctx, &line.product).map_err(|e| {
+                ApiError::new(e.code, format!("line {} of order {number}: {}", i + 1, e.message))
+            })?,
+        };
         let price = match line.unit_price_cents {
             Some(p) => limits::PRICE_CENTS.check("the unit price", p).map_err(at_line)?,
             None => ctx.query_row(

@@ -105,6 +105,9 @@ pub(super) struct FileOrder {
     /// Why the order comes in held for a person to look at, besides a product not known: a
     /// status the shop's export gives that Backroom does not know.
     pub hold: Option<String>,
+    /// The product of each of the order's lines, in their order, as found when the file was
+    /// read: entering the order need not look each up again.
+    pub products: Vec<i64>,
 }
 
 impl FileOrder {
@@ -120,6 +123,7 @@ impl FileOrder {
             cancelled: false,
             shop_lines: Vec::new(),
             hold: None,
+            products: Vec::new(),
         }
     }
 
@@ -308,6 +312,7 @@ impl Intake {
             return;
         }
         self.named.insert((index, line.product), row.line);
+        self.orders[index].products.push(line.product);
         self.orders[index].order.lines.push(line.line);
     }
 }
@@ -595,6 +600,7 @@ fn enter_one(ctx: &Ctx<'_>, file_order: &FileOrder) -> Result<i64, ApiError> {
         reason,
         total_cents: file_order.total_cents,
         currency: &file_order.currency,
+        products: &file_order.products,
     };
     let id = orders::insert_any(ctx, &file_order.order, &entry)?;
     let first = file_order.order.lines.len() as i64 + 1;

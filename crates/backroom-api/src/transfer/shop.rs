@@ -131,6 +131,7 @@ impl ShopOrders {
                 .map(|e| format!("{e}; split the order")));
         }
         self.lines_of.insert((index, product), order.order.lines.len());
+        order.products.push(product);
         order.order.lines.push(NewLine {
             product: sku,
             qty,
