@@ -518,13 +518,18 @@ impl Watcher {
                 DeviceAt::Station => at_stations.insert(station.name, scale),
             };
         }
-        self.monitors.retain(|station, (settings, _)| {
-            let keep = wanted.get(station) == Some(settings);
-            if !keep {
-                app.scales().forget(station);
-            }
-            keep
-        });
+        let gone: Vec<String> = self
+            .monitors
+            .iter()
+            .filter(|(station, (settings, _))| wanted.get(*station) != Some(settings))
+            .map(|(station, _)| station.clone())
+            .collect();
+        for station in gone {
+            // The monitor stops (its thread joined) before the board forgets the scale, so no
+            // last reading of it lands on the board afterwards.
+            drop(self.monitors.remove(&station));
+            app.scales().forget(&station);
+        }
         self.at_stations.retain(|station| {
             let keep = at_stations.contains_key(station);
             if !keep {
