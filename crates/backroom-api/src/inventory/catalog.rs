@@ -363,9 +363,12 @@ fn search_filter(engine: Engine, text: &str) -> (String, String) {
         let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         (BY_READING, format!("%{escaped}%"))
     };
-    let filter = format!(
-        "({matched} OR p.id IN (SELECT product_id FROM barcodes WHERE code = ?1))
-         AND (?3 = 1 OR p.active = 1)"
-    );
+    // PostgreSQL combines the trigram indexes with the barcode's product only when that
+    // product is a value (an array) rather than a subquery; otherwise it reads every product.
+    let by_barcode = match engine {
+        Engine::Sqlite => "p.id IN (SELECT product_id FROM barcodes WHERE code = ?1)",
+        Engine::Postgres => "p.id = ANY (ARRAY(SELECT product_id FROM barcodes WHERE code = ?1))",
+    };
+    let filter = format!("({matched} OR {by_barcode}) AND (?3 = 1 OR p.active = 1)");
     (filter, pattern)
 }
