@@ -33,13 +33,20 @@ struct Announced {
     event: Event,
 }
 
-/// Announces `events` to the other hosts when `tx` commits.
+/// Announces `events` to the other hosts when `tx` commits, all in one statement: a wave that
+/// moves ten thousand orders raises ten thousand events.
 pub fn announce(tx: &Transaction<'_>, host: &str, events: &[Event]) -> Result<(), ApiError> {
-    for event in events.iter().flat_map(split) {
-        let payload = serde_json::to_string(&Announced { host: host.to_owned(), event })
-            .map_err(|e| ApiError::storage(format!("an event did not encode: {e}")))?;
-        tx.query_row("SELECT pg_notify(?1, ?2)", [CHANNEL, payload.as_str()], |_| Ok(()))?;
+    if events.is_empty() {
+        return Ok(());
     }
+    let payloads = events
+        .iter()
+        .flat_map(split)
+        .map(|event| serde_json::to_string(&Announced { host: host.to_owned(), event }))
+        .collect::<Result<Vec<String>, _>>()
+        .and_then(|payloads| serde_json::to_string(&payloads))
+        .map_err(|e| ApiError::storage(format!("an event did not encode: {e}")))?;
+    tx.execute("SELECT pg_notify(?1, value) FROM json_each(?2)", [CHANNEL, payloads.as_str()])?;
     Ok(())
 }
 

@@ -19,8 +19,10 @@ use crate::context::{Ctx, NoArgs};
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::orders;
+use crate::table;
 use crate::table::order_lines::{self, Counter};
-use crate::table::reservations;
+use crate::table::orders::NewEvent;
+use crate::table::reservations::{self, NewReservation};
 
 /// Which waiting orders a run looks at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,35 +56,40 @@ pub fn allocate(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<AllocationSummary, ApiEr
 
 /// Serves the waiting orders in `scope` in priority order from what the bins can still
 /// promise, and moves each order whose policy allows it to `allocated`.
+///
+/// The reservations and status changes of a run are written a set at a time: on PostgreSQL a
+/// statement per order would be a round trip per order.
 pub fn run(ctx: &mut Ctx<'_>, scope: Scope) -> Result<AllocationSummary, ApiError> {
     let default_policy = settings::load(ctx)?.orders.backorder_policy;
-    let needs = waiting_orders(ctx, &scope, default_policy)?;
+    let Waiting { needs, orders } = waiting_orders(ctx, &scope, default_policy)?;
     if needs.is_empty() {
         return Ok(AllocationSummary::default());
     }
     let products: BTreeSet<i64> =
         needs.iter().flat_map(|o| o.lines.iter().map(|l| l.product_id)).collect();
     let mut stock = promisable_stock(ctx, &products)?;
-    let statuses: HashMap<i64, OrderStatus> = needs
-        .iter()
-        .map(|o| Ok((o.order_id, orders::status_of(ctx, o.order_id)?)))
-        .collect::<Result<_, ApiError>>()?;
     let mut summary = AllocationSummary { orders: needs.len() as u32, ..Default::default() };
-    let mut touched = BTreeSet::new();
     let outcomes = allocation::allocate(needs, &mut stock);
-    for outcome in &outcomes {
-        for r in &outcome.reserved {
-            reservations::insert(ctx, r.line_id, r.product_id, r.location_id, r.qty)?;
-            summary.units_reserved += r.qty;
-            touched.insert(r.product_id);
-        }
-        summary.units_backordered += outcome.short.iter().map(|s| s.1).sum::<i64>();
-    }
+    let promises: Vec<NewReservation> = outcomes
+        .iter()
+        .flat_map(|o| &o.reserved)
+        .map(|r| NewReservation {
+            line_id: r.line_id,
+            product_id: r.product_id,
+            location_id: r.location_id,
+            qty: r.qty,
+        })
+        .collect();
+    reservations::insert_many(ctx, &promises)?;
+    summary.units_reserved = promises.iter().map(|p| p.qty).sum();
+    let touched: BTreeSet<i64> = promises.iter().map(|p| p.product_id).collect();
+    let mut moves = Vec::new();
     for outcome in outcomes {
         summary.units_cancelled += cancel_lines(ctx, outcome.order_id, &outcome.cancel)?;
-        let status = statuses[&outcome.order_id];
         let open: i64 = outcome.short.iter().map(|s| s.1).sum();
-        let next = match (status, outcome.ready) {
+        summary.units_backordered += open;
+        let order = &orders[&outcome.order_id];
+        let next = match (order.status, outcome.ready) {
             (OrderStatus::Released, true) => Some((
                 OrderStatus::Allocated,
                 if open == 0 {
@@ -97,19 +104,50 @@ pub fn run(ctx: &mut Ctx<'_>, scope: Scope) -> Result<AllocationSummary, ApiErro
             _ => None,
         };
         if let Some((to, reason)) = next {
-            orders::advance(ctx, outcome.order_id, status, to, &reason)?;
-            if to == OrderStatus::Allocated {
-                summary.allocated += 1;
-            }
-            let number = orders::number_of(ctx, outcome.order_id)?;
-            ctx.emit(Event::OrderChanged { number, status: to });
+            moves.push((outcome.order_id, order.status, to, reason));
         }
+    }
+    move_orders(ctx, &moves)?;
+    for (id, _, to, _) in &moves {
+        if *to == OrderStatus::Allocated {
+            summary.allocated += 1;
+        }
+        ctx.emit(Event::OrderChanged { number: orders[id].number.clone(), status: *to });
     }
     if !touched.is_empty() {
         let skus = skus_of(ctx, &touched)?;
         ctx.emit(Event::StockChanged { skus });
     }
     Ok(summary)
+}
+
+/// Moves orders as allocation decided (order, from, to, why), one statement per kind of move,
+/// and records each move in its order's history.
+fn move_orders(
+    ctx: &Ctx<'_>,
+    moves: &[(i64, OrderStatus, OrderStatus, String)],
+) -> Result<(), ApiError> {
+    let mut kinds: Vec<(OrderStatus, OrderStatus)> = Vec::new();
+    for (_, from, to, _) in moves {
+        if !kinds.contains(&(*from, *to)) {
+            kinds.push((*from, *to));
+        }
+    }
+    for (from, to) in kinds {
+        let ids: Vec<i64> =
+            moves.iter().filter(|m| (m.1, m.2) == (from, to)).map(|m| m.0).collect();
+        table::orders::set_statuses(ctx, &ids, from, to)?;
+    }
+    let events: Vec<NewEvent<'_>> = moves
+        .iter()
+        .map(|(order_id, from, to, reason)| NewEvent {
+            order_id: *order_id,
+            from: Some(*from),
+            to: *to,
+            reason,
+        })
+        .collect();
+    table::orders::insert_events(ctx, &events)
 }
 
 /// Cancels the open quantity of some lines, recording it on the order; returns the units.
@@ -129,13 +167,24 @@ fn cancel_lines(ctx: &Ctx<'_>, order_id: i64, lines: &[(i64, i64)]) -> Result<i6
     Ok(units)
 }
 
+/// The orders a run serves: what each needs, and its status and number.
+struct Waiting {
+    needs: Vec<OrderNeed>,
+    orders: HashMap<i64, WaitingOrder>,
+}
+
+struct WaitingOrder {
+    status: OrderStatus,
+    number: String,
+}
+
 /// Orders in scope that are released or allocated, hold no open hold, and have a line with
 /// something open, with those lines.
 fn waiting_orders(
     ctx: &Ctx<'_>,
     scope: &Scope,
     default_policy: BackorderPolicy,
-) -> Result<Vec<OrderNeed>, ApiError> {
+) -> Result<Waiting, ApiError> {
     let (filter, ids) = match scope {
         Scope::All => ("1 = 1", Vec::new()),
         Scope::Orders(ids) => {
@@ -158,7 +207,8 @@ fn waiting_orders(
                 ol.qty - ol.cancelled_qty - ol.picked_qty - ol.shipped_qty - coalesce(r.qty, 0),
                 EXISTS (SELECT 1 FROM reservations r2 JOIN order_lines l2 ON l2.id = r2.order_line_id
                         WHERE l2.order_id = o.id)
-                  OR EXISTS (SELECT 1 FROM order_lines l3 WHERE l3.order_id = o.id AND l3.picked_qty > 0)
+                  OR EXISTS (SELECT 1 FROM order_lines l3 WHERE l3.order_id = o.id AND l3.picked_qty > 0),
+                o.status, o.number
          FROM orders o
          JOIN order_lines ol ON ol.order_id = o.id
          LEFT JOIN reserved r ON r.order_line_id = ol.id
@@ -169,6 +219,7 @@ fn waiting_orders(
     ))?;
     let mut rows = if matches!(scope, Scope::All) { stmt.query([])? } else { stmt.query([ids])? };
     let mut needs: Vec<OrderNeed> = Vec::new();
+    let mut orders = HashMap::new();
     while let Some(r) = rows.next()? {
         let order_id: i64 = r.get(0)?;
         let line = LineNeed { line_id: r.get(5)?, product_id: r.get(6)?, open: r.get(7)? };
@@ -177,6 +228,9 @@ fn waiting_orders(
             continue;
         }
         let policy: Option<String> = r.get(4)?;
+        let status: String = r.get(9)?;
+        let status = OrderStatus::parse(&status).unwrap_or(OrderStatus::New);
+        orders.insert(order_id, WaitingOrder { status, number: r.get(10)? });
         needs.push(OrderNeed {
             order_id,
             priority: Priority {
@@ -190,7 +244,7 @@ fn waiting_orders(
             holds_stock: r.get(8)?,
         });
     }
-    Ok(needs)
+    Ok(Waiting { needs, orders })
 }
 
 /// What each pick bin can still promise of these products, with its walk from the depot. A bin

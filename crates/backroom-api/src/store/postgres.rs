@@ -172,7 +172,8 @@ impl PgStatement<'_> {
     }
 
     /// Reads every row at once: the facade never runs a statement while another's rows are
-    /// still being read, so nothing is lost by not streaming.
+    /// still being read, so nothing is lost by not streaming. Each row's values are decoded
+    /// only when it is reached, so a million rows are not held twice.
     pub fn query(&mut self, values: &[ValueRef<'_>]) -> Result<PgRows> {
         let bound: Vec<Bound<'_>> = values.iter().map(|v| Bound(*v)).collect();
         let params: Vec<&(dyn PgToSql + Sync)> = bound.iter().map(|b| b as _).collect();
@@ -180,26 +181,26 @@ impl PgStatement<'_> {
         if self.writes {
             self.tx.changes.set(self.tx.changes.get() + 1);
         }
-        let rows = rows
-            .iter()
-            .map(|row| (0..row.len()).map(|i| row.try_get::<_, Column>(i).map(|c| c.0)).collect())
-            .collect::<std::result::Result<Vec<Vec<Value>>, _>>()?;
         Ok(PgRows { rows: rows.into_iter(), current: Vec::new() })
     }
 }
 
 /// Rows read, handed out one at a time.
 pub struct PgRows {
-    rows: std::vec::IntoIter<Vec<Value>>,
+    rows: std::vec::IntoIter<postgres::Row>,
     current: Vec<Value>,
 }
 
 impl PgRows {
     /// The next row, lent until the one after it is asked for.
     #[allow(clippy::should_implement_trait)]
-    pub fn next(&mut self) -> Option<&[Value]> {
-        self.current = self.rows.next()?;
-        Some(&self.current)
+    pub fn next(&mut self) -> Result<Option<&[Value]>> {
+        let Some(row) = self.rows.next() else { return Ok(None) };
+        self.current.clear();
+        for i in 0..row.len() {
+            self.current.push(row.try_get::<_, Column>(i)?.0);
+        }
+        Ok(Some(&self.current))
     }
 }
 

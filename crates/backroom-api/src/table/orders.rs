@@ -1,6 +1,6 @@
 //! The `orders` table's shared writes and look-ups, and its history in `order_events`.
 
-use crate::store::params;
+use crate::store::{ToSql, params};
 use backroom_core::order::{OrderStatus, PaymentStatus};
 
 use crate::context::Ctx;
@@ -37,6 +37,56 @@ pub fn set_status(
         "order {} changed at another station while this was being done; look at it again",
         number(ctx, id)?
     )))
+}
+
+/// Moves many orders from `from` to `to` at once, as [`set_status`] moves one: refused unless
+/// every one of them is still `from`.
+pub fn set_statuses(
+    ctx: &Ctx<'_>,
+    ids: &[i64],
+    from: OrderStatus,
+    to: OrderStatus,
+) -> Result<(), ApiError> {
+    let list = serde_json::to_string(ids).map_err(|e| ApiError::storage(e.to_string()))?;
+    let changed = ctx.execute(
+        "UPDATE orders SET status = ?2
+         WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND status = ?3",
+        params![list, to.as_str(), from.as_str()],
+    )?;
+    if changed == ids.len() {
+        return Ok(());
+    }
+    Err(ApiError::conflict(
+        "orders changed at another station while this was being done; look at them again",
+    ))
+}
+
+/// A line of an order's history, as [`insert_events`] writes it.
+pub struct NewEvent<'a> {
+    pub order_id: i64,
+    pub from: Option<OrderStatus>,
+    pub to: OrderStatus,
+    pub reason: &'a str,
+}
+
+/// Adds lines to orders' histories at once, each as [`insert_event`] adds one.
+pub fn insert_events(ctx: &Ctx<'_>, events: &[NewEvent<'_>]) -> Result<(), ApiError> {
+    let (operator, station, now) = (ctx.operator_id(), ctx.station_id(), ctx.now_text());
+    let texts: Vec<(Option<&str>, &str)> =
+        events.iter().map(|e| (e.from.map(OrderStatus::as_str), e.to.as_str())).collect();
+    let values: Vec<&dyn ToSql> = events
+        .iter()
+        .zip(&texts)
+        .flat_map(|(e, (from, to))| {
+            [&e.order_id as &dyn ToSql, from, to, &e.reason, &operator, &station, &now]
+        })
+        .collect();
+    ctx.tx.insert_rows(
+        "order_events (order_id, from_status, to_status, reason, operator_id, station_id, at)",
+        7,
+        &values,
+    )?;
+    Ok(())
 }
 
 /// Adds a line to the order's history: a move from `from` (none when it came in) to `to`, or
@@ -115,6 +165,50 @@ mod tests {
                 .query_row("SELECT payment_status FROM orders WHERE id = 1", [], |r| r.get(0))
                 .unwrap();
             assert_eq!(stored, "paid");
+        });
+    }
+
+    #[test]
+    fn many_orders_move_only_if_all_are_where_they_were_read() {
+        with_ctx(|ctx| {
+            ctx.execute(
+                "INSERT INTO orders (number, placed_at, payment_status, status)
+                 VALUES ('SO-2', '2026-11-23T10:00:00Z', 'paid', 'allocated')",
+                [],
+            )
+            .unwrap();
+            let e = set_statuses(ctx, &[1, 2], OrderStatus::Released, OrderStatus::Allocated);
+            assert_eq!(e.unwrap_err().code, ErrorCode::Conflict);
+            set_statuses(ctx, &[1, 2], OrderStatus::Allocated, OrderStatus::Released).unwrap();
+            assert_eq!(status(ctx, 1).unwrap(), OrderStatus::Released);
+            assert_eq!(status(ctx, 2).unwrap(), OrderStatus::Released);
+            let events = [
+                NewEvent { order_id: 2, from: None, to: OrderStatus::New, reason: "entered" },
+                NewEvent {
+                    order_id: 1,
+                    from: Some(OrderStatus::Allocated),
+                    to: OrderStatus::Released,
+                    reason: "waiting",
+                },
+            ];
+            insert_events(ctx, &events).unwrap();
+            let stored: Vec<(i64, Option<String>, String, String)> = ctx
+                .tx
+                .prepare(
+                    "SELECT order_id, from_status, to_status, reason FROM order_events ORDER BY id",
+                )
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(
+                stored,
+                [
+                    (2, None, "new".to_owned(), "entered".to_owned()),
+                    (1, Some("allocated".to_owned()), "released".to_owned(), "waiting".to_owned())
+                ]
+            );
         });
     }
 

@@ -1,7 +1,7 @@
 //! The `reservations` table's shared writes: stock promised to an order line from one bin,
 //! written by allocation and given up by picks, short picks, counts, holds and cancels.
 
-use crate::store::params;
+use crate::store::ToSql;
 
 use crate::context::Ctx;
 use crate::error::ApiError;
@@ -14,18 +14,22 @@ pub struct Reservation {
     pub qty: i64,
 }
 
-/// Promises `qty` of a product in a bin to an order line.
-pub fn insert(
-    ctx: &Ctx<'_>,
-    line_id: i64,
-    product_id: i64,
-    location_id: i64,
-    qty: i64,
-) -> Result<(), ApiError> {
-    ctx.execute(
-        "INSERT INTO reservations (order_line_id, product_id, location_id, qty) VALUES (?1, ?2, ?3, ?4)",
-        params![line_id, product_id, location_id, qty],
-    )?;
+/// A promise to be made: `qty` of a product in a bin to an order line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewReservation {
+    pub line_id: i64,
+    pub product_id: i64,
+    pub location_id: i64,
+    pub qty: i64,
+}
+
+/// Makes many promises at once, as allocation does for a whole wave.
+pub fn insert_many(ctx: &Ctx<'_>, promises: &[NewReservation]) -> Result<(), ApiError> {
+    let values: Vec<&dyn ToSql> = promises
+        .iter()
+        .flat_map(|p| [&p.line_id as &dyn ToSql, &p.product_id, &p.location_id, &p.qty])
+        .collect();
+    ctx.tx.insert_rows("reservations (order_line_id, product_id, location_id, qty)", 4, &values)?;
     Ok(())
 }
 
@@ -85,7 +89,8 @@ mod tests {
     }
 
     fn promise(ctx: &Ctx<'_>, qty: i64) -> Reservation {
-        insert(ctx, 1, 1, 1, qty).unwrap();
+        let new = NewReservation { line_id: 1, product_id: 1, location_id: 1, qty };
+        insert_many(ctx, &[new]).unwrap();
         let id = ctx.tx.query_row("SELECT max(id) FROM reservations", [], |r| r.get(0)).unwrap();
         Reservation { id, line_id: 1, qty }
     }
