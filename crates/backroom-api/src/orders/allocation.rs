@@ -19,9 +19,7 @@ use crate::context::{Ctx, NoArgs};
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::orders;
-use crate::table;
 use crate::table::order_lines::{self, Counter};
-use crate::table::orders::NewEvent;
 use crate::table::reservations::{self, NewReservation};
 
 /// Which waiting orders a run looks at.
@@ -61,7 +59,7 @@ pub fn allocate(ctx: &mut Ctx<'_>, _: NoArgs) -> Result<AllocationSummary, ApiEr
 /// statement per order would be a round trip per order.
 pub fn run(ctx: &mut Ctx<'_>, scope: Scope) -> Result<AllocationSummary, ApiError> {
     let default_policy = settings::load(ctx)?.orders.backorder_policy;
-    let Waiting { needs, orders } = waiting_orders(ctx, &scope, default_policy)?;
+    let Waiting { needs, orders: waiting } = waiting_orders(ctx, &scope, default_policy)?;
     if needs.is_empty() {
         return Ok(AllocationSummary::default());
     }
@@ -88,7 +86,7 @@ pub fn run(ctx: &mut Ctx<'_>, scope: Scope) -> Result<AllocationSummary, ApiErro
         summary.units_cancelled += cancel_lines(ctx, outcome.order_id, &outcome.cancel)?;
         let open: i64 = outcome.short.iter().map(|s| s.1).sum();
         summary.units_backordered += open;
-        let order = &orders[&outcome.order_id];
+        let order = &waiting[&outcome.order_id];
         let next = match (order.status, outcome.ready) {
             (OrderStatus::Released, true) => Some((
                 OrderStatus::Allocated,
@@ -104,50 +102,21 @@ pub fn run(ctx: &mut Ctx<'_>, scope: Scope) -> Result<AllocationSummary, ApiErro
             _ => None,
         };
         if let Some((to, reason)) = next {
-            moves.push((outcome.order_id, order.status, to, reason));
+            moves.push(orders::Move { order_id: outcome.order_id, from: order.status, to, reason });
         }
     }
-    move_orders(ctx, &moves)?;
-    for (id, _, to, _) in &moves {
-        if *to == OrderStatus::Allocated {
+    orders::advance_many(ctx, &moves)?;
+    for m in &moves {
+        if m.to == OrderStatus::Allocated {
             summary.allocated += 1;
         }
-        ctx.emit(Event::OrderChanged { number: orders[id].number.clone(), status: *to });
+        ctx.emit(Event::OrderChanged { number: waiting[&m.order_id].number.clone(), status: m.to });
     }
     if !touched.is_empty() {
         let skus = skus_of(ctx, &touched)?;
         ctx.emit(Event::StockChanged { skus });
     }
     Ok(summary)
-}
-
-/// Moves orders as allocation decided (order, from, to, why), one statement per kind of move,
-/// and records each move in its order's history.
-fn move_orders(
-    ctx: &Ctx<'_>,
-    moves: &[(i64, OrderStatus, OrderStatus, String)],
-) -> Result<(), ApiError> {
-    let mut kinds: Vec<(OrderStatus, OrderStatus)> = Vec::new();
-    for (_, from, to, _) in moves {
-        if !kinds.contains(&(*from, *to)) {
-            kinds.push((*from, *to));
-        }
-    }
-    for (from, to) in kinds {
-        let ids: Vec<i64> =
-            moves.iter().filter(|m| (m.1, m.2) == (from, to)).map(|m| m.0).collect();
-        table::orders::set_statuses(ctx, &ids, from, to)?;
-    }
-    let events: Vec<NewEvent<'_>> = moves
-        .iter()
-        .map(|(order_id, from, to, reason)| NewEvent {
-            order_id: *order_id,
-            from: Some(*from),
-            to: *to,
-            reason,
-        })
-        .collect();
-    table::orders::insert_events(ctx, &events)
 }
 
 /// Cancels the open quantity of some lines, recording it on the order; returns the units.

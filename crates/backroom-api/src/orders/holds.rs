@@ -6,7 +6,9 @@
 //! A hold a manager released stays released: screening does not put the same rule back on the
 //! same order, since a person has looked and decided.
 
-use crate::store::params;
+use std::collections::HashMap;
+
+use crate::store::{ToSql, params};
 use backroom_core::order::{OrderStatus, PaymentStatus};
 use backroom_core::screening::{self, History, HoldRule, OrderFacts, ShipTo};
 use serde::{Deserialize, Serialize};
@@ -63,139 +65,244 @@ pub struct HoldDecision {
 /// Screens orders and moves them as the result says: failing orders are held (giving back any
 /// stock they had), passing `new` orders are released when the store releases automatically, and
 /// held orders whose every hold has cleared go back to the floor. Returns the orders released.
+///
+/// The orders are read, screened and written a set at a time: an import screens tens of
+/// thousands at once, and on PostgreSQL a statement per order is a round trip per order.
 pub fn screen_orders(ctx: &mut Ctx<'_>, ids: &[i64]) -> Result<Vec<i64>, ApiError> {
     let settings = settings::load(ctx)?;
+    let list = serde_json::to_string(ids).map_err(|e| ApiError::storage(e.to_string()))?;
+    let mut candidates = screenable(ctx, &list)?;
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let histories = histories(ctx, &list)?;
+    let overridden = overridden_rules(ctx, &list)?;
+    let mut open = open_holds_of(ctx, &list)?;
+    let mut changes = HoldChanges::default();
+    let mut moves = Vec::new();
     let mut released = Vec::new();
+    let mut numbers = HashMap::new();
     for &id in ids {
-        let status = orders::status_of(ctx, id)?;
-        if !matches!(
-            status,
-            OrderStatus::New | OrderStatus::Held | OrderStatus::Released | OrderStatus::Allocated
-        ) {
-            continue;
-        }
-        let facts = facts(ctx, id)?;
-        let failed = screening::screen(&settings.holds, &OrderFacts::from(&facts));
-        let overridden = overridden_rules(ctx, id)?;
-        let failed: Vec<_> = failed.into_iter().filter(|h| !overridden.contains(&h.rule)).collect();
-        sync_rule_holds(ctx, id, &failed)?;
-        let open = open_holds(ctx, id)?;
-        let number = orders::number_of(ctx, id)?;
-        if !open.is_empty() && status != OrderStatus::Held {
-            let reason = open.iter().map(|h| h.reason.as_str()).collect::<Vec<_>>().join("; ");
-            orders::advance(ctx, id, status, OrderStatus::Held, &reason)?;
-            allocation::release_order_stock(ctx, id)?;
-            ctx.emit(Event::OrderChanged { number, status: OrderStatus::Held });
-        } else if open.is_empty()
-            && (status == OrderStatus::Held
-                || (status == OrderStatus::New && settings.orders.auto_release))
+        let Some(c) = candidates.remove(&id) else { continue };
+        let history = histories.get(&id).copied().unwrap_or_default();
+        let failed: Vec<_> = screening::screen(&settings.holds, &c.facts(history))
+            .into_iter()
+            .filter(|h| !overridden.get(&id).is_some_and(|rules| rules.contains(&h.rule)))
+            .collect();
+        let still_open = changes.sync(id, open.remove(&id).unwrap_or_default(), &failed);
+        if !still_open.is_empty() && c.status != OrderStatus::Held {
+            moves.push(orders::Move {
+                order_id: id,
+                from: c.status,
+                to: OrderStatus::Held,
+                reason: still_open.join("; "),
+            });
+        } else if still_open.is_empty()
+            && (c.status == OrderStatus::Held
+                || (c.status == OrderStatus::New && settings.orders.auto_release))
         {
             let reason =
-                if status == OrderStatus::Held { "every hold cleared" } else { "passed screening" };
-            orders::advance(ctx, id, status, OrderStatus::Released, reason)?;
-            ctx.emit(Event::OrderChanged { number, status: OrderStatus::Released });
+                if c.status == OrderStatus::Held { "every hold cleared" } else { "passed screening" };
+            moves.push(orders::Move {
+                order_id: id,
+                from: c.status,
+                to: OrderStatus::Released,
+                reason: reason.to_owned(),
+            });
             released.push(id);
         }
+        numbers.insert(id, c.number);
+    }
+    changes.write(ctx)?;
+    orders::advance_many(ctx, &moves)?;
+    for m in &moves {
+        if m.to == OrderStatus::Held {
+            allocation::release_order_stock(ctx, m.order_id)?;
+        }
+        ctx.emit(Event::OrderChanged { number: numbers[&m.order_id].clone(), status: m.to });
     }
     Ok(released)
 }
 
-/// What the screening rules look at for one order, its customer's history included.
-fn facts(ctx: &Ctx<'_>, id: i64) -> Result<OrderFactsOwned, ApiError> {
-    let order = orders::load(ctx, id)?;
-    let history = history(ctx, id, &order.customer.email)?;
-    Ok(OrderFactsOwned { order, history })
+/// An order screening looks at: what the rules need of it, its status and its number.
+struct Candidate {
+    status: OrderStatus,
+    number: String,
+    payment: PaymentStatus,
+    ship_to: [String; 5],
+    billing_country: String,
+    total_cents: i64,
 }
 
-/// An order with its history, lent to the rules as [`OrderFacts`].
-struct OrderFactsOwned {
-    order: orders::Order,
-    history: History,
-}
-
-impl<'a> From<&'a OrderFactsOwned> for OrderFacts<'a> {
-    fn from(f: &'a OrderFactsOwned) -> OrderFacts<'a> {
-        let a = &f.order.ship_to;
+impl Candidate {
+    fn facts(&self, history: History) -> OrderFacts<'_> {
+        let [name, address1, city, postal_code, country] = &self.ship_to;
         OrderFacts {
-            payment: f.order.payment_status,
-            ship_to: ShipTo {
-                name: &a.name,
-                address1: &a.address1,
-                city: &a.city,
-                postal_code: &a.postal_code,
-                country: &a.country,
-            },
-            billing_country: &f.order.billing_country,
-            total_cents: f.order.total_cents,
-            history: f.history,
+            payment: self.payment,
+            ship_to: ShipTo { name, address1, city, postal_code, country },
+            billing_country: &self.billing_country,
+            total_cents: self.total_cents,
+            history,
         }
     }
 }
 
-/// The customer's earlier orders, matched by email: those placed before this one that shipped
-/// something or were charged back, and how many of them had a return or a chargeback.
-fn history(ctx: &Ctx<'_>, id: i64, email: &str) -> Result<History, ApiError> {
-    if email.trim().is_empty() {
-        return Ok(History::default());
+/// The orders of the JSON id list `list` that screening may move: new, held, released or
+/// allocated.
+fn screenable(ctx: &Ctx<'_>, list: &str) -> Result<HashMap<i64, Candidate>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "SELECT id, status, number, payment_status, ship_name, ship_address1, ship_city,
+                ship_postal_code, ship_country, billing_country, total_cents
+         FROM orders WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))
+           AND status IN ('new', 'held', 'released', 'allocated')",
+    )?;
+    let mut rows = stmt.query([list])?;
+    let mut candidates = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let (status, payment): (String, String) = (r.get(1)?, r.get(3)?);
+        candidates.insert(
+            r.get(0)?,
+            Candidate {
+                status: OrderStatus::parse(&status).unwrap_or(OrderStatus::New),
+                number: r.get(2)?,
+                payment: PaymentStatus::parse(&payment).unwrap_or(PaymentStatus::Pending),
+                ship_to: [r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?],
+                billing_country: r.get(9)?,
+                total_cents: r.get(10)?,
+            },
+        );
     }
-    let (orders, returned, chargebacks, troubled) = ctx.query_row(
-        "WITH this AS (SELECT placed_at, id FROM orders WHERE id = ?2),
+    Ok(candidates)
+}
+
+/// Each order's customer history, matched by email: the customer's orders placed before it
+/// that shipped something or were charged back, and how many of them had a return or a
+/// chargeback. An order with no email, or no such earlier order, is not in the map.
+fn histories(ctx: &Ctx<'_>, list: &str) -> Result<HashMap<i64, History>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "WITH this AS (
+             SELECT id, trim(customer_email) AS email, placed_at FROM orders
+             WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))
+               AND trim(customer_email) <> ''),
          earlier AS (
-             SELECT o.chargeback,
+             SELECT this.id, o.chargeback,
                     CASE WHEN EXISTS (SELECT 1 FROM returns rt WHERE rt.order_id = o.id)
                          THEN 1 ELSE 0 END AS returned
-             FROM orders o, this
-             WHERE o.customer_email = ?1 COLLATE NOCASE
-               AND (o.placed_at, o.id) < (this.placed_at, this.id)
+             FROM this JOIN orders o ON o.customer_email = this.email COLLATE NOCASE
+             WHERE (o.placed_at, o.id) < (this.placed_at, this.id)
                AND (o.chargeback = 1
                     OR EXISTS (SELECT 1 FROM order_lines ol
                                WHERE ol.order_id = o.id AND ol.shipped_qty > 0)))
-         SELECT count(*), coalesce(sum(returned), 0), coalesce(sum(chargeback), 0),
+         SELECT id, count(*), coalesce(sum(returned), 0), coalesce(sum(chargeback), 0),
                 coalesce(sum(CASE WHEN returned <> 0 OR chargeback <> 0 THEN 1 ELSE 0 END), 0)
-         FROM earlier",
-        params![email.trim(), id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+         FROM earlier GROUP BY id",
     )?;
-    Ok(History { orders, returned, chargebacks, troubled })
+    let histories = stmt
+        .query_map([list], |r| {
+            let history = History {
+                orders: r.get(1)?,
+                returned: r.get(2)?,
+                chargebacks: r.get(3)?,
+                troubled: r.get(4)?,
+            };
+            Ok((r.get(0)?, history))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(histories)
 }
 
-/// Rules a person has already overruled on this order.
-fn overridden_rules(ctx: &Ctx<'_>, id: i64) -> Result<Vec<HoldRule>, ApiError> {
-    let mut stmt = ctx
-        .tx
-        .prepare("SELECT DISTINCT rule FROM order_holds WHERE order_id = ?1 AND overridden = 1")?;
-    let rules = stmt
-        .query_map([id], |r| r.get::<_, String>(0))?
-        .filter_map(|r| r.map(|s| HoldRule::parse(&s)).transpose())
-        .collect::<Result<_, _>>()?;
+/// Rules a person has already overruled, by order.
+fn overridden_rules(ctx: &Ctx<'_>, list: &str) -> Result<HashMap<i64, Vec<HoldRule>>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "SELECT DISTINCT order_id, rule FROM order_holds
+         WHERE order_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND overridden = 1",
+    )?;
+    let mut rows = stmt.query([list])?;
+    let mut rules: HashMap<i64, Vec<HoldRule>> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let rule: String = r.get(1)?;
+        if let Some(rule) = HoldRule::parse(&rule) {
+            rules.entry(r.get(0)?).or_default().push(rule);
+        }
+    }
     Ok(rules)
 }
 
-/// Opens a hold for each failed rule that has none open, and closes screening's holds whose
-/// rule now passes. Manual holds are left to people.
-fn sync_rule_holds(ctx: &Ctx<'_>, id: i64, failed: &[screening::Hold]) -> Result<(), ApiError> {
-    for hold in failed {
-        let open: bool = ctx.query_row(
-            "SELECT count(*) > 0 FROM order_holds WHERE order_id = ?1 AND rule = ?2 AND cleared_at IS NULL",
-            params![id, hold.rule.as_str()],
-            |r| r.get(0),
-        )?;
-        if !open {
+/// A hold still open, as screening weighs it.
+struct OpenHold {
+    id: i64,
+    /// The rule as stored.
+    rule: String,
+    reason: String,
+}
+
+/// The open holds of each order, oldest first.
+fn open_holds_of(ctx: &Ctx<'_>, list: &str) -> Result<HashMap<i64, Vec<OpenHold>>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "SELECT order_id, id, rule, reason FROM order_holds
+         WHERE order_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND cleared_at IS NULL
+         ORDER BY id",
+    )?;
+    let mut rows = stmt.query([list])?;
+    let mut holds: HashMap<i64, Vec<OpenHold>> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let hold = OpenHold { id: r.get(1)?, rule: r.get(2)?, reason: r.get(3)? };
+        holds.entry(r.get(0)?).or_default().push(hold);
+    }
+    Ok(holds)
+}
+
+/// The holds screening opens and closes, gathered over the orders and written at once.
+#[derive(Default)]
+struct HoldChanges {
+    /// (order, rule, reason)
+    opened: Vec<(i64, &'static str, String)>,
+    /// Holds whose rule passes now.
+    closed: Vec<i64>,
+}
+
+impl HoldChanges {
+    /// Opens a hold for each failed rule that has none open, and closes screening's holds
+    /// whose rule now passes; manual holds are left to people. Returns the reasons of the
+    /// holds left open, oldest first.
+    fn sync(&mut self, order_id: i64, open: Vec<OpenHold>, failed: &[screening::Hold]) -> Vec<String> {
+        let failing = |rule: &str| failed.iter().any(|f| f.rule.as_str() == rule);
+        let mut left = Vec::new();
+        for hold in &open {
+            if hold.rule != HoldRule::Manual.as_str() && !failing(&hold.rule) {
+                self.closed.push(hold.id);
+            } else {
+                left.push(hold.reason.clone());
+            }
+        }
+        for f in failed {
+            if !open.iter().any(|h| h.rule == f.rule.as_str()) {
+                self.opened.push((order_id, f.rule.as_str(), f.reason.clone()));
+                left.push(f.reason.clone());
+            }
+        }
+        left
+    }
+
+    fn write(&self, ctx: &Ctx<'_>) -> Result<(), ApiError> {
+        let now = ctx.now_text();
+        let values: Vec<&dyn ToSql> = self
+            .opened
+            .iter()
+            .flat_map(|(id, rule, reason)| [id as &dyn ToSql, rule, reason, &now])
+            .collect();
+        ctx.tx.insert_rows("order_holds (order_id, rule, reason, placed_at)", 4, &values)?;
+        if !self.closed.is_empty() {
+            let ids =
+                serde_json::to_string(&self.closed).map_err(|e| ApiError::storage(e.to_string()))?;
             ctx.execute(
-                "INSERT INTO order_holds (order_id, rule, reason, placed_at) VALUES (?1, ?2, ?3, ?4)",
-                params![id, hold.rule.as_str(), hold.reason, ctx.now_text()],
+                "UPDATE order_holds SET cleared_at = ?2, cleared_why = 'the rule passes now'
+                 WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))",
+                params![ids, now],
             )?;
         }
+        Ok(())
     }
-    let failing: Vec<&str> = failed.iter().map(|h| h.rule.as_str()).collect();
-    let failing = serde_json::to_string(&failing).map_err(|e| ApiError::storage(e.to_string()))?;
-    ctx.execute(
-        "UPDATE order_holds SET cleared_at = ?3, cleared_why = 'the rule passes now'
-         WHERE order_id = ?1 AND cleared_at IS NULL AND rule <> 'manual'
-           AND rule NOT IN (SELECT value FROM json_each(?2))",
-        params![id, failing, ctx.now_text()],
-    )?;
-    Ok(())
 }
 
 /// The open holds of an order, oldest first.

@@ -512,6 +512,41 @@ pub fn advance(
     table::orders::insert_event(ctx, id, Some(from), to, reason.trim())
 }
 
+/// A move Backroom decided for an order, as [`advance_many`] makes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Move {
+    pub order_id: i64,
+    pub from: OrderStatus,
+    pub to: OrderStatus,
+    pub reason: String,
+}
+
+/// Makes many moves as [`advance`] makes one, with a statement per kind of move rather than
+/// per order: an import or an allocation run moves thousands at once.
+pub fn advance_many(ctx: &Ctx<'_>, moves: &[Move]) -> Result<(), ApiError> {
+    let mut kinds: Vec<(OrderStatus, OrderStatus)> = Vec::new();
+    for m in moves {
+        if !kinds.contains(&(m.from, m.to)) {
+            kinds.push((m.from, m.to));
+        }
+    }
+    for (from, to) in kinds {
+        let ids: Vec<i64> =
+            moves.iter().filter(|m| (m.from, m.to) == (from, to)).map(|m| m.order_id).collect();
+        table::orders::set_statuses(ctx, &ids, from, to)?;
+    }
+    let events: Vec<table::orders::NewEvent<'_>> = moves
+        .iter()
+        .map(|m| table::orders::NewEvent {
+            order_id: m.order_id,
+            from: Some(m.from),
+            to: m.to,
+            reason: m.reason.trim(),
+        })
+        .collect();
+    table::orders::insert_events(ctx, &events)
+}
+
 /// Records something that happened to an order without changing its status.
 pub fn note(ctx: &Ctx<'_>, id: i64, what: &str) -> Result<(), ApiError> {
     let status = status_of(ctx, id)?;
