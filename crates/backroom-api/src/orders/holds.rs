@@ -101,8 +101,11 @@ pub fn screen_orders(ctx: &mut Ctx<'_>, ids: &[i64]) -> Result<Vec<i64>, ApiErro
             && (c.status == OrderStatus::Held
                 || (c.status == OrderStatus::New && settings.orders.auto_release))
         {
-            let reason =
-                if c.status == OrderStatus::Held { "every hold cleared" } else { "passed screening" };
+            let reason = if c.status == OrderStatus::Held {
+                "every hold cleared"
+            } else {
+                "passed screening"
+            };
             moves.push(orders::Move {
                 order_id: id,
                 from: c.status,
@@ -265,7 +268,12 @@ impl HoldChanges {
     /// Opens a hold for each failed rule that has none open, and closes screening's holds
     /// whose rule now passes; manual holds are left to people. Returns the reasons of the
     /// holds left open, oldest first.
-    fn sync(&mut self, order_id: i64, open: Vec<OpenHold>, failed: &[screening::Hold]) -> Vec<String> {
+    fn sync(
+        &mut self,
+        order_id: i64,
+        open: Vec<OpenHold>,
+        failed: &[screening::Hold],
+    ) -> Vec<String> {
         let failing = |rule: &str| failed.iter().any(|f| f.rule.as_str() == rule);
         let mut left = Vec::new();
         for hold in &open {
@@ -293,8 +301,8 @@ impl HoldChanges {
             .collect();
         ctx.tx.insert_rows("order_holds (order_id, rule, reason, placed_at)", 4, &values)?;
         if !self.closed.is_empty() {
-            let ids =
-                serde_json::to_string(&self.closed).map_err(|e| ApiError::storage(e.to_string()))?;
+            let ids = serde_json::to_string(&self.closed)
+                .map_err(|e| ApiError::storage(e.to_string()))?;
             ctx.execute(
                 "UPDATE order_holds SET cleared_at = ?2, cleared_why = 'the rule passes now'
                  WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))",

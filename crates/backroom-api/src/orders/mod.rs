@@ -350,9 +350,7 @@ pub fn insert_any(ctx: &Ctx<'_>, req: &NewOrder, entry: &Entry<'_>) -> Result<i6
         ],
         |r| r.get(0),
     )?;
-    for &(product_id, qty, price) in &lines {
-        order_lines::insert(ctx, order_id, product_id, qty, price)?;
-    }
+    order_lines::insert_all(ctx, order_id, &lines)?;
     table::orders::insert_event(ctx, order_id, None, entry.status, entry.reason)?;
     Ok(order_id)
 }

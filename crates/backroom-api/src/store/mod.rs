@@ -202,7 +202,10 @@ impl Transaction<'_> {
     /// texts, which stay prepared. Returns the rows inserted.
     pub fn insert_rows(&self, into: &str, width: usize, values: &[&dyn ToSql]) -> Result<usize> {
         const MOST_ROWS: usize = 64;
-        assert!(width > 0 && values.len().is_multiple_of(width), "insert_rows: rows of {width} values");
+        assert!(
+            width > 0 && values.len().is_multiple_of(width),
+            "insert_rows: rows of {width} values"
+        );
         let mut rest = values;
         let mut inserted = 0;
         while !rest.is_empty() {

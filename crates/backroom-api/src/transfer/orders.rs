@@ -36,7 +36,7 @@
 
 use std::collections::HashMap;
 
-use crate::store::{OptionalExtension, params};
+use crate::store::{OptionalExtension, ToSql};
 use backroom_core::order::{OrderStatus, PaymentStatus};
 
 use super::sheet::{CsvOut, Errors, Row, Sheet, cut, format_cents, parse_cents, parse_whole};
@@ -604,34 +604,36 @@ fn enter_one(ctx: &Ctx<'_>, file_order: &FileOrder) -> Result<i64, ApiError> {
     };
     let id = orders::insert_any(ctx, &file_order.order, &entry)?;
     let first = file_order.order.lines.len() as i64 + 1;
-    for (i, line) in file_order.shop_lines.iter().enumerate() {
-        ctx.tx
-            .prepare_cached(
-                "INSERT INTO order_shop_lines (order_id, line_no, kind, name, sku, qty,
-                     unit_price_cents, product_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                id,
-                first + i as i64,
-                line.kind.as_str(),
-                line.name,
-                line.sku,
-                line.qty,
-                line.unit_price_cents,
-                line.product
-            ])?;
-    }
+    let numbers: Vec<i64> = (first..first + file_order.shop_lines.len() as i64).collect();
+    let kinds: Vec<&str> = file_order.shop_lines.iter().map(|l| l.kind.as_str()).collect();
+    let values: Vec<&dyn ToSql> = file_order
+        .shop_lines
+        .iter()
+        .zip(numbers.iter().zip(&kinds))
+        .flat_map(|(line, (no, kind))| {
+            [
+                &id as &dyn ToSql,
+                no,
+                kind,
+                &line.name,
+                &line.sku,
+                &line.qty,
+                &line.unit_price_cents,
+                &line.product,
+            ]
+        })
+        .collect();
+    ctx.tx.insert_rows(
+        "order_shop_lines (order_id, line_no, kind, name, sku, qty, unit_price_cents, product_id)",
+        8,
+        &values,
+    )?;
     if status == OrderStatus::Held {
         // One hold per reason: mapping the unknown lines clears theirs alone.
-        for hold in &holds {
-            ctx.tx
-                .prepare_cached(
-                    "INSERT INTO order_holds (order_id, rule, reason, placed_at)
-                     VALUES (?1, 'manual', ?2, ?3)",
-                )?
-                .execute(params![id, hold, ctx.now_text()])?;
-        }
+        let (rule, now) = ("manual", ctx.now_text());
+        let values: Vec<&dyn ToSql> =
+            holds.iter().flat_map(|hold| [&id as &dyn ToSql, &rule, hold, &now]).collect();
+        ctx.tx.insert_rows("order_holds (order_id, rule, reason, placed_at)", 4, &values)?;
     }
     Ok(id)
 }
