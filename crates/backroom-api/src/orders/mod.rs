@@ -4,7 +4,9 @@
 pub mod allocation;
 pub mod holds;
 
-use crate::store::{OptionalExtension, params};
+use std::collections::HashMap;
+
+use crate::store::{OptionalExtension, ToSql, params};
 use backroom_core::allocation::BackorderPolicy;
 use backroom_core::limits;
 use backroom_core::order::{OrderStatus, PaymentStatus};
@@ -17,7 +19,8 @@ use crate::context::{Ctx, forbidden};
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::inventory::catalog;
-use crate::table::{self, order_lines};
+use crate::table;
+use crate::table::order_lines::{self, NewOrderLine};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(optional_fields)]
@@ -270,13 +273,90 @@ impl Default for Entry<'_> {
 /// import keeps those lines as the shop wrote them), entering as `entry` says.
 pub fn insert_any(ctx: &Ctx<'_>, req: &NewOrder, entry: &Entry<'_>) -> Result<i64, ApiError> {
     let number = req.number.trim();
-    if number.is_empty() {
-        return Err(ApiError::invalid("an order needs a number"));
-    }
     let exists: bool =
         ctx.query_row("SELECT count(*) > 0 FROM orders WHERE number = ?1", [number], |r| r.get(0))?;
     if exists {
         return Err(ApiError::conflict(format!("order {number} already exists")));
+    }
+    let checked = check(ctx, req, entry)?;
+    Ok(store(ctx, &[checked])?[0])
+}
+
+/// A new order checked and ready to store, its texts trimmed and its lines priced.
+pub struct Checked<'a> {
+    number: &'a str,
+    customer: [&'a str; 3],
+    /// Name, first and second address line, city, region and postal code.
+    ship_to: [&'a str; 6],
+    ship_country: String,
+    billing_country: String,
+    placed_at: String,
+    ship_by: Option<String>,
+    payment: &'static str,
+    status: OrderStatus,
+    status_text: &'static str,
+    priority: i64,
+    total_cents: i64,
+    gift_message: &'a str,
+    backorder_policy: Option<&'static str>,
+    carrier: &'a str,
+    service: &'a str,
+    currency: String,
+    /// The first status event's reason.
+    reason: String,
+    /// (product, qty, unit price in cents)
+    lines: Vec<(i64, i64, i64)>,
+}
+
+impl Checked<'_> {
+    /// The `orders` row, in the columns of [`ORDER_COLUMNS`].
+    fn row(&self) -> [&dyn ToSql; 23] {
+        let [name, email, phone] = &self.customer;
+        let [ship_name, address1, address2, city, region, postal_code] = &self.ship_to;
+        [
+            &self.number,
+            name,
+            email,
+            phone,
+            ship_name,
+            address1,
+            address2,
+            city,
+            region,
+            postal_code,
+            &self.ship_country,
+            &self.billing_country,
+            &self.placed_at,
+            &self.ship_by,
+            &self.payment,
+            &self.status_text,
+            &self.priority,
+            &self.total_cents,
+            &self.gift_message,
+            &self.backorder_policy,
+            &self.carrier,
+            &self.service,
+            &self.currency,
+        ]
+    }
+}
+
+const ORDER_COLUMNS: &str = "orders (number, customer_name, customer_email, customer_phone,
+    ship_name, ship_address1, ship_address2, ship_city, ship_region, ship_postal_code,
+    ship_country, billing_country, placed_at, ship_by, payment_status, status, priority,
+    total_cents, gift_message, backorder_policy, carrier, service, currency)";
+
+/// Checks a new order as [`insert_any`] would enter it: its number, dates, quantities and
+/// prices, and each line's product. Whether an order of that number exists is the caller's
+/// to know (the database refuses a second one in any case).
+pub fn check<'a>(
+    ctx: &Ctx<'_>,
+    req: &'a NewOrder,
+    entry: &Entry<'_>,
+) -> Result<Checked<'a>, ApiError> {
+    let number = req.number.trim();
+    if number.is_empty() {
+        return Err(ApiError::invalid("an order needs a number"));
     }
     let placed_at = match &req.placed_at {
         Some(text) => normalise_time(text).ok_or_else(|| {
@@ -331,28 +411,76 @@ pub fn insert_any(ctx: &Ctx<'_>, req: &NewOrder, entry: &Entry<'_>) -> Result<i6
         None => carrier_of_service(service).unwrap_or(""),
     };
     let (c, a) = (&req.customer, &req.ship_to);
-    let order_id: i64 = ctx.query_row(
-        "INSERT INTO orders (number, customer_name, customer_email, customer_phone, ship_name,
-             ship_address1, ship_address2, ship_city, ship_region, ship_postal_code, ship_country,
-             billing_country, placed_at, ship_by, payment_status, status, priority, total_cents,
-             gift_message, backorder_policy, carrier, service, currency)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?22, ?16, ?17, ?18, ?19,
-                 ?20, ?21, ?23)
-         RETURNING id",
-        params![
-            number, c.name.trim(), c.email.trim(), c.phone.trim(), a.name.trim(), a.address1.trim(),
-            a.address2.trim(), a.city.trim(), a.region.trim(), a.postal_code.trim(),
-            a.country.trim().to_ascii_uppercase(), req.billing_country.trim().to_ascii_uppercase(),
-            placed_at, ship_by, req.payment_status.as_str(), req.priority,
-            entry.total_cents.unwrap_or(total), req.gift_message.trim(),
-            req.backorder_policy.map(BackorderPolicy::as_str), carrier, service,
-            entry.status.as_str(), entry.currency
+    Ok(Checked {
+        number,
+        customer: [c.name.trim(), c.email.trim(), c.phone.trim()],
+        ship_to: [
+            a.name.trim(),
+            a.address1.trim(),
+            a.address2.trim(),
+            a.city.trim(),
+            a.region.trim(),
+            a.postal_code.trim(),
         ],
-        |r| r.get(0),
+        ship_country: a.country.trim().to_ascii_uppercase(),
+        billing_country: req.billing_country.trim().to_ascii_uppercase(),
+        placed_at,
+        ship_by,
+        payment: req.payment_status.as_str(),
+        status: entry.status,
+        status_text: entry.status.as_str(),
+        priority: req.priority,
+        total_cents: entry.total_cents.unwrap_or(total),
+        gift_message: req.gift_message.trim(),
+        backorder_policy: req.backorder_policy.map(BackorderPolicy::as_str),
+        carrier,
+        service,
+        currency: entry.currency.to_owned(),
+        reason: entry.reason.to_owned(),
+        lines,
+    })
+}
+
+/// Stores checked new orders, their lines and their first status events, a set of rows to a
+/// statement (an import enters thousands at once); returns their ids in the order given.
+pub fn store(ctx: &Ctx<'_>, orders: &[Checked<'_>]) -> Result<Vec<i64>, ApiError> {
+    let rows: Vec<&dyn ToSql> = orders.iter().flat_map(Checked::row).collect();
+    ctx.tx.insert_rows(ORDER_COLUMNS, 23, &rows)?;
+    let numbers: Vec<&str> = orders.iter().map(|o| o.number).collect();
+    let list = serde_json::to_string(&numbers).map_err(|e| ApiError::storage(e.to_string()))?;
+    let mut stmt = ctx.tx.prepare(
+        "SELECT number, id FROM orders WHERE number IN (SELECT value FROM json_each(?1))",
     )?;
-    order_lines::insert_all(ctx, order_id, &lines)?;
-    table::orders::insert_event(ctx, order_id, None, entry.status, entry.reason)?;
-    Ok(order_id)
+    let stored: HashMap<String, i64> =
+        stmt.query_map([list], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    drop(stmt);
+    let ids: Vec<i64> = numbers
+        .iter()
+        .map(|n| stored.get(*n).copied())
+        .collect::<Option<_>>()
+        .ok_or_else(|| ApiError::storage("a new order was not found after it was stored"))?;
+    let lines: Vec<NewOrderLine> = orders
+        .iter()
+        .zip(&ids)
+        .flat_map(|(o, &order_id)| {
+            o.lines.iter().zip(1..).map(move |(&(product_id, qty, unit_price_cents), line_no)| {
+                NewOrderLine { order_id, line_no, product_id, qty, unit_price_cents }
+            })
+        })
+        .collect();
+    order_lines::insert_new(ctx, &lines)?;
+    let events: Vec<table::orders::NewEvent<'_>> = orders
+        .iter()
+        .zip(&ids)
+        .map(|(o, &order_id)| table::orders::NewEvent {
+            order_id,
+            from: None,
+            to: o.status,
+            reason: &o.reason,
+        })
+        .collect();
+    table::orders::insert_events(ctx, &events)?;
+    Ok(ids)
 }
 
 /// Carriers a service name is recognised by, as each writes its own name.

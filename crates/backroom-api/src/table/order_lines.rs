@@ -47,14 +47,23 @@ pub fn insert(
     )?)
 }
 
-/// The lines of an order just entered, numbered from 1 in the order given: (product, qty,
-/// unit price in cents). One statement for them all, as an import enters thousands of orders.
-pub fn insert_all(ctx: &Ctx<'_>, order_id: i64, lines: &[(i64, i64, i64)]) -> Result<(), ApiError> {
-    let numbers: Vec<i64> = (1..=lines.len() as i64).collect();
+/// A line of an order being entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewOrderLine {
+    pub order_id: i64,
+    pub line_no: i64,
+    pub product_id: i64,
+    pub qty: i64,
+    pub unit_price_cents: i64,
+}
+
+/// Adds the lines of orders being entered, many to a statement: an import enters thousands.
+pub fn insert_new(ctx: &Ctx<'_>, lines: &[NewOrderLine]) -> Result<(), ApiError> {
     let values: Vec<&dyn ToSql> = lines
         .iter()
-        .zip(&numbers)
-        .flat_map(|((product, qty, price), no)| [&order_id as &dyn ToSql, no, product, qty, price])
+        .flat_map(|l| {
+            [&l.order_id as &dyn ToSql, &l.line_no, &l.product_id, &l.qty, &l.unit_price_cents]
+        })
         .collect();
     ctx.tx.insert_rows(
         "order_lines (order_id, line_no, product_id, qty, unit_price_cents)",

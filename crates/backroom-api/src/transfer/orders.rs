@@ -460,6 +460,7 @@ fn write(ctx: &mut Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFa
     let mut counts = Counts::default();
     let (mut held, mut closed, mut kept_lines, mut existing_orders) = (0u32, 0u32, 0u32, 0u32);
     let known = known_numbers(ctx, file_orders.len()).map_err(WriteFailure::at(1))?;
+    let mut entering = Entering::default();
     for file_order in file_orders {
         let at = || WriteFailure::at(file_order.line);
         // The number as the notes quote it.
@@ -469,7 +470,10 @@ fn write(ctx: &mut Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFa
             None => found(orders::order_id(ctx, &file_order.order.number)).map_err(at())?,
         };
         let Some(id) = existing else {
-            let id = enter_one(ctx, file_order).map_err(at())?;
+            entering.add(ctx, file_order).map_err(at())?;
+            if entering.files.len() == ENTERED_AT_ONCE {
+                counts.entered.extend(entering.store(ctx)?);
+            }
             counts.created += 1;
             kept_lines += file_order.shop_lines.len() as u32;
             if file_order.closed.is_some() {
@@ -483,8 +487,6 @@ fn write(ctx: &mut Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFa
                 if let Some(why) = &file_order.hold {
                     counts.note(format!("order {number} is held: {why}"));
                 }
-            } else {
-                counts.entered.push(id);
             }
             continue;
         };
@@ -524,6 +526,7 @@ fn write(ctx: &mut Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFa
             counts.entered.push(id);
         }
     }
+    counts.entered.extend(entering.store(ctx)?);
     // Every update is of an order already here, so the rest of those are unchanged. Saying so
     // shows a re-import changed nothing, and a second shop whose order numbers clash with the
     // first is seen rather than silently matched.
@@ -575,67 +578,137 @@ fn known_numbers(ctx: &Ctx<'_>, orders: usize) -> Result<Option<HashMap<String, 
     Ok(Some(known))
 }
 
-/// Enters one new order: its lines to pick, the lines kept as the shop wrote them, and, when
-/// the shop has finished with it or a line names no known product, its status.
-fn enter_one(ctx: &Ctx<'_>, file_order: &FileOrder) -> Result<i64, ApiError> {
-    let unknown: Vec<String> = file_order
-        .shop_lines
-        .iter()
-        .filter(|l| l.kind == ShopLineKind::Unknown)
-        .map(|l| format!("“{}”", cut(if l.name.is_empty() { &l.sku } else { &l.name })))
-        .collect();
-    let mut holds = Vec::new();
-    if !unknown.is_empty() {
-        holds.push(format!("{PRODUCT_NOT_KNOWN}: {}", unknown.join(", ")));
+/// How many new orders of a file are stored at once.
+const ENTERED_AT_ONCE: usize = 1000;
+
+/// New orders of a file, checked and waiting to be stored a set at a time: on PostgreSQL a
+/// statement per order would be a round trip per order.
+#[derive(Default)]
+struct Entering<'f> {
+    files: Vec<&'f FileOrder>,
+    checked: Vec<orders::Checked<'f>>,
+    /// The holds each order enters with, one per reason.
+    holds: Vec<Vec<String>>,
+}
+
+impl<'f> Entering<'f> {
+    /// Checks a new order and keeps it to be stored: its status is `held` when a line names
+    /// no known product or the shop's export asks for a hold, or what the shop finished it as.
+    fn add(&mut self, ctx: &Ctx<'_>, file_order: &'f FileOrder) -> Result<(), ApiError> {
+        let unknown: Vec<String> = file_order
+            .shop_lines
+            .iter()
+            .filter(|l| l.kind == ShopLineKind::Unknown)
+            .map(|l| format!("“{}”", cut(if l.name.is_empty() { &l.sku } else { &l.name })))
+            .collect();
+        let mut holds = Vec::new();
+        if !unknown.is_empty() {
+            holds.push(format!("{PRODUCT_NOT_KNOWN}: {}", unknown.join(", ")));
+        }
+        holds.extend(file_order.hold.clone());
+        let held = holds.join("; ");
+        let (status, reason) = match &file_order.closed {
+            Some((status, why)) => (*status, why.as_str()),
+            None if !holds.is_empty() => (OrderStatus::Held, held.as_str()),
+            None => (OrderStatus::New, "entered"),
+        };
+        let entry = orders::Entry {
+            status,
+            reason,
+            total_cents: file_order.total_cents,
+            currency: &file_order.currency,
+            products: &file_order.products,
+        };
+        self.checked.push(orders::check(ctx, &file_order.order, &entry)?);
+        self.files.push(file_order);
+        self.holds.push(if status == OrderStatus::Held { holds } else { Vec::new() });
+        Ok(())
     }
-    holds.extend(file_order.hold.clone());
-    let held = holds.join("; ");
-    let (status, reason) = match &file_order.closed {
-        Some((status, why)) => (*status, why.as_str()),
-        None if !holds.is_empty() => (OrderStatus::Held, held.as_str()),
-        None => (OrderStatus::New, "entered"),
-    };
-    let entry = orders::Entry {
-        status,
-        reason,
-        total_cents: file_order.total_cents,
-        currency: &file_order.currency,
-        products: &file_order.products,
-    };
-    let id = orders::insert_any(ctx, &file_order.order, &entry)?;
-    let first = file_order.order.lines.len() as i64 + 1;
-    let numbers: Vec<i64> = (first..first + file_order.shop_lines.len() as i64).collect();
-    let kinds: Vec<&str> = file_order.shop_lines.iter().map(|l| l.kind.as_str()).collect();
-    let values: Vec<&dyn ToSql> = file_order
-        .shop_lines
-        .iter()
-        .zip(numbers.iter().zip(&kinds))
-        .flat_map(|(line, (no, kind))| {
-            [
-                &id as &dyn ToSql,
-                no,
-                kind,
-                &line.name,
-                &line.sku,
-                &line.qty,
-                &line.unit_price_cents,
-                &line.product,
-            ]
-        })
-        .collect();
-    ctx.tx.insert_rows(
-        "order_shop_lines (order_id, line_no, kind, name, sku, qty, unit_price_cents, product_id)",
-        8,
-        &values,
-    )?;
-    if status == OrderStatus::Held {
+
+    /// Stores the orders kept so far; returns those that go to the floor (not held, not
+    /// finished by the shop), to be screened. Should the set fail, it is stored again order by
+    /// order, so the error names the order's row in the file.
+    fn store(&mut self, ctx: &Ctx<'_>) -> Result<Vec<i64>, WriteFailure> {
+        if self.files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let savepoint = |sql: &str| ctx.tx.execute_batch(sql).map_err(ApiError::from);
+        let first = self.files[0].line;
+        savepoint("SAVEPOINT entering").map_err(WriteFailure::at(first))?;
+        let ids = match self.store_range(ctx, 0..self.files.len()) {
+            Ok(ids) => ids,
+            Err(_) => {
+                savepoint("ROLLBACK TO entering").map_err(WriteFailure::at(first))?;
+                let mut ids = Vec::new();
+                for i in 0..self.files.len() {
+                    let one = self.store_range(ctx, i..i + 1);
+                    ids.extend(one.map_err(WriteFailure::at(self.files[i].line))?);
+                }
+                ids
+            }
+        };
+        savepoint("RELEASE entering").map_err(WriteFailure::at(first))?;
+        let entered = self
+            .files
+            .iter()
+            .zip(&ids)
+            .filter(|(f, _)| f.closed.is_none() && !f.has_unknown() && f.hold.is_none())
+            .map(|(_, &id)| id)
+            .collect();
+        self.files.clear();
+        self.checked.clear();
+        self.holds.clear();
+        Ok(entered)
+    }
+
+    /// Stores the orders in `range` with the lines kept as the shop wrote them and their
+    /// holds; returns their ids.
+    fn store_range(
+        &self,
+        ctx: &Ctx<'_>,
+        range: std::ops::Range<usize>,
+    ) -> Result<Vec<i64>, ApiError> {
+        let ids = orders::store(ctx, &self.checked[range.clone()])?;
+        let files = &self.files[range.clone()];
+        // Shop lines are numbered after the lines to pick.
+        let mut numbered = Vec::new();
+        for (file_order, &id) in files.iter().zip(&ids) {
+            let first = file_order.order.lines.len() as i64 + 1;
+            for (line, no) in file_order.shop_lines.iter().zip(first..) {
+                numbered.push((id, no, line.kind.as_str(), line));
+            }
+        }
+        let values: Vec<&dyn ToSql> = numbered
+            .iter()
+            .flat_map(|(id, no, kind, line)| {
+                [
+                    id as &dyn ToSql,
+                    no,
+                    kind,
+                    &line.name,
+                    &line.sku,
+                    &line.qty,
+                    &line.unit_price_cents,
+                    &line.product,
+                ]
+            })
+            .collect();
+        ctx.tx.insert_rows(
+            "order_shop_lines (order_id, line_no, kind, name, sku, qty, unit_price_cents, product_id)",
+            8,
+            &values,
+        )?;
         // One hold per reason: mapping the unknown lines clears theirs alone.
         let (rule, now) = ("manual", ctx.now_text());
-        let values: Vec<&dyn ToSql> =
-            holds.iter().flat_map(|hold| [&id as &dyn ToSql, &rule, hold, &now]).collect();
+        let values: Vec<&dyn ToSql> = self.holds[range]
+            .iter()
+            .zip(&ids)
+            .flat_map(|(holds, id)| holds.iter().map(move |hold| (id, hold)))
+            .flat_map(|(id, hold)| [id as &dyn ToSql, &rule, hold, &now])
+            .collect();
         ctx.tx.insert_rows("order_holds (order_id, rule, reason, placed_at)", 4, &values)?;
+        Ok(ids)
     }
-    Ok(id)
 }
 
 /// Every order line as a row of the import format. Customers' email and phone are left empty

@@ -258,6 +258,47 @@ fn orders_import_once_and_reimports_update_only_payment() {
     assert_eq!((report.ok, report.created, report.updated), (true, 0, 0), "{:#?}", report.errors);
 }
 
+/// Large files enter their new orders a set at a time; an order the database refuses within a
+/// set is still named by its row, and the file enters nothing.
+#[test]
+fn an_order_the_database_refuses_in_a_large_file_is_named_by_its_row() {
+    let w = Warehouse::new();
+    assert!(w.import("products", PRODUCTS).ok);
+    let mut csv = String::from("number,placed_at,customer_name,payment_status,sku,qty\n");
+    for n in 2000..3500 {
+        csv.push_str(&format!("{n},2026-11-23,Customer {n},paid,MUG-1,1\n"));
+    }
+    // Another program's rule, which no check of the file's can foresee.
+    w.db.execute_batch(if backroom_api::testing::TestDatabase::on_postgres() {
+        "CREATE TRIGGER refuse_2700 BEFORE INSERT ON orders FOR EACH ROW
+         WHEN (NEW.number = '2700') EXECUTE FUNCTION refuse('refused by another program')"
+    } else {
+        "CREATE TRIGGER refuse_2700 BEFORE INSERT ON orders WHEN NEW.number = '2700'
+         BEGIN SELECT RAISE(ABORT, 'refused by another program'); END"
+    })
+    .unwrap();
+    let report = w.import("orders", &csv);
+    assert!(!report.ok);
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    assert_eq!(report.errors[0].line, 702, "order 2700 is on line 702");
+    assert_eq!(w.order_count(), 0);
+
+    w.db.execute_batch(if backroom_api::testing::TestDatabase::on_postgres() {
+        "DROP TRIGGER refuse_2700 ON orders"
+    } else {
+        "DROP TRIGGER refuse_2700"
+    })
+    .unwrap();
+    let report = w.import("orders", &csv);
+    assert!(report.ok, "{:#?}", report.errors);
+    assert_eq!(report.created, 1500);
+    assert_eq!(w.order_count(), 1500);
+    let last = w.local("get_order", json!({"number": "3499"}));
+    assert_eq!(last["lines"][0]["sku"], "MUG-1");
+    assert_eq!(last["status"], "held", "screened once entered: the file gives no address");
+    assert_eq!(last["holds"][0]["rule"], "address");
+}
+
 #[test]
 fn a_bad_orders_file_lists_every_row_and_enters_nothing() {
     let w = Warehouse::new();
