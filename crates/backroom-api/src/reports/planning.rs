@@ -535,7 +535,7 @@ mod tests {
     use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
     use serde_json::{Value, json};
 
-    use super::{HistoryDays, store_day_sql};
+    use super::{HistoryDays, UNIX_SECONDS, store_day_sql};
     use crate::Caller;
     use crate::admin::settings::StoreSettings;
 
@@ -582,6 +582,39 @@ mod tests {
                 }
                 at += chrono::Duration::hours(1);
             }
+        }
+    }
+
+    /// PostgreSQL's `julianday` (the schema's) must read a stored time as SQLite's does, to
+    /// the bit, or an order near midnight falls on another day there; text that is no time
+    /// reads as nothing on both.
+    #[test]
+    fn both_engines_read_a_stored_time_alike() {
+        let texts = [
+            "2026-11-23",
+            "2026-11-23T10:00:00Z",
+            "2026-03-29T00:59:59Z",
+            "2026-11-23T23:59:59.999Z",
+            "2026-11-23T10:00:00.250+05:45",
+            "1999-12-31T23:59:59-08:00",
+            "2026-11-23 10:00",
+            "",
+            "yesterday",
+            "2026-11-23T10:00:00Z and more",
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::testing::TestDatabase::new(dir.path());
+        let sqlite = rusqlite::Connection::open_in_memory().unwrap();
+        let sql = format!(
+            "SELECT julianday(placed_at), {UNIX_SECONDS}
+             FROM (SELECT CAST(?1 AS TEXT) AS placed_at) AS t"
+        );
+        for text in texts {
+            let want: (Option<f64>, Option<i64>) =
+                sqlite.query_row(&sql, [text], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+            let got: (Option<f64>, Option<i64>) =
+                db.query_row(&sql, [text], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+            assert_eq!(got, want, "{text:?}");
         }
     }
 
