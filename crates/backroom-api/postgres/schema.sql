@@ -17,17 +17,20 @@
 -- SQLite's julianday() for RFC 3339 timestamps and YYYY-MM-DD dates: a text without an offset is
 -- UTC (as in SQLite) whatever the session's time zone, so the result depends on the text alone.
 -- Computed as SQLite does, from whole milliseconds, so both engines give the same double. Text
--- of another shape ('' say) is NULL, as in SQLite, rather than an error. Neither STRICT nor
--- IMMUTABLE (the cast to timestamptz is only STABLE), so the planner inlines the expression
--- into the query instead of calling a function per row: the demand of a year of orders reads
--- a million times. A NULL gives NULL all the same.
+-- of another shape ('' say) is NULL, as in SQLite, rather than an error (text of the right shape
+-- that is no time, a 13th month say, is an error here).
+--
+-- Backroom stores times as `2026-11-23T10:00:00Z`; that shape is told by LIKE and read by the
+-- cast alone, the regular expressions only serve the rest. Neither STRICT nor IMMUTABLE (the
+-- cast to timestamptz is only STABLE), so the planner inlines the expression into the query
+-- rather than calling a function per row: the demand of a year of orders reads a million.
 CREATE FUNCTION julianday(t text) RETURNS double precision
 LANGUAGE sql STABLE PARALLEL SAFE
-RETURN CASE WHEN t ~ '^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?([Zz]|[+-]\d\d:\d\d)?)?$' THEN
-    (210866760000000 + round(1000 * date_part('epoch', CAST(
-        CASE WHEN t ~ '([Zz]|[+-]\d\d:\d\d)$' THEN t ELSE t || '+00:00' END AS timestamptz)
-    )))::double precision / 86400000
-END;
+RETURN (210866760000000 + round(1000 * date_part('epoch', CASE
+    WHEN t LIKE '____-__-__T__:__:__Z' THEN CAST(t AS timestamptz)
+    WHEN t ~ '^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?([Zz]|[+-]\d\d:\d\d)?)?$' THEN
+        CAST(CASE WHEN t ~ '([Zz]|[+-]\d\d:\d\d)$' THEN t ELSE t || '+00:00' END AS timestamptz)
+    END)))::double precision / 86400000;
 
 -- SQLite's group_concat(x): the non-NULL values joined with ',' (NULL when there are none).
 -- The step function is STRICT, so NULLs are skipped and the first value starts the text.
