@@ -117,22 +117,29 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Some((server, name)) = &self.dropped_from {
-            // FORCE ends the connections of an app still open in another thread.
-            let _ = admin(server)
-                .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            // FORCE ends the connections of an app still open in another thread. A server
+            // already gone has nothing left to drop, and a panic here would hide the test's own.
+            if let Ok(mut server) = connect_admin(server) {
+                let _ =
+                    server.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
         }
     }
 }
 
 /// A connection to the server's own database, to create and drop others.
 fn admin(server: &str) -> Client {
+    connect_admin(server).unwrap_or_else(|e| panic!("reach the test server: {e}"))
+}
+
+fn connect_admin(server: &str) -> Result<Client, postgres::Error> {
     let mut config: postgres::Config = server.parse().expect("a connection string");
     config.dbname("postgres");
-    config.connect(NoTls).unwrap_or_else(|e| panic!("reach the test server: {e}"))
+    config.connect(NoTls)
 }
 
 /// The template every test database is copied from: created once per server and schema
-/// version, made as [`crate::db::postgres`] asks a database to be, with the whole schema.
+/// text, made as [`crate::db::postgres`] asks a database to be, with the whole schema.
 fn template(server: &str) -> &'static str {
     static TEMPLATE: OnceLock<String> = OnceLock::new();
     TEMPLATE.get_or_init(|| {

@@ -114,3 +114,50 @@ fn migrate(client: &mut Client) -> Result<(), ApiError> {
     tx.commit().map_err(store::Error::from)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::TestDatabase;
+
+    /// `postgres/schema.sql` is the twin of SQLite's migrations: the same tables with the same
+    /// columns in the same order, which the shared SQL and `db copy` rely on. A migration
+    /// without its twin (or a twin that drifted) fails here.
+    #[test]
+    fn the_schema_is_the_twin_of_the_migrations() {
+        if !TestDatabase::on_postgres() {
+            eprintln!("the PostgreSQL schema is compared with SQLite's in the PostgreSQL run");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let sqlite = crate::db::open(&dir.path().join("twin.db")).unwrap();
+        let mut stmt = sqlite
+            .prepare(
+                "SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+                   AND m.name NOT LIKE 'product_search%'
+                 ORDER BY m.name, c.cid",
+            )
+            .unwrap();
+        let sqlite_columns: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let db = TestDatabase::new(dir.path());
+        // `schema_version` is PostgreSQL's own: SQLite keeps its version in a pragma.
+        let postgres_columns: Vec<(String, String)> = db
+            .query_all(
+                "SELECT c.table_name, c.column_name FROM information_schema.columns c
+                 JOIN information_schema.tables t
+                   ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+                 WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+                   AND c.table_name <> 'schema_version'
+                 ORDER BY c.table_name, c.ordinal_position",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert!(sqlite_columns.len() > 200, "{} columns", sqlite_columns.len());
+        assert_eq!(postgres_columns, sqlite_columns);
+    }
+}
