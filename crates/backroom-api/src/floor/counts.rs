@@ -300,8 +300,7 @@ pub fn list_counts(ctx: &mut Ctx<'_>, q: CountQuery) -> Result<Vec<CountTask>, A
         None if manager => vec!["open", "recount", "counted"],
         None => vec!["open", "recount"],
     };
-    let statuses =
-        serde_json::to_string(&statuses).map_err(|e| ApiError::storage(e.to_string()))?;
+    let statuses = crate::store::json_list(&statuses);
     let mut stmt = ctx.tx.prepare(
         "SELECT c.id FROM count_tasks c JOIN locations l ON l.id = c.location_id
          WHERE c.status IN (SELECT value FROM json_each(?1))

@@ -326,7 +326,7 @@ fn candidates(ctx: &Ctx<'_>, req: &PlanPicks) -> Result<Vec<Candidate>, ApiError
         .flatten()
         .map(|number| orders::order_id(ctx, number))
         .collect::<Result<_, _>>()?;
-    let named_json = serde_json::to_string(&named).map_err(|e| ApiError::storage(e.to_string()))?;
+    let named_json = crate::store::json_list(&named);
     let mut stmt = ctx.tx.prepare(
         "SELECT o.id, l.aisle, l.block, l.slot, l.side, r.qty, coalesce(p.unit_weight_g, 0)
          FROM orders o

@@ -19,6 +19,7 @@ use crate::context::{Ctx, NoArgs};
 use crate::error::ApiError;
 use crate::events::Event;
 use crate::orders;
+use crate::store::json_list;
 use crate::table::order_lines::{self, Counter};
 use crate::table::reservations::{self, NewReservation};
 
@@ -168,7 +169,7 @@ fn waiting_orders(
     // An order being picked is served again only when named, after a short pick; stock that
     // arrives does not change a list a picker is walking.
     let picking = matches!(scope, Scope::Orders(_));
-    let ids = serde_json::to_string(&ids).map_err(|e| ApiError::storage(e.to_string()))?;
+    let ids = json_list(&ids);
     let mut stmt = ctx.tx.prepare(&format!(
         "WITH reserved AS (SELECT order_line_id, sum(qty) AS qty FROM reservations GROUP BY order_line_id)
          SELECT o.id, o.priority, o.ship_by, o.placed_at, o.backorder_policy,
@@ -223,7 +224,7 @@ fn promisable_stock(
     products: &BTreeSet<i64>,
 ) -> Result<HashMap<i64, Vec<BinStock>>, ApiError> {
     let layout = crate::inventory::warehouse::current_layout(ctx)?;
-    let ids = serde_json::to_string(&products).map_err(|e| ApiError::storage(e.to_string()))?;
+    let ids = json_list(&products.iter().collect::<Vec<_>>());
     let mut stmt = ctx.tx.prepare(
         "WITH wanted AS (SELECT CAST(value AS BIGINT) AS product_id FROM json_each(?1)),
               reserved AS (SELECT product_id, location_id, sum(qty) AS qty FROM reservations
@@ -315,7 +316,7 @@ pub fn fit_to_bin(ctx: &mut Ctx<'_>, product_id: i64, location_id: i64) -> Resul
 }
 
 fn skus_of(ctx: &Ctx<'_>, products: &BTreeSet<i64>) -> Result<Vec<String>, ApiError> {
-    let ids = serde_json::to_string(products).map_err(|e| ApiError::storage(e.to_string()))?;
+    let ids = json_list(&products.iter().collect::<Vec<_>>());
     let mut stmt = ctx.tx.prepare(
         "SELECT sku FROM products WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))
          ORDER BY sku",

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::store::{ToSql, params};
+use crate::store::{ToSql, json_list, params};
 use backroom_core::order::{OrderStatus, PaymentStatus};
 use backroom_core::screening::{self, History, HoldRule, OrderFacts, ShipTo};
 use serde::{Deserialize, Serialize};
@@ -70,7 +70,7 @@ pub struct HoldDecision {
 /// thousands at once, and on PostgreSQL a statement per order is a round trip per order.
 pub fn screen_orders(ctx: &mut Ctx<'_>, ids: &[i64]) -> Result<Vec<i64>, ApiError> {
     let settings = settings::load(ctx)?;
-    let list = serde_json::to_string(ids).map_err(|e| ApiError::storage(e.to_string()))?;
+    let list = json_list(ids);
     let mut candidates = screenable(ctx, &list)?;
     if candidates.is_empty() {
         return Ok(Vec::new());
@@ -310,8 +310,7 @@ impl HoldChanges {
             .collect();
         ctx.tx.insert_rows("order_holds (order_id, rule, reason, placed_at)", 4, &values)?;
         if !self.closed.is_empty() {
-            let ids = serde_json::to_string(&self.closed)
-                .map_err(|e| ApiError::storage(e.to_string()))?;
+            let ids = json_list(&self.closed);
             ctx.execute(
                 "UPDATE order_holds SET cleared_at = ?2, cleared_why = 'the rule passes now'
                  WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))",

@@ -6,7 +6,7 @@ pub mod holds;
 
 use std::collections::HashMap;
 
-use crate::store::{OptionalExtension, ToSql, params};
+use crate::store::{OptionalExtension, ToSql, json_list, params};
 use backroom_core::allocation::BackorderPolicy;
 use backroom_core::limits;
 use backroom_core::order::{OrderStatus, PaymentStatus};
@@ -294,7 +294,6 @@ pub struct Checked<'a> {
     ship_by: Option<String>,
     payment: &'static str,
     status: OrderStatus,
-    status_text: &'static str,
     priority: i64,
     total_cents: i64,
     gift_message: &'a str,
@@ -329,7 +328,7 @@ impl Checked<'_> {
             &self.placed_at,
             &self.ship_by,
             &self.payment,
-            &self.status_text,
+            &self.status,
             &self.priority,
             &self.total_cents,
             &self.gift_message,
@@ -428,7 +427,6 @@ pub fn check<'a>(
         ship_by,
         payment: req.payment_status.as_str(),
         status: entry.status,
-        status_text: entry.status.as_str(),
         priority: req.priority,
         total_cents: entry.total_cents.unwrap_or(total),
         gift_message: req.gift_message.trim(),
@@ -447,7 +445,7 @@ pub fn store(ctx: &Ctx<'_>, orders: &[Checked<'_>]) -> Result<Vec<i64>, ApiError
     let rows: Vec<&dyn ToSql> = orders.iter().flat_map(Checked::row).collect();
     ctx.tx.insert_rows(ORDER_COLUMNS, 23, &rows)?;
     let numbers: Vec<&str> = orders.iter().map(|o| o.number).collect();
-    let list = serde_json::to_string(&numbers).map_err(|e| ApiError::storage(e.to_string()))?;
+    let list = json_list(&numbers);
     let mut stmt = ctx.tx.prepare(
         "SELECT number, id FROM orders WHERE number IN (SELECT value FROM json_each(?1))",
     )?;

@@ -1,6 +1,6 @@
 //! The `orders` table's shared writes and look-ups, and its history in `order_events`.
 
-use crate::store::{ToSql, params};
+use crate::store::{ToSql, ValueRef, json_list, params};
 use backroom_core::order::{OrderStatus, PaymentStatus};
 
 use crate::context::Ctx;
@@ -47,7 +47,7 @@ pub fn set_statuses(
     from: OrderStatus,
     to: OrderStatus,
 ) -> Result<(), ApiError> {
-    let list = serde_json::to_string(ids).map_err(|e| ApiError::storage(e.to_string()))?;
+    let list = json_list(ids);
     let changed = ctx.execute(
         "UPDATE orders SET status = ?2
          WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1)) AND status = ?3",
@@ -61,6 +61,13 @@ pub fn set_statuses(
     ))
 }
 
+/// A status is stored as its name.
+impl ToSql for OrderStatus {
+    fn to_sql(&self) -> crate::store::Result<ValueRef<'_>> {
+        Ok(ValueRef::Text(self.as_str()))
+    }
+}
+
 /// A line of an order's history, as [`insert_events`] writes it.
 pub struct NewEvent<'a> {
     pub order_id: i64,
@@ -72,13 +79,10 @@ pub struct NewEvent<'a> {
 /// Adds lines to orders' histories at once, each as [`insert_event`] adds one.
 pub fn insert_events(ctx: &Ctx<'_>, events: &[NewEvent<'_>]) -> Result<(), ApiError> {
     let (operator, station, now) = (ctx.operator_id(), ctx.station_id(), ctx.now_text());
-    let texts: Vec<(Option<&str>, &str)> =
-        events.iter().map(|e| (e.from.map(OrderStatus::as_str), e.to.as_str())).collect();
     let values: Vec<&dyn ToSql> = events
         .iter()
-        .zip(&texts)
-        .flat_map(|(e, (from, to))| {
-            [&e.order_id as &dyn ToSql, from, to, &e.reason, &operator, &station, &now]
+        .flat_map(|e| {
+            [&e.order_id as &dyn ToSql, &e.from, &e.to, &e.reason, &operator, &station, &now]
         })
         .collect();
     ctx.tx.insert_rows(
@@ -98,20 +102,7 @@ pub fn insert_event(
     to: OrderStatus,
     reason: &str,
 ) -> Result<(), ApiError> {
-    ctx.execute(
-        "INSERT INTO order_events (order_id, from_status, to_status, reason, operator_id, station_id, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            id,
-            from.map(OrderStatus::as_str),
-            to.as_str(),
-            reason,
-            ctx.operator_id(),
-            ctx.station_id(),
-            ctx.now_text()
-        ],
-    )?;
-    Ok(())
+    insert_events(ctx, &[NewEvent { order_id: id, from, to, reason }])
 }
 
 /// Sets what the shop says of the payment; whether that changed anything.
