@@ -32,7 +32,8 @@ impl Rng {
 
 fn orders(start: NaiveDate) -> Vec<OrderFacts> {
     let mut rng = Rng(0x5eed);
-    let categories: Vec<String> = (0..CATEGORIES).map(|c| format!("category {c}")).collect();
+    let categories: Vec<std::sync::Arc<str>> =
+        (0..CATEGORIES).map(|c| format!("category {c}").into()).collect();
     let mut orders = Vec::with_capacity(LINES * 2 / 5);
     let mut lines_left = LINES;
     while lines_left > 0 {
@@ -68,7 +69,7 @@ fn orders(start: NaiveDate) -> Vec<OrderFacts> {
                 };
                 let returned = if rng.percent() < 2 { 1 } else { 0 };
                 LineFacts {
-                    sku: format!("SKU-{sku:05}"),
+                    sku: format!("SKU-{sku:05}").into(),
                     category: categories[(sku % CATEGORIES) as usize].clone(),
                     ordered,
                     unit_price_cents: 100 + rng.below(9_900) as i64,

@@ -49,6 +49,7 @@
 //!   and not returned for a fault (SCOR scores each line), with the order's weighing.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -69,8 +70,9 @@ pub struct Shipment {
 /// One order line as it stands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineFacts {
-    pub sku: String,
-    pub category: String,
+    /// Shared with every other line of the product: a year holds a million lines.
+    pub sku: Arc<str>,
+    pub category: Arc<str>,
     pub ordered: i64,
     pub unit_price_cents: i64,
     /// In any order.
@@ -638,8 +640,8 @@ fn split<'a>(
             shares.push((key, lines.iter().fold(Share::default(), Share::with)));
             return;
         }
-        GroupBy::Sku => |l| l.sku.as_str(),
-        GroupBy::Category => |l| l.category.as_str(),
+        GroupBy::Sku => |l| &*l.sku,
+        GroupBy::Category => |l| &*l.category,
     };
     for (facts, outcome) in order.lines.iter().zip(lines).filter(|(_, o)| o.ordered > 0) {
         let key = Key::Name(name(facts));

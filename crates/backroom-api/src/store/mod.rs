@@ -352,7 +352,7 @@ impl<T, F: FnMut(&Row<'_>) -> Result<T>> Iterator for MappedRows<'_, F> {
 /// One row.
 pub enum Row<'r> {
     Sqlite(&'r rusqlite::Row<'r>),
-    Postgres(&'r [Value]),
+    Postgres(postgres::PgRow<'r>),
 }
 
 /// Where a column is in a row: its place, from 0.
@@ -372,10 +372,7 @@ impl Row<'_> {
         let place = index.place();
         let read = match self {
             Row::Sqlite(row) => T::column_result(sqlite::value_of(row.get_ref(place)?)?),
-            Row::Postgres(values) => match values.get(place) {
-                Some(value) => T::column_result(value.as_ref()),
-                None => return Err(Error::Conversion(format!("there is no column {place}"))),
-            },
+            Row::Postgres(row) => T::column_result(row.value(place)?),
         };
         read.map_err(|e| match e {
             Error::Conversion(why) => Error::Conversion(format!("column {place}: {why}")),

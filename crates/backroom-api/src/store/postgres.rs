@@ -11,7 +11,7 @@ use bytes::BytesMut;
 use postgres::types::{FromSql as PgFromSql, IsNull, ToSql as PgToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls};
 
-use super::{Access, Result, Value, ValueRef};
+use super::{Access, Result, ValueRef};
 
 /// The advisory lock every write takes first: Backroom's `BEGIN IMMEDIATE`. The key is
 /// "BACKROOM" read as a number, so it clashes with no other program's lock on the server.
@@ -181,26 +181,35 @@ impl PgStatement<'_> {
         if self.writes {
             self.tx.changes.set(self.tx.changes.get() + 1);
         }
-        Ok(PgRows { rows: rows.into_iter(), current: Vec::new() })
+        Ok(PgRows { rows: rows.into_iter(), current: None })
     }
 }
 
 /// Rows read, handed out one at a time.
 pub struct PgRows {
     rows: std::vec::IntoIter<postgres::Row>,
-    current: Vec<Value>,
+    current: Option<postgres::Row>,
 }
 
 impl PgRows {
     /// The next row, lent until the one after it is asked for.
     #[allow(clippy::should_implement_trait)]
-    pub fn next(&mut self) -> Result<Option<&[Value]>> {
-        let Some(row) = self.rows.next() else { return Ok(None) };
-        self.current.clear();
-        for i in 0..row.len() {
-            self.current.push(row.try_get::<_, Column>(i)?.0);
+    pub fn next(&mut self) -> Result<Option<PgRow<'_>>> {
+        self.current = self.rows.next();
+        Ok(self.current.as_ref().map(PgRow))
+    }
+}
+
+/// One row as the server sent it: a column is decoded only when it is read, and text is lent
+/// from the row rather than copied, so a million rows are not held twice.
+pub struct PgRow<'r>(&'r postgres::Row);
+
+impl PgRow<'_> {
+    pub fn value(&self, place: usize) -> Result<ValueRef<'_>> {
+        if place >= self.0.len() {
+            return Err(super::Error::Conversion(format!("there is no column {place}")));
         }
-        Ok(Some(&self.current))
+        Ok(self.0.try_get::<_, Column>(place)?.0)
     }
 }
 
@@ -383,27 +392,25 @@ fn numeric_to_sql(f: f64, out: &mut BytesMut) -> std::result::Result<IsNull, Box
 }
 
 /// A column read into a facade value, whatever its PostgreSQL type.
-struct Column(Value);
+struct Column<'a>(ValueRef<'a>);
 
-impl<'a> PgFromSql<'a> for Column {
+impl<'a> PgFromSql<'a> for Column<'a> {
     fn from_sql(ty: &Type, raw: &'a [u8]) -> std::result::Result<Self, BoxError> {
         let value = match *ty {
-            Type::INT8 => Value::Integer(i64::from_sql(ty, raw)?),
-            Type::INT4 => Value::Integer(i32::from_sql(ty, raw)?.into()),
-            Type::INT2 => Value::Integer(i16::from_sql(ty, raw)?.into()),
-            Type::OID => Value::Integer(u32::from_sql(ty, raw)?.into()),
-            Type::BOOL => Value::Integer(bool::from_sql(ty, raw)?.into()),
-            Type::FLOAT8 => Value::Real(f64::from_sql(ty, raw)?),
-            Type::FLOAT4 => Value::Real(f32::from_sql(ty, raw)?.into()),
+            Type::INT8 => ValueRef::Integer(i64::from_sql(ty, raw)?),
+            Type::INT4 => ValueRef::Integer(i32::from_sql(ty, raw)?.into()),
+            Type::INT2 => ValueRef::Integer(i16::from_sql(ty, raw)?.into()),
+            Type::OID => ValueRef::Integer(u32::from_sql(ty, raw)?.into()),
+            Type::BOOL => ValueRef::Integer(bool::from_sql(ty, raw)?.into()),
+            Type::FLOAT8 => ValueRef::Real(f64::from_sql(ty, raw)?),
+            Type::FLOAT4 => ValueRef::Real(f32::from_sql(ty, raw)?.into()),
             Type::NUMERIC => numeric_from_sql(raw)?,
             // What a function called for its effect returns (`pg_notify`).
-            Type::VOID => Value::Null,
-            Type::BYTEA => Value::Blob(raw.to_owned()),
-            Type::JSONB => {
-                Value::Text(std::str::from_utf8(raw.get(1..).unwrap_or_default())?.to_owned())
-            }
+            Type::VOID => ValueRef::Null,
+            Type::BYTEA => ValueRef::Blob(raw),
+            Type::JSONB => ValueRef::Text(std::str::from_utf8(raw.get(1..).unwrap_or_default())?),
             Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::JSON | Type::UNKNOWN => {
-                Value::Text(std::str::from_utf8(raw)?.to_owned())
+                ValueRef::Text(std::str::from_utf8(raw)?)
             }
             ref other => return Err(format!("a column of type {other} is not read here").into()),
         };
@@ -411,7 +418,7 @@ impl<'a> PgFromSql<'a> for Column {
     }
 
     fn from_sql_null(_: &Type) -> std::result::Result<Self, BoxError> {
-        Ok(Column(Value::Null))
+        Ok(Column(ValueRef::Null))
     }
 
     fn accepts(_: &Type) -> bool {
@@ -421,7 +428,7 @@ impl<'a> PgFromSql<'a> for Column {
 
 /// NUMERIC's binary form read as an integer when it is whole and fits (what `sum` of integers
 /// gives), otherwise as a real number.
-fn numeric_from_sql(raw: &[u8]) -> std::result::Result<Value, BoxError> {
+fn numeric_from_sql(raw: &[u8]) -> std::result::Result<ValueRef<'static>, BoxError> {
     let word = |at: usize| -> std::result::Result<i16, BoxError> {
         let bytes = raw.get(at..at + 2).ok_or("a NUMERIC cut short")?;
         Ok(i16::from_be_bytes([bytes[0], bytes[1]]))
@@ -451,9 +458,9 @@ fn numeric_from_sql(raw: &[u8]) -> std::result::Result<Value, BoxError> {
         && scale == 0
         && let Ok(i) = i64::try_from(if negative { -whole } else { whole })
     {
-        return Ok(Value::Integer(i));
+        return Ok(ValueRef::Integer(i));
     }
-    Ok(Value::Real(if negative { -real } else { real }))
+    Ok(ValueRef::Real(if negative { -real } else { real }))
 }
 
 #[cfg(test)]
@@ -480,12 +487,12 @@ mod tests {
     fn numerics_read_as_integers_when_whole() {
         let mut out = BytesMut::new();
         numeric_to_sql(123_456_789.0, &mut out).unwrap();
-        assert_eq!(numeric_from_sql(&out).unwrap(), Value::Integer(123_456_789));
+        assert_eq!(numeric_from_sql(&out).unwrap(), ValueRef::Integer(123_456_789));
         let mut out = BytesMut::new();
         numeric_to_sql(-2.5, &mut out).unwrap();
-        assert_eq!(numeric_from_sql(&out).unwrap(), Value::Real(-2.5));
+        assert_eq!(numeric_from_sql(&out).unwrap(), ValueRef::Real(-2.5));
         let mut out = BytesMut::new();
         numeric_to_sql(0.0, &mut out).unwrap();
-        assert_eq!(numeric_from_sql(&out).unwrap(), Value::Integer(0));
+        assert_eq!(numeric_from_sql(&out).unwrap(), ValueRef::Integer(0));
     }
 }
