@@ -170,21 +170,20 @@ fn waiting_orders(
     // arrives does not change a list a picker is walking.
     let picking = matches!(scope, Scope::Orders(_));
     let ids = json_list(&ids);
+    // Every line of the orders is read, open or not: whether an order already holds stock (a
+    // line reserved or picked) is seen from its lines here rather than asked per line.
     let mut stmt = ctx.tx.prepare(&format!(
         "WITH reserved AS (SELECT order_line_id, sum(qty) AS qty FROM reservations GROUP BY order_line_id)
          SELECT o.id, o.priority, o.ship_by, o.placed_at, o.backorder_policy,
                 ol.id, ol.product_id,
                 ol.qty - ol.cancelled_qty - ol.picked_qty - ol.shipped_qty - coalesce(r.qty, 0),
-                EXISTS (SELECT 1 FROM reservations r2 JOIN order_lines l2 ON l2.id = r2.order_line_id
-                        WHERE l2.order_id = o.id)
-                  OR EXISTS (SELECT 1 FROM order_lines l3 WHERE l3.order_id = o.id AND l3.picked_qty > 0),
+                CASE WHEN r.qty > 0 OR ol.picked_qty > 0 THEN 1 ELSE 0 END,
                 o.status, o.number
          FROM orders o
          JOIN order_lines ol ON ol.order_id = o.id
          LEFT JOIN reserved r ON r.order_line_id = ol.id
          WHERE (o.status IN ('released', 'allocated') OR (o.status = 'picking' AND {picking}))
            AND ({filter})
-           AND ol.qty - ol.cancelled_qty - ol.picked_qty - ol.shipped_qty - coalesce(r.qty, 0) > 0
          ORDER BY o.id, ol.line_no"
     ))?;
     let mut rows = if matches!(scope, Scope::All) { stmt.query([])? } else { stmt.query([ids])? };
@@ -192,28 +191,42 @@ fn waiting_orders(
     let mut orders = HashMap::new();
     while let Some(r) = rows.next()? {
         let order_id: i64 = r.get(0)?;
-        let line = LineNeed { line_id: r.get(5)?, product_id: r.get(6)?, open: r.get(7)? };
-        if let Some(last) = needs.last_mut().filter(|o| o.order_id == order_id) {
-            last.lines.push(line);
-            continue;
-        }
-        let policy: Option<String> = r.get(4)?;
-        let status: String = r.get(9)?;
-        let status = OrderStatus::parse(&status).unwrap_or(OrderStatus::New);
-        orders.insert(order_id, WaitingOrder { status, number: r.get(10)? });
-        needs.push(OrderNeed {
-            order_id,
-            priority: Priority {
-                manual: r.get(1)?,
-                ship_by: r.get(2)?,
-                placed_at: r.get(3)?,
+        if needs.last().is_none_or(|o| o.order_id != order_id) {
+            let policy: Option<String> = r.get(4)?;
+            let status: String = r.get(9)?;
+            let status = OrderStatus::parse(&status).unwrap_or(OrderStatus::New);
+            orders.insert(order_id, WaitingOrder { status, number: r.get(10)? });
+            needs.push(OrderNeed {
                 order_id,
-            },
-            policy: policy.as_deref().and_then(BackorderPolicy::parse).unwrap_or(default_policy),
-            lines: vec![line],
-            holds_stock: r.get(8)?,
-        });
+                priority: Priority {
+                    manual: r.get(1)?,
+                    ship_by: r.get(2)?,
+                    placed_at: r.get(3)?,
+                    order_id,
+                },
+                policy: policy
+                    .as_deref()
+                    .and_then(BackorderPolicy::parse)
+                    .unwrap_or(default_policy),
+                lines: Vec::new(),
+                holds_stock: false,
+            });
+        }
+        let order = needs.last_mut().expect("an order was pushed for this row");
+        order.holds_stock |= r.get::<_, bool>(8)?;
+        let line = LineNeed { line_id: r.get(5)?, product_id: r.get(6)?, open: r.get(7)? };
+        if line.open > 0 {
+            order.lines.push(line);
+        }
     }
+    // An order with nothing open waits for nothing.
+    needs.retain(|o| {
+        let open = !o.lines.is_empty();
+        if !open {
+            orders.remove(&o.order_id);
+        }
+        open
+    });
     Ok(Waiting { needs, orders })
 }
 

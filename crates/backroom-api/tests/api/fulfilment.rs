@@ -226,6 +226,22 @@ fn back_order_policies_wait_ship_or_cancel() {
 }
 
 #[test]
+fn an_order_holding_stock_stays_allocated_when_a_run_finds_nothing_more() {
+    let w = Warehouse::new();
+    w.stock("MUG-1", "A01-1-01-L", 1);
+    let order = w.order("7001", &[("MUG-1", 1), ("TEE-M", 2)], json!({}));
+    assert_eq!(order["status"], "allocated", "ship what is there: the mug");
+    // A run over every order finds no T-shirts. The mug's line has nothing open, yet the
+    // order still holds it, so it stays allocated rather than waiting again.
+    w.local("allocate", json!({}));
+    let order = w.get("7001");
+    assert_eq!(order["status"], "allocated");
+    assert_eq!(line(&order, 0, "reserved"), 1);
+    assert_eq!(line(&order, 1, "backordered"), 2);
+    w.assert_ledger_clean();
+}
+
+#[test]
 fn holding_or_cancelling_gives_the_stock_to_the_next_in_line() {
     let w = Warehouse::new();
     w.stock("MUG-1", "A01-1-01-L", 2);
