@@ -287,29 +287,40 @@ fn read_fault_returns(
 }
 
 /// The weighing that let the box go decides: an override, else a pass; a failure with
-/// neither is a failure.
+/// neither is a failure. Each weighing is read as it is (an order has one or a few), and the
+/// order keeps the one that decides; grouping them in the database costs more than it saves.
 fn read_weighings(ctx: &Ctx<'_>, found: &mut Found, start: &str) -> Result<(), ApiError> {
     let mut stmt = ctx.tx.prepare(
-        "SELECT order_id, max(CASE WHEN override_at IS NOT NULL THEN 1 ELSE 0 END),
-                max(CASE WHEN verdict = 'pass' THEN 1 ELSE 0 END),
-                max(CASE WHEN verdict = 'fail' THEN 1 ELSE 0 END)
-         FROM weighings WHERE at >= ?1 GROUP BY order_id",
+        "SELECT order_id,
+                CASE WHEN override_at IS NOT NULL THEN 3 WHEN verdict = 'pass' THEN 2
+                     WHEN verdict = 'fail' THEN 1 ELSE 0 END
+         FROM weighings WHERE at >= ?1",
     )?;
     let mut rows = stmt.query([start])?;
     while let Some(r) = rows.next()? {
         let Some(at) = found.order(r.get(0)?) else { continue };
-        let (overridden, passed, failed): (bool, bool, bool) = (r.get(1)?, r.get(2)?, r.get(3)?);
-        found.orders[at].weight = if overridden {
-            WeightAudit::Overridden
-        } else if passed {
-            WeightAudit::Passed
-        } else if failed {
-            WeightAudit::Failed
-        } else {
-            WeightAudit::NotWeighed
+        let audit = match r.get::<_, i64>(1)? {
+            3 => WeightAudit::Overridden,
+            2 => WeightAudit::Passed,
+            1 => WeightAudit::Failed,
+            _ => WeightAudit::NotWeighed,
         };
+        let order = &mut found.orders[at];
+        if decides(audit) > decides(order.weight) {
+            order.weight = audit;
+        }
     }
     Ok(())
+}
+
+/// How much a weighing's outcome counts against another of the same order's.
+fn decides(audit: WeightAudit) -> u8 {
+    match audit {
+        WeightAudit::NotWeighed => 0,
+        WeightAudit::Failed => 1,
+        WeightAudit::Passed => 2,
+        WeightAudit::Overridden => 3,
+    }
 }
 
 /// Every product's SKU and category, each held once and shared by its lines.
@@ -396,5 +407,62 @@ mod tests {
         };
         assert_eq!(pending("2026-11-23"), (1, vec![json!("2026-11-23")]));
         assert_eq!(pending("2026-11-24"), (0, vec![]));
+    }
+
+    #[test]
+    fn the_weighing_that_let_the_box_go_decides_its_audit() {
+        use backroom_core::fill_rate::WeightAudit;
+        crate::table::testing::with_ctx(|ctx| {
+            // SO-1 is never weighed. SO-2 fails and passes after a repack; SO-3 fails and a
+            // manager lets it go; SO-4 fails only; SO-5 gives no verdict; SO-6 passes and a
+            // weighing after gives no verdict. SO-3's weighing is written twice, as a station
+            // that sent it again would.
+            let weighings: [(&str, &[(&str, bool)]); 5] = [
+                ("SO-2", &[("fail", false), ("pass", false)]),
+                ("SO-3", &[("fail", true), ("fail", true)]),
+                ("SO-4", &[("fail", false)]),
+                ("SO-5", &[("no_verdict", false)]),
+                ("SO-6", &[("pass", false), ("no_verdict", false)]),
+            ];
+            for (number, weighed) in weighings {
+                ctx.tx
+                    .execute(
+                        "INSERT INTO orders (number, placed_at, payment_status, status)
+                         VALUES (?1, '2026-11-23T10:00:00Z', 'paid', 'packed')",
+                        [number],
+                    )
+                    .unwrap();
+                for (verdict, overridden) in weighed {
+                    ctx.tx
+                        .execute(
+                            "INSERT INTO weighings (order_id, box_code, actual_g, verdict, at,
+                                                    override_reason, override_at)
+                             SELECT id, 'BOX-S', 500, ?2, '2026-11-23T11:00:00Z',
+                                    CASE WHEN ?3 = 1 THEN 'the box is right' END,
+                                    CASE WHEN ?3 = 1 THEN '2026-11-23T11:05:00Z' END
+                             FROM orders WHERE number = ?1",
+                            crate::params![number, verdict, overridden],
+                        )
+                        .unwrap();
+                }
+            }
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+            let audits: Vec<(String, WeightAudit)> = super::order_facts(ctx, day, day)
+                .unwrap()
+                .into_iter()
+                .map(|o| (o.number, o.weight))
+                .collect();
+            assert_eq!(
+                audits,
+                [
+                    ("SO-1".to_owned(), WeightAudit::NotWeighed),
+                    ("SO-2".to_owned(), WeightAudit::Passed),
+                    ("SO-3".to_owned(), WeightAudit::Overridden),
+                    ("SO-4".to_owned(), WeightAudit::Failed),
+                    ("SO-5".to_owned(), WeightAudit::NotWeighed),
+                    ("SO-6".to_owned(), WeightAudit::Passed),
+                ]
+            );
+        });
     }
 }
