@@ -2,6 +2,7 @@
 //! holds the definitions and the arithmetic), read from the orders, their lines, the `ship`
 //! movements, returns and weighings of a period.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use backroom_core::fill_rate::{
@@ -207,7 +208,7 @@ fn read_lines(
     start: &str,
     end: &str,
 ) -> Result<(), ApiError> {
-    let names = ProductNames::read(ctx)?;
+    let names = product_names(ctx)?;
     let mut stmt = ctx.tx.prepare(if wide {
         "SELECT order_id, product_id, qty, unit_price_cents, cancelled_qty, returned_qty
          FROM order_lines WHERE CAST(?1 AS TEXT) = ?1 AND CAST(?2 AS TEXT) = ?2"
@@ -220,7 +221,7 @@ fn read_lines(
     while let Some(r) = rows.next()? {
         let (order_id, product_id): (i64, i64) = (r.get(0)?, r.get(1)?);
         let Some(at) = found.order(order_id) else { continue };
-        let Some((sku, category)) = names.get(product_id) else { continue };
+        let Some((sku, category)) = names.get(&product_id) else { continue };
         found.products[at].push(product_id);
         found.orders[at].lines.push(LineFacts {
             sku: Arc::clone(sku),
@@ -287,8 +288,9 @@ fn read_fault_returns(
 }
 
 /// The weighing that let the box go decides: an override, else a pass; a failure with
-/// neither is a failure. Each weighing is read as it is (an order has one or a few), and the
-/// order keeps the one that decides; grouping them in the database costs more than it saves.
+/// neither is a failure. Each weighing is read as it is (an order has one or a few), numbered
+/// as [`decides`] ranks it, and the order keeps the one that decides: grouping them in the
+/// database costs more than it saves.
 fn read_weighings(ctx: &Ctx<'_>, found: &mut Found, start: &str) -> Result<(), ApiError> {
     let mut stmt = ctx.tx.prepare(
         "SELECT order_id,
@@ -323,31 +325,19 @@ fn decides(audit: WeightAudit) -> u8 {
     }
 }
 
-/// Every product's SKU and category, each held once and shared by its lines.
-struct ProductNames {
-    /// By product id less one: product ids are dense.
-    by_id: Vec<Option<(Arc<str>, Arc<str>)>>,
-}
+/// A product's SKU and category, held once and shared by its lines.
+type Names = (Arc<str>, Arc<str>);
 
-impl ProductNames {
-    fn read(ctx: &Ctx<'_>) -> Result<ProductNames, ApiError> {
-        let mut by_id = Vec::new();
-        let mut stmt = ctx.tx.prepare("SELECT id, sku, category FROM products")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let Ok(slot) = usize::try_from(r.get::<_, i64>(0)? - 1) else { continue };
-            if slot >= by_id.len() {
-                by_id.resize(slot + 1, None);
-            }
+/// Every product's SKU and category by id.
+fn product_names(ctx: &Ctx<'_>) -> Result<HashMap<i64, Names>, ApiError> {
+    let mut stmt = ctx.tx.prepare("SELECT id, sku, category FROM products")?;
+    let names = stmt
+        .query_map([], |r| {
             let (sku, category): (String, String) = (r.get(1)?, r.get(2)?);
-            by_id[slot] = Some((sku.into(), category.into()));
-        }
-        Ok(ProductNames { by_id })
-    }
-
-    fn get(&self, id: i64) -> Option<&(Arc<str>, Arc<str>)> {
-        self.by_id.get(usize::try_from(id - 1).ok()?)?.as_ref()
-    }
+            Ok((r.get(0)?, (sku.into(), category.into())))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(names)
 }
 
 /// A stored time as the store's clock read it then (its offset that day, summer or winter).
