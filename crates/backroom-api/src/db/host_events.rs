@@ -44,7 +44,7 @@ pub fn announce(tx: &Transaction<'_>, host: &str, events: &[Event]) -> Result<()
         .flat_map(split)
         .map(|event| serde_json::to_string(&Announced { host: host.to_owned(), event }))
         .collect::<Result<Vec<String>, _>>()
-        .and_then(|payloads| serde_json::to_string(&payloads))
+        .map(crate::store::json_list)
         .map_err(|e| ApiError::storage(format!("an event did not encode: {e}")))?;
     tx.execute("SELECT pg_notify(?1, value) FROM json_each(?2)", [CHANNEL, payloads.as_str()])?;
     Ok(())

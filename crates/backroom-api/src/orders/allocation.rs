@@ -237,7 +237,7 @@ fn promisable_stock(
     products: &BTreeSet<i64>,
 ) -> Result<HashMap<i64, Vec<BinStock>>, ApiError> {
     let layout = crate::inventory::warehouse::current_layout(ctx)?;
-    let ids = json_list(&products.iter().collect::<Vec<_>>());
+    let ids = json_list(products);
     let mut stmt = ctx.tx.prepare(
         "WITH wanted AS (SELECT CAST(value AS BIGINT) AS product_id FROM json_each(?1)),
               reserved AS (SELECT product_id, location_id, sum(qty) AS qty FROM reservations
@@ -329,7 +329,7 @@ pub fn fit_to_bin(ctx: &mut Ctx<'_>, product_id: i64, location_id: i64) -> Resul
 }
 
 fn skus_of(ctx: &Ctx<'_>, products: &BTreeSet<i64>) -> Result<Vec<String>, ApiError> {
-    let ids = json_list(&products.iter().collect::<Vec<_>>());
+    let ids = json_list(products);
     let mut stmt = ctx.tx.prepare(
         "SELECT sku FROM products WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))
          ORDER BY sku",

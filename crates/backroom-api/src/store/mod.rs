@@ -251,8 +251,9 @@ impl Transaction<'_> {
 
 /// A list of ids or texts as the JSON array a statement unpacks with `json_each(?N)`, the one
 /// way a list crosses to both engines as a single parameter.
-pub fn json_list<T: serde::Serialize>(items: &[T]) -> String {
-    serde_json::to_string(items).expect("a list of numbers or texts is always JSON")
+pub fn json_list<T: serde::Serialize>(items: impl IntoIterator<Item = T>) -> String {
+    let items: Vec<T> = items.into_iter().collect();
+    serde_json::to_string(&items).expect("a list of numbers or texts is always JSON")
 }
 
 /// `INSERT INTO {into} VALUES (?1, ?2), (?3, ?4), …`: `rows` rows of `width` parameters.
