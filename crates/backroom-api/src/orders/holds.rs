@@ -127,6 +127,124 @@ pub fn screen_orders(ctx: &mut Ctx<'_>, ids: &[i64]) -> Result<Vec<i64>, ApiErro
     Ok(released)
 }
 
+/// Screens new orders before they are stored, so that each enters with the status screening
+/// gives it and a single status event, rather than entering `new` and moving on at once: an
+/// import enters tens of thousands, and each order's second write and second event would
+/// cost as much again on PostgreSQL. Orders entering other than `new` (held for a product not
+/// known yet, or finished by the shop) are left as they are. Returns the holds each order
+/// opens, to be stored with it.
+///
+/// The customer's history is what [`screen_orders`] would find once the order is stored: it
+/// counts orders that shipped something or were charged back, and an order entering has done
+/// neither, so the history is read from the orders already stored.
+pub fn screen_entering(
+    ctx: &Ctx<'_>,
+    entering: &mut [orders::Checked<'_>],
+) -> Result<Vec<Vec<screening::Hold>>, ApiError> {
+    let screened = |o: &orders::Checked<'_>| o.status == OrderStatus::New;
+    if !entering.iter().any(screened) {
+        return Ok(entering.iter().map(|_| Vec::new()).collect());
+    }
+    let settings = settings::load(ctx)?;
+    let emails: std::collections::BTreeSet<&str> = entering
+        .iter()
+        .filter(|o| screened(o))
+        .map(|o| o.customer[1])
+        .filter(|email| !email.is_empty())
+        .collect();
+    let past = past_orders(ctx, &json_list(emails))?;
+    let mut opened = Vec::with_capacity(entering.len());
+    for order in entering.iter_mut() {
+        if !screened(order) {
+            opened.push(Vec::new());
+            continue;
+        }
+        let history = past
+            .get(order.customer[1])
+            .map_or_else(History::default, |past| history_before(past, &order.placed_at));
+        let failed = screening::screen(&settings.holds, &entry_facts(order, history));
+        if !failed.is_empty() {
+            order.status = OrderStatus::Held;
+            order.reason = failed.iter().map(|h| h.reason.as_str()).collect::<Vec<_>>().join("; ");
+        } else if settings.orders.auto_release {
+            order.status = OrderStatus::Released;
+            order.reason = "entered, passed screening".to_owned();
+        }
+        opened.push(failed);
+    }
+    Ok(opened)
+}
+
+/// Opens the holds new orders enter with, `(order, rule, reason)`, one row each.
+pub fn open_on_entry(ctx: &Ctx<'_>, holds: &[(i64, &str, &str)]) -> Result<(), ApiError> {
+    let now = ctx.now_text();
+    let values: Vec<&dyn ToSql> = holds
+        .iter()
+        .flat_map(|(id, rule, reason)| [id as &dyn ToSql, rule, reason, &now])
+        .collect();
+    ctx.tx.insert_rows("order_holds (order_id, rule, reason, placed_at)", 4, &values)?;
+    Ok(())
+}
+
+/// What the rules look at in an order not stored yet.
+fn entry_facts<'a>(order: &'a orders::Checked<'_>, history: History) -> OrderFacts<'a> {
+    let [name, address1, _, city, _, postal_code] = &order.ship_to;
+    OrderFacts {
+        payment: PaymentStatus::parse(order.payment).unwrap_or(PaymentStatus::Pending),
+        ship_to: ShipTo { name, address1, city, postal_code, country: &order.ship_country },
+        billing_country: &order.billing_country,
+        total_cents: order.total_cents,
+        history,
+    }
+}
+
+/// A stored order that counts in its customer's history: it shipped something or was charged
+/// back.
+struct PastOrder {
+    placed_at: String,
+    returned: bool,
+    chargeback: bool,
+}
+
+/// The orders that count in the history of each customer of the JSON list `emails`, by the
+/// email as the list gives it (matched without regard to case, as [`histories`] matches).
+fn past_orders(ctx: &Ctx<'_>, emails: &str) -> Result<HashMap<String, Vec<PastOrder>>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "SELECT e.value, o.placed_at, o.chargeback,
+                CASE WHEN EXISTS (SELECT 1 FROM returns rt WHERE rt.order_id = o.id)
+                     THEN 1 ELSE 0 END
+         FROM (SELECT value FROM json_each(?1)) e
+         JOIN orders o ON o.customer_email = e.value COLLATE NOCASE
+         WHERE o.chargeback = 1
+            OR EXISTS (SELECT 1 FROM order_lines ol WHERE ol.order_id = o.id AND ol.shipped_qty > 0)",
+    )?;
+    let mut rows = stmt.query([emails])?;
+    let mut past: HashMap<String, Vec<PastOrder>> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let order = PastOrder {
+            placed_at: r.get(1)?,
+            chargeback: r.get::<_, i64>(2)? != 0,
+            returned: r.get::<_, i64>(3)? != 0,
+        };
+        past.entry(r.get(0)?).or_default().push(order);
+    }
+    Ok(past)
+}
+
+/// A customer's history as an order placed at `placed_at` sees it. The order is stored after
+/// every one of `past`, so one placed at the same moment is earlier, as [`histories`] orders
+/// them by time and then by id.
+fn history_before(past: &[PastOrder], placed_at: &str) -> History {
+    let mut history = History::default();
+    for order in past.iter().filter(|o| o.placed_at.as_str() <= placed_at) {
+        history.orders += 1;
+        history.returned += u32::from(order.returned);
+        history.chargebacks += u32::from(order.chargeback);
+        history.troubled += u32::from(order.returned || order.chargeback);
+    }
+    history
+}
+
 /// An order screening looks at: what the rules need of it, its status and its number.
 struct Candidate {
     status: OrderStatus,

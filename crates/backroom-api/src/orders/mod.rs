@@ -225,11 +225,22 @@ pub fn order_id(ctx: &Ctx<'_>, number: &str) -> Result<i64, ApiError> {
     .ok_or_else(|| ApiError::not_found(format!("there is no order “{number}”")))
 }
 
-/// Enters an order by hand; it is screened and, if it passes, released and allocated at once.
+/// Enters an order by hand; it is screened as it is stored and, if it passes, released and
+/// allocated at once.
 pub fn create_order(ctx: &mut Ctx<'_>, req: NewOrder) -> Result<Order, ApiError> {
-    let id = insert(ctx, &req)?;
-    ctx.emit(Event::OrderChanged { number: number_of(ctx, id)?, status: OrderStatus::New });
-    after_entry(ctx, &[id])?;
+    if req.lines.is_empty() {
+        return Err(ApiError::invalid(format!("order {} has no lines", req.number.trim())));
+    }
+    refuse_existing(ctx, &req.number)?;
+    let mut checked = [check(ctx, &req, &Entry::default())?];
+    let failed = holds::screen_entering(ctx, &mut checked)?;
+    let id = store(ctx, &checked)?[0];
+    let opened: Vec<_> =
+        failed[0].iter().map(|h| (id, h.rule.as_str(), h.reason.as_str())).collect();
+    holds::open_on_entry(ctx, &opened)?;
+    let status = checked[0].status;
+    ctx.emit(Event::OrderChanged { number: checked[0].number.to_owned(), status });
+    after_entry(ctx, &[], &[id])?;
     load(ctx, id)
 }
 
@@ -272,14 +283,20 @@ impl Default for Entry<'_> {
 /// whose lines are all fulfilled there, need no shipping or name a product not known yet (the
 /// import keeps those lines as the shop wrote them), entering as `entry` says.
 pub fn insert_any(ctx: &Ctx<'_>, req: &NewOrder, entry: &Entry<'_>) -> Result<i64, ApiError> {
-    let number = req.number.trim();
+    refuse_existing(ctx, &req.number)?;
+    let checked = check(ctx, req, entry)?;
+    Ok(store(ctx, &[checked])?[0])
+}
+
+/// Refuses a second order of the same number, with a message that names it.
+fn refuse_existing(ctx: &Ctx<'_>, number: &str) -> Result<(), ApiError> {
+    let number = number.trim();
     let exists: bool =
         ctx.query_row("SELECT count(*) > 0 FROM orders WHERE number = ?1", [number], |r| r.get(0))?;
     if exists {
         return Err(ApiError::conflict(format!("order {number} already exists")));
     }
-    let checked = check(ctx, req, entry)?;
-    Ok(store(ctx, &[checked])?[0])
+    Ok(())
 }
 
 /// A new order checked and ready to store, its texts trimmed and its lines priced.
@@ -308,6 +325,15 @@ pub struct Checked<'a> {
 }
 
 impl Checked<'_> {
+    pub fn number(&self) -> &str {
+        self.number
+    }
+
+    /// The status the order enters with.
+    pub fn status(&self) -> OrderStatus {
+        self.status
+    }
+
     /// The `orders` row, in the columns of [`ORDER_COLUMNS`].
     fn row(&self) -> [&dyn ToSql; 23] {
         let [name, email, phone] = &self.customer;
@@ -894,11 +920,18 @@ pub fn list_orders(ctx: &mut Ctx<'_>, q: OrderQuery) -> Result<OrderPage, ApiErr
     Ok(OrderPage { rows, total, counts })
 }
 
-/// Runs what follows the entry of new or updated orders: screening (holds), release, and
-/// allocation of what was released. Import and `create_order` call it once for all their orders.
-pub fn after_entry(ctx: &mut Ctx<'_>, ids: &[i64]) -> Result<(), ApiError> {
-    crate::orders::holds::screen_orders(ctx, ids)?;
-    crate::orders::allocation::run(ctx, crate::orders::allocation::Scope::Orders(ids.to_vec()))?;
+/// Runs what follows the entry of orders: screening (holds) and release of the `changed`
+/// orders already in Backroom, then allocation of those and of the `entered` ones, which were
+/// screened as they were stored ([`holds::screen_entering`]). An import calls it once for all
+/// its orders.
+pub fn after_entry(ctx: &mut Ctx<'_>, changed: &[i64], entered: &[i64]) -> Result<(), ApiError> {
+    if !changed.is_empty() {
+        holds::screen_orders(ctx, changed)?;
+    }
+    let ids: Vec<i64> = changed.iter().chain(entered).copied().collect();
+    if !ids.is_empty() {
+        allocation::run(ctx, allocation::Scope::Orders(ids))?;
+    }
     Ok(())
 }
 

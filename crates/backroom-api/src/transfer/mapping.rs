@@ -130,7 +130,7 @@ pub fn map_unknown_line(ctx: &mut Ctx<'_>, req: MapUnknownLine) -> Result<LineMa
         }
     }
     // Screening releases an order whose every hold has cleared; allocation then serves it.
-    orders::after_entry(ctx, &cleared)?;
+    orders::after_entry(ctx, &cleared, &[])?;
     ctx.emit(Event::DataChanged { what: Changed::Orders });
     Ok(LineMapped {
         sku,

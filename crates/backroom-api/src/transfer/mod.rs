@@ -43,6 +43,7 @@ pub mod woocommerce;
 
 use std::fmt;
 
+use backroom_core::order::OrderStatus;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -414,7 +415,16 @@ struct Counts {
     unlisted: u32,
     /// The records created or changed that need work after their entry: the orders, which
     /// go on to screening and allocation. Other tables leave it empty.
-    entered: Vec<i64>,
+    entered: Entered,
+}
+
+/// The orders an import created or changed that need work once it is kept.
+#[derive(Debug, Default, Clone)]
+struct Entered {
+    /// Orders already in Backroom whose change sends them through screening again.
+    changed: Vec<i64>,
+    /// New orders screened as they were stored, with the status screening gave them.
+    screened: Vec<(i64, String, OrderStatus)>,
 }
 
 impl Counts {
@@ -447,7 +457,7 @@ struct Written {
     /// What the writes recorded in [`Counts::entered`], when they were kept: every row was
     /// valid, every write succeeded and this is not a dry run. Only then may an import announce
     /// its changes or start the work that follows them.
-    kept: Option<Vec<i64>>,
+    kept: Option<Entered>,
 }
 
 const SAVEPOINT: &str = "backroom_import";

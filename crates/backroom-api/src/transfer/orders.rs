@@ -38,13 +38,14 @@ use std::collections::HashMap;
 
 use crate::store::{OptionalExtension, ToSql};
 use backroom_core::order::{OrderStatus, PaymentStatus};
+use backroom_core::screening::HoldRule;
 
 use super::sheet::{CsvOut, Errors, Row, Sheet, cut, format_cents, parse_cents, parse_whole};
 use super::{Counts, ImportReport, WriteFailure, found, refused, write_all};
 use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
-use crate::orders::{self, Address, Customer, NewLine, NewOrder};
+use crate::orders::{self, Address, Customer, NewLine, NewOrder, holds};
 use crate::table;
 
 /// The columns, in the order export writes them.
@@ -444,9 +445,18 @@ pub(super) fn enter(
 ) -> Result<ImportReport, ApiError> {
     let written = write_all(ctx, format, rows, errors, dry_run, |ctx| write(ctx, file_orders))?;
     if let Some(entered) = written.kept {
-        if !entered.is_empty() {
-            orders::after_entry(ctx, &entered)?;
+        for (_, number, status) in &entered.screened {
+            if *status != OrderStatus::New {
+                ctx.emit(Event::OrderChanged { number: number.clone(), status: *status });
+            }
         }
+        let released: Vec<i64> = entered
+            .screened
+            .iter()
+            .filter(|(_, _, status)| *status == OrderStatus::Released)
+            .map(|&(id, _, _)| id)
+            .collect();
+        orders::after_entry(ctx, &entered.changed, &released)?;
         if written.report.created + written.report.updated > 0 {
             ctx.emit(Event::DataChanged { what: Changed::Orders });
         }
@@ -472,7 +482,7 @@ fn write(ctx: &mut Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFa
         let Some(id) = existing else {
             entering.add(ctx, file_order).map_err(at())?;
             if entering.files.len() == ENTERED_AT_ONCE {
-                counts.entered.extend(entering.store(ctx)?);
+                counts.entered.screened.extend(entering.store(ctx)?);
             }
             counts.created += 1;
             kept_lines += file_order.shop_lines.len() as u32;
@@ -523,10 +533,10 @@ fn write(ctx: &mut Ctx<'_>, file_orders: &[FileOrder]) -> Result<Counts, WriteFa
         }
         if table::orders::set_payment_status(ctx, id, payment).map_err(at())? {
             counts.updated += 1;
-            counts.entered.push(id);
+            counts.entered.changed.push(id);
         }
     }
-    counts.entered.extend(entering.store(ctx)?);
+    counts.entered.screened.extend(entering.store(ctx)?);
     // Every update is of an order already here, so the rest of those are unchanged. Saying so
     // shows a re-import changed nothing, and a second shop whose order numbers clash with the
     // first is seen rather than silently matched.
@@ -587,8 +597,8 @@ const ENTERED_AT_ONCE: usize = 1000;
 struct Entering<'f> {
     files: Vec<&'f FileOrder>,
     checked: Vec<orders::Checked<'f>>,
-    /// The holds each order enters with, one per reason.
-    holds: Vec<Vec<String>>,
+    /// The holds each order enters with, one per reason: (rule, reason).
+    holds: Vec<Vec<(&'static str, String)>>,
 }
 
 impl<'f> Entering<'f> {
@@ -621,19 +631,30 @@ impl<'f> Entering<'f> {
         };
         self.checked.push(orders::check(ctx, &file_order.order, &entry)?);
         self.files.push(file_order);
-        self.holds.push(if status == OrderStatus::Held { holds } else { Vec::new() });
+        let manual = |reason| (HoldRule::Manual.as_str(), reason);
+        self.holds.push(if status == OrderStatus::Held {
+            holds.into_iter().map(manual).collect()
+        } else {
+            Vec::new()
+        });
         Ok(())
     }
 
-    /// Stores the orders kept so far; returns those that go to the floor (not held, not
-    /// finished by the shop), to be screened. Should the set fail, it is stored again order by
-    /// order, so the error names the order's row in the file.
-    fn store(&mut self, ctx: &Ctx<'_>) -> Result<Vec<i64>, WriteFailure> {
+    /// Screens the orders kept so far and stores them; returns those screened (the ones that
+    /// go to the floor: not held, not finished by the shop) with their number and the status
+    /// screening gave them. Should the set fail, it is stored again order by order, so the
+    /// error names the order's row in the file.
+    fn store(&mut self, ctx: &Ctx<'_>) -> Result<Vec<(i64, String, OrderStatus)>, WriteFailure> {
         if self.files.is_empty() {
             return Ok(Vec::new());
         }
-        let savepoint = |sql: &str| ctx.tx.execute_batch(sql).map_err(ApiError::from);
         let first = self.files[0].line;
+        let failed =
+            holds::screen_entering(ctx, &mut self.checked).map_err(WriteFailure::at(first))?;
+        for (holds, failed) in self.holds.iter_mut().zip(failed) {
+            holds.extend(failed.into_iter().map(|h| (h.rule.as_str(), h.reason)));
+        }
+        let savepoint = |sql: &str| ctx.tx.execute_batch(sql).map_err(ApiError::from);
         savepoint("SAVEPOINT entering").map_err(WriteFailure::at(first))?;
         let ids = match self.store_range(ctx, 0..self.files.len()) {
             Ok(ids) => ids,
@@ -651,9 +672,10 @@ impl<'f> Entering<'f> {
         let entered = self
             .files
             .iter()
+            .zip(&self.checked)
             .zip(&ids)
-            .filter(|(f, _)| f.closed.is_none() && !f.has_unknown() && f.hold.is_none())
-            .map(|(_, &id)| id)
+            .filter(|((f, _), _)| f.closed.is_none() && !f.has_unknown() && f.hold.is_none())
+            .map(|((_, checked), &id)| (id, checked.number().to_owned(), checked.status()))
             .collect();
         self.files.clear();
         self.checked.clear();
@@ -699,14 +721,14 @@ impl<'f> Entering<'f> {
             &values,
         )?;
         // One hold per reason: mapping the unknown lines clears theirs alone.
-        let (rule, now) = ("manual", ctx.now_text());
-        let values: Vec<&dyn ToSql> = self.holds[range]
+        let opened: Vec<(i64, &str, &str)> = self.holds[range]
             .iter()
             .zip(&ids)
-            .flat_map(|(holds, id)| holds.iter().map(move |hold| (id, hold)))
-            .flat_map(|(id, hold)| [id as &dyn ToSql, &rule, hold, &now])
+            .flat_map(|(holds, &id)| {
+                holds.iter().map(move |(rule, reason)| (id, *rule, reason.as_str()))
+            })
             .collect();
-        ctx.tx.insert_rows("order_holds (order_id, rule, reason, placed_at)", 4, &values)?;
+        holds::open_on_entry(ctx, &opened)?;
         Ok(ids)
     }
 }

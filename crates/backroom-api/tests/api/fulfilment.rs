@@ -105,7 +105,8 @@ fn a_clean_order_is_reserved_from_the_nearest_bin_that_holds_it_all() {
     assert_eq!(line(&big, 0, "reserved"), 11);
     let history: Vec<&str> =
         order["history"].as_array().unwrap().iter().map(|e| e["to"].as_str().unwrap()).collect();
-    assert_eq!(history, ["new", "released", "allocated"]);
+    // Screened as it was entered, it came in released; allocation then moved it on.
+    assert_eq!(history, ["released", "allocated"]);
     w.assert_ledger_clean();
 }
 
@@ -180,6 +181,67 @@ fn address_country_and_history_rules_hold_and_a_managers_release_sticks() {
     let rules: Vec<&str> =
         next["holds"].as_array().unwrap().iter().map(|h| h["rule"].as_str().unwrap()).collect();
     assert_eq!(rules, ["customer_history"], "{next}");
+    w.assert_ledger_clean();
+}
+
+#[test]
+fn an_import_screens_each_order_as_it_enters_with_one_status_event() {
+    let w = Warehouse::new();
+    // Ada's two earlier orders were both charged back.
+    for number in ["6001", "6002"] {
+        w.order(number, &[("PEN-1", 1)], json!({}));
+        w.local("record_chargeback", json!({"number": number, "reason": "card dispute"}));
+    }
+    let head = "number,placed_at,customer_name,customer_email,ship_name,ship_address1,ship_city,\
+                ship_postal_code,ship_country,billing_country,payment_status,sku,qty\n";
+    let row = |number: &str, placed: &str, email: &str, address: &str, postal: &str| {
+        format!(
+            "{number},{placed},Ada Lee,{email},Ada Lee,{address},Leeds,{postal},GB,GB,paid,PEN-1,1\n"
+        )
+    };
+    let csv = [
+        // Her email in other letters is still hers.
+        row("6003", "2026-11-21T09:00:00Z", "ADA@Example.com", "1 High Street", "LS1 1AA"),
+        // Placed before either of them: nothing to judge by yet.
+        row("6004", "2026-11-19T09:00:00Z", "ada@example.com", "1 High Street", "LS1 1AA"),
+        row("6005", "2026-11-21T09:00:00Z", "bo@example.com", "1 High Street", "LS1 1AA"),
+        row("6006", "2026-11-21T09:00:00Z", "cy@example.com", "High Street", ""),
+    ]
+    .concat();
+    let report = w.local("import_csv", json!({"table": "orders", "csv": format!("{head}{csv}")}));
+    assert_eq!(report["created"], 4, "{report}");
+
+    let rules = |order: &Value| -> Vec<String> {
+        let holds = order["holds"].as_array().unwrap();
+        holds.iter().map(|h| h["rule"].as_str().unwrap().to_owned()).collect()
+    };
+    let history = |order: &Value| -> Vec<(Value, Value, String)> {
+        let events = order["history"].as_array().unwrap();
+        events
+            .iter()
+            .map(|e| (e["from"].clone(), e["to"].clone(), e["reason"].to_string()))
+            .collect()
+    };
+    let troubled = w.get("6003");
+    assert_eq!(
+        (&troubled["status"], rules(&troubled)),
+        (&json!("held"), vec!["customer_history".to_owned()])
+    );
+    let first = w.get("6004");
+    assert_eq!(first["status"], "released", "{first}");
+    // Each enters once, in the status screening gave it.
+    let clean = w.get("6005");
+    assert_eq!(clean["status"], "released");
+    assert_eq!(
+        history(&clean),
+        [(Value::Null, json!("released"), "\"entered, passed screening\"".to_owned())]
+    );
+    let no_house = w.get("6006");
+    assert_eq!(rules(&no_house), ["address"]);
+    let events = history(&no_house);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!((&events[0].0, &events[0].1), (&Value::Null, &json!("held")));
+    assert!(events[0].2.contains("no house number"), "{events:?}");
     w.assert_ledger_clean();
 }
 
