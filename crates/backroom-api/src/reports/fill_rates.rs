@@ -3,6 +3,7 @@
 //! movements, returns and weighings of a period.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use backroom_core::fill_rate::{
@@ -184,13 +185,11 @@ fn read_orders(
     let mut rows = stmt.query([start, end])?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
-        let placed: String = r.get(2)?;
-        let ship_by: Option<String> = r.get(3)?;
         found.slot[(id - found.base) as usize] = found.orders.len() as u32;
         found.orders.push(OrderFacts {
             number: r.get(1)?,
-            placed: store_time(&placed, zone)?,
-            ship_by: ship_by.as_deref().and_then(|text| ship_by_date(text, zone)),
+            placed: store_time(r.text(2)?.unwrap_or_default(), zone)?,
+            ship_by: r.text(3)?.and_then(|text| ship_by_date(text, zone)),
             cancelled: r.get(4)?,
             weight: WeightAudit::NotWeighed,
             lines: Vec::new(),
@@ -257,9 +256,10 @@ fn read_shipments(
     let mut rows = stmt.query([start])?;
     while let Some(r) = rows.next()? {
         let Some((o, l)) = found.line(r.get(0)?, r.get(1)?) else { continue };
-        let (at, reason): (String, String) = (r.get(3)?, r.get(4)?);
+        let reason = r.text(4)?.unwrap_or_default();
         let event = reason.strip_prefix("shipment ").and_then(|n| n.parse::<i64>().ok());
-        let at = store_time(&at, zone)? + TimeDelta::milliseconds(event.unwrap_or(1) - 1);
+        let at = store_time(r.text(3)?.unwrap_or_default(), zone)?
+            + TimeDelta::milliseconds(event.unwrap_or(1) - 1);
         found.orders[o].lines[l].shipments.push(Shipment { at, qty: r.get(2)? });
     }
     Ok(())
@@ -328,8 +328,35 @@ fn decides(audit: WeightAudit) -> u8 {
 /// A product's SKU and category, held once and shared by its lines.
 type Names = (Arc<str>, Arc<str>);
 
+/// A map keyed by the database's own ids, looked up once per line of the report.
+type ById<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
+
+/// Hashes an id with one multiplication. The standard hasher resists keys chosen to collide,
+/// which ids the database gives out are not, at several times the cost per lookup.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(SPREAD);
+        }
+    }
+
+    fn write_i64(&mut self, id: i64) {
+        self.0 = (id as u64).wrapping_mul(SPREAD);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// An odd constant that spreads consecutive ids over the whole range (2⁶⁴ over the golden ratio).
+const SPREAD: u64 = 0x9E37_79B9_7F4A_7C15;
+
 /// Every product's SKU and category by id.
-fn product_names(ctx: &Ctx<'_>) -> Result<HashMap<i64, Names>, ApiError> {
+fn product_names(ctx: &Ctx<'_>) -> Result<ById<Names>, ApiError> {
     let mut stmt = ctx.tx.prepare("SELECT id, sku, category FROM products")?;
     let names = stmt
         .query_map([], |r| {

@@ -371,14 +371,33 @@ impl Row<'_> {
     /// Column `index` read as `T`.
     pub fn get<I: RowIndex, T: FromSql>(&self, index: I) -> Result<T> {
         let place = index.place();
-        let read = match self {
-            Row::Sqlite(row) => T::column_result(sqlite::value_of(row.get_ref(place)?)?),
-            Row::Postgres(row) => T::column_result(row.value(place)?),
-        };
-        read.map_err(|e| match e {
-            Error::Conversion(why) => Error::Conversion(format!("column {place}: {why}")),
-            other => other,
-        })
+        T::column_result(self.value(place)?).map_err(|e| at_column(place, e))
+    }
+
+    /// Column `index` as text lent out of the row, `None` for NULL: a read of a million rows
+    /// that only looks at a text need not copy each one.
+    pub fn text<I: RowIndex>(&self, index: I) -> Result<Option<&str>> {
+        let place = index.place();
+        match self.value(place)? {
+            ValueRef::Text(text) => Ok(Some(text)),
+            ValueRef::Null => Ok(None),
+            other => Err(at_column(place, wrong_type(other, "text"))),
+        }
+    }
+
+    fn value(&self, place: usize) -> Result<ValueRef<'_>> {
+        match self {
+            Row::Sqlite(row) => sqlite::value_of(row.get_ref(place)?),
+            Row::Postgres(row) => row.value(place),
+        }
+    }
+}
+
+/// A conversion error that says which column it was.
+fn at_column(place: usize, error: Error) -> Error {
+    match error {
+        Error::Conversion(why) => Error::Conversion(format!("column {place}: {why}")),
+        other => other,
     }
 }
 
@@ -407,5 +426,25 @@ mod tests {
             .query_all("SELECT n, label FROM pairs ORDER BY n", [], |r| Ok((r.get(0)?, r.get(1)?)))
             .unwrap();
         assert_eq!(stored, rows);
+    }
+
+    #[test]
+    fn text_is_lent_out_of_the_row_and_says_which_column_is_not_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = TestDatabase::new(dir.path());
+        db.execute_batch(
+            "CREATE TABLE notes (n BIGINT NOT NULL, body TEXT);
+             INSERT INTO notes VALUES (1, 'shipment 2'), (2, NULL)",
+        )
+        .unwrap();
+        let read = db
+            .query_all("SELECT n, body FROM notes ORDER BY n", [], |r| {
+                Ok(r.text(1)?.map(|body| body.len()))
+            })
+            .unwrap();
+        assert_eq!(read, [Some(10), None]);
+        let err = db.query_all("SELECT n FROM notes", [], |r| Ok(r.text(0)?.is_some()));
+        let message = err.unwrap_err().to_string();
+        assert!(message.contains("column 0") && message.contains("text"), "{message}");
     }
 }
