@@ -198,17 +198,13 @@ fn entry_facts<'a>(order: &'a orders::Checked<'_>, history: History) -> OrderFac
     }
 }
 
-/// A stored order that counts in its customer's history: it shipped something or was charged
-/// back.
-struct PastOrder {
-    placed_at: String,
-    returned: bool,
-    chargeback: bool,
-}
+/// Each customer's stored orders that count in a history (they shipped something or were
+/// charged back), oldest first, each with the customer's history up to and including it.
+type PastOrders = HashMap<String, Vec<(String, History)>>;
 
-/// The orders that count in the history of each customer of the JSON list `emails`, by the
-/// email as the list gives it (matched without regard to case, as [`histories`] matches).
-fn past_orders(ctx: &Ctx<'_>, emails: &str) -> Result<HashMap<String, Vec<PastOrder>>, ApiError> {
+/// The [`PastOrders`] of each customer of the JSON list `emails`, by the email as the list
+/// gives it (matched without regard to case, as [`histories`] matches).
+fn past_orders(ctx: &Ctx<'_>, emails: &str) -> Result<PastOrders, ApiError> {
     let mut stmt = ctx.tx.prepare(
         "SELECT e.value, o.placed_at, o.chargeback,
                 CASE WHEN EXISTS (SELECT 1 FROM returns rt WHERE rt.order_id = o.id)
@@ -219,30 +215,41 @@ fn past_orders(ctx: &Ctx<'_>, emails: &str) -> Result<HashMap<String, Vec<PastOr
             OR EXISTS (SELECT 1 FROM order_lines ol WHERE ol.order_id = o.id AND ol.shipped_qty > 0)",
     )?;
     let mut rows = stmt.query([emails])?;
-    let mut past: HashMap<String, Vec<PastOrder>> = HashMap::new();
+    // (placed at, returned, charged back) of each customer's orders.
+    let mut orders: HashMap<String, Vec<(String, bool, bool)>> = HashMap::new();
     while let Some(r) = rows.next()? {
-        let order = PastOrder {
-            placed_at: r.get(1)?,
-            chargeback: r.get::<_, i64>(2)? != 0,
-            returned: r.get::<_, i64>(3)? != 0,
-        };
-        past.entry(r.get(0)?).or_default().push(order);
+        let (chargeback, returned) = (r.get::<_, i64>(2)? != 0, r.get::<_, i64>(3)? != 0);
+        orders.entry(r.get(0)?).or_default().push((r.get(1)?, returned, chargeback));
     }
+    // Running totals, so that each order entering finds its history with one search however
+    // many orders the customer has (a shop's placeholder email may stand for thousands).
+    let past = orders
+        .into_iter()
+        .map(|(email, mut orders)| {
+            orders.sort_unstable();
+            let mut history = History::default();
+            let totals = orders
+                .into_iter()
+                .map(|(placed_at, returned, chargeback)| {
+                    history.orders += 1;
+                    history.returned += u32::from(returned);
+                    history.chargebacks += u32::from(chargeback);
+                    history.troubled += u32::from(returned || chargeback);
+                    (placed_at, history)
+                })
+                .collect();
+            (email, totals)
+        })
+        .collect();
     Ok(past)
 }
 
 /// A customer's history as an order placed at `placed_at` sees it. The order is stored after
 /// every one of `past`, so one placed at the same moment is earlier, as [`histories`] orders
 /// them by time and then by id.
-fn history_before(past: &[PastOrder], placed_at: &str) -> History {
-    let mut history = History::default();
-    for order in past.iter().filter(|o| o.placed_at.as_str() <= placed_at) {
-        history.orders += 1;
-        history.returned += u32::from(order.returned);
-        history.chargebacks += u32::from(order.chargeback);
-        history.troubled += u32::from(order.returned || order.chargeback);
-    }
-    history
+fn history_before(past: &[(String, History)], placed_at: &str) -> History {
+    let earlier = past.partition_point(|(at, _)| at.as_str() <= placed_at);
+    earlier.checked_sub(1).map_or_else(History::default, |last| past[last].1)
 }
 
 /// An order screening looks at: what the rules need of it, its status and its number.
@@ -662,9 +669,28 @@ fn required_reason<'a>(reason: &'a str, what: &str) -> Result<&'a str, ApiError>
 
 #[cfg(test)]
 mod tests {
+    use backroom_core::screening::History;
     use serde_json::{Value, json};
 
     use crate::Caller;
+
+    #[test]
+    fn an_order_entering_counts_the_customer_s_orders_placed_up_to_its_own_time() {
+        let totals =
+            |orders, troubled| History { orders, returned: 0, chargebacks: troubled, troubled };
+        let past = [
+            ("2026-11-01T09:00:00Z".to_owned(), totals(1, 1)),
+            ("2026-11-05T09:00:00Z".to_owned(), totals(2, 1)),
+            ("2026-11-05T09:00:00Z".to_owned(), totals(3, 2)),
+        ];
+        let seen = |at: &str| super::history_before(&past, at);
+        assert_eq!(seen("2026-10-31T09:00:00Z"), History::default());
+        assert_eq!(seen("2026-11-01T09:00:00Z"), totals(1, 1), "placed at the same moment");
+        assert_eq!(seen("2026-11-04T23:59:59Z"), totals(1, 1));
+        assert_eq!(seen("2026-11-05T09:00:00Z"), totals(3, 2));
+        assert_eq!(seen("2026-12-01T00:00:00Z"), totals(3, 2));
+        assert_eq!(super::history_before(&[], "2026-12-01T00:00:00Z"), History::default());
+    }
 
     #[test]
     fn a_held_order_shows_its_own_currency_or_else_the_store_s() {
