@@ -232,8 +232,11 @@ impl Agent {
         let devices: StationDevices = serde_json::from_value(body)
             .map_err(|e| Halt::Unreachable(format!("the host's answer did not read: {e}")))?;
         self.apply(&devices);
+        self.printer = devices.printer.clone().filter(|_| devices.printer_at == DeviceAt::Station);
+        // The host takes a station that has not asked for slips to be away, so it asks before
+        // anyone at the bench is told this computer is connected.
+        self.print_waiting_jobs()?;
         self.shared.set(Link::Connected, connected_message(&self.file.host, &devices));
-        self.printer = devices.printer.filter(|_| devices.printer_at == DeviceAt::Station);
         Ok(())
     }
 
