@@ -674,8 +674,7 @@ fn write_orders(
         // Orders arrive from the shop, not from an operator, and are screened as they arrive.
         ctx.actor = None;
         ctx.now = placed;
-        let id = orders::insert(ctx, &new)?;
-        holds::screen_orders(ctx, &[id])?;
+        let id = orders::enter(ctx, &new)?;
         ctx.actor = Some(crew.manager.clone());
         let number = new.number.clone();
         let decision = |reason: &str| holds::HoldDecision {

@@ -6,7 +6,7 @@
 //! A hold a manager released stays released: screening does not put the same rule back on the
 //! same order, since a person has looked and decided.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::store::{ToSql, json_list, params};
 use backroom_core::order::{OrderStatus, PaymentStatus};
@@ -75,7 +75,9 @@ pub fn screen_orders(ctx: &mut Ctx<'_>, ids: &[i64]) -> Result<Vec<i64>, ApiErro
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
-    let histories = histories(ctx, &list)?;
+    let emails: BTreeSet<&str> =
+        candidates.values().map(|c| c.email.as_str()).filter(|e| !e.is_empty()).collect();
+    let past = past_orders(ctx, &json_list(emails))?;
     let overridden = overridden_rules(ctx, &list)?;
     let mut open = open_holds_of(ctx, &list)?;
     let mut changes = HoldChanges::default();
@@ -84,35 +86,17 @@ pub fn screen_orders(ctx: &mut Ctx<'_>, ids: &[i64]) -> Result<Vec<i64>, ApiErro
     let mut numbers = HashMap::new();
     for &id in ids {
         let Some(c) = candidates.remove(&id) else { continue };
-        let history = histories.get(&id).copied().unwrap_or_default();
+        let history = history_of(&past, &c.email, &c.placed_at, id);
         let failed: Vec<_> = screening::screen(&settings.holds, &c.facts(history))
             .into_iter()
             .filter(|h| !overridden.get(&id).is_some_and(|rules| rules.contains(&h.rule)))
             .collect();
         let still_open = changes.sync(id, open.remove(&id).unwrap_or_default(), &failed);
-        if !still_open.is_empty() && c.status != OrderStatus::Held {
-            moves.push(orders::Move {
-                order_id: id,
-                from: c.status,
-                to: OrderStatus::Held,
-                reason: still_open.join("; "),
-            });
-        } else if still_open.is_empty()
-            && (c.status == OrderStatus::Held
-                || (c.status == OrderStatus::New && settings.orders.auto_release))
-        {
-            let reason = if c.status == OrderStatus::Held {
-                "every hold cleared"
-            } else {
-                "passed screening"
-            };
-            moves.push(orders::Move {
-                order_id: id,
-                from: c.status,
-                to: OrderStatus::Released,
-                reason: reason.to_owned(),
-            });
-            released.push(id);
+        if let Some((to, reason)) = verdict(c.status, &still_open, settings.orders.auto_release) {
+            moves.push(orders::Move { order_id: id, from: c.status, to, reason });
+            if to == OrderStatus::Released {
+                released.push(id);
+            }
         }
         numbers.insert(id, c.number);
     }
@@ -127,6 +111,26 @@ pub fn screen_orders(ctx: &mut Ctx<'_>, ids: &[i64]) -> Result<Vec<i64>, ApiErro
     Ok(released)
 }
 
+/// Where screening moves an order in `status` whose holds `open` are left open, and why: held
+/// for them; released once every hold has cleared, or when a new order passes and the store
+/// releases automatically. `None` leaves the order where it is.
+fn verdict<S: std::borrow::Borrow<str>>(
+    status: OrderStatus,
+    open: &[S],
+    auto_release: bool,
+) -> Option<(OrderStatus, String)> {
+    if !open.is_empty() {
+        return (status != OrderStatus::Held).then(|| (OrderStatus::Held, open.join("; ")));
+    }
+    match status {
+        OrderStatus::Held => Some((OrderStatus::Released, "every hold cleared".to_owned())),
+        OrderStatus::New if auto_release => {
+            Some((OrderStatus::Released, "passed screening".to_owned()))
+        }
+        _ => None,
+    }
+}
+
 /// Screens new orders before they are stored, so that each enters with the status screening
 /// gives it and a single status event, rather than entering `new` and moving on at once: an
 /// import enters tens of thousands, and each order's second write and second event would
@@ -136,7 +140,8 @@ pub fn screen_orders(ctx: &mut Ctx<'_>, ids: &[i64]) -> Result<Vec<i64>, ApiErro
 ///
 /// The customer's history is what [`screen_orders`] would find once the order is stored: it
 /// counts orders that shipped something or were charged back, and an order entering has done
-/// neither, so the history is read from the orders already stored.
+/// neither, so the history is read from the orders already stored, every one of which it
+/// follows.
 pub fn screen_entering(
     ctx: &Ctx<'_>,
     entering: &mut [orders::Checked<'_>],
@@ -146,7 +151,7 @@ pub fn screen_entering(
         return Ok(entering.iter().map(|_| Vec::new()).collect());
     }
     let settings = settings::load(ctx)?;
-    let emails: std::collections::BTreeSet<&str> = entering
+    let emails: BTreeSet<&str> = entering
         .iter()
         .filter(|o| screened(o))
         .map(|o| o.customer[1])
@@ -159,16 +164,13 @@ pub fn screen_entering(
             opened.push(Vec::new());
             continue;
         }
-        let history = past
-            .get(order.customer[1])
-            .map_or_else(History::default, |past| history_before(past, &order.placed_at));
+        let history = history_of(&past, order.customer[1], &order.placed_at, i64::MAX);
         let failed = screening::screen(&settings.holds, &entry_facts(order, history));
-        if !failed.is_empty() {
-            order.status = OrderStatus::Held;
-            order.reason = failed.iter().map(|h| h.reason.as_str()).collect::<Vec<_>>().join("; ");
-        } else if settings.orders.auto_release {
-            order.status = OrderStatus::Released;
-            order.reason = "entered, passed screening".to_owned();
+        let reasons: Vec<&str> = failed.iter().map(|h| h.reason.as_str()).collect();
+        if let Some((to, why)) = verdict(OrderStatus::New, &reasons, settings.orders.auto_release)
+        {
+            order.reason = if to == OrderStatus::Released { format!("entered, {why}") } else { why };
+            order.status = to;
         }
         opened.push(failed);
     }
@@ -198,15 +200,25 @@ fn entry_facts<'a>(order: &'a orders::Checked<'_>, history: History) -> OrderFac
     }
 }
 
-/// Each customer's stored orders that count in a history (they shipped something or were
-/// charged back), oldest first, each with the customer's history up to and including it.
-type PastOrders = HashMap<String, Vec<(String, History)>>;
+/// A stored order that counts in its customer's history (it shipped something or was charged
+/// back), with the customer's history up to and including it.
+struct PastOrder {
+    placed_at: String,
+    id: i64,
+    history: History,
+}
 
-/// The [`PastOrders`] of each customer of the JSON list `emails`, by the email as the list
-/// gives it (matched without regard to case, as [`histories`] matches).
+/// Each customer's [`PastOrder`]s, by the email as screening asked for it, in the order they
+/// were placed (and by id, for orders placed at the same moment).
+type PastOrders = HashMap<String, Vec<PastOrder>>;
+
+/// The [`PastOrders`] of each customer of the JSON list `emails`, matched without regard to
+/// case. Each customer's orders are read once and given running totals, so that each order
+/// screened finds its history with one search however many orders the customer has (a shop's
+/// placeholder email may stand for thousands).
 fn past_orders(ctx: &Ctx<'_>, emails: &str) -> Result<PastOrders, ApiError> {
     let mut stmt = ctx.tx.prepare(
-        "SELECT e.value, o.placed_at, o.chargeback,
+        "SELECT e.value, o.placed_at, o.id, o.chargeback,
                 CASE WHEN EXISTS (SELECT 1 FROM returns rt WHERE rt.order_id = o.id)
                      THEN 1 ELSE 0 END
          FROM (SELECT value FROM json_each(?1)) e
@@ -215,14 +227,12 @@ fn past_orders(ctx: &Ctx<'_>, emails: &str) -> Result<PastOrders, ApiError> {
             OR EXISTS (SELECT 1 FROM order_lines ol WHERE ol.order_id = o.id AND ol.shipped_qty > 0)",
     )?;
     let mut rows = stmt.query([emails])?;
-    // (placed at, returned, charged back) of each customer's orders.
-    let mut orders: HashMap<String, Vec<(String, bool, bool)>> = HashMap::new();
+    // (placed at, id, returned, charged back) of each customer's orders.
+    let mut orders: HashMap<String, Vec<(String, i64, bool, bool)>> = HashMap::new();
     while let Some(r) = rows.next()? {
-        let (chargeback, returned) = (r.get::<_, i64>(2)? != 0, r.get::<_, i64>(3)? != 0);
-        orders.entry(r.get(0)?).or_default().push((r.get(1)?, returned, chargeback));
+        let (chargeback, returned) = (r.get::<_, i64>(3)? != 0, r.get::<_, i64>(4)? != 0);
+        orders.entry(r.get(0)?).or_default().push((r.get(1)?, r.get(2)?, returned, chargeback));
     }
-    // Running totals, so that each order entering finds its history with one search however
-    // many orders the customer has (a shop's placeholder email may stand for thousands).
     let past = orders
         .into_iter()
         .map(|(email, mut orders)| {
@@ -230,12 +240,12 @@ fn past_orders(ctx: &Ctx<'_>, emails: &str) -> Result<PastOrders, ApiError> {
             let mut history = History::default();
             let totals = orders
                 .into_iter()
-                .map(|(placed_at, returned, chargeback)| {
+                .map(|(placed_at, id, returned, chargeback)| {
                     history.orders += 1;
                     history.returned += u32::from(returned);
                     history.chargebacks += u32::from(chargeback);
                     history.troubled += u32::from(returned || chargeback);
-                    (placed_at, history)
+                    PastOrder { placed_at, id, history }
                 })
                 .collect();
             (email, totals)
@@ -244,18 +254,24 @@ fn past_orders(ctx: &Ctx<'_>, emails: &str) -> Result<PastOrders, ApiError> {
     Ok(past)
 }
 
-/// A customer's history as an order placed at `placed_at` sees it. The order is stored after
-/// every one of `past`, so one placed at the same moment is earlier, as [`histories`] orders
-/// them by time and then by id.
-fn history_before(past: &[(String, History)], placed_at: &str) -> History {
-    let earlier = past.partition_point(|(at, _)| at.as_str() <= placed_at);
-    earlier.checked_sub(1).map_or_else(History::default, |last| past[last].1)
+/// The history of `email`'s customer as the order `id`, placed at `placed_at`, sees it: the
+/// customer's past orders placed before it, or at the same moment with a smaller id.
+fn history_of(past: &PastOrders, email: &str, placed_at: &str, id: i64) -> History {
+    past.get(email).map_or_else(History::default, |past| history_before(past, placed_at, id))
+}
+
+fn history_before(past: &[PastOrder], placed_at: &str, id: i64) -> History {
+    let earlier = past.partition_point(|p| (p.placed_at.as_str(), p.id) < (placed_at, id));
+    earlier.checked_sub(1).map_or_else(History::default, |last| past[last].history)
 }
 
 /// An order screening looks at: what the rules need of it, its status and its number.
 struct Candidate {
     status: OrderStatus,
     number: String,
+    /// The customer's email, trimmed; empty when the order has none.
+    email: String,
+    placed_at: String,
     payment: PaymentStatus,
     ship_to: [String; 5],
     billing_country: String,
@@ -280,7 +296,8 @@ impl Candidate {
 fn screenable(ctx: &Ctx<'_>, list: &str) -> Result<HashMap<i64, Candidate>, ApiError> {
     let mut stmt = ctx.tx.prepare(
         "SELECT id, status, number, payment_status, ship_name, ship_address1, ship_city,
-                ship_postal_code, ship_country, billing_country, total_cents
+                ship_postal_code, ship_country, billing_country, total_cents,
+                trim(customer_email), placed_at
          FROM orders WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))
            AND status IN ('new', 'held', 'released', 'allocated')",
     )?;
@@ -297,55 +314,12 @@ fn screenable(ctx: &Ctx<'_>, list: &str) -> Result<HashMap<i64, Candidate>, ApiE
                 ship_to: [r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?],
                 billing_country: r.get(9)?,
                 total_cents: r.get(10)?,
+                email: r.get(11)?,
+                placed_at: r.get(12)?,
             },
         );
     }
     Ok(candidates)
-}
-
-/// Each order's customer history, matched by email: the customer's orders placed before it
-/// that shipped something or were charged back, and how many of them had a return or a
-/// chargeback. An order with no email, or no such earlier order, is not in the map.
-///
-/// The customer's orders are found by email alone first (`same_customer`, materialized), and
-/// only then compared by time: given the time as well, PostgreSQL scans the `placed_at` index
-/// for every order screened, which within an import that has not been analysed yet is most
-/// of the table each time.
-fn histories(ctx: &Ctx<'_>, list: &str) -> Result<HashMap<i64, History>, ApiError> {
-    let mut stmt = ctx.tx.prepare(
-        "WITH this AS (
-             SELECT id, trim(customer_email) AS email, placed_at FROM orders
-             WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?1))
-               AND trim(customer_email) <> ''),
-         same_customer AS MATERIALIZED (
-             SELECT this.id, this.placed_at AS this_placed_at, o.id AS other_id,
-                    o.placed_at AS other_placed_at, o.chargeback
-             FROM this JOIN orders o ON o.customer_email = this.email COLLATE NOCASE),
-         earlier AS (
-             SELECT s.id, s.chargeback,
-                    CASE WHEN EXISTS (SELECT 1 FROM returns rt WHERE rt.order_id = s.other_id)
-                         THEN 1 ELSE 0 END AS returned
-             FROM same_customer s
-             WHERE (s.other_placed_at, s.other_id) < (s.this_placed_at, s.id)
-               AND (s.chargeback = 1
-                    OR EXISTS (SELECT 1 FROM order_lines ol
-                               WHERE ol.order_id = s.other_id AND ol.shipped_qty > 0)))
-         SELECT id, count(*), coalesce(sum(returned), 0), coalesce(sum(chargeback), 0),
-                coalesce(sum(CASE WHEN returned <> 0 OR chargeback <> 0 THEN 1 ELSE 0 END), 0)
-         FROM earlier GROUP BY id",
-    )?;
-    let histories = stmt
-        .query_map([list], |r| {
-            let history = History {
-                orders: r.get(1)?,
-                returned: r.get(2)?,
-                chargebacks: r.get(3)?,
-                troubled: r.get(4)?,
-            };
-            Ok((r.get(0)?, history))
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(histories)
 }
 
 /// Rules a person has already overruled, by order.
@@ -675,21 +649,26 @@ mod tests {
     use crate::Caller;
 
     #[test]
-    fn an_order_entering_counts_the_customer_s_orders_placed_up_to_its_own_time() {
+    fn an_order_counts_the_customer_s_orders_placed_before_it_or_with_it_and_stored_before() {
         let totals =
             |orders, troubled| History { orders, returned: 0, chargebacks: troubled, troubled };
+        let past = |at: &str, id, history| super::PastOrder { placed_at: at.to_owned(), id, history };
         let past = [
-            ("2026-11-01T09:00:00Z".to_owned(), totals(1, 1)),
-            ("2026-11-05T09:00:00Z".to_owned(), totals(2, 1)),
-            ("2026-11-05T09:00:00Z".to_owned(), totals(3, 2)),
+            past("2026-11-01T09:00:00Z", 4, totals(1, 1)),
+            past("2026-11-05T09:00:00Z", 2, totals(2, 1)),
+            past("2026-11-05T09:00:00Z", 7, totals(3, 2)),
         ];
-        let seen = |at: &str| super::history_before(&past, at);
-        assert_eq!(seen("2026-10-31T09:00:00Z"), History::default());
-        assert_eq!(seen("2026-11-01T09:00:00Z"), totals(1, 1), "placed at the same moment");
-        assert_eq!(seen("2026-11-04T23:59:59Z"), totals(1, 1));
-        assert_eq!(seen("2026-11-05T09:00:00Z"), totals(3, 2));
-        assert_eq!(seen("2026-12-01T00:00:00Z"), totals(3, 2));
-        assert_eq!(super::history_before(&[], "2026-12-01T00:00:00Z"), History::default());
+        let seen = |at: &str, id| super::history_before(&past, at, id);
+        assert_eq!(seen("2026-10-31T09:00:00Z", 9), History::default());
+        assert_eq!(seen("2026-11-01T09:00:00Z", 9), totals(1, 1), "placed at the same moment");
+        assert_eq!(seen("2026-11-01T09:00:00Z", 3), History::default(), "stored before it");
+        assert_eq!(seen("2026-11-04T23:59:59Z", 1), totals(1, 1));
+        assert_eq!(seen("2026-11-05T09:00:00Z", 5), totals(2, 1), "between two of one moment");
+        assert_eq!(seen("2026-11-05T09:00:00Z", 7), totals(2, 1), "not the order itself");
+        // An order entering is stored after every past one.
+        assert_eq!(seen("2026-11-05T09:00:00Z", i64::MAX), totals(3, 2));
+        assert_eq!(seen("2026-12-01T00:00:00Z", 1), totals(3, 2));
+        assert_eq!(super::history_before(&[], "2026-12-01T00:00:00Z", 1), History::default());
     }
 
     #[test]

@@ -228,28 +228,27 @@ pub fn order_id(ctx: &Ctx<'_>, number: &str) -> Result<i64, ApiError> {
 /// Enters an order by hand; it is screened as it is stored and, if it passes, released and
 /// allocated at once.
 pub fn create_order(ctx: &mut Ctx<'_>, req: NewOrder) -> Result<Order, ApiError> {
+    let id = enter(ctx, &req)?;
+    after_entry(ctx, &[], &[id])?;
+    load(ctx, id)
+}
+
+/// Checks a new order, screens it and stores it in the status screening gives it, with the
+/// holds it opens and one status event. Allocation is the caller's to run ([`after_entry`]).
+pub fn enter(ctx: &mut Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
     if req.lines.is_empty() {
         return Err(ApiError::invalid(format!("order {} has no lines", req.number.trim())));
     }
     refuse_existing(ctx, &req.number)?;
-    let mut checked = [check(ctx, &req, &Entry::default())?];
+    let mut checked = [check(ctx, req, &Entry::default())?];
     let failed = holds::screen_entering(ctx, &mut checked)?;
     let id = store(ctx, &checked)?[0];
     let opened: Vec<_> =
         failed[0].iter().map(|h| (id, h.rule.as_str(), h.reason.as_str())).collect();
     holds::open_on_entry(ctx, &opened)?;
-    let status = checked[0].status;
-    ctx.emit(Event::OrderChanged { number: checked[0].number.to_owned(), status });
-    after_entry(ctx, &[], &[id])?;
-    load(ctx, id)
-}
-
-/// Checks and stores a new order with status `new`, recording its first status event.
-pub fn insert(ctx: &Ctx<'_>, req: &NewOrder) -> Result<i64, ApiError> {
-    if req.lines.is_empty() {
-        return Err(ApiError::invalid(format!("order {} has no lines", req.number.trim())));
-    }
-    insert_any(ctx, req, &Entry::default())
+    let [order] = checked;
+    ctx.emit(Event::OrderChanged { number: order.number.to_owned(), status: order.status });
+    Ok(id)
 }
 
 /// How an order from a shop's export enters, beyond what its [`NewOrder`] says.
@@ -277,15 +276,6 @@ impl Default for Entry<'_> {
             products: &[],
         }
     }
-}
-
-/// [`insert`] for an order that may have no line to pick, such as one from a shop's export
-/// whose lines are all fulfilled there, need no shipping or name a product not known yet (the
-/// import keeps those lines as the shop wrote them), entering as `entry` says.
-pub fn insert_any(ctx: &Ctx<'_>, req: &NewOrder, entry: &Entry<'_>) -> Result<i64, ApiError> {
-    refuse_existing(ctx, &req.number)?;
-    let checked = check(ctx, req, entry)?;
-    Ok(store(ctx, &[checked])?[0])
 }
 
 /// Refuses a second order of the same number, with a message that names it.
@@ -371,7 +361,7 @@ const ORDER_COLUMNS: &str = "orders (number, customer_name, customer_email, cust
     ship_country, billing_country, placed_at, ship_by, payment_status, status, priority,
     total_cents, gift_message, backorder_policy, carrier, service, currency)";
 
-/// Checks a new order as [`insert_any`] would enter it: its number, dates, quantities and
+/// Checks a new order as [`enter`] or an import would enter it: its number, dates, quantities and
 /// prices, and each line's product. Whether an order of that number exists is the caller's
 /// to know (the database refuses a second one in any case).
 pub fn check<'a>(

@@ -649,6 +649,9 @@ impl<'f> Entering<'f> {
             return Ok(Vec::new());
         }
         let first = self.files[0].line;
+        // Screening looks at the orders entering `new`; the file decided about the others.
+        let screened: Vec<bool> =
+            self.checked.iter().map(|c| c.status() == OrderStatus::New).collect();
         let failed =
             holds::screen_entering(ctx, &mut self.checked).map_err(WriteFailure::at(first))?;
         for (holds, failed) in self.holds.iter_mut().zip(failed) {
@@ -670,12 +673,12 @@ impl<'f> Entering<'f> {
         };
         savepoint("RELEASE entering").map_err(WriteFailure::at(first))?;
         let entered = self
-            .files
+            .checked
             .iter()
-            .zip(&self.checked)
             .zip(&ids)
-            .filter(|((f, _), _)| f.closed.is_none() && !f.has_unknown() && f.hold.is_none())
-            .map(|((_, checked), &id)| (id, checked.number().to_owned(), checked.status()))
+            .zip(screened)
+            .filter(|(_, screened)| *screened)
+            .map(|((checked, &id), _)| (id, checked.number().to_owned(), checked.status()))
             .collect();
         self.files.clear();
         self.checked.clear();
