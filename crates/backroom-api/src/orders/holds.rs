@@ -167,9 +167,9 @@ pub fn screen_entering(
         let history = history_of(&past, order.customer[1], &order.placed_at, i64::MAX);
         let failed = screening::screen(&settings.holds, &entry_facts(order, history));
         let reasons: Vec<&str> = failed.iter().map(|h| h.reason.as_str()).collect();
-        if let Some((to, why)) = verdict(OrderStatus::New, &reasons, settings.orders.auto_release)
-        {
-            order.reason = if to == OrderStatus::Released { format!("entered, {why}") } else { why };
+        if let Some((to, why)) = verdict(OrderStatus::New, &reasons, settings.orders.auto_release) {
+            order.reason =
+                if to == OrderStatus::Released { format!("entered, {why}") } else { why };
             order.status = to;
         }
         opened.push(failed);
@@ -652,7 +652,8 @@ mod tests {
     fn an_order_counts_the_customer_s_orders_placed_before_it_or_with_it_and_stored_before() {
         let totals =
             |orders, troubled| History { orders, returned: 0, chargebacks: troubled, troubled };
-        let past = |at: &str, id, history| super::PastOrder { placed_at: at.to_owned(), id, history };
+        let past =
+            |at: &str, id, history| super::PastOrder { placed_at: at.to_owned(), id, history };
         let past = [
             past("2026-11-01T09:00:00Z", 4, totals(1, 1)),
             past("2026-11-05T09:00:00Z", 2, totals(2, 1)),

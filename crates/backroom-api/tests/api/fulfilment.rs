@@ -176,7 +176,13 @@ fn address_country_and_history_rules_hold_and_a_managers_release_sticks() {
     let too_few = w.order("3005", &[("PEN-1", 1)], json!({}));
     assert_eq!(too_few["status"], "released", "one earlier order is too few to judge");
     w.local("cancel_order", json!({"number": "3005", "reason": "ordered twice"}));
-    w.local("record_chargeback", json!({"number": "3002", "reason": "card dispute"}));
+    let disputed =
+        w.local("record_chargeback", json!({"number": "3002", "reason": "card dispute"}));
+    // Screened again, 3002 counts neither its own chargeback nor 3003, placed at the same
+    // moment but stored after it.
+    let rules: Vec<&str> =
+        disputed["holds"].as_array().unwrap().iter().map(|h| h["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["payment"], "{disputed}");
     let next = w.order("3004", &[("PEN-1", 1)], json!({}));
     let rules: Vec<&str> =
         next["holds"].as_array().unwrap().iter().map(|h| h["rule"].as_str().unwrap()).collect();
