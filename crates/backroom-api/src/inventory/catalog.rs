@@ -1,6 +1,8 @@
 //! Products and their barcodes, and finding them by SKU, name or scan.
 
-use crate::store::{Engine, OptionalExtension, Row, params};
+use std::collections::HashMap;
+
+use crate::store::{Engine, OptionalExtension, Row, ToSql, json_list, params};
 use backroom_core::barcode::{self, BarcodeKind};
 use backroom_core::limits;
 use backroom_core::weight;
@@ -278,6 +280,122 @@ pub fn load(ctx: &Ctx<'_>, id: i64) -> Result<Product, ApiError> {
         })?
         .collect::<Result<_, _>>()?;
     Ok(product)
+}
+
+/// Products with their barcodes in SKU order, read in two queries however many there are: those
+/// whose SKU is in the JSON list `skus`, or every product when it is `None`. An import or an
+/// export reads a whole catalogue this way rather than a product at a time, which on
+/// PostgreSQL would be two round trips per product.
+pub fn load_many(ctx: &Ctx<'_>, skus: Option<&str>) -> Result<Vec<(i64, Product)>, ApiError> {
+    let (filter, params): (&str, &[&dyn ToSql]) = match &skus {
+        Some(list) => ("WHERE p.sku IN (SELECT value FROM json_each(?1))", &[list as &dyn ToSql]),
+        None => ("", &[]),
+    };
+    let mut products: Vec<(i64, Product)> = ctx
+        .tx
+        .prepare(&format!("SELECT {PRODUCT_COLUMNS} FROM products p {filter} ORDER BY p.sku"))?
+        .query_map(params, product_row)?
+        .collect::<Result<_, _>>()?;
+    let at: HashMap<i64, usize> =
+        products.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect();
+    let mut stmt = ctx.tx.prepare(&format!(
+        "SELECT b.product_id, b.code, b.kind FROM barcodes b JOIN products p ON p.id = b.product_id
+         {filter} ORDER BY b.code"
+    ))?;
+    let mut rows = stmt.query(params)?;
+    while let Some(r) = rows.next()? {
+        let Some(&i) = at.get(&r.get::<_, i64>(0)?) else { continue };
+        let kind: String = r.get(2)?;
+        let kind = BarcodeKind::parse(&kind).unwrap_or(BarcodeKind::Internal);
+        products[i].1.barcodes.push(Barcode { code: r.get(1)?, kind });
+    }
+    Ok(products)
+}
+
+/// Stores many validated products at once, as [`write`] stores one: each created or rewritten
+/// whole, its barcodes replaced. A few statements for the whole set, however many products:
+/// an import writes a catalogue of tens of thousands. A barcode that names a product not in
+/// the set is a conflict, reported as `(index in products, message)`.
+pub fn write_many(ctx: &Ctx<'_>, products: &[&Product]) -> Result<(), (Option<usize>, ApiError)> {
+    let whole = |e: ApiError| (None, e);
+    let skus = json_list(products.iter().map(|p| p.sku.as_str()));
+    ctx.execute(
+        "DELETE FROM barcodes WHERE product_id IN
+           (SELECT id FROM products WHERE sku IN (SELECT value FROM json_each(?1)))",
+        [&skus],
+    )
+    .map_err(|e| whole(e.into()))?;
+    let dims: Vec<[Option<f64>; 3]> = products
+        .iter()
+        .map(|p| match p.dimensions_mm {
+            Some(d) => [Some(d.length), Some(d.width), Some(d.height)],
+            None => [None; 3],
+        })
+        .collect();
+    let values: Vec<&dyn ToSql> = products
+        .iter()
+        .zip(&dims)
+        .flat_map(|(p, [l, w, h])| {
+            [
+                &p.sku as &dyn ToSql,
+                &p.name,
+                &p.category,
+                &p.unit_weight_g,
+                l,
+                w,
+                h,
+                &p.price_cents,
+                &p.active,
+            ]
+        })
+        .collect();
+    ctx.tx
+        .upsert_rows(
+            "products (sku, name, category, unit_weight_g, length_mm, width_mm, height_mm,
+                       price_cents, active)",
+            9,
+            &values,
+            "ON CONFLICT (sku) DO UPDATE SET name = excluded.name, category = excluded.category,
+                unit_weight_g = excluded.unit_weight_g, length_mm = excluded.length_mm,
+                width_mm = excluded.width_mm, height_mm = excluded.height_mm,
+                price_cents = excluded.price_cents, active = excluded.active",
+        )
+        .map_err(|e| whole(e.into()))?;
+    let ids: HashMap<String, i64> = ctx
+        .tx
+        .prepare("SELECT sku, id FROM products WHERE sku IN (SELECT value FROM json_each(?1))")
+        .and_then(|mut stmt| stmt.query_map([&skus], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .map_err(|e| whole(e.into()))?;
+    let codes = json_list(products.iter().flat_map(|p| p.barcodes.iter().map(|b| &b.code)));
+    let owners: HashMap<String, String> = ctx
+        .tx
+        .prepare(
+            "SELECT b.code, p.sku FROM barcodes b JOIN products p ON p.id = b.product_id
+             WHERE b.code IN (SELECT value FROM json_each(?1))",
+        )
+        .and_then(|mut stmt| stmt.query_map([&codes], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .map_err(|e| whole(e.into()))?;
+    let mut barcodes: Vec<(&str, i64, &str)> = Vec::new();
+    for (i, p) in products.iter().enumerate() {
+        for b in &p.barcodes {
+            if let Some(owner) = owners.get(&b.code) {
+                return Err((
+                    Some(i),
+                    ApiError::conflict(format!(
+                        "barcode {} already belongs to {owner}; remove it there first",
+                        b.code
+                    )),
+                ));
+            }
+            barcodes.push((&b.code, ids[&p.sku], b.kind.as_str()));
+        }
+    }
+    let values: Vec<&dyn ToSql> =
+        barcodes.iter().flat_map(|(code, id, kind)| [code as &dyn ToSql, id, kind]).collect();
+    ctx.tx
+        .insert_rows("barcodes (code, product_id, kind)", 3, &values)
+        .map_err(|e| whole(e.into()))?;
+    Ok(())
 }
 
 pub fn lookup_product(ctx: &mut Ctx<'_>, req: Lookup) -> Result<ProductStock, ApiError> {

@@ -201,6 +201,18 @@ impl Transaction<'_> {
     /// multiply. Rows go in chunks of 64, 32, 16, … so a call uses at most seven statement
     /// texts, which stay prepared. Returns the rows inserted.
     pub fn insert_rows(&self, into: &str, width: usize, values: &[&dyn ToSql]) -> Result<usize> {
+        self.upsert_rows(into, width, values, "")
+    }
+
+    /// [`Transaction::insert_rows`] with a clause after the values, such as `ON CONFLICT (sku)
+    /// DO UPDATE SET name = excluded.name`, which both engines read alike.
+    pub fn upsert_rows(
+        &self,
+        into: &str,
+        width: usize,
+        values: &[&dyn ToSql],
+        conflict: &str,
+    ) -> Result<usize> {
         const MOST_ROWS: usize = 64;
         assert!(
             width > 0 && values.len().is_multiple_of(width),
@@ -211,7 +223,8 @@ impl Transaction<'_> {
         while !rest.is_empty() {
             let rows = 1 << (rest.len() / width).min(MOST_ROWS).ilog2();
             let (chunk, after) = rest.split_at(rows * width);
-            inserted += self.prepare_cached(&insert_text(into, width, rows))?.execute(chunk)?;
+            let sql = insert_text(into, width, rows, conflict);
+            inserted += self.prepare_cached(&sql)?.execute(chunk)?;
             rest = after;
         }
         Ok(inserted)
@@ -256,14 +269,15 @@ pub fn json_list<T: serde::Serialize>(items: impl IntoIterator<Item = T>) -> Str
     serde_json::to_string(&items).expect("a list of numbers or texts is always JSON")
 }
 
-/// `INSERT INTO {into} VALUES (?1, ?2), (?3, ?4), …`: `rows` rows of `width` parameters.
-fn insert_text(into: &str, width: usize, rows: usize) -> String {
+/// `INSERT INTO {into} VALUES (?1, ?2), (?3, ?4), … {conflict}`: `rows` rows of `width`
+/// parameters.
+fn insert_text(into: &str, width: usize, rows: usize, conflict: &str) -> String {
     let row = |r: usize| {
         let values: Vec<String> = (1..=width).map(|c| format!("?{}", r * width + c)).collect();
         format!("({})", values.join(", "))
     };
     let rows: Vec<String> = (0..rows).map(row).collect();
-    format!("INSERT INTO {into} VALUES {}", rows.join(", "))
+    format!("INSERT INTO {into} VALUES {} {conflict}", rows.join(", ")).trim_end().to_owned()
 }
 
 /// A prepared statement.
@@ -408,7 +422,10 @@ mod tests {
 
     #[test]
     fn rows_are_inserted_in_chunks_of_a_few_sizes() {
-        assert_eq!(insert_text("t (a, b)", 2, 2), "INSERT INTO t (a, b) VALUES (?1, ?2), (?3, ?4)");
+        assert_eq!(
+            insert_text("t (a, b)", 2, 2, ""),
+            "INSERT INTO t (a, b) VALUES (?1, ?2), (?3, ?4)"
+        );
         let dir = tempfile::tempdir().unwrap();
         let db = TestDatabase::new(dir.path());
         db.execute_batch("CREATE TABLE pairs (n BIGINT NOT NULL, label TEXT)").unwrap();
@@ -426,6 +443,32 @@ mod tests {
             .query_all("SELECT n, label FROM pairs ORDER BY n", [], |r| Ok((r.get(0)?, r.get(1)?)))
             .unwrap();
         assert_eq!(stored, rows);
+    }
+
+    #[test]
+    fn rows_upserted_update_those_that_exist_and_insert_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = TestDatabase::new(dir.path());
+        db.execute_batch(
+            "CREATE TABLE prices (sku TEXT NOT NULL UNIQUE, cents BIGINT NOT NULL);
+             INSERT INTO prices VALUES ('A', 100), ('C', 300);",
+        )
+        .unwrap();
+        let rows = [("A", 150), ("B", 200), ("C", 300), ("D", 400)];
+        let values: Vec<&dyn ToSql> =
+            rows.iter().flat_map(|(sku, cents)| [sku as &dyn ToSql, cents]).collect();
+        let mut conn = db.connect();
+        let tx = conn.begin(Access::Write, std::time::Duration::from_secs(5)).unwrap();
+        let conflict = "ON CONFLICT (sku) DO UPDATE SET cents = excluded.cents";
+        tx.upsert_rows("prices (sku, cents)", 2, &values, conflict).unwrap();
+        tx.commit().unwrap();
+        let stored: Vec<(String, i64)> = db
+            .query_all("SELECT sku, cents FROM prices ORDER BY sku", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        let want: Vec<(String, i64)> = rows.iter().map(|(s, c)| (s.to_string(), *c)).collect();
+        assert_eq!(stored, want);
     }
 
     #[test]

@@ -23,7 +23,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::store::OptionalExtension;
+use crate::store::json_list;
 use backroom_core::barcode::{self, BarcodeError};
 use backroom_core::weight::{self, WeightError};
 
@@ -63,6 +63,7 @@ pub(super) fn import(
     if !sheet.header_ok {
         return Ok(refused(FORMAT, sheet.records, errors));
     }
+    let stored = StoredProducts::read(ctx, sheet.rows.iter().map(|row| sheet.get(row, "sku")))?;
     let mut valid: Vec<(u64, Product)> = Vec::new();
     let mut skus: HashMap<String, u64> = HashMap::new();
     // By code, so problems within one row are reported in a steady order.
@@ -71,24 +72,16 @@ pub(super) fn import(
         if !unique_in_file(&sheet, row, &mut skus, &mut barcodes, &mut errors) {
             continue;
         }
-        if let Some(product) = parse_row(ctx, &sheet, row, &mut errors)? {
+        if let Some(product) = parse_row(&stored, &sheet, row, &mut errors) {
             valid.push((row.line, product));
         }
     }
     // A barcode may move between two products of the file, but not away from one the file
     // leaves alone: that product would silently lose it. Every row's barcodes are checked, even
     // on a row with other problems, so one pass over the report finds them all.
+    let owners = barcode_owners(ctx, barcodes.keys())?;
     for (code, (line, sku)) in &barcodes {
-        let owner: Option<String> = ctx
-            .tx
-            .query_row(
-                "SELECT p.sku FROM barcodes b JOIN products p ON p.id = b.product_id
-                 WHERE b.code = ?1",
-                [code],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(owner) = owner.filter(|o| o != sku && !skus.contains_key(o)) {
+        if let Some(owner) = owners.get(code).filter(|o| *o != sku && !skus.contains_key(*o)) {
             errors.add(
                 *line,
                 sheet.column("barcodes"),
@@ -99,7 +92,8 @@ pub(super) fn import(
             );
         }
     }
-    let written = write_all(ctx, FORMAT, sheet.records, errors, dry_run, |ctx| write(ctx, &valid))?;
+    let written =
+        write_all(ctx, FORMAT, sheet.records, errors, dry_run, |ctx| write(ctx, &stored, &valid))?;
     let report = written.report;
     if written.kept.is_some() && report.created + report.updated > 0 {
         ctx.emit(Event::DataChanged { what: Changed::Products });
@@ -169,11 +163,11 @@ fn split_barcodes(text: &str) -> impl Iterator<Item = &str> {
 /// `catalog::validate` judge the product as `save_product` would. Columns the file does not
 /// have take the stored product's values.
 fn parse_row(
-    ctx: &Ctx<'_>,
+    stored: &StoredProducts,
     sheet: &Sheet,
     row: &Row,
     errors: &mut Errors,
-) -> Result<Option<Product>, ApiError> {
+) -> Option<Product> {
     let before = errors.len();
     let mut fail =
         |column: &str, reason: String| errors.add(row.line, sheet.column(column), reason);
@@ -220,9 +214,9 @@ fn parse_row(
         true
     });
     if errors.len() > before {
-        return Ok(None);
+        return None;
     }
-    let mut req = stored(ctx, sku)?;
+    let mut req = stored.request(sku);
     req.sku = sku.to_owned();
     req.name = name.to_owned();
     if sheet.has("category") {
@@ -244,36 +238,59 @@ fn parse_row(
         req.active = active;
     }
     match catalog::validate(&req) {
-        Ok(product) => Ok(Some(product)),
+        Ok(product) => Some(product),
         Err(e) => {
             errors.add(row.line, None, e.message);
-            Ok(None)
+            None
         }
     }
 }
 
-/// The stored product with this SKU as a request that would save it unchanged; a new product
-/// starts from the same defaults as `save_product`.
-pub(super) fn stored(ctx: &Ctx<'_>, sku: &str) -> Result<SaveProduct, ApiError> {
-    let id: Option<i64> = ctx
-        .tx
-        .query_row("SELECT id FROM products WHERE sku = ?1", [sku], |r| r.get(0))
-        .optional()?;
-    let Some(id) = id else {
-        return Ok(SaveProduct { active: true, ..SaveProduct::default() });
-    };
-    let p = catalog::load(ctx, id)?;
-    Ok(SaveProduct {
-        sku: p.sku,
-        name: p.name,
-        category: p.category,
-        // A bare number is grams, which is exactly what is stored.
-        unit_weight: p.unit_weight_g.map(|g| g.to_string()),
-        dimensions_mm: p.dimensions_mm,
-        price_cents: p.price_cents,
-        active: p.active,
-        barcodes: p.barcodes.into_iter().map(|b| b.code).collect(),
-    })
+/// The stored products an import's SKUs name, read at once rather than a query per row: on
+/// PostgreSQL each query is a round trip, and a catalogue is tens of thousands of rows.
+pub(super) struct StoredProducts(HashMap<String, (i64, Product)>);
+
+impl StoredProducts {
+    pub(super) fn read<'a>(
+        ctx: &Ctx<'_>,
+        skus: impl IntoIterator<Item = &'a str>,
+    ) -> Result<StoredProducts, ApiError> {
+        let list = json_list(skus.into_iter().filter(|sku| !sku.is_empty()));
+        let products = catalog::load_many(ctx, Some(&list))?;
+        Ok(StoredProducts(products.into_iter().map(|(id, p)| (p.sku.clone(), (id, p))).collect()))
+    }
+
+    /// The stored product with this SKU as a request that would save it unchanged; a new
+    /// product starts from the same defaults as `save_product`.
+    pub(super) fn request(&self, sku: &str) -> SaveProduct {
+        let Some((_, p)) = self.0.get(sku) else {
+            return SaveProduct { active: true, ..SaveProduct::default() };
+        };
+        SaveProduct {
+            sku: p.sku.clone(),
+            name: p.name.clone(),
+            category: p.category.clone(),
+            // A bare number is grams, which is exactly what is stored.
+            unit_weight: p.unit_weight_g.map(|g| g.to_string()),
+            dimensions_mm: p.dimensions_mm,
+            price_cents: p.price_cents,
+            active: p.active,
+            barcodes: p.barcodes.iter().map(|b| b.code.clone()).collect(),
+        }
+    }
+}
+
+/// The SKU of the product each of `codes` names, for those a product has.
+pub(super) fn barcode_owners<'a>(
+    ctx: &Ctx<'_>,
+    codes: impl IntoIterator<Item = &'a String>,
+) -> Result<HashMap<String, String>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "SELECT b.code, p.sku FROM barcodes b JOIN products p ON p.id = b.product_id
+         WHERE b.code IN (SELECT value FROM json_each(?1))",
+    )?;
+    let owners = stmt.query_map([json_list(codes)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(owners.collect::<Result<_, _>>()?)
 }
 
 const DIMENSIONS: [&str; 3] = ["length_mm", "width_mm", "height_mm"];
@@ -314,44 +331,56 @@ fn parse_dimensions(
 }
 
 /// Creates the new products and rewrites the changed ones; unchanged ones are left alone.
-pub(super) fn write(ctx: &Ctx<'_>, valid: &[(u64, Product)]) -> Result<Counts, WriteFailure> {
+/// They are written as one set; should that fail, they are written again one by one, so the
+/// error names the row in the file.
+pub(super) fn write(
+    ctx: &Ctx<'_>,
+    stored: &StoredProducts,
+    valid: &[(u64, Product)],
+) -> Result<Counts, WriteFailure> {
     let mut counts = Counts::default();
-    let mut changed = Vec::new();
+    let mut changed: Vec<(u64, &Product)> = Vec::new();
     for (line, product) in valid {
-        let at = WriteFailure::at(*line);
-        let id: Option<i64> = ctx
-            .tx
-            .query_row("SELECT id FROM products WHERE sku = ?1", [&product.sku], |r| r.get(0))
-            .optional()
-            .map_err(|e| at(e.into()))?;
-        match id {
-            Some(id) => {
-                let stored = catalog::load(ctx, id).map_err(WriteFailure::at(*line))?;
-                if same(&stored, product) {
-                    continue;
-                }
-                counts.updated += 1;
-                changed.push((*line, product, Some(id)));
-            }
-            None => {
-                counts.created += 1;
-                changed.push((*line, product, None));
-            }
+        match stored.0.get(&product.sku) {
+            Some((_, before)) if same(before, product) => continue,
+            Some(_) => counts.updated += 1,
+            None => counts.created += 1,
+        }
+        changed.push((*line, product));
+    }
+    let Some(&(first, _)) = changed.first() else { return Ok(counts) };
+    let savepoint =
+        |sql: &str| ctx.tx.execute_batch(sql).map_err(|e| WriteFailure::at(first)(e.into()));
+    savepoint("SAVEPOINT products")?;
+    let products: Vec<&Product> = changed.iter().map(|(_, p)| *p).collect();
+    match catalog::write_many(ctx, &products) {
+        Ok(()) => {}
+        Err((Some(i), conflict)) => return Err(WriteFailure::at(changed[i].0)(conflict)),
+        Err((None, _)) => {
+            savepoint("ROLLBACK TO products")?;
+            one_by_one(ctx, &changed)?;
         }
     }
+    savepoint("RELEASE products")?;
+    Ok(counts)
+}
+
+/// Writes the products one at a time, to find the row whose write fails.
+fn one_by_one(ctx: &Ctx<'_>, changed: &[(u64, &Product)]) -> Result<(), WriteFailure> {
     // Barcodes of every product about to be rewritten are cleared first, so one moving from a
     // later row's product to an earlier row's is free by the time the earlier row is written.
-    for (line, _, id) in &changed {
-        if let Some(id) = id {
-            ctx.tx
-                .execute("DELETE FROM barcodes WHERE product_id = ?1", [id])
-                .map_err(|e| WriteFailure::at(*line)(e.into()))?;
-        }
+    for (line, product) in changed {
+        ctx.tx
+            .execute(
+                "DELETE FROM barcodes WHERE product_id IN (SELECT id FROM products WHERE sku = ?1)",
+                [&product.sku],
+            )
+            .map_err(|e| WriteFailure::at(*line)(e.into()))?;
     }
-    for (line, product, _) in changed {
-        catalog::write(ctx, product).map_err(WriteFailure::at(line))?;
+    for (line, product) in changed {
+        catalog::write(ctx, product).map_err(WriteFailure::at(*line))?;
     }
-    Ok(counts)
+    Ok(())
 }
 
 /// Whether a stored product already is what the row says, barcodes in any order.
@@ -367,11 +396,7 @@ fn same(stored: &Product, row: &Product) -> bool {
 
 pub(super) fn export(ctx: &Ctx<'_>) -> Result<String, ApiError> {
     let mut out = CsvOut::new(&COLUMNS)?;
-    let mut stmt = ctx.tx.prepare("SELECT id FROM products ORDER BY sku")?;
-    let ids: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    drop(stmt);
-    for id in ids {
-        let p = catalog::load(ctx, id)?;
+    for (_, p) in catalog::load_many(ctx, None)? {
         // Grams with no unit conversion, written in Rust's shortest form that reads back to the
         // same number, so a re-import leaves the weight exactly as it was.
         let weight = p.unit_weight_g.map(|g| format!("{g} g")).unwrap_or_default();

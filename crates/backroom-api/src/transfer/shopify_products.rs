@@ -41,7 +41,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::store::OptionalExtension;
 use backroom_core::barcode;
 use backroom_core::limits;
 use backroom_core::weight;
@@ -202,6 +201,8 @@ pub(super) fn import(
     let mut valid = Vec::new();
     let mut barcodes: HashMap<String, u64> = HashMap::new();
     let file_skus: HashSet<&str> = skus.iter().map(String::as_str).collect();
+    let stored = products::StoredProducts::read(ctx, skus.iter().map(String::as_str))?;
+    let owners = products::barcode_owners(ctx, variants.iter().filter_map(|v| v.barcode.as_ref()))?;
     let mut pictures = Vec::new();
     for (variant, sku) in variants.iter().zip(&skus) {
         let picture = picture_address(&variant.own_image)
@@ -219,7 +220,7 @@ pub(super) fn import(
                     cut(code)
                 ));
             } else if let Some(owner) =
-                barcode_owner(ctx, code)?.filter(|o| o != sku && !file_skus.contains(o.as_str()))
+                owners.get(code).filter(|o| *o != sku && !file_skus.contains(o.as_str()))
             {
                 notes.push(format!(
                     "line {}: barcode {} already belongs to {owner}; left off {sku}",
@@ -231,7 +232,7 @@ pub(super) fn import(
                 codes.push(code.clone());
             }
         }
-        let mut req = products::stored(ctx, sku)?;
+        let mut req = stored.request(sku);
         req.sku = sku.clone();
         req.name = variant.name.clone();
         req.category = variant.category.clone();
@@ -257,7 +258,7 @@ pub(super) fn import(
         ));
     }
     let written = write_all(ctx, FORMAT, sheet.records, errors, dry_run, |ctx| {
-        let mut counts = products::write(ctx, &valid)?;
+        let mut counts = products::write(ctx, &stored, &valid)?;
         // Only the addresses: the pictures are fetched after the import, never inside it.
         let waiting = crate::inventory::images::record_sources(ctx, &pictures)
             .map_err(super::WriteFailure::at(0))?;
@@ -529,13 +530,6 @@ fn derived_sku(handle: &str, options: &[String]) -> String {
         }
     }
     sku.trim_matches('-').to_owned()
-}
-
-fn barcode_owner(ctx: &Ctx<'_>, code: &str) -> Result<Option<String>, ApiError> {
-    let mut stmt = ctx.tx.prepare_cached(
-        "SELECT p.sku FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ?1",
-    )?;
-    Ok(stmt.query_row([code], |r| r.get(0)).optional()?)
 }
 
 #[cfg(test)]

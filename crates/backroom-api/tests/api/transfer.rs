@@ -181,6 +181,30 @@ STEAL-1,Steals a code,,4006381333931,,,
 }
 
 #[test]
+fn products_are_written_as_one_set_and_a_row_the_database_refuses_is_named() {
+    let w = Warehouse::new();
+    // A catalogue of a few hundred rows, several statements' worth, goes in at once.
+    let mut file = String::from("sku,name,barcodes,price\n");
+    for n in 0..300 {
+        file.push_str(&format!("S-{n:03},Product {n},INT-{n},{n}.25\n"));
+    }
+    let report = w.import("products", &file);
+    assert_eq!((report.ok, report.created), (true, 300), "{:#?}", report.errors);
+    let p = w.local("lookup_product", json!({"code": "INT-217"}))["product"].clone();
+    assert_eq!((&p["sku"], &p["price_cents"]), (&json!("S-217"), &json!(21725)));
+    assert_eq!(w.export("products").lines().count(), 301);
+
+    // A rule of another program's, which the import does not know: one name, one product.
+    w.db.execute_batch("CREATE UNIQUE INDEX one_name ON products (name)").unwrap();
+    let file = "sku,name\nN-1,Apple\nN-2,Pear\nN-3,Apple\nN-4,Plum\n";
+    let report = w.import("products", file);
+    assert!(!report.ok);
+    let lines: Vec<u64> = report.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [4], "{:#?}", report.errors);
+    assert_eq!(w.product_count(), 300, "none of that file was written");
+}
+
+#[test]
 fn a_header_without_a_required_column_is_an_error_on_line_one() {
     let w = Warehouse::new();
     let report = w.import("products", "SKU,title\nA-1,Apple\n");
