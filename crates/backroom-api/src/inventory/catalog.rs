@@ -176,40 +176,8 @@ pub fn validate(req: &SaveProduct) -> Result<Product, ApiError> {
 /// Stores a validated product, replacing its barcodes. A barcode that already names another
 /// product is a conflict: one scan must mean one product.
 pub fn write(ctx: &Ctx<'_>, p: &Product) -> Result<i64, ApiError> {
-    let d = p.dimensions_mm;
-    ctx.execute(
-        "INSERT INTO products (sku, name, category, unit_weight_g, length_mm, width_mm, height_mm, price_cents, active)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT (sku) DO UPDATE SET name = ?2, category = ?3, unit_weight_g = ?4, length_mm = ?5,
-             width_mm = ?6, height_mm = ?7, price_cents = ?8, active = ?9",
-        params![
-            p.sku, p.name, p.category, p.unit_weight_g,
-            d.map(|d| d.length), d.map(|d| d.width), d.map(|d| d.height),
-            p.price_cents, p.active
-        ],
-    )?;
-    let id = product_id(ctx, &p.sku)?;
-    ctx.execute("DELETE FROM barcodes WHERE product_id = ?1", [id])?;
-    for b in &p.barcodes {
-        let owner: Option<String> = ctx
-            .query_row(
-                "SELECT p.sku FROM barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ?1",
-                [&b.code],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(owner) = owner {
-            return Err(ApiError::conflict(format!(
-                "barcode {} already belongs to {owner}; remove it there first",
-                b.code
-            )));
-        }
-        ctx.execute(
-            "INSERT INTO barcodes (code, product_id, kind) VALUES (?1, ?2, ?3)",
-            params![b.code, id, b.kind.as_str()],
-        )?;
-    }
-    Ok(id)
+    let ids = write_many(ctx, &[p]).map_err(|(_, e)| e)?;
+    ids.get(&p.sku).copied().ok_or_else(|| ApiError::storage("a product stored has no id"))
 }
 
 /// The row id of a SKU.
@@ -312,11 +280,15 @@ pub fn load_many(ctx: &Ctx<'_>, skus: Option<&str>) -> Result<Vec<(i64, Product)
     Ok(products)
 }
 
-/// Stores many validated products at once, as [`write`] stores one: each created or rewritten
-/// whole, its barcodes replaced. A few statements for the whole set, however many products:
-/// an import writes a catalogue of tens of thousands. A barcode that names a product not in
-/// the set is a conflict, reported as `(index in products, message)`.
-pub fn write_many(ctx: &Ctx<'_>, products: &[&Product]) -> Result<(), (Option<usize>, ApiError)> {
+/// Stores validated products, each created or rewritten whole with its barcodes replaced, and
+/// gives their ids by SKU. A few statements for the whole set, however many products: an import
+/// writes a catalogue of tens of thousands. A barcode that already names a product outside the
+/// set is a conflict, reported with the index of the product that claims it; any other failure
+/// with none.
+pub fn write_many(
+    ctx: &Ctx<'_>,
+    products: &[&Product],
+) -> Result<HashMap<String, i64>, (Option<usize>, ApiError)> {
     let whole = |e: ApiError| (None, e);
     let skus = json_list(products.iter().map(|p| p.sku.as_str()));
     ctx.execute(
@@ -387,7 +359,9 @@ pub fn write_many(ctx: &Ctx<'_>, products: &[&Product]) -> Result<(), (Option<us
                     )),
                 ));
             }
-            barcodes.push((&b.code, ids[&p.sku], b.kind.as_str()));
+            let id = ids.get(&p.sku).copied();
+            let id = id.ok_or_else(|| whole(ApiError::storage("a product stored has no id")))?;
+            barcodes.push((&b.code, id, b.kind.as_str()));
         }
     }
     let values: Vec<&dyn ToSql> =
@@ -395,7 +369,7 @@ pub fn write_many(ctx: &Ctx<'_>, products: &[&Product]) -> Result<(), (Option<us
     ctx.tx
         .insert_rows("barcodes (code, product_id, kind)", 3, &values)
         .map_err(|e| whole(e.into()))?;
-    Ok(())
+    Ok(ids)
 }
 
 pub fn lookup_product(ctx: &mut Ctx<'_>, req: Lookup) -> Result<ProductStock, ApiError> {

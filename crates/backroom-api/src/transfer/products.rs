@@ -354,7 +354,7 @@ pub(super) fn write(
     savepoint("SAVEPOINT products")?;
     let products: Vec<&Product> = changed.iter().map(|(_, p)| *p).collect();
     match catalog::write_many(ctx, &products) {
-        Ok(()) => {}
+        Ok(_) => {}
         Err((Some(i), conflict)) => return Err(WriteFailure::at(changed[i].0)(conflict)),
         Err((None, _)) => {
             savepoint("ROLLBACK TO products")?;
