@@ -205,6 +205,40 @@ pub fn resolve(ctx: &Ctx<'_>, code: &str) -> Result<i64, ApiError> {
         })
 }
 
+/// The products `codes` name (each a SKU or a barcode, as [`resolve`] reads one), by the code
+/// as given: the product's id and SKU. Codes that name none are left out. One query however
+/// many codes: an import resolves thousands.
+pub fn resolve_many<'a>(
+    ctx: &Ctx<'_>,
+    codes: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, (i64, String)>, ApiError> {
+    let codes: Vec<&str> = codes.into_iter().collect();
+    let mut stmt = ctx.tx.prepare(
+        "SELECT b.code, p.id, p.sku, 1 FROM barcodes b JOIN products p ON p.id = b.product_id
+         WHERE b.code IN (SELECT value FROM json_each(?1))
+         UNION ALL
+         SELECT sku, id, sku, 0 FROM products WHERE sku IN (SELECT value FROM json_each(?1))",
+    )?;
+    let trimmed = json_list(codes.iter().map(|code| code.trim()));
+    let mut by_code: HashMap<String, (i64, String, bool)> = HashMap::new();
+    let mut rows = stmt.query([&trimmed])?;
+    while let Some(r) = rows.next()? {
+        let (code, id, sku, by_barcode): (String, i64, String, bool) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        // A SKU names its product before a barcode that reads the same.
+        if by_code.get(&code).is_none_or(|found| found.2) {
+            by_code.insert(code, (id, sku, by_barcode));
+        }
+    }
+    Ok(codes
+        .into_iter()
+        .filter_map(|code| {
+            let (id, sku, _) = by_code.get(code.trim())?;
+            Some((code.to_owned(), (*id, sku.clone())))
+        })
+        .collect())
+}
+
 const PRODUCT_COLUMNS: &str =
     "id, sku, name, category, unit_weight_g, length_mm, width_mm, height_mm, price_cents, active";
 

@@ -1,6 +1,8 @@
 //! The building: the pick area's layout, the bins generated from it, and non-pick areas.
 
-use crate::store::{OptionalExtension, params};
+use std::collections::HashMap;
+
+use crate::store::{OptionalExtension, json_list, params};
 use backroom_core::layout::{BinCode, Layout};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -230,10 +232,7 @@ pub fn save_area(ctx: &mut Ctx<'_>, req: SaveArea) -> Result<Location, ApiError>
 /// The row id of a location code. Bin codes are accepted in any case and without zero padding
 /// (`a3-1-7-l` is `A03-1-07-L`).
 pub fn location_id(ctx: &Ctx<'_>, code: &str) -> Result<i64, ApiError> {
-    let canonical = match code.parse::<BinCode>() {
-        Ok(bin) => bin.to_string(),
-        Err(_) => code.trim().to_ascii_uppercase(),
-    };
+    let canonical = canonical_code(code);
     ctx.query_row("SELECT id FROM locations WHERE code = ?1 AND active = 1", [&canonical], |r| {
         r.get(0)
     })
@@ -243,4 +242,32 @@ pub fn location_id(ctx: &Ctx<'_>, code: &str) -> Result<i64, ApiError> {
             "there is no location “{code}”; scan the bin label again or check the layout"
         ))
     })
+}
+
+/// A location's code as it is stored: a bin code written in full, an area's in capitals.
+fn canonical_code(code: &str) -> String {
+    match code.parse::<BinCode>() {
+        Ok(bin) => bin.to_string(),
+        Err(_) => code.trim().to_ascii_uppercase(),
+    }
+}
+
+/// The active locations `codes` name, read as [`location_id`] reads one, by the code as given.
+/// Codes that name none are left out. One query however many codes.
+pub fn location_ids<'a>(
+    ctx: &Ctx<'_>,
+    codes: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, i64>, ApiError> {
+    let codes: Vec<(&str, String)> = codes.into_iter().map(|c| (c, canonical_code(c))).collect();
+    let mut stmt = ctx.tx.prepare(
+        "SELECT code, id FROM locations
+         WHERE active = 1 AND code IN (SELECT value FROM json_each(?1))",
+    )?;
+    let list = json_list(codes.iter().map(|(_, canonical)| canonical));
+    let ids: HashMap<String, i64> =
+        stmt.query_map([list], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    Ok(codes
+        .into_iter()
+        .filter_map(|(code, canonical)| Some((code.to_owned(), *ids.get(&canonical)?)))
+        .collect())
 }

@@ -1,8 +1,8 @@
 //! The `movements` table: the stock ledger, the only way stock changes. A trigger keeps the
 //! `stock` cache in step and refuses a negative bin; others refuse to change a movement once
-//! written, so this is the table's one write.
+//! written, so inserting is the table's one write, a movement at a time or many at once.
 
-use crate::store::params;
+use crate::store::{ToSql, params};
 use backroom_core::ledger::MovementKind;
 
 use crate::context::Ctx;
@@ -40,6 +40,37 @@ pub fn insert(ctx: &Ctx<'_>, m: &MovementRow<'_>) -> Result<i64, ApiError> {
             ctx.now_text()
         ],
         |r| r.get(0),
+    )?)
+}
+
+/// Writes many movements as made now by the caller at their station, in a few statements
+/// (an import receives thousands); returns how many were written.
+pub fn insert_many(ctx: &Ctx<'_>, rows: &[MovementRow<'_>]) -> Result<usize, ApiError> {
+    let kinds: Vec<&str> = rows.iter().map(|m| m.kind.as_str()).collect();
+    let (operator, station, now) = (ctx.operator_id(), ctx.station_id(), ctx.now_text());
+    let values: Vec<&dyn ToSql> = rows
+        .iter()
+        .zip(&kinds)
+        .flat_map(|(m, kind)| {
+            [
+                kind as &dyn ToSql,
+                &m.product_id,
+                &m.qty,
+                &m.from_location_id,
+                &m.to_location_id,
+                &m.reason,
+                &m.order_id,
+                &operator,
+                &station,
+                &now,
+            ]
+        })
+        .collect();
+    Ok(ctx.tx.insert_rows(
+        "movements (kind, product_id, qty, from_location_id, to_location_id, reason, order_id,
+                    operator_id, station_id, at)",
+        10,
+        &values,
     )?)
 }
 

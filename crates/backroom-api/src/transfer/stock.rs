@@ -27,12 +27,14 @@ use std::collections::BTreeSet;
 use backroom_core::ledger::MovementKind;
 
 use super::sheet::{CsvOut, Errors, Sheet, cut, parse_whole};
-use super::{Counts, ImportReport, WriteFailure, found, refused, write_all};
+use super::{Counts, ImportReport, WriteFailure, refused, write_all};
 use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::Event;
-use crate::inventory::stock::{self, NewMovement};
+use crate::inventory::stock;
+use crate::table::movements::{self, MovementRow};
 use crate::{inventory::catalog, inventory::warehouse};
+use backroom_core::limits;
 
 /// The columns of an import.
 pub const COLUMNS: [&str; 4] = ["sku", "location", "qty", "reason"];
@@ -56,30 +58,31 @@ pub(super) fn import(
     if !sheet.header_ok {
         return Ok(refused(FORMAT, sheet.records, errors));
     }
-    let mut receipts: Vec<(u64, NewMovement)> = Vec::new();
+    // Every row's product and location are found in one query each, not a query per row.
+    let products = catalog::resolve_many(ctx, sheet.rows.iter().map(|r| sheet.get(r, "sku")))?;
+    let locations =
+        warehouse::location_ids(ctx, sheet.rows.iter().map(|r| sheet.get(r, "location")))?;
+    let mut receipts: Vec<Receipt> = Vec::new();
     for row in &sheet.rows {
         let before = errors.len();
         let mut fail = |column: &str, reason: String| {
             errors.add(row.line, sheet.column(column), reason);
         };
         let sku = sheet.get(row, "sku");
-        let mut product = None;
+        let product = products.get(sku);
         if sku.is_empty() {
             fail("sku", "the SKU is empty; name the product of every row".into());
-        } else {
-            product = found(catalog::resolve(ctx, sku))?;
-            if product.is_none() {
-                fail(
-                    "sku",
-                    format!(
-                        "no product has the SKU or barcode “{}”; import or create the product \
-                         first",
-                        cut(sku)
-                    ),
-                );
-            }
+        } else if product.is_none() {
+            fail(
+                "sku",
+                format!(
+                    "no product has the SKU or barcode “{}”; import or create the product first",
+                    cut(sku)
+                ),
+            );
         }
         let location = sheet.get(row, "location");
+        let location_id = locations.get(location);
         if location.is_empty() {
             fail(
                 "location",
@@ -87,7 +90,7 @@ pub(super) fn import(
                  RECEIVING"
                     .into(),
             );
-        } else if found(warehouse::location_id(ctx, location))?.is_none() {
+        } else if location_id.is_none() {
             fail(
                 "location",
                 format!(
@@ -98,7 +101,10 @@ pub(super) fn import(
             );
         }
         let qty = match parse_whole(sheet.get(row, "qty"), "qty") {
-            Ok(qty) if qty >= 1 => qty,
+            Ok(qty) if qty >= 1 => limits::QTY.check("qty", qty).unwrap_or_else(|e| {
+                fail("qty", e.to_string());
+                0
+            }),
             Ok(qty) => {
                 fail(
                     "qty",
@@ -111,42 +117,78 @@ pub(super) fn import(
                 0
             }
         };
-        let Some(product) = product.filter(|_| errors.len() == before) else { continue };
+        let (Some((product_id, sku)), Some(&location_id)) = (product, location_id) else {
+            continue;
+        };
+        if errors.len() > before {
+            continue;
+        }
         let reason = match sheet.get(row, "reason") {
             "" => "import",
             reason => reason,
         };
-        receipts.push((
-            row.line,
-            NewMovement {
-                kind: MovementKind::Receipt,
-                product: product_sku(ctx, product)?,
-                qty,
-                from: None,
-                to: Some(location.to_owned()),
-                reason: reason.to_owned(),
-                order: None,
-            },
-        ));
+        receipts.push(Receipt {
+            line: row.line,
+            product_id: *product_id,
+            sku,
+            location_id,
+            qty,
+            reason,
+        });
     }
     let written = write_all(ctx, FORMAT, sheet.records, errors, dry_run, |ctx| {
-        for (line, receipt) in &receipts {
-            stock::record(ctx, receipt).map_err(WriteFailure::at(*line))?;
-        }
+        receive(ctx, &receipts)?;
         Ok(Counts { created: receipts.len() as u32, ..Counts::default() })
     })?;
     let report = written.report;
     if written.kept.is_some() && !receipts.is_empty() {
-        let skus: BTreeSet<String> = receipts.iter().map(|(_, r)| r.product.clone()).collect();
+        let skus: BTreeSet<String> = receipts.iter().map(|r| r.sku.clone()).collect();
         ctx.emit(Event::StockChanged { skus: skus.into_iter().collect() });
     }
     Ok(report)
 }
 
-/// The SKU of a product, so the ledger and the events name it the same way whether the row gave
-/// its SKU or one of its barcodes.
-fn product_sku(ctx: &Ctx<'_>, id: i64) -> Result<String, ApiError> {
-    Ok(ctx.tx.query_row("SELECT sku FROM products WHERE id = ?1", [id], |r| r.get(0))?)
+/// A row of the file to receive, its product and location found.
+struct Receipt<'a> {
+    line: u64,
+    product_id: i64,
+    /// The product's SKU, so the event names it the same way whether the row gave its SKU or
+    /// one of its barcodes.
+    sku: &'a String,
+    location_id: i64,
+    qty: i64,
+    reason: &'a str,
+}
+
+impl Receipt<'_> {
+    fn movement(&self) -> MovementRow<'_> {
+        MovementRow {
+            kind: MovementKind::Receipt,
+            product_id: self.product_id,
+            qty: self.qty,
+            from_location_id: None,
+            to_location_id: Some(self.location_id),
+            reason: self.reason,
+            order_id: None,
+        }
+    }
+}
+
+/// Records the receipts in the ledger as one set; should that fail, one by one, so the error
+/// names the row in the file.
+fn receive(ctx: &Ctx<'_>, receipts: &[Receipt<'_>]) -> Result<(), WriteFailure> {
+    let Some(first) = receipts.first().map(|r| r.line) else { return Ok(()) };
+    let savepoint =
+        |sql: &str| ctx.tx.execute_batch(sql).map_err(|e| WriteFailure::at(first)(e.into()));
+    savepoint("SAVEPOINT receipts")?;
+    let rows: Vec<MovementRow<'_>> = receipts.iter().map(Receipt::movement).collect();
+    if movements::insert_many(ctx, &rows).is_err() {
+        savepoint("ROLLBACK TO receipts")?;
+        for receipt in receipts {
+            stock::record_row(ctx, &receipt.movement()).map_err(WriteFailure::at(receipt.line))?;
+        }
+    }
+    savepoint("RELEASE receipts")
 }
 
 pub(super) fn export(ctx: &Ctx<'_>) -> Result<String, ApiError> {

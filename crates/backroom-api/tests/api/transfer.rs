@@ -403,7 +403,8 @@ fn stock_rows_with_unknown_products_or_places_are_refused() {
                  MUG-1,A09-1-01-L,1\n\
                  MUG-1,DOCK,1\n\
                  MUG-1,RECEIVING,-2\n\
-                 MUG-1,RECEIVING,1.5\n";
+                 MUG-1,RECEIVING,1.5\n\
+                 MUG-1,RECEIVING,2000000\n";
     let report = w.import("stock", stock);
     assert!(!report.ok);
     assert!(find(&report.errors, 3, "sku").reason.contains("NOPE-1"));
@@ -411,9 +412,34 @@ fn stock_rows_with_unknown_products_or_places_are_refused() {
     assert!(find(&report.errors, 5, "location").reason.contains("DOCK"));
     assert!(find(&report.errors, 6, "qty").reason.contains("at least 1"));
     assert!(find(&report.errors, 7, "qty").reason.contains("whole number"));
-    assert_eq!(report.errors.len(), 5, "{:#?}", report.errors);
+    assert!(find(&report.errors, 8, "qty").reason.contains("1,000,000"), "{:#?}", report.errors);
+    assert_eq!(report.errors.len(), 6, "{:#?}", report.errors);
     assert_eq!(w.movement_count(), 0);
     assert_eq!(w.local("check_ledger", json!({}))["checked"], 0);
+}
+
+#[test]
+fn stock_is_received_as_one_set_and_a_row_the_ledger_refuses_is_named() {
+    let w = Warehouse::new();
+    assert!(w.import("products", PRODUCTS).ok);
+    // A place holds at most 1,000,000,000 units: the 1,001st full row is one too many. Each
+    // row alone is fine, so only the ledger's own bound finds it.
+    let mut stock = String::from("sku,location,qty\n");
+    for _ in 0..1001 {
+        stock.push_str("MUG-1,RECEIVING,1000000\n");
+    }
+    let report = w.import("stock", &stock);
+    assert!(!report.ok);
+    let lines: Vec<u64> = report.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [1002], "{:#?}", report.errors);
+    assert_eq!(w.movement_count(), 0, "nothing of the file was received");
+
+    // A file within bounds goes in whole.
+    let report = w.import("stock", &stock.replace("1000000", "10"));
+    assert_eq!((report.ok, report.created), (true, 1001), "{:#?}", report.errors);
+    let mug = w.local("lookup_product", json!({"code": "MUG-1"}));
+    assert_eq!(mug["totals"]["on_hand"], 10010);
+    assert_eq!(w.local("check_ledger", json!({}))["ok"], true);
 }
 
 #[test]
