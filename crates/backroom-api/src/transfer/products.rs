@@ -248,7 +248,7 @@ fn parse_row(
 
 /// The stored products an import's SKUs name, read at once rather than a query per row: on
 /// PostgreSQL each query is a round trip, and a catalogue is tens of thousands of rows.
-pub(super) struct StoredProducts(HashMap<String, (i64, Product)>);
+pub(super) struct StoredProducts(HashMap<String, Product>);
 
 impl StoredProducts {
     pub(super) fn read<'a>(
@@ -257,13 +257,13 @@ impl StoredProducts {
     ) -> Result<StoredProducts, ApiError> {
         let list = json_list(skus.into_iter().filter(|sku| !sku.is_empty()));
         let products = catalog::load_many(ctx, Some(&list))?;
-        Ok(StoredProducts(products.into_iter().map(|(id, p)| (p.sku.clone(), (id, p))).collect()))
+        Ok(StoredProducts(products.into_iter().map(|(_, p)| (p.sku.clone(), p)).collect()))
     }
 
     /// The stored product with this SKU as a request that would save it unchanged; a new
     /// product starts from the same defaults as `save_product`.
     pub(super) fn request(&self, sku: &str) -> SaveProduct {
-        let Some((_, p)) = self.0.get(sku) else {
+        let Some(p) = self.0.get(sku) else {
             return SaveProduct { active: true, ..SaveProduct::default() };
         };
         SaveProduct {
@@ -342,7 +342,7 @@ pub(super) fn write(
     let mut changed: Vec<(u64, &Product)> = Vec::new();
     for (line, product) in valid {
         match stored.0.get(&product.sku) {
-            Some((_, before)) if same(before, product) => continue,
+            Some(before) if same(before, product) => continue,
             Some(_) => counts.updated += 1,
             None => counts.created += 1,
         }
