@@ -176,7 +176,7 @@ pub fn validate(req: &SaveProduct) -> Result<Product, ApiError> {
 /// Stores a validated product, replacing its barcodes. A barcode that already names another
 /// product is a conflict: one scan must mean one product.
 pub fn write(ctx: &Ctx<'_>, p: &Product) -> Result<i64, ApiError> {
-    let ids = write_many(ctx, &[p]).map_err(|(_, e)| e)?;
+    let ids = write_many(ctx, &[p])?;
     ids.get(&p.sku).copied().ok_or_else(|| ApiError::storage("a product stored has no id"))
 }
 
@@ -190,30 +190,22 @@ pub fn product_id(ctx: &Ctx<'_>, sku: &str) -> Result<i64, ApiError> {
 /// The row id of the product a SKU or barcode names.
 pub fn resolve(ctx: &Ctx<'_>, code: &str) -> Result<i64, ApiError> {
     let code = code.trim();
-    ctx
-        .query_row(
-            "SELECT id FROM products WHERE sku = ?1
-             UNION ALL SELECT product_id FROM barcodes WHERE code = ?1 LIMIT 1",
-            [code],
-            |r| r.get(0),
-        )
-        .optional()?
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "no product has the SKU or barcode “{code}”; check the label or add the barcode to the product"
-            ))
-        })
+    resolve_many(ctx, [code])?.remove(code).map(|(id, _)| id).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "no product has the SKU or barcode “{code}”; check the label or add the barcode to the product"
+        ))
+    })
 }
 
-/// The products `codes` name (each a SKU or a barcode, as [`resolve`] reads one), by the code
-/// as given: the product's id and SKU. Codes that name none are left out. One query however
-/// many codes: an import resolves thousands.
+/// The products `codes` name, by the code as given: the product's id and SKU. A code is a SKU
+/// or a barcode, a SKU naming its product before a barcode that reads the same. Codes that name
+/// none are left out. One query however many codes: an import resolves thousands.
 pub fn resolve_many<'a>(
     ctx: &Ctx<'_>,
     codes: impl IntoIterator<Item = &'a str>,
 ) -> Result<HashMap<String, (i64, String)>, ApiError> {
     let codes: Vec<&str> = codes.into_iter().collect();
-    let mut stmt = ctx.tx.prepare(
+    let mut stmt = ctx.tx.prepare_cached(
         "SELECT b.code, p.id, p.sku, 1 FROM barcodes b JOIN products p ON p.id = b.product_id
          WHERE b.code IN (SELECT value FROM json_each(?1))
          UNION ALL
@@ -317,20 +309,14 @@ pub fn load_many(ctx: &Ctx<'_>, skus: Option<&str>) -> Result<Vec<(i64, Product)
 /// Stores validated products, each created or rewritten whole with its barcodes replaced, and
 /// gives their ids by SKU. A few statements for the whole set, however many products: an import
 /// writes a catalogue of tens of thousands. A barcode that already names a product outside the
-/// set is a conflict, reported with the index of the product that claims it; any other failure
-/// with none.
-pub fn write_many(
-    ctx: &Ctx<'_>,
-    products: &[&Product],
-) -> Result<HashMap<String, i64>, (Option<usize>, ApiError)> {
-    let whole = |e: ApiError| (None, e);
+/// set is a conflict.
+pub fn write_many(ctx: &Ctx<'_>, products: &[&Product]) -> Result<HashMap<String, i64>, ApiError> {
     let skus = json_list(products.iter().map(|p| p.sku.as_str()));
     ctx.execute(
         "DELETE FROM barcodes WHERE product_id IN
            (SELECT id FROM products WHERE sku IN (SELECT value FROM json_each(?1)))",
         [&skus],
-    )
-    .map_err(|e| whole(e.into()))?;
+    )?;
     let dims: Vec<[Option<f64>; 3]> = products
         .iter()
         .map(|p| match p.dimensions_mm {
@@ -355,55 +341,53 @@ pub fn write_many(
             ]
         })
         .collect();
-    ctx.tx
-        .upsert_rows(
-            "products (sku, name, category, unit_weight_g, length_mm, width_mm, height_mm,
+    ctx.tx.upsert_rows(
+        "products (sku, name, category, unit_weight_g, length_mm, width_mm, height_mm,
                        price_cents, active)",
-            9,
-            &values,
-            "ON CONFLICT (sku) DO UPDATE SET name = excluded.name, category = excluded.category,
+        9,
+        &values,
+        "ON CONFLICT (sku) DO UPDATE SET name = excluded.name, category = excluded.category,
                 unit_weight_g = excluded.unit_weight_g, length_mm = excluded.length_mm,
                 width_mm = excluded.width_mm, height_mm = excluded.height_mm,
                 price_cents = excluded.price_cents, active = excluded.active",
-        )
-        .map_err(|e| whole(e.into()))?;
+    )?;
     let ids: HashMap<String, i64> = ctx
         .tx
-        .prepare("SELECT sku, id FROM products WHERE sku IN (SELECT value FROM json_each(?1))")
-        .and_then(|mut stmt| stmt.query_map([&skus], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
-        .map_err(|e| whole(e.into()))?;
-    let codes = json_list(products.iter().flat_map(|p| p.barcodes.iter().map(|b| &b.code)));
-    let owners: HashMap<String, String> = ctx
-        .tx
-        .prepare(
-            "SELECT b.code, p.sku FROM barcodes b JOIN products p ON p.id = b.product_id
-             WHERE b.code IN (SELECT value FROM json_each(?1))",
-        )
-        .and_then(|mut stmt| stmt.query_map([&codes], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
-        .map_err(|e| whole(e.into()))?;
+        .prepare("SELECT sku, id FROM products WHERE sku IN (SELECT value FROM json_each(?1))")?
+        .query_map([&skus], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let codes = products.iter().flat_map(|p| p.barcodes.iter().map(|b| b.code.as_str()));
+    let owners = barcode_owners(ctx, codes)?;
     let mut barcodes: Vec<(&str, i64, &str)> = Vec::new();
-    for (i, p) in products.iter().enumerate() {
+    for p in products {
+        let id = *ids.get(&p.sku).ok_or_else(|| ApiError::storage("a product stored has no id"))?;
         for b in &p.barcodes {
             if let Some(owner) = owners.get(&b.code) {
-                return Err((
-                    Some(i),
-                    ApiError::conflict(format!(
-                        "barcode {} already belongs to {owner}; remove it there first",
-                        b.code
-                    )),
-                ));
+                return Err(ApiError::conflict(format!(
+                    "barcode {} already belongs to {owner}; remove it there first",
+                    b.code
+                )));
             }
-            let id = ids.get(&p.sku).copied();
-            let id = id.ok_or_else(|| whole(ApiError::storage("a product stored has no id")))?;
             barcodes.push((&b.code, id, b.kind.as_str()));
         }
     }
     let values: Vec<&dyn ToSql> =
         barcodes.iter().flat_map(|(code, id, kind)| [code as &dyn ToSql, id, kind]).collect();
-    ctx.tx
-        .insert_rows("barcodes (code, product_id, kind)", 3, &values)
-        .map_err(|e| whole(e.into()))?;
+    ctx.tx.insert_rows("barcodes (code, product_id, kind)", 3, &values)?;
     Ok(ids)
+}
+
+/// The SKU of the product each of `codes` names, for those a product has.
+pub fn barcode_owners<'a>(
+    ctx: &Ctx<'_>,
+    codes: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, String>, ApiError> {
+    let mut stmt = ctx.tx.prepare(
+        "SELECT b.code, p.sku FROM barcodes b JOIN products p ON p.id = b.product_id
+         WHERE b.code IN (SELECT value FROM json_each(?1))",
+    )?;
+    let owners = stmt.query_map([json_list(codes)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(owners.collect::<Result<_, _>>()?)
 }
 
 pub fn lookup_product(ctx: &mut Ctx<'_>, req: Lookup) -> Result<ProductStock, ApiError> {

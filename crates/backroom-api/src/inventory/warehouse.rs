@@ -232,12 +232,7 @@ pub fn save_area(ctx: &mut Ctx<'_>, req: SaveArea) -> Result<Location, ApiError>
 /// The row id of a location code. Bin codes are accepted in any case and without zero padding
 /// (`a3-1-7-l` is `A03-1-07-L`).
 pub fn location_id(ctx: &Ctx<'_>, code: &str) -> Result<i64, ApiError> {
-    let canonical = canonical_code(code);
-    ctx.query_row("SELECT id FROM locations WHERE code = ?1 AND active = 1", [&canonical], |r| {
-        r.get(0)
-    })
-    .optional()?
-    .ok_or_else(|| {
+    location_ids(ctx, [code])?.remove(code).ok_or_else(|| {
         ApiError::not_found(format!(
             "there is no location “{code}”; scan the bin label again or check the layout"
         ))
@@ -252,14 +247,14 @@ fn canonical_code(code: &str) -> String {
     }
 }
 
-/// The active locations `codes` name, read as [`location_id`] reads one, by the code as given.
-/// Codes that name none are left out. One query however many codes.
+/// The active locations `codes` name, by the code as given; codes that name none are left out.
+/// One query however many codes: an import looks up thousands.
 pub fn location_ids<'a>(
     ctx: &Ctx<'_>,
     codes: impl IntoIterator<Item = &'a str>,
 ) -> Result<HashMap<String, i64>, ApiError> {
     let codes: Vec<(&str, String)> = codes.into_iter().map(|c| (c, canonical_code(c))).collect();
-    let mut stmt = ctx.tx.prepare(
+    let mut stmt = ctx.tx.prepare_cached(
         "SELECT code, id FROM locations
          WHERE active = 1 AND code IN (SELECT value FROM json_each(?1))",
     )?;

@@ -462,6 +462,36 @@ struct Written {
 
 const SAVEPOINT: &str = "backroom_import";
 
+/// The savepoint a set of rows is written under, inside the import's own.
+const SET_SAVEPOINT: &str = "backroom_set";
+
+/// Writes an import's rows as one set with `set`: a few statements for thousands of rows, since
+/// on PostgreSQL every statement is a round trip. Should the database refuse the set (a rule the
+/// checks do not know of), it is rolled back and written again with `one_by_one`, a row at a
+/// time, so that the failure names its row; `first` is the row named should the savepoint
+/// itself fail.
+fn write_set<T>(
+    ctx: &Ctx<'_>,
+    first: u64,
+    set: impl FnOnce() -> Result<T, ApiError>,
+    one_by_one: impl FnOnce() -> Result<T, WriteFailure>,
+) -> Result<T, WriteFailure> {
+    let savepoint = |verb: &str| {
+        let sql = format!("{verb} {SET_SAVEPOINT}");
+        ctx.tx.execute_batch(&sql).map_err(|e| WriteFailure::at(first)(e.into()))
+    };
+    savepoint("SAVEPOINT")?;
+    let written = match set() {
+        Ok(written) => written,
+        Err(_) => {
+            savepoint("ROLLBACK TO")?;
+            one_by_one()?
+        }
+    };
+    savepoint("RELEASE")?;
+    Ok(written)
+}
+
 /// Refuses the import if checking the rows found any error; otherwise runs its writes under a
 /// savepoint and keeps them only if they all succeed and this is not a dry run. A failure while
 /// writing is rare (a rule the checks do not know of); it becomes a row error and the import

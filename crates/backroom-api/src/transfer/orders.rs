@@ -41,7 +41,7 @@ use backroom_core::order::{OrderStatus, PaymentStatus};
 use backroom_core::screening::HoldRule;
 
 use super::sheet::{CsvOut, Errors, Row, Sheet, cut, format_cents, parse_cents, parse_whole};
-use super::{Counts, ImportReport, WriteFailure, found, refused, write_all};
+use super::{Counts, ImportReport, WriteFailure, found, refused, write_all, write_set};
 use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
@@ -657,21 +657,19 @@ impl<'f> Entering<'f> {
         for (holds, failed) in self.holds.iter_mut().zip(failed) {
             holds.extend(failed.into_iter().map(|h| (h.rule.as_str(), h.reason)));
         }
-        let savepoint = |sql: &str| ctx.tx.execute_batch(sql).map_err(ApiError::from);
-        savepoint("SAVEPOINT entering").map_err(WriteFailure::at(first))?;
-        let ids = match self.store_range(ctx, 0..self.files.len()) {
-            Ok(ids) => ids,
-            Err(_) => {
-                savepoint("ROLLBACK TO entering").map_err(WriteFailure::at(first))?;
+        let ids = write_set(
+            ctx,
+            first,
+            || self.store_range(ctx, 0..self.files.len()),
+            || {
                 let mut ids = Vec::new();
                 for i in 0..self.files.len() {
                     let one = self.store_range(ctx, i..i + 1);
                     ids.extend(one.map_err(WriteFailure::at(self.files[i].line))?);
                 }
-                ids
-            }
-        };
-        savepoint("RELEASE entering").map_err(WriteFailure::at(first))?;
+                Ok(ids)
+            },
+        )?;
         let entered = self
             .checked
             .iter()

@@ -28,7 +28,7 @@ use backroom_core::barcode::{self, BarcodeError};
 use backroom_core::weight::{self, WeightError};
 
 use super::sheet::{CsvOut, Errors, Row, Sheet, cut, format_cents, parse_cents, parse_yes_no};
-use super::{Counts, ImportReport, WriteFailure, refused, write_all};
+use super::{Counts, ImportReport, WriteFailure, refused, write_all, write_set};
 use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::{Changed, Event};
@@ -79,7 +79,7 @@ pub(super) fn import(
     // A barcode may move between two products of the file, but not away from one the file
     // leaves alone: that product would silently lose it. Every row's barcodes are checked, even
     // on a row with other problems, so one pass over the report finds them all.
-    let owners = barcode_owners(ctx, barcodes.keys())?;
+    let owners = catalog::barcode_owners(ctx, barcodes.keys().map(String::as_str))?;
     for (code, (line, sku)) in &barcodes {
         if let Some(owner) = owners.get(code).filter(|o| *o != sku && !skus.contains_key(*o)) {
             errors.add(
@@ -280,19 +280,6 @@ impl StoredProducts {
     }
 }
 
-/// The SKU of the product each of `codes` names, for those a product has.
-pub(super) fn barcode_owners<'a>(
-    ctx: &Ctx<'_>,
-    codes: impl IntoIterator<Item = &'a String>,
-) -> Result<HashMap<String, String>, ApiError> {
-    let mut stmt = ctx.tx.prepare(
-        "SELECT b.code, p.sku FROM barcodes b JOIN products p ON p.id = b.product_id
-         WHERE b.code IN (SELECT value FROM json_each(?1))",
-    )?;
-    let owners = stmt.query_map([json_list(codes)], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(owners.collect::<Result<_, _>>()?)
-}
-
 const DIMENSIONS: [&str; 3] = ["length_mm", "width_mm", "height_mm"];
 
 fn parse_dimensions(
@@ -331,8 +318,7 @@ fn parse_dimensions(
 }
 
 /// Creates the new products and rewrites the changed ones; unchanged ones are left alone.
-/// They are written as one set; should that fail, they are written again one by one, so the
-/// error names the row in the file.
+/// They are written as one set ([`write_set`]).
 pub(super) fn write(
     ctx: &Ctx<'_>,
     stored: &StoredProducts,
@@ -349,19 +335,13 @@ pub(super) fn write(
         changed.push((*line, product));
     }
     let Some(&(first, _)) = changed.first() else { return Ok(counts) };
-    let savepoint =
-        |sql: &str| ctx.tx.execute_batch(sql).map_err(|e| WriteFailure::at(first)(e.into()));
-    savepoint("SAVEPOINT products")?;
     let products: Vec<&Product> = changed.iter().map(|(_, p)| *p).collect();
-    match catalog::write_many(ctx, &products) {
-        Ok(_) => {}
-        Err((Some(i), conflict)) => return Err(WriteFailure::at(changed[i].0)(conflict)),
-        Err((None, _)) => {
-            savepoint("ROLLBACK TO products")?;
-            one_by_one(ctx, &changed)?;
-        }
-    }
-    savepoint("RELEASE products")?;
+    write_set(
+        ctx,
+        first,
+        || catalog::write_many(ctx, &products).map(drop),
+        || one_by_one(ctx, &changed),
+    )?;
     Ok(counts)
 }
 

@@ -202,7 +202,8 @@ pub(super) fn import(
     let mut barcodes: HashMap<String, u64> = HashMap::new();
     let file_skus: HashSet<&str> = skus.iter().map(String::as_str).collect();
     let stored = products::StoredProducts::read(ctx, skus.iter().map(String::as_str))?;
-    let owners = products::barcode_owners(ctx, variants.iter().filter_map(|v| v.barcode.as_ref()))?;
+    let codes = variants.iter().filter_map(|v| v.barcode.as_deref());
+    let owners = catalog::barcode_owners(ctx, codes)?;
     let mut pictures = Vec::new();
     for (variant, sku) in variants.iter().zip(&skus) {
         let picture = picture_address(&variant.own_image)

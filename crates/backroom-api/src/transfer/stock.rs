@@ -27,7 +27,7 @@ use std::collections::BTreeSet;
 use backroom_core::ledger::MovementKind;
 
 use super::sheet::{CsvOut, Errors, Sheet, cut, parse_whole};
-use super::{Counts, ImportReport, WriteFailure, refused, write_all};
+use super::{Counts, ImportReport, WriteFailure, refused, write_all, write_set};
 use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::events::Event;
@@ -174,21 +174,22 @@ impl Receipt<'_> {
     }
 }
 
-/// Records the receipts in the ledger as one set; should that fail, one by one, so the error
-/// names the row in the file.
+/// Records the receipts in the ledger as one set ([`write_set`]).
 fn receive(ctx: &Ctx<'_>, receipts: &[Receipt<'_>]) -> Result<(), WriteFailure> {
     let Some(first) = receipts.first().map(|r| r.line) else { return Ok(()) };
-    let savepoint =
-        |sql: &str| ctx.tx.execute_batch(sql).map_err(|e| WriteFailure::at(first)(e.into()));
-    savepoint("SAVEPOINT receipts")?;
     let rows: Vec<MovementRow<'_>> = receipts.iter().map(Receipt::movement).collect();
-    if movements::insert_many(ctx, &rows).is_err() {
-        savepoint("ROLLBACK TO receipts")?;
-        for receipt in receipts {
-            stock::record_row(ctx, &receipt.movement()).map_err(WriteFailure::at(receipt.line))?;
-        }
-    }
-    savepoint("RELEASE receipts")
+    write_set(
+        ctx,
+        first,
+        || movements::insert_many(ctx, &rows).map(drop),
+        || {
+            for receipt in receipts {
+                stock::record_row(ctx, &receipt.movement())
+                    .map_err(WriteFailure::at(receipt.line))?;
+            }
+            Ok(())
+        },
+    )
 }
 
 pub(super) fn export(ctx: &Ctx<'_>) -> Result<String, ApiError> {
